@@ -1,0 +1,33 @@
+using Protection.Gateway;
+using Protection.ServiceDefaults;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("gateway");
+builder.Services.AddValidation();
+builder.Services.AddPerUserRateLimiting(builder.Configuration);
+builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+
+var app = builder.Build();
+app.UseServiceDefaults();
+app.UseRateLimiter();
+
+if (app.Environment.IsDevelopment())
+{
+    app.MapDevTokens();
+}
+
+// One API reference for every service: each service's OpenAPI document is proxied under /openapi/{service}.json.
+app.MapScalarApiReference("/scalar", scalar => scalar
+    .WithTitle("Protection API")
+    .AddDocument("intake", "Intake", "/openapi/intake.json")
+    .AddDocument("triage", "Triage", "/openapi/triage.json")
+    .AddDocument("assistance", "Emergency assistance", "/openapi/assistance.json")
+    .AddDocument("relocation", "Relocation", "/openapi/relocation.json")
+    .AddDocument("gateway", "Gateway", "/openapi/v1.json"));
+
+app.MapReverseProxy();
+app.Run();
+
+/// <summary>Entry point, visible to tests.</summary>
+public partial class Program;

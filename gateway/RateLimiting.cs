@@ -1,0 +1,41 @@
+using System.Threading.RateLimiting;
+using Protection.ServiceDefaults.Auth;
+
+namespace Protection.Gateway;
+
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimiting";
+
+    /// <summary>Requests a user may make in a burst.</summary>
+    public int TokenLimit { get; set; } = 200;
+
+    /// <summary>Requests a user regains per second.</summary>
+    public int TokensPerSecond { get; set; } = 100;
+}
+
+/// <summary>A token bucket per user (per client address before sign-in), applied to every proxied route.</summary>
+public static class RateLimiting
+{
+    public const string PerUser = "per-user";
+
+    public static IServiceCollection AddPerUserRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(PerUser, http => RateLimitPartition.GetTokenBucketLimiter(
+                http.User.Identity?.IsAuthenticated == true ? $"user:{http.User.UserId()}" : $"ip:{http.Connection.RemoteIpAddress}",
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.TokenLimit,
+                    TokensPerPeriod = options.TokensPerSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
+        });
+        return services;
+    }
+}

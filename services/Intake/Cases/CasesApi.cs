@@ -1,0 +1,37 @@
+using Protection.Intake.Cases.Listing;
+using Protection.Intake.Cases.Opening;
+using Protection.Intake.Cases.Reading;
+using Protection.Intake.Cases.ReportingThreats;
+using Protection.ServiceDefaults.Auth;
+
+namespace Protection.Intake.Cases;
+
+public static class CasesApi
+{
+    public static IEndpointRouteBuilder MapCasesApi(this IEndpointRouteBuilder app)
+    {
+        var cases = app.MapGroup("/api/cases").WithTags("Cases");
+
+        cases.MapPost("/", OpenCase.Handle)
+            .RequireAuthorization(Policies.Officer)
+            .WithName("OpenCase")
+            .WithSummary("Open a protection case: defender data (sealed), consent and at least one threat.");
+
+        cases.MapGet("/", ListCases.Handle)
+            .RequireAuthorization(Policies.Officer)
+            .WithName("ListCases")
+            .WithSummary("List cases (no personal data), newest first, with filters and paging.");
+
+        cases.MapGet("/{id:guid}", GetCaseFile.Handle)
+            .RequireAuthorization(Policies.CaseReader)
+            .WithName("GetCaseFile")
+            .WithSummary("Read a case file; personal data only for the case's officer and supervisors.");
+
+        cases.MapPost("/{id:guid}/threats", ReportThreat.Handle)
+            .RequireAuthorization(Policies.Officer)
+            .WithName("ReportThreat")
+            .WithSummary("Report a new threat on an existing case. Send If-Match with the version you read to avoid overwriting a concurrent change.");
+
+        return app;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Protection.Contracts.Cases;
+using Protection.Intake.PersonalData;
+using Protection.ServiceDefaults.Http;
+
+namespace Protection.Intake.Cases.Reading;
+
+/// <summary>Whether the reader sees the defender's personal data, and if not, why.</summary>
+public enum PersonalDataVisibility
+{
+    Visible,
+    WithheldForRole,
+    Erased,
+}
+
+public sealed record CaseFileResponse(
+    Guid Id,
+    string Reference,
+    CaseStatus Status,
+    CaseStage Stage,
+    string Country,
+    string? Region,
+    int PeopleAtRisk,
+    ConsentScopes Consent,
+    PersonalDataVisibility PersonalData,
+    DefenderDetails? Defender,
+    IReadOnlyList<ThreatView> Threats,
+    string OpenedBy,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset LastChangedAt,
+    long Version);
+
+public sealed record ThreatView(
+    Guid ThreatId,
+    ThreatType Type,
+    PerpetratorCategory Perpetrator,
+    DateOnly OccurredOn,
+    string Country,
+    string? Region,
+    string? Description,
+    string? ExactLocation);
+
+public static class GetCaseFile
+{
+    /// <summary>
+    /// <c>GET /api/cases/{id}</c>: the case file. The case's officer and supervisors see personal
+    /// data; auditors see the same file with it withheld; other officers are refused.
+    /// </summary>
+    public static async Task<Results<Ok<CaseFileResponse>, ProblemHttpResult>> Handle(
+        Guid id,
+        HttpContext http,
+        IQuerySession session,
+        PersonalDataVault vault,
+        CancellationToken cancellationToken)
+    {
+        var @case = await session.LoadAsync<Case>(id, cancellationToken);
+        if (@case is null)
+        {
+            return Problems.NotFound("The case");
+        }
+
+        var caseworker = CaseAccess.IsCaseworker(http.User, @case);
+        if (!caseworker && !CaseAccess.MayReadWithoutPersonalData(http.User))
+        {
+            return Problems.Forbidden("This case is not assigned to you.");
+        }
+
+        var dataKey = caseworker ? await DataKey(session, vault, id, cancellationToken) : null;
+        var visibility = (caseworker, dataKey) switch
+        {
+            (false, _) => PersonalDataVisibility.WithheldForRole,
+            (true, null) => PersonalDataVisibility.Erased,
+            _ => PersonalDataVisibility.Visible,
+        };
+
+        http.Response.Headers.ETag = $"\"{@case.Version}\"";
+        return TypedResults.Ok(new CaseFileResponse(
+            @case.Id,
+            @case.Reference,
+            @case.Status,
+            @case.Stage,
+            @case.Country,
+            @case.Region,
+            @case.PeopleAtRisk,
+            @case.Consent.Scopes,
+            visibility,
+            dataKey is null ? null : vault.Open<DefenderDetails>(dataKey, id, @case.Defender),
+            @case.Threats.Select(t => View(t, dataKey is null ? null : vault.Open<ThreatDetails>(dataKey, id, t.Details))).ToArray(),
+            @case.OpenedBy,
+            @case.OpenedAt,
+            @case.LastChangedAt,
+            @case.Version));
+    }
+
+    private static async Task<byte[]?> DataKey(IQuerySession session, PersonalDataVault vault, Guid id, CancellationToken cancellationToken)
+    {
+        var stored = await session.LoadAsync<CaseKey>(id, cancellationToken);
+        try
+        {
+            return stored is null ? null : vault.Unwrap(stored);
+        }
+        catch (CryptographicException)
+        {
+            // A key that does not unwrap under the current master key reads as erased, never as a 500 with details.
+            return null;
+        }
+    }
+
+    private static ThreatView View(RecordedThreat threat, ThreatDetails? details) => new(
+        threat.ThreatId,
+        threat.Type,
+        threat.Perpetrator,
+        threat.OccurredOn,
+        threat.Country,
+        threat.Region,
+        details?.Description,
+        details?.ExactLocation);
+}

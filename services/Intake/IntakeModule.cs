@@ -1,0 +1,37 @@
+using JasperFx.Events.Projections;
+using Marten;
+using Protection.Intake.Cases;
+using Protection.Intake.PersonalData;
+using Protection.ServiceDefaults.EventStore;
+using Protection.ServiceDefaults.Messaging;
+using Weasel.Postgresql;
+
+namespace Protection.Intake;
+
+public static class IntakeModule
+{
+    public const string ServiceName = "intake";
+
+    public static WebApplicationBuilder AddIntake(this WebApplicationBuilder builder)
+    {
+        var personalData = builder.Configuration.GetSection(PersonalDataOptions.Section).Get<PersonalDataOptions>() ?? new();
+        builder.Services.AddSingleton(PersonalDataVault.FromOptions(personalData, builder.Environment.IsDevelopment()));
+
+        // Here and not in the service defaults: the validation source generator only sees calls in this project.
+        builder.Services.AddValidation();
+
+        builder.AddEventStore(ServiceName, options =>
+        {
+            // Inline: the officer who opens a case reads it back in the same breath.
+            options.Projections.Snapshot<Case>(SnapshotLifecycle.Inline);
+            options.Schema.For<Case>()
+                .Index(c => c.OpenedBy)
+                .Index(c => c.OpenedAt)
+                .Duplicate(c => c.Stage);
+            options.Schema.For<CaseKey>();
+            options.Storage.ExtendedSchemaObjects.Add(new Sequence(new PostgresqlObjectName(ServiceName, CaseReference.SequenceName, Weasel.Postgresql.SchemaUtils.IdentifierUsage.General)));
+        });
+        builder.AddMessaging(ServiceName);
+        return builder;
+    }
+}

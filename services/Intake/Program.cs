@@ -1,0 +1,15 @@
+using Protection.Intake;
+using Protection.Intake.Cases;
+using Protection.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults(IntakeModule.ServiceName);
+builder.AddIntake();
+
+var app = builder.Build();
+app.UseServiceDefaults();
+app.MapCasesApi();
+app.Run();
+
+/// <summary>Entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,51 @@
+namespace Protection.ServiceDefaults.Auth;
+
+/// <summary>The roles of the brief. A supervisor can do everything an officer can.</summary>
+public static class Roles
+{
+    public const string Officer = "officer";
+    public const string Supervisor = "supervisor";
+    public const string Funder = "funder";
+    public const string Auditor = "auditor";
+    public const string Admin = "admin";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Officer, Supervisor, Funder, Auditor, Admin,
+    };
+}
+
+/// <summary>
+/// Authorization policies shared by the gateway (per route) and the services (per endpoint),
+/// so that both layers enforce the same rule.
+/// </summary>
+public static class Policies
+{
+    /// <summary>Protection officers and their supervisors.</summary>
+    public const string Officer = "officer";
+    public const string Supervisor = "supervisor";
+    public const string Funder = "funder";
+    public const string Auditor = "auditor";
+    public const string Admin = "admin";
+
+    /// <summary>May open a case file: officers and supervisors in full, auditors without personal data.</summary>
+    public const string CaseReader = "case-reader";
+
+    /// <summary>May read a case's history: auditors and supervisors.</summary>
+    public const string HistoryReader = "history-reader";
+
+    /// <summary>May read grants: funders, officers and supervisors.</summary>
+    public const string GrantReader = "grant-reader";
+
+    internal static readonly IReadOnlyDictionary<string, string[]> RolesByPolicy = new Dictionary<string, string[]>
+    {
+        [Officer] = [Roles.Officer, Roles.Supervisor],
+        [Supervisor] = [Roles.Supervisor],
+        [Funder] = [Roles.Funder],
+        [Auditor] = [Roles.Auditor],
+        [Admin] = [Roles.Admin],
+        [CaseReader] = [Roles.Officer, Roles.Supervisor, Roles.Auditor],
+        [HistoryReader] = [Roles.Auditor, Roles.Supervisor],
+        [GrantReader] = [Roles.Funder, Roles.Officer, Roles.Supervisor],
+    };
+}

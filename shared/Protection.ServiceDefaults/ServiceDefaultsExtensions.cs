@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Protection.ServiceDefaults.Auth;
+using Protection.ServiceDefaults.Http;
+using Protection.ServiceDefaults.Telemetry;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Protection.ServiceDefaults;
+
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>
+    /// Everything a Protection process needs before its own modules: telemetry, health checks, JWT
+    /// auth with the shared role policies, problem details, JSON conventions,
+    /// OpenAPI and a clock. Services then add <c>AddEventStore</c> and <c>AddMessaging</c>.
+    /// </summary>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
+    {
+        builder.AddProtectionTelemetry(serviceName);
+        builder.AddProtectionAuth();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProtectionProblemDetails();
+        builder.Services.Configure<JsonOptions>(json => ConfigureJson(json.SerializerOptions));
+        builder.Services.AddOpenApi();
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
+        return builder;
+    }
+
+    /// <summary>Enums as camelCase strings (numbers refused), camelCase properties: the API's JSON conventions.</summary>
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
+    }
+
+    /// <summary>Middleware in order, health endpoints and the OpenAPI document.</summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseProtectionProblemDetails();
+        app.UseAuthentication();
+        app.UseMiddleware<CorrelationMiddleware>();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => !check.Tags.Contains("live") });
+        app.MapOpenApi("/openapi/{documentName}.json");
+        return app;
+    }
+}

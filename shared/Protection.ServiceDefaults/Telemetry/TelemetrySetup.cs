@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Protection.ServiceDefaults.Telemetry;
+
+public static class TelemetrySetup
+{
+    /// <summary>Meter for the product's own figures (cases per stage, overdue items, grant amounts).</summary>
+    public const string MeterName = "Protection";
+
+    /// <summary>
+    /// Traces and metrics for ASP.NET Core, HttpClient, MassTransit, Npgsql and Marten, exported over
+    /// OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Span attributes carry ids and paths only:
+    /// query text is parameterised and request bodies are never recorded.
+    /// </summary>
+    public static IHostApplicationBuilder AddProtectionTelemetry(this IHostApplicationBuilder builder, string serviceName)
+    {
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName))
+            .WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(o => o.Filter = IsNotHealthProbe)
+                .AddHttpClientInstrumentation()
+                .AddSource("MassTransit", "Npgsql", "Marten"))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter("MassTransit", "Marten", MeterName));
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            otel.UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    private static bool IsNotHealthProbe(HttpContext context) =>
+        !context.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase);
+}
