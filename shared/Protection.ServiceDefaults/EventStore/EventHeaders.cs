@@ -14,6 +14,10 @@ public static class EventHeaders
     public const string CorrelationId = "correlationId";
     public const string CausationId = "causationId";
 
-    /// <summary>When the event happened according to the service's clock (ISO 8601, UTC).</summary>
-    public const string OccurredAt = "occurredAt";
+    /// <summary>
+    /// When the event happened according to the service's clock, in Unix milliseconds. Not ISO 8601:
+    /// Marten reads date-like header strings back as <see cref="DateTime"/>, which would change the
+    /// hashed text between writing and verifying.
+    /// </summary>
+    public const string OccurredAt = "occurredAtUnixMs";
 }

@@ -19,7 +19,7 @@ internal sealed class HashChainListener(TimeProvider clock) : DocumentSessionLis
     public override async Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
         var context = OperationContext.Current ?? OperationContext.System("unattributed");
-        var occurredAt = clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+        var occurredAt = clock.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
 
         foreach (var stream in session.PendingChanges.Streams())
         {

@@ -1,0 +1,61 @@
+using Marten;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Protection.ServiceDefaults.EventStore;
+using Protection.ServiceDefaults.Messaging;
+using Protection.Testing;
+
+namespace Protection.IntegrationTests;
+
+/// <summary>
+/// A host wired exactly as a service wires itself (AddEventStore + AddMessaging from the shared
+/// service defaults) on a database of its own and a uniquely named RabbitMQ endpoint.
+/// </summary>
+public sealed class EventStoreHost : IAsyncLifetime
+{
+    private IHost? _host;
+
+    public string ConnectionString { get; private set; } = string.Empty;
+
+    public IDocumentStore Store => _host!.Services.GetRequiredService<IDocumentStore>();
+
+    public IBus Bus => _host!.Services.GetRequiredService<IBus>();
+
+    public ThreatLog Received => _host!.Services.GetRequiredService<ThreatLog>();
+
+    public async Task InitializeAsync()
+    {
+        var (_, rabbit) = await TestInfrastructure.EndpointsAsync();
+        ConnectionString = await TestInfrastructure.CreateDatabaseAsync("eventstore");
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = ConnectionString,
+            ["ConnectionStrings:RabbitMq"] = rabbit,
+            ["Outbox:SweepInterval"] = "00:00:00.500",
+            ["Outbox:SweepGrace"] = "00:00:00.500",
+        });
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ThreatLog>();
+        builder.AddEventStore("itest", options => options.Events.AddEventType<ThreatSeen>());
+        builder.AddMessaging($"itest-{Guid.NewGuid():N}"[..20], bus => bus.AddConsumer<RecordThreatSeen>());
+
+        _host = builder.Build();
+        await _host.StartAsync();
+        await _host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            _host.Dispose();
+        }
+
+        await TestInfrastructure.DropDatabaseAsync(ConnectionString);
+    }
+}

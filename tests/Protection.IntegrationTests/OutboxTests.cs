@@ -1,0 +1,79 @@
+using JasperFx;
+using Marten;
+using Protection.ServiceDefaults.Messaging;
+using Protection.Testing;
+using Weasel.Core;
+
+namespace Protection.IntegrationTests;
+
+/// <summary>Appending and publishing succeed or fail together; a committed message is published even if its first publish never happened.</summary>
+public sealed class OutboxTests(EventStoreHost host) : IClassFixture<EventStoreHost>
+{
+    private static readonly TimeSpan Delivery = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task A_committed_event_is_published_and_leaves_the_outbox_empty()
+    {
+        var caseId = Guid.CreateVersion7();
+        var message = Messages.ThreatReportedOn(caseId);
+        await using (var session = host.Store.LightweightSession())
+        {
+            session.Events.StartStream(caseId, new ThreatSeen(caseId, Guid.NewGuid()));
+            session.PublishAfterCommit(message);
+            await session.SaveChangesAsync();
+        }
+
+        await Eventually.Get(() => Task.FromResult(host.Received.Deliveries.Contains(caseId) ? "delivered" : null), Delivery, "the consumer to receive the message");
+        await Eventually.Get(async () =>
+        {
+            await using var query = host.Store.QuerySession();
+            return await query.LoadAsync<OutboxMessage>(message.Metadata.EventId) is null ? "gone" : null;
+        }, Delivery, "the published message to leave the outbox");
+    }
+
+    [Fact]
+    public async Task A_failed_commit_publishes_nothing_and_leaves_nothing_behind()
+    {
+        var caseId = Guid.CreateVersion7();
+        await using (var session = host.Store.LightweightSession())
+        {
+            session.Events.StartStream(caseId, new ThreatSeen(caseId, Guid.NewGuid()));
+            await session.SaveChangesAsync();
+        }
+
+        var message = Messages.ThreatReportedOn(caseId);
+        await using (var session = host.Store.LightweightSession())
+        {
+            session.Events.StartStream(caseId, new ThreatSeen(caseId, Guid.NewGuid())); // the stream exists: this commit fails
+            session.PublishAfterCommit(message);
+            await Should.ThrowAsync<Exception>(() => session.SaveChangesAsync());
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2)); // longer than a sweep, to give a leaked message every chance to show up
+        host.Received.Deliveries.ShouldNotContain(caseId);
+        await using var query = host.Store.QuerySession();
+        (await query.LoadAsync<OutboxMessage>(message.Metadata.EventId)).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task A_message_committed_by_a_process_that_died_before_publishing_is_published_by_the_sweep()
+    {
+        // A store without the relay's listener: the commit happens, the hand-over to the relay never does,
+        // exactly as when a process dies between its commit and its publish.
+        using var crashed = DocumentStore.For(options =>
+        {
+            options.Connection(host.ConnectionString);
+            options.DatabaseSchemaName = "itest";
+            options.AutoCreateSchemaObjects = AutoCreate.None;
+            options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+        });
+        var caseId = Guid.CreateVersion7();
+        await using (var session = crashed.LightweightSession())
+        {
+            session.PublishAfterCommit(Messages.ThreatReportedOn(caseId));
+            await session.SaveChangesAsync();
+        }
+
+        await Eventually.Get(() => Task.FromResult(host.Received.Deliveries.Contains(caseId) ? "delivered" : null), Delivery, "the sweep to publish the orphaned message");
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text;
+using RabbitMQ.Client;
+
+namespace Protection.Testing;
+
+/// <summary>
+/// An exclusive queue bound to an integration event's exchange, read as raw bytes: what a
+/// consumer (or an eavesdropper on the broker) actually receives, not what a typed contract keeps.
+/// </summary>
+public sealed class RawQueue : IAsyncDisposable
+{
+    private readonly IConnection _connection;
+    private readonly IChannel _channel;
+    private readonly string _queue;
+
+    private RawQueue(IConnection connection, IChannel channel, string queue)
+    {
+        _connection = connection;
+        _channel = channel;
+        _queue = queue;
+    }
+
+    public static async Task<RawQueue> BindAsync(string amqpUri, string exchange)
+    {
+        var connection = await new ConnectionFactory { Uri = new Uri(amqpUri) }.CreateConnectionAsync();
+        var channel = await connection.CreateChannelAsync();
+        // Declared as MassTransit declares it (durable fanout), so it is the same exchange.
+        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+        var queue = await channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true);
+        await channel.QueueBindAsync(queue.QueueName, exchange, string.Empty);
+        return new RawQueue(connection, channel, queue.QueueName);
+    }
+
+    /// <summary>Every message body received so far, as UTF-8 text.</summary>
+    public async Task<IReadOnlyList<string>> DrainAsync()
+    {
+        var bodies = new List<string>();
+        while (await _channel.BasicGetAsync(_queue, autoAck: true) is { } message)
+        {
+            bodies.Add(Encoding.UTF8.GetString(message.Body.Span));
+        }
+
+        return bodies;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _channel.CloseAsync();
+        await _connection.CloseAsync();
+        _channel.Dispose();
+        _connection.Dispose();
+    }
+}

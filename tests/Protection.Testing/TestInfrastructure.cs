@@ -1,0 +1,86 @@
+using Npgsql;
+using Testcontainers.PostgreSql;
+using Testcontainers.RabbitMq;
+
+namespace Protection.Testing;
+
+/// <summary>
+/// The real PostgreSQL and RabbitMQ the integration and end-to-end tests run against: the ones
+/// named by <c>PROTECTION_TEST_POSTGRES</c> / <c>PROTECTION_TEST_RABBITMQ</c> when set (what
+/// <c>deploy/local/test.sh</c> does), otherwise containers started with Testcontainers when a
+/// Docker engine is available. Each test class gets databases of its own.
+/// </summary>
+public static class TestInfrastructure
+{
+    public const string PostgresVariable = "PROTECTION_TEST_POSTGRES";
+    public const string RabbitMqVariable = "PROTECTION_TEST_RABBITMQ";
+
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static (string Postgres, string RabbitMq)? _endpoints;
+
+    /// <summary>An admin connection string (role with CREATEDB) and an amqp:// URI.</summary>
+    public static async Task<(string Postgres, string RabbitMq)> EndpointsAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            return _endpoints ??= await Resolve();
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    /// <summary>Creates an empty database with a unique name and returns its connection string.</summary>
+    public static async Task<string> CreateDatabaseAsync(string purpose)
+    {
+        var (postgres, _) = await EndpointsAsync();
+        var name = $"test_{purpose}_{Guid.NewGuid():N}".ToLowerInvariant(); // purpose: a short word (names stop at 63 bytes)
+        await using var connection = new NpgsqlConnection(postgres);
+        await connection.OpenAsync();
+        await using var create = new NpgsqlCommand($"create database \"{name}\"", connection);
+        await create.ExecuteNonQueryAsync();
+        return new NpgsqlConnectionStringBuilder(postgres) { Database = name }.ConnectionString;
+    }
+
+    public static async Task DropDatabaseAsync(string connectionString)
+    {
+        if (string.IsNullOrEmpty(connectionString))
+        {
+            return;
+        }
+
+        var (postgres, _) = await EndpointsAsync();
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(postgres);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"drop database if exists \"{name}\" with (force)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<(string, string)> Resolve()
+    {
+        var postgres = Environment.GetEnvironmentVariable(PostgresVariable);
+        var rabbit = Environment.GetEnvironmentVariable(RabbitMqVariable);
+        if (!string.IsNullOrWhiteSpace(postgres) && !string.IsNullOrWhiteSpace(rabbit))
+        {
+            return (postgres, rabbit);
+        }
+
+        if (!DockerAvailable())
+        {
+            throw new InvalidOperationException(
+                $"No PostgreSQL/RabbitMQ for the tests: set {PostgresVariable} (a connection string for a role with CREATEDB) and {RabbitMqVariable} (an amqp:// URI), or run the tests through deploy/local/test.sh, which installs, starts and sets both; with a Docker engine, Testcontainers starts them instead.");
+        }
+
+        var pg = new PostgreSqlBuilder("postgres:15").Build();
+        var mq = new RabbitMqBuilder("rabbitmq:3-management").Build();
+        await Task.WhenAll(pg.StartAsync(), mq.StartAsync());
+        return (postgres ?? pg.GetConnectionString(), rabbit ?? mq.GetConnectionString());
+    }
+
+    private static bool DockerAvailable() =>
+        File.Exists("/var/run/docker.sock") || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOCKER_HOST"));
+}
