@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Protection.Contracts.Cases;
 
 /// <summary>The non-identifying facts of a threat: what, by whom (category), when and in which country.</summary>
@@ -9,6 +11,8 @@ public sealed record ThreatSummary(
     string Country);
 
 /// <summary>Threat types from the brief (intimidation, detention, reprisal, physical, digital, other).</summary>
+/// <remarks>Serialised by name on the wire, so adding or reordering members never changes the meaning of a published message.</remarks>
+[JsonConverter(typeof(JsonStringEnumConverter<ThreatType>))]
 public enum ThreatType
 {
     Intimidation,
@@ -20,6 +24,7 @@ public enum ThreatType
 }
 
 /// <summary>Who is behind a threat, as a category; the source is often unknown or several actors.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<PerpetratorCategory>))]
 public enum PerpetratorCategory
 {
     State,

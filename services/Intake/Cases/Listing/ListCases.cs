@@ -34,14 +34,17 @@ public static class ListCases
         HttpContext http,
         IQuerySession session,
         CancellationToken cancellationToken,
-        CaseStage? stage = null,
-        CaseStatus? status = null,
+        string? stage = null,
+        string? status = null,
         string? country = null,
-        ThreatType? threatType = null,
+        string? threatType = null,
         int page = 1,
         int pageSize = 50)
     {
         var errors = new Dictionary<string, string[]>();
+        var stageFilter = QueryValues.Enum<CaseStage>(stage, nameof(stage), errors);
+        var statusFilter = QueryValues.Enum<CaseStatus>(status, nameof(status), errors);
+        var threatFilter = QueryValues.Enum<ThreatType>(threatType, nameof(threatType), errors);
         if (page < 1)
         {
             errors["page"] = ["Pages start at 1."];
@@ -64,14 +67,14 @@ public static class ListCases
             query = query.Where(c => c.OpenedBy == user);
         }
 
-        if (stage is not null)
+        if (stageFilter is { } wantedStage)
         {
-            query = query.Where(c => c.Stage == stage);
+            query = query.Where(c => c.Stage == wantedStage);
         }
 
-        if (status is not null)
+        if (statusFilter is { } wantedStatus)
         {
-            query = query.Where(c => c.Status == status);
+            query = query.Where(c => c.Status == wantedStatus);
         }
 
         if (!string.IsNullOrWhiteSpace(country))
@@ -80,9 +83,9 @@ public static class ListCases
             query = query.Where(c => c.Country == code);
         }
 
-        if (threatType is not null)
+        if (threatFilter is { } wantedThreat)
         {
-            query = query.Where(c => c.Threats.Any(t => t.Type == threatType));
+            query = query.Where(c => c.Threats.Any(t => t.Type == wantedThreat));
         }
 
         var cases = await query

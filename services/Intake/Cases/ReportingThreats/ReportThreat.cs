@@ -72,7 +72,7 @@ public static class ReportThreat
             id, @case.Reference, OpenCase.Summary(recorded), OperationContext.Current!.ToEventMetadata(now)));
         await session.SaveChangesAsync(cancellationToken);
 
-        var version = (stream.CurrentVersion ?? 0) + 1;
+        var version = stream.CurrentVersion ?? 0; // already counts the appended event
         http.Response.Headers.ETag = $"\"{version}\"";
         return TypedResults.Created($"/api/cases/{id}", new ThreatReportedResponse(id, recorded.ThreatId, version));
     }

@@ -1,0 +1,62 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Protection.EndToEndTests;
+
+/// <summary>Request bodies and reading helpers, in the words of the API.</summary>
+internal static class Cases
+{
+    /// <summary>A defender whose every personal detail is unique to this call, so a leak can be searched for.</summary>
+    public sealed record Defender(string FullName, string Phone, string Email, string ExactLocation, string ThreatDescription, string FamilyName)
+    {
+        public static Defender Unique()
+        {
+            var tag = Guid.NewGuid().ToString("N")[..10];
+            return new Defender(
+                $"Amina Testperson {tag}",
+                $"+57 300 {Random.Shared.Next(1000000, 9999999)}",
+                $"amina.{tag}@example.org",
+                $"Calle {tag} #12-34, Popayán",
+                $"Men on motorbikes followed her home ({tag})",
+                $"Yusuf Testperson {tag}");
+        }
+
+        public IEnumerable<string> Secrets => [FullName, Phone, Email, ExactLocation, ThreatDescription, FamilyName];
+    }
+
+    public static JsonObject OpenCaseBody(Defender defender, string threatType = "physical", string? occurredOn = null) => new()
+    {
+        ["defender"] = new JsonObject
+        {
+            ["fullName"] = defender.FullName,
+            ["contacts"] = new JsonObject { ["phone"] = defender.Phone, ["email"] = defender.Email },
+            ["location"] = new JsonObject { ["country"] = "CO", ["region"] = "Cauca", ["exactLocation"] = defender.ExactLocation },
+            ["familyMembers"] = new JsonArray(new JsonObject { ["name"] = defender.FamilyName, ["relationship"] = "son" }),
+        },
+        ["consent"] = new JsonObject { ["dataProcessing"] = true, ["shareWithFunders"] = true, ["shareWithRelocationHost"] = false },
+        ["threats"] = new JsonArray(ThreatBody(defender, threatType, occurredOn)),
+    };
+
+    public static JsonObject ThreatBody(Defender defender, string threatType = "physical", string? occurredOn = null) => new()
+    {
+        ["type"] = threatType,
+        ["perpetrator"] = "nonStateArmedGroup",
+        ["occurredOn"] = occurredOn ?? DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-2)).ToString("yyyy-MM-dd"),
+        ["country"] = "CO",
+        ["region"] = "Cauca",
+        ["description"] = defender.ThreatDescription,
+        ["exactLocation"] = defender.ExactLocation,
+    };
+
+    public static async Task<JsonElement> Json(this HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+
+    public static async Task<(Guid Id, string Reference)> OpenAsync(this HttpClient officer, Defender defender)
+    {
+        var response = await officer.PostAsJsonAsync("/api/cases", OpenCaseBody(defender));
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var body = await response.Json();
+        return (body.GetProperty("id").GetGuid(), body.GetProperty("reference").GetString()!);
+    }
+}

@@ -1,0 +1,95 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Protection.Testing;
+
+namespace Protection.EndToEndTests;
+
+/// <summary>
+/// The whole system as a user meets it: intake and the gateway as real processes on real
+/// PostgreSQL and RabbitMQ, reached only through the gateway over HTTP.
+/// </summary>
+public sealed class ProtectionSystem : IAsyncLifetime
+{
+    private readonly List<ServiceProcess> _processes = [];
+    private string _intakeDatabase = string.Empty;
+
+    public HttpClient Gateway { get; private set; } = null!;
+
+    public string RabbitMq { get; private set; } = string.Empty;
+
+    public ServiceProcess Intake => _processes.Single(p => p.Name == "intake");
+
+    public async Task InitializeAsync()
+    {
+        var (_, rabbit) = await TestInfrastructure.EndpointsAsync();
+        RabbitMq = rabbit;
+        _intakeDatabase = await TestInfrastructure.CreateDatabaseAsync("e2e_intake");
+
+        var intake = await ServiceProcess.StartAsync("intake", BuiltAssembly("services/Intake", "Protection.Intake"), new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = _intakeDatabase,
+            ["ConnectionStrings__RabbitMq"] = rabbit,
+        });
+        _processes.Add(intake);
+
+        var gateway = await ServiceProcess.StartAsync("gateway", BuiltAssembly("gateway", "Protection.Gateway"), new Dictionary<string, string>
+        {
+            ["ReverseProxy__Clusters__intake__Destinations__primary__Address"] = intake.Address.ToString(),
+            // Generous enough that the suite is never throttled; the limiter itself has its own test.
+            ["RateLimiting__TokenLimit"] = "10000",
+            ["RateLimiting__TokensPerSecond"] = "10000",
+        });
+        _processes.Add(gateway);
+        Gateway = new HttpClient { BaseAddress = gateway.Address };
+    }
+
+    /// <summary>A client acting as <paramref name="user"/> with <paramref name="roles"/>, token from <c>POST /auth/dev-token</c>.</summary>
+    public async Task<HttpClient> SignedInAs(string user, params string[] roles)
+    {
+        var response = await Gateway.PostAsJsonAsync("/auth/dev-token", new { user, roles });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<TokenResponse>())!.Token;
+        var client = new HttpClient { BaseAddress = Gateway.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Gateway?.Dispose();
+        foreach (var process in Enumerable.Reverse(_processes))
+        {
+            await process.DisposeAsync();
+        }
+
+        await TestInfrastructure.DropDatabaseAsync(_intakeDatabase);
+    }
+
+    private static string BuiltAssembly(string projectFolder, string assemblyName)
+    {
+        // This test assembly sits in tests/Protection.EndToEndTests/bin/<Configuration>/<tfm>/.
+        var here = new DirectoryInfo(AppContext.BaseDirectory);
+        var tfm = here.Name;
+        var configuration = here.Parent!.Name;
+        var root = here;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Protection.sln")))
+        {
+            root = root.Parent;
+        }
+
+        if (root is null)
+        {
+            throw new InvalidOperationException("Protection.sln not found above the test assembly.");
+        }
+
+        return Path.Combine(root.FullName, projectFolder, "bin", configuration, tfm, $"{assemblyName}.dll");
+    }
+
+    private sealed record TokenResponse(string Token);
+}
+
+[CollectionDefinition(Name)]
+public sealed class SystemCollection : ICollectionFixture<ProtectionSystem>
+{
+    public const string Name = "protection system";
+}
