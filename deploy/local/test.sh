@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every test: unit, integration (real PostgreSQL + RabbitMQ) and end-to-end (through the gateway).
+# Ends with a line "N passed, N failed". Extra arguments go to dotnet test (e.g. --filter Name~Outbox).
+set -euo pipefail
+# shellcheck source=deploy/local/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+if [ -z "${PROTECTION_TEST_POSTGRES:-}" ] || [ -z "${PROTECTION_TEST_RABBITMQ:-}" ]; then
+  "$ROOT/deploy/local/infra.sh"
+  # A fresh virtual host per run: no queue or message of an earlier run can reach this one.
+  as_root rabbitmqctl -q delete_vhost protection-test >/dev/null 2>&1 || true
+  as_root rabbitmqctl -q add_vhost protection-test >/dev/null
+  as_root rabbitmqctl -q set_permissions -p protection-test "$RABBIT_USER" ".*" ".*" ".*" >/dev/null
+  export PROTECTION_TEST_POSTGRES="Host=127.0.0.1;Port=5432;Database=postgres;Username=$PG_USER;Password=$PG_PASSWORD"
+  export PROTECTION_TEST_RABBITMQ="amqp://$RABBIT_USER:$RABBIT_PASSWORD@127.0.0.1:5672/protection-test"
+fi
+
+results="$ROOT/.test-results"
+rm -rf "$results"
+say "building and running the tests"
+status=0
+dotnet test "$ROOT/Protection.sln" -c Release --logger trx --logger "console;verbosity=normal" \
+  --results-directory "$results" "$@" || status=$?
+
+read -r passed failed skipped < <(python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+passed = failed = skipped = 0
+for path in glob.glob(f"{sys.argv[1]}/**/*.trx", recursive=True):
+    counters = ET.parse(path).getroot().find(".//{*}ResultSummary/{*}Counters")
+    if counters is None:
+        continue
+    passed += int(counters.get("passed", 0))
+    failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
+    skipped += int(counters.get("notExecuted", 0))
+print(passed, failed, skipped)
+PY
+)
+
+if [ "$passed" -eq 0 ] && [ "$status" -eq 0 ]; then status=1; echo "no test ran" >&2; fi
+if [ "$failed" -gt 0 ] && [ "$status" -eq 0 ]; then status=1; fi
+if [ "$skipped" -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
+exit "$status"
