@@ -20,12 +20,7 @@ public sealed class PublishedEventsTests(ProtectionSystem system)
 
         var (id, reference) = await officer.OpenAsync(defender);
 
-        var seen = new List<string>();
-        var message = await Eventually.Get(async () =>
-        {
-            seen.AddRange(await queue.DrainAsync());
-            return seen.FirstOrDefault(m => m.Contains(id.ToString(), StringComparison.Ordinal));
-        }, Delivery, "CaseOpened on the broker");
+        var message = await queue.WaitForMessageContainingAsync(id.ToString(), Delivery);
 
         var published = JsonDocument.Parse(message).RootElement.GetProperty("message");
         published.GetProperty("caseReference").GetString().ShouldBe(reference);
@@ -56,12 +51,7 @@ public sealed class PublishedEventsTests(ProtectionSystem system)
         file.GetProperty("threats").GetArrayLength().ShouldBe(2);
         file.GetProperty("threats")[1].GetProperty("type").GetString().ShouldBe("detention");
 
-        var seen = new List<string>();
-        var message = await Eventually.Get(async () =>
-        {
-            seen.AddRange(await queue.DrainAsync());
-            return seen.FirstOrDefault(m => m.Contains(id.ToString(), StringComparison.Ordinal));
-        }, Delivery, "ThreatReported on the broker");
+        var message = await queue.WaitForMessageContainingAsync(id.ToString(), Delivery);
         message.ShouldContain("detention");
         foreach (var secret in defender.Secrets)
         {

@@ -43,6 +43,17 @@ public sealed class RawQueue : IAsyncDisposable
         return bodies;
     }
 
+    /// <summary>Waits for the first message whose body contains <paramref name="text"/> (e.g. a case id).</summary>
+    public Task<string> WaitForMessageContainingAsync(string text, TimeSpan within)
+    {
+        var seen = new List<string>();
+        return Eventually.Get(async () =>
+        {
+            seen.AddRange(await DrainAsync());
+            return seen.FirstOrDefault(m => m.Contains(text, StringComparison.Ordinal));
+        }, within, $"a message containing {text} on {_queue}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _channel.CloseAsync();
