@@ -32,16 +32,20 @@ public sealed class ProtectionSystem : IAsyncLifetime
         });
         _processes.Add(intake);
 
-        var gateway = await ServiceProcess.StartAsync("gateway", BuiltAssembly("gateway", "Protection.Gateway"), new Dictionary<string, string>
-        {
-            ["ReverseProxy__Clusters__intake__Destinations__primary__Address"] = intake.Address.ToString(),
-            // Generous enough that the suite is never throttled; the limiter itself has its own test.
-            ["RateLimiting__TokenLimit"] = "10000",
-            ["RateLimiting__TokensPerSecond"] = "10000",
-        });
+        // Generous enough that the suite is never throttled; the limiter itself has its own test.
+        var gateway = await StartGatewayAsync("gateway", tokenLimit: 10000, tokensPerSecond: 10000);
         _processes.Add(gateway);
         Gateway = new HttpClient { BaseAddress = gateway.Address };
     }
+
+    /// <summary>Another gateway in front of the same intake, with its own rate limit; stopped by the caller.</summary>
+    public Task<ServiceProcess> StartGatewayAsync(string name, int tokenLimit, int tokensPerSecond) =>
+        ServiceProcess.StartAsync(name, BuiltAssembly("gateway", "Protection.Gateway"), new Dictionary<string, string>
+        {
+            ["ReverseProxy__Clusters__intake__Destinations__primary__Address"] = Intake.Address.ToString(),
+            ["RateLimiting__TokenLimit"] = tokenLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RateLimiting__TokensPerSecond"] = tokensPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
 
     /// <summary>A client acting as <paramref name="user"/> with <paramref name="roles"/>, token from <c>POST /auth/dev-token</c>.</summary>
     public async Task<HttpClient> SignedInAs(string user, params string[] roles)
