@@ -23,6 +23,15 @@ internal static class Cases
         }
 
         public IEnumerable<string> Secrets => [FullName, Phone, Email, ExactLocation, ThreatDescription, FamilyName];
+
+        /// <summary>Fails if <paramref name="text"/> (a response, a broker message, a log) holds any of this defender's personal data.</summary>
+        public void ShouldNotAppearIn(string text)
+        {
+            foreach (var secret in Secrets)
+            {
+                text.ShouldNotContain(secret);
+            }
+        }
     }
 
     public static JsonObject OpenCaseBody(Defender defender, string threatType = "physical", string? occurredOn = null) => new()
