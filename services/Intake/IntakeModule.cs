@@ -1,6 +1,7 @@
 using JasperFx.Events.Projections;
 using Marten;
 using Protection.Intake.Cases;
+using Protection.Intake.Cases.FromTriage;
 using Protection.Intake.PersonalData;
 using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.Messaging;
@@ -27,11 +28,21 @@ public static class IntakeModule
             options.Schema.For<Case>()
                 .Index(c => c.OpenedBy)
                 .Index(c => c.OpenedAt)
-                .Duplicate(c => c.Stage);
+                .Duplicate(c => c.Stage)
+                .Duplicate(c => c.AssignedTo)
+                .Duplicate(c => c.Risk)
+                .Duplicate(c => c.TriageDueAt);
             options.Schema.For<CaseKey>();
             options.Storage.ExtendedSchemaObjects.Add(new Sequence(new PostgresqlObjectName(ServiceName, CaseReference.SequenceName, Weasel.Postgresql.SchemaUtils.IdentifierUsage.General)));
         });
-        builder.AddMessaging(ServiceName);
+        builder.AddMessaging(ServiceName, bus =>
+        {
+            bus.AddConsumer<NoteTriageStarted>();
+            bus.AddConsumer<NoteRiskAssessed>();
+            bus.AddConsumer<NoteCaseAssigned>();
+            bus.AddConsumer<NoteCaseClosed>();
+            bus.AddConsumer<NoteCaseReopened>();
+        });
         return builder;
     }
 }

@@ -61,11 +61,25 @@ internal static class Cases
     public static async Task<JsonElement> Json(this HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 
-    public static async Task<(Guid Id, string Reference)> OpenAsync(this HttpClient officer, Defender defender)
+    /// <summary>A threat body of <paramref name="threatType"/> by <paramref name="perpetrator"/>, <paramref name="daysAgo"/> days before today (UTC).</summary>
+    public static JsonObject Threat(Defender defender, string threatType, int daysAgo, string perpetrator = "nonStateArmedGroup")
     {
-        var response = await officer.PostAsJsonAsync("/api/cases", OpenCaseBody(defender));
+        var threat = ThreatBody(defender, threatType, DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-daysAgo)).ToString("yyyy-MM-dd"));
+        threat["perpetrator"] = perpetrator;
+        return threat;
+    }
+
+    public static async Task<(Guid Id, string Reference)> OpenAsync(this HttpClient officer, Defender defender, params JsonObject[] threats)
+    {
+        var body = OpenCaseBody(defender);
+        if (threats.Length > 0)
+        {
+            body["threats"] = new JsonArray(threats.Select(t => (JsonNode)t).ToArray());
+        }
+
+        var response = await officer.PostAsJsonAsync("/api/cases", body);
         response.StatusCode.ShouldBe(System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        var body = await response.Json();
-        return (body.GetProperty("id").GetGuid(), body.GetProperty("reference").GetString()!);
+        var created = await response.Json();
+        return (created.GetProperty("id").GetGuid(), created.GetProperty("reference").GetString()!);
     }
 }

@@ -5,13 +5,20 @@ using Protection.Testing;
 namespace Protection.EndToEndTests;
 
 /// <summary>
-/// The whole system as a user meets it: intake and the gateway as real processes on real
-/// PostgreSQL and RabbitMQ, reached only through the gateway over HTTP.
+/// The whole system as a user meets it: the services and the gateway as real processes on real
+/// PostgreSQL and RabbitMQ (a database of their own each), reached only through the gateway over HTTP.
 /// </summary>
 public sealed class ProtectionSystem : IAsyncLifetime
 {
     private readonly List<ServiceProcess> _processes = [];
-    private string _intakeDatabase = string.Empty;
+    private readonly List<string> _databases = [];
+
+    /// <summary>name, project folder, assembly: the services started, in order.</summary>
+    private static readonly (string Name, string Folder, string Assembly)[] Services =
+    [
+        ("intake", "services/Intake", "Protection.Intake"),
+        ("triage", "services/Triage", "Protection.Triage"),
+    ];
 
     public HttpClient Gateway { get; private set; } = null!;
 
@@ -19,18 +26,22 @@ public sealed class ProtectionSystem : IAsyncLifetime
 
     public ServiceProcess Intake => _processes.Single(p => p.Name == "intake");
 
+    public ServiceProcess Triage => _processes.Single(p => p.Name == "triage");
+
     public async Task InitializeAsync()
     {
         var (_, rabbit) = await TestInfrastructure.EndpointsAsync();
         RabbitMq = rabbit;
-        _intakeDatabase = await TestInfrastructure.CreateDatabaseAsync("e2e_intake");
-
-        var intake = await ServiceProcess.StartAsync("intake", BuiltAssembly("services/Intake", "Protection.Intake"), new Dictionary<string, string>
+        foreach (var (name, folder, assembly) in Services)
         {
-            ["ConnectionStrings__Postgres"] = _intakeDatabase,
-            ["ConnectionStrings__RabbitMq"] = rabbit,
-        });
-        _processes.Add(intake);
+            var database = await TestInfrastructure.CreateDatabaseAsync($"e2e_{name}");
+            _databases.Add(database);
+            _processes.Add(await ServiceProcess.StartAsync(name, BuiltAssembly(folder, assembly), new Dictionary<string, string>
+            {
+                ["ConnectionStrings__Postgres"] = database,
+                ["ConnectionStrings__RabbitMq"] = rabbit,
+            }));
+        }
 
         // Generous enough that the suite is never throttled; the limiter itself has its own test.
         var gateway = await StartGatewayAsync("gateway", tokenLimit: 10000, tokensPerSecond: 10000);
@@ -38,14 +49,21 @@ public sealed class ProtectionSystem : IAsyncLifetime
         Gateway = new HttpClient { BaseAddress = gateway.Address };
     }
 
-    /// <summary>Another gateway in front of the same intake, with its own rate limit; stopped by the caller.</summary>
-    public Task<ServiceProcess> StartGatewayAsync(string name, int tokenLimit, int tokensPerSecond) =>
-        ServiceProcess.StartAsync(name, BuiltAssembly("gateway", "Protection.Gateway"), new Dictionary<string, string>
+    /// <summary>Another gateway in front of the same services, with its own rate limit; stopped by the caller.</summary>
+    public Task<ServiceProcess> StartGatewayAsync(string name, int tokenLimit, int tokensPerSecond)
+    {
+        var settings = new Dictionary<string, string>
         {
-            ["ReverseProxy__Clusters__intake__Destinations__primary__Address"] = Intake.Address.ToString(),
             ["RateLimiting__TokenLimit"] = tokenLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["RateLimiting__TokensPerSecond"] = tokensPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        };
+        foreach (var (service, _, _) in Services)
+        {
+            settings[$"ReverseProxy__Clusters__{service}__Destinations__primary__Address"] = _processes.Single(p => p.Name == service).Address.ToString();
+        }
+
+        return ServiceProcess.StartAsync(name, BuiltAssembly("gateway", "Protection.Gateway"), settings);
+    }
 
     /// <summary>A client acting as <paramref name="user"/> with <paramref name="roles"/>, token from <c>POST /auth/dev-token</c>.</summary>
     public async Task<HttpClient> SignedInAs(string user, params string[] roles)
@@ -66,7 +84,10 @@ public sealed class ProtectionSystem : IAsyncLifetime
             await process.DisposeAsync();
         }
 
-        await TestInfrastructure.DropDatabaseAsync(_intakeDatabase);
+        foreach (var database in _databases)
+        {
+            await TestInfrastructure.DropDatabaseAsync(database);
+        }
     }
 
     private static string BuiltAssembly(string projectFolder, string assemblyName)

@@ -1,4 +1,5 @@
 using Protection.Contracts.Cases;
+using Protection.Contracts.Triage;
 using Protection.Intake.PersonalData;
 
 namespace Protection.Intake.Cases;
@@ -40,6 +41,25 @@ public sealed record ThreatReported(
     string ReportedBy,
     DateTimeOffset ReportedAt);
 
+// What intake learned from triage (consumed integration events, recorded in the case's own stream so
+// the case file, its stage and its history are rebuilt from events). TriageVersion orders them:
+// events arrive on separate queues in no guaranteed order, and an older fact never overwrites a newer one.
+
+/// <summary>Triage took the case in (or took it in again): it waits for an assessment until <see cref="DueAt"/>.</summary>
+public sealed record TriageStartedNoted(Guid CaseId, RiskLevel Risk, DateTimeOffset DueAt, long TriageVersion, DateTimeOffset NotedAt);
+
+/// <summary>The risk level in force changed; an assessment ends the wait for triage.</summary>
+public sealed record RiskLevelNoted(Guid CaseId, RiskLevel Level, RiskBasis Basis, long TriageVersion, DateTimeOffset NotedAt);
+
+public sealed record OfficerAssignmentNoted(Guid CaseId, string Officer, long TriageVersion, DateTimeOffset NotedAt);
+
+public sealed record CaseClosureNoted(Guid CaseId, CaseOutcome Outcome, long TriageVersion, DateTimeOffset NotedAt);
+
+public sealed record CaseReopeningNoted(Guid CaseId, RiskLevel Risk, DateTimeOffset DueAt, long TriageVersion, DateTimeOffset NotedAt);
+
+/// <summary>The triage version at which each fact intake holds was last set.</summary>
+public sealed record TriageVersions(long Risk = 0, long Assignment = 0, long Deadline = 0, long Status = 0);
+
 public enum CaseStatus
 {
     Open,
@@ -75,6 +95,20 @@ public sealed record Case(
     DateTimeOffset OpenedAt,
     DateTimeOffset LastChangedAt)
 {
+    /// <summary>The level in force in triage; null until triage took the case in.</summary>
+    public RiskLevel? Risk { get; init; }
+
+    /// <summary>The officer triage assigned; until then the officer who opened the case is responsible.</summary>
+    public string? AssignedTo { get; init; }
+
+    /// <summary>The first-triage deadline while the case waits for an assessment.</summary>
+    public DateTimeOffset? TriageDueAt { get; init; }
+
+    public TriageVersions Seen { get; init; } = new();
+
+    /// <summary>The officer responsible for the case (who, among officers, may read and act on it).</summary>
+    public string ResponsibleOfficer => AssignedTo ?? OpenedBy;
+
     /// <summary>The stream version this state was built from; the case's ETag.</summary>
     public long Version { get; set; }
 
@@ -101,4 +135,43 @@ public sealed record Case(
         Threats = [.. Threats, reported.Threat],
         LastChangedAt = reported.ReportedAt,
     };
+
+    public Case Apply(TriageStartedNoted e) => InTriage(this) with
+    {
+        Risk = e.TriageVersion > Seen.Risk ? e.Risk : Risk,
+        TriageDueAt = e.TriageVersion > Seen.Deadline ? e.DueAt : TriageDueAt,
+        Seen = Seen with { Risk = Math.Max(Seen.Risk, e.TriageVersion), Deadline = Math.Max(Seen.Deadline, e.TriageVersion) },
+    };
+
+    public Case Apply(RiskLevelNoted e) => InTriage(this) with
+    {
+        Risk = e.TriageVersion > Seen.Risk ? e.Level : Risk,
+        TriageDueAt = e.Basis == RiskBasis.Assessment && e.TriageVersion > Seen.Deadline ? null : TriageDueAt,
+        Seen = Seen with
+        {
+            Risk = Math.Max(Seen.Risk, e.TriageVersion),
+            Deadline = e.Basis == RiskBasis.Assessment ? Math.Max(Seen.Deadline, e.TriageVersion) : Seen.Deadline,
+        },
+    };
+
+    public Case Apply(OfficerAssignmentNoted e) => e.TriageVersion <= Seen.Assignment
+        ? this
+        : InTriage(this) with { AssignedTo = e.Officer, Seen = Seen with { Assignment = e.TriageVersion } };
+
+    public Case Apply(CaseClosureNoted e) => InTriage(this) with
+    {
+        Status = e.TriageVersion > Seen.Status ? CaseStatus.Closed : Status,
+        TriageDueAt = e.TriageVersion > Seen.Deadline ? null : TriageDueAt,
+        Seen = Seen with { Status = Math.Max(Seen.Status, e.TriageVersion), Deadline = Math.Max(Seen.Deadline, e.TriageVersion) },
+    };
+
+    public Case Apply(CaseReopeningNoted e) => InTriage(this) with
+    {
+        Status = e.TriageVersion > Seen.Status ? CaseStatus.Open : Status,
+        TriageDueAt = e.TriageVersion > Seen.Deadline ? e.DueAt : TriageDueAt,
+        Seen = Seen with { Status = Math.Max(Seen.Status, e.TriageVersion), Deadline = Math.Max(Seen.Deadline, e.TriageVersion) },
+    };
+
+    /// <summary>Anything triage says about the case means it reached triage; a further stage is never undone by it.</summary>
+    private static Case InTriage(Case c) => c.Stage < CaseStage.Triage ? c with { Stage = CaseStage.Triage } : c;
 }

@@ -20,6 +20,10 @@ public static class Problems
     public static ProblemHttpResult Forbidden(string why) =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: why);
 
+    /// <summary>409: the request is valid but the resource's state does not allow it now (e.g. the case is closed).</summary>
+    public static ProblemHttpResult Conflict(string title, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, extensions: extensions);
+
     /// <summary>409 for an <c>If-Match</c> that no longer holds.</summary>
     public static ProblemHttpResult StaleVersion(long current) =>
         TypedResults.Problem(

@@ -22,7 +22,29 @@ public sealed class ProcessedMessage
 public abstract class IdempotentConsumer<TMessage>(IDocumentStore store, TimeProvider clock) : IConsumer<TMessage>
     where TMessage : class, IIntegrationEvent
 {
+    /// <summary>The clock, for handlers that need "now".</summary>
+    protected TimeProvider Clock { get; } = clock;
+
+    // Messages about one case are handled one at a time in this process (they arrive on several
+    // queues at once, e.g. TriageStarted and RiskAssessed), so they do not race for the same stream
+    // version; a conflict with another process or an HTTP request is retried by MassTransit.
+    private static readonly SemaphoreSlim[] CaseLocks = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
     public async Task Consume(ConsumeContext<TMessage> context)
+    {
+        var caseLock = CaseLocks[(context.Message.CaseId.GetHashCode() & int.MaxValue) % CaseLocks.Length];
+        await caseLock.WaitAsync(context.CancellationToken);
+        try
+        {
+            await HandleOnce(context);
+        }
+        finally
+        {
+            caseLock.Release();
+        }
+    }
+
+    private async Task HandleOnce(ConsumeContext<TMessage> context)
     {
         var messageId = context.MessageId ?? context.Message.Metadata.EventId;
         var marker = $"{GetType().Name}:{messageId:N}";
@@ -41,7 +63,7 @@ public abstract class IdempotentConsumer<TMessage>(IDocumentStore store, TimePro
             CausationId: metadata.EventId.ToString()));
 
         await Handle(session, context.Message, context.CancellationToken);
-        session.Insert(new ProcessedMessage { Id = marker, ProcessedAt = clock.GetUtcNow() });
+        session.Insert(new ProcessedMessage { Id = marker, ProcessedAt = Clock.GetUtcNow() });
         try
         {
             await session.SaveChangesAsync(context.CancellationToken);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.Contracts.Cases;
+using Protection.Contracts.Triage;
 using Protection.Intake.PersonalData;
 using Protection.ServiceDefaults.Http;
 
@@ -27,6 +28,10 @@ public sealed record CaseFileResponse(
     PersonalDataVisibility PersonalData,
     DefenderDetails? Defender,
     IReadOnlyList<ThreatView> Threats,
+    RiskLevel? Risk,
+    string? AssignedTo,
+    DateTimeOffset? TriageDueAt,
+    bool TriageOverdue,
     string OpenedBy,
     DateTimeOffset OpenedAt,
     DateTimeOffset LastChangedAt,
@@ -53,6 +58,7 @@ public static class GetCaseFile
         HttpContext http,
         IQuerySession session,
         PersonalDataVault vault,
+        TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var @case = await session.LoadAsync<Case>(id, cancellationToken);
@@ -88,6 +94,10 @@ public static class GetCaseFile
             visibility,
             dataKey is null ? null : vault.Open<DefenderDetails>(dataKey, id, @case.Defender),
             @case.Threats.Select(t => View(t, dataKey is null ? null : vault.Open<ThreatDetails>(dataKey, id, t.Details))).ToArray(),
+            @case.Risk,
+            @case.AssignedTo,
+            @case.TriageDueAt,
+            @case.TriageDueAt <= clock.GetUtcNow(),
             @case.OpenedBy,
             @case.OpenedAt,
             @case.LastChangedAt,

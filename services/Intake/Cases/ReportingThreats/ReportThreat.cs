@@ -4,6 +4,7 @@ using Protection.Intake.Cases.Opening;
 using Protection.Intake.PersonalData;
 using Protection.ServiceDefaults;
 using Protection.ServiceDefaults.Auth;
+using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.Http;
 using Protection.ServiceDefaults.Messaging;
 using Published = Protection.Contracts.Cases;
@@ -19,7 +20,18 @@ public static class ReportThreat
     /// version the caller read (<c>If-Match</c>) or, without it, the version just loaded; a
     /// concurrent change makes this a 409, never a silent overwrite.
     /// </summary>
-    public static async Task<Results<Created<ThreatReportedResponse>, ProblemHttpResult>> Handle(
+    public static Task<Results<Created<ThreatReportedResponse>, ProblemHttpResult>> Handle(
+        Guid id,
+        ThreatInput threat,
+        HttpContext http,
+        IDocumentStore store,
+        PersonalDataVault vault,
+        TimeProvider clock,
+        CancellationToken cancellationToken) =>
+        OptimisticRetry.RunAsync(store, Problems.IfMatchVersion(http.Request) is not null, session =>
+            Report(id, threat, http, session, vault, clock, cancellationToken));
+
+    private static async Task<Results<Created<ThreatReportedResponse>, ProblemHttpResult>> Report(
         Guid id,
         ThreatInput threat,
         HttpContext http,

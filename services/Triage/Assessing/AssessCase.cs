@@ -1,0 +1,103 @@
+using System.ComponentModel.DataAnnotations;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Protection.Contracts.Triage;
+using Protection.ServiceDefaults.Auth;
+using Protection.Triage.Cases;
+using Protection.Triage.Reading;
+using Protection.Triage.Risk;
+
+namespace Protection.Triage.Assessing;
+
+/// <summary>Scores 0 (none) to 3 (extreme) for each <i>Secure, Here and Now</i> dimension; all five are required.</summary>
+public sealed record ScoresInput
+{
+    [Required, Range(0, 3)]
+    public int? EmotionalCognitive { get; init; }
+
+    [Required, Range(0, 3)]
+    public int? Physical { get; init; }
+
+    [Required, Range(0, 3)]
+    public int? Spiritual { get; init; }
+
+    [Required, Range(0, 3)]
+    public int? Economic { get; init; }
+
+    [Required, Range(0, 3)]
+    public int? Political { get; init; }
+}
+
+/// <summary>Observed indicators per dimension. Professional notes: no names, contacts or exact locations (those belong in intake).</summary>
+public sealed record NotesInput
+{
+    [StringLength(2000)]
+    public string? EmotionalCognitive { get; init; }
+
+    [StringLength(2000)]
+    public string? Physical { get; init; }
+
+    [StringLength(2000)]
+    public string? Spiritual { get; init; }
+
+    [StringLength(2000)]
+    public string? Economic { get; init; }
+
+    [StringLength(2000)]
+    public string? Political { get; init; }
+}
+
+public sealed record AssessmentRequest
+{
+    [Required]
+    public ScoresInput? Scores { get; init; }
+
+    public NotesInput? Notes { get; init; }
+}
+
+public sealed record OverrideRequest
+{
+    [Required]
+    public RiskLevel? Level { get; init; }
+
+    /// <summary>Why the rules' level is wrong for this case; kept in the case's history.</summary>
+    [Required, StringLength(2000, MinimumLength = 10, ErrorMessage = "Give the reason for the override (10 to 2000 characters).")]
+    public string? Reason { get; init; }
+}
+
+public static class AssessCase
+{
+    /// <summary><c>POST /api/cases/{id}/assessment</c>: the case's officer (or a supervisor) scores the five dimensions; answers the level with the reasons that produced it.</summary>
+    public static async Task<Results<Ok<TriageView>, ProblemHttpResult>> Assess(
+        Guid id, AssessmentRequest request, HttpContext http, IDocumentSession session, TriageDecisions decisions, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (stream, problem) = await CaseCommands.Load(id, http, session, Actor.Caseworker, mustBeOpen: true, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var s = request.Scores!;
+        var scores = new DimensionScores(s.EmotionalCognitive!.Value, s.Physical!.Value, s.Spiritual!.Value, s.Economic!.Value, s.Political!.Value);
+        var n = request.Notes;
+        var notes = n is null ? null : new DimensionNotes(n.EmotionalCognitive, n.Physical, n.Spiritual, n.Economic, n.Political);
+        var now = clock.GetUtcNow();
+        var assessed = decisions.Assess(stream!.Aggregate!, scores, notes, http.User.UserId(), now);
+        return TypedResults.Ok(await CaseCommands.Commit(http, session, stream, [assessed], now, cancellationToken));
+    }
+
+    /// <summary><c>POST /api/cases/{id}/assessment/override</c>: a supervisor sets the level by hand, with a reason kept in the history.</summary>
+    public static async Task<Results<Ok<TriageView>, ProblemHttpResult>> Override(
+        Guid id, OverrideRequest request, HttpContext http, IDocumentSession session, TriageDecisions decisions, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (stream, problem) = await CaseCommands.Load(id, http, session, Actor.Supervisor, mustBeOpen: true, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var now = clock.GetUtcNow();
+        var events = decisions.Override(stream!.Aggregate!, request.Level!.Value, request.Reason!, http.User.UserId(), now);
+        return TypedResults.Ok(await CaseCommands.Commit(http, session, stream, events, now, cancellationToken));
+    }
+}

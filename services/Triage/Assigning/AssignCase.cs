@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Protection.ServiceDefaults.Auth;
+using Protection.ServiceDefaults.Http;
+using Protection.Triage.Cases;
+using Protection.Triage.Reading;
+
+namespace Protection.Triage.Assigning;
+
+public sealed record AssignmentRequest
+{
+    /// <summary>The officer's user id (the <c>sub</c> of their token), not a name.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9._:@-]{1,120}$", ErrorMessage = "Use the officer's user id (letters, digits and . _ : @ -).")]
+    public string? Officer { get; init; }
+}
+
+public static class AssignCase
+{
+    /// <summary><c>POST /api/cases/{id}/assignment</c> (supervisor): from now on the case is this officer's, and only theirs among officers.</summary>
+    public static async Task<Results<Ok<TriageView>, ProblemHttpResult>> Handle(
+        Guid id, AssignmentRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (stream, problem) = await CaseCommands.Load(id, http, session, Actor.Supervisor, mustBeOpen: true, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var @case = stream!.Aggregate!;
+        if (@case.AssignedTo == request.Officer)
+        {
+            return Problems.Conflict($"The case is already assigned to {request.Officer}.");
+        }
+
+        var now = clock.GetUtcNow();
+        var assigned = new OfficerAssigned(id, request.Officer!, @case.AssignedTo, http.User.UserId(), now);
+        return TypedResults.Ok(await CaseCommands.Commit(http, session, stream, [assigned], now, cancellationToken));
+    }
+}

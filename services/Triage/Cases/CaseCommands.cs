@@ -1,0 +1,59 @@
+using Marten;
+using JasperFx.Events;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Protection.ServiceDefaults.Http;
+using Protection.Triage.Reading;
+
+namespace Protection.Triage.Cases;
+
+/// <summary>Who may change a case.</summary>
+public enum Actor
+{
+    Caseworker,
+    Supervisor,
+}
+
+/// <summary>The steps every triage command shares: load at a version, check access and state, append, answer with the new state.</summary>
+public static class CaseCommands
+{
+    /// <summary>Loads the case for a change, or the problem that stops it (404, 403, 409 for a stale If-Match or a closed case).</summary>
+    public static async Task<(IEventStream<TriageCase>? Stream, ProblemHttpResult? Problem)> Load(
+        Guid id, HttpContext http, IDocumentSession session, Actor actor, bool mustBeOpen, CancellationToken cancellationToken)
+    {
+        var stream = await session.Events.FetchForWriting<TriageCase>(id, cancellationToken);
+        var @case = stream.Aggregate;
+        if (@case is null)
+        {
+            return (null, Problems.NotFound("The case"));
+        }
+
+        var allowed = actor == Actor.Supervisor ? CaseAccess.IsSupervisor(http.User) : CaseAccess.IsCaseworker(http.User, @case);
+        if (!allowed)
+        {
+            return (null, Problems.Forbidden(actor == Actor.Supervisor ? "Only a supervisor can do this." : "This case is not assigned to you."));
+        }
+
+        if (Problems.IfMatchVersion(http.Request) is { } expected && expected != stream.CurrentVersion)
+        {
+            return (null, Problems.StaleVersion(stream.CurrentVersion ?? 0));
+        }
+
+        if (mustBeOpen && @case.Status == TriageStatus.Closed)
+        {
+            return (null, Problems.Conflict("The case is closed. Re-open it first (POST /api/cases/{id}/reopen)."));
+        }
+
+        return (stream, null);
+    }
+
+    /// <summary>Appends <paramref name="events"/>, commits, and answers with the case as it now is (ETag = new version).</summary>
+    public static async Task<TriageView> Commit(
+        HttpContext http, IDocumentSession session, IEventStream<TriageCase> stream, IReadOnlyList<object> events, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var after = CaseChanges.Append(session, stream, events, now);
+        await session.SaveChangesAsync(cancellationToken);
+        after.Version = stream.CurrentVersion ?? 0;
+        http.Response.Headers.ETag = $"\"{after.Version}\"";
+        return TriageView.Of(after, http.User, now);
+    }
+}

@@ -1,0 +1,235 @@
+using Protection.Contracts.Cases;
+using Protection.Contracts.Triage;
+using Protection.Triage.Risk;
+
+namespace Protection.Triage.Cases;
+
+// Triage's own events, stored in its Marten stream (one stream per case, keyed by the case id).
+// Free-text fields (notes, reasons) stay here; the published integration events carry none.
+
+/// <summary>Triage took in a case that intake opened: preliminary risk from its threats and a first-triage deadline.</summary>
+public sealed record CaseTakenIn(
+    Guid CaseId,
+    string Reference,
+    string Country,
+    string OpenedBy,
+    DateTimeOffset OpenedAt,
+    IReadOnlyList<ThreatSummary> Threats,
+    int PeopleAtRisk,
+    ConsentScopes Consent,
+    RiskResult Preliminary,
+    DateTimeOffset DueAt);
+
+/// <summary>Intake reported another threat; <see cref="Preliminary"/> is the threats-only risk with it included.</summary>
+public sealed record ThreatAdded(Guid CaseId, ThreatSummary Threat, RiskResult Preliminary, DateTimeOffset At);
+
+/// <summary>A new threat raised the level in force. A level is never lowered this way.</summary>
+public sealed record RiskEscalated(Guid CaseId, RiskLevel From, RiskLevel To, RiskResult Result, DateTimeOffset At);
+
+/// <summary>Why the case (again) waits for an assessment.</summary>
+public enum TriageTrigger
+{
+    NewThreat,
+    Reopened,
+    RiskChanged,
+}
+
+/// <summary>The case waits for an assessment until <see cref="DueAt"/>.</summary>
+public sealed record TriageDeadlineSet(Guid CaseId, DateTimeOffset DueAt, RiskLevel Level, TriageTrigger Trigger, DateTimeOffset At);
+
+/// <summary>An officer scored the five dimensions. <see cref="Level"/> is the level in force afterwards (never below a supervisor's override).</summary>
+public sealed record RiskAssessed(
+    Guid CaseId,
+    DimensionScores Scores,
+    DimensionNotes? Notes,
+    RiskResult Computed,
+    RiskLevel Level,
+    RiskLevel PreviousLevel,
+    string AssessedBy,
+    DateTimeOffset At);
+
+public sealed record RiskOverridden(Guid CaseId, RiskLevel From, RiskLevel To, string Reason, string By, DateTimeOffset At);
+
+public sealed record OfficerAssigned(Guid CaseId, string Officer, string? Previous, string By, DateTimeOffset At);
+
+public sealed record MeasureAdded(Guid CaseId, Guid MeasureId, FrameworkArea Area, string Type, string Owner, DateOnly DueOn, string By, DateTimeOffset At);
+
+public sealed record MeasureCompleted(Guid CaseId, Guid MeasureId, string By, DateTimeOffset At);
+
+public sealed record MeasureCancelled(Guid CaseId, Guid MeasureId, string Reason, string By, DateTimeOffset At);
+
+/// <summary>The deadline <see cref="DueAt"/> passed without an assessment; recorded once per deadline.</summary>
+public sealed record TriageOverdueFlagged(Guid CaseId, DateTimeOffset DueAt, DateTimeOffset DetectedAt);
+
+public sealed record CaseClosed(Guid CaseId, CaseOutcome Outcome, string? Note, string By, DateTimeOffset At);
+
+public sealed record CaseReopened(Guid CaseId, string Reason, string By, DateTimeOffset At);
+
+public enum TriageStatus
+{
+    Open,
+    Closed,
+}
+
+public enum MeasureStatus
+{
+    Open,
+    Completed,
+    Cancelled,
+}
+
+public sealed record Measure(Guid Id, FrameworkArea Area, string Type, string Owner, DateOnly DueOn, MeasureStatus Status, string? CancelReason, string AddedBy, DateTimeOffset AddedAt);
+
+/// <summary>The level in force and why.</summary>
+public sealed record CurrentRisk(RiskLevel Level, RiskBasis Basis, IReadOnlyList<RiskReason> Reasons, string SetBy, DateTimeOffset SetAt);
+
+/// <summary>One change of the level in force, for the case's risk history.</summary>
+public sealed record RiskChange(RiskLevel Level, RiskBasis Basis, string By, DateTimeOffset At, string? Reason);
+
+public sealed record SupervisorOverride(RiskLevel Level, string Reason, string By, DateTimeOffset At);
+
+public sealed record LastAssessment(DimensionScores Scores, DimensionNotes? Notes, RiskResult Computed, string By, DateTimeOffset At);
+
+/// <summary>
+/// A case as triage knows it: decision state and read model in one, projected inline (an officer
+/// reads their own write at once, and the queue is a query over these documents).
+/// </summary>
+public sealed record TriageCase(
+    Guid Id,
+    string Reference,
+    string Country,
+    string OpenedBy,
+    DateTimeOffset OpenedAt,
+    IReadOnlyList<ThreatSummary> Threats,
+    int PeopleAtRisk,
+    TriageStatus Status,
+    CurrentRisk Risk,
+    IReadOnlyList<RiskChange> RiskHistory,
+    SupervisorOverride? Override,
+    LastAssessment? Assessment,
+    string? AssignedTo,
+    bool AwaitingTriage,
+    DateTimeOffset TriageStartedAt,
+    DateTimeOffset? TriageDueAt,
+    bool OverdueFlagged,
+    IReadOnlyList<Measure> Measures,
+    CaseOutcome? Outcome,
+    DateTimeOffset LastChangedAt)
+{
+    /// <summary>The stream version this state was built from; the ETag, and the <c>TriageVersion</c> of published events.</summary>
+    public long Version { get; set; }
+
+    /// <summary>The officer responsible: the assignee, or the officer who opened the case until someone is assigned.</summary>
+    public string ResponsibleOfficer { get; init; } = OpenedBy;
+
+    /// <summary>What the queue sorts by: the triage deadline while awaiting assessment, otherwise the next open measure's due time.</summary>
+    public DateTimeOffset? NextDueAt { get; init; }
+
+    public static TriageCase Create(CaseTakenIn e) => new TriageCase(
+        e.CaseId, e.Reference, e.Country, e.OpenedBy, e.OpenedAt, e.Threats, e.PeopleAtRisk,
+        TriageStatus.Open,
+        new CurrentRisk(e.Preliminary.Level, RiskBasis.Preliminary, e.Preliminary.Reasons, "system", e.OpenedAt),
+        [new RiskChange(e.Preliminary.Level, RiskBasis.Preliminary, "system", e.OpenedAt, null)],
+        Override: null,
+        Assessment: null,
+        AssignedTo: null,
+        AwaitingTriage: true,
+        TriageStartedAt: e.OpenedAt,
+        TriageDueAt: e.DueAt,
+        OverdueFlagged: false,
+        Measures: [],
+        Outcome: null,
+        LastChangedAt: e.OpenedAt).Derive();
+
+    public TriageCase Apply(ThreatAdded e) => this with { Threats = [.. Threats, e.Threat], LastChangedAt = e.At };
+
+    public TriageCase Apply(RiskEscalated e) => (this with
+    {
+        Risk = new CurrentRisk(e.To, RiskBasis.Escalation, e.Result.Reasons, "system", e.At),
+        RiskHistory = [.. RiskHistory, new RiskChange(e.To, RiskBasis.Escalation, "system", e.At, null)],
+        LastChangedAt = e.At,
+    }).Derive();
+
+    public TriageCase Apply(TriageDeadlineSet e) => (this with
+    {
+        AwaitingTriage = true,
+        TriageStartedAt = e.Trigger == TriageTrigger.RiskChanged ? TriageStartedAt : e.At,
+        TriageDueAt = e.DueAt,
+        OverdueFlagged = false,
+        LastChangedAt = e.At,
+    }).Derive();
+
+    public TriageCase Apply(RiskAssessed e)
+    {
+        var overrideStands = Override is { } o && o.Level > e.Computed.Level;
+        var reasons = overrideStands
+            ? [new RiskReason("supervisor-override", Override!.Level, $"A supervisor set the level to {Override.Level}: {Override.Reason}", [], true), .. e.Computed.Reasons.Select(r => r with { Decisive = false })]
+            : e.Computed.Reasons;
+        return (this with
+        {
+            Risk = new CurrentRisk(e.Level, RiskBasis.Assessment, reasons, e.AssessedBy, e.At),
+            RiskHistory = [.. RiskHistory, new RiskChange(e.Level, RiskBasis.Assessment, e.AssessedBy, e.At, null)],
+            Override = overrideStands ? Override : null,
+            Assessment = new LastAssessment(e.Scores, e.Notes, e.Computed, e.AssessedBy, e.At),
+            AwaitingTriage = false,
+            TriageDueAt = null,
+            OverdueFlagged = false,
+            LastChangedAt = e.At,
+        }).Derive();
+    }
+
+    public TriageCase Apply(RiskOverridden e) => (this with
+    {
+        Risk = new CurrentRisk(e.To, RiskBasis.Override, [new RiskReason("supervisor-override", e.To, $"A supervisor set the level to {e.To}: {e.Reason}", [], true)], e.By, e.At),
+        RiskHistory = [.. RiskHistory, new RiskChange(e.To, RiskBasis.Override, e.By, e.At, e.Reason)],
+        Override = new SupervisorOverride(e.To, e.Reason, e.By, e.At),
+        LastChangedAt = e.At,
+    }).Derive();
+
+    public TriageCase Apply(OfficerAssigned e) => (this with { AssignedTo = e.Officer, LastChangedAt = e.At }).Derive();
+
+    public TriageCase Apply(MeasureAdded e) => (this with
+    {
+        Measures = [.. Measures, new Measure(e.MeasureId, e.Area, e.Type, e.Owner, e.DueOn, MeasureStatus.Open, null, e.By, e.At)],
+        LastChangedAt = e.At,
+    }).Derive();
+
+    public TriageCase Apply(MeasureCompleted e) => WithMeasure(e.MeasureId, m => m with { Status = MeasureStatus.Completed }, e.At);
+
+    public TriageCase Apply(MeasureCancelled e) => WithMeasure(e.MeasureId, m => m with { Status = MeasureStatus.Cancelled, CancelReason = e.Reason }, e.At);
+
+    public TriageCase Apply(TriageOverdueFlagged e) => this with { OverdueFlagged = true };
+
+    public TriageCase Apply(CaseClosed e) => (this with
+    {
+        Status = TriageStatus.Closed,
+        Outcome = e.Outcome,
+        AwaitingTriage = false,
+        TriageDueAt = null,
+        OverdueFlagged = false,
+        LastChangedAt = e.At,
+    }).Derive();
+
+    public TriageCase Apply(CaseReopened e) => (this with { Status = TriageStatus.Open, Outcome = null, LastChangedAt = e.At }).Derive();
+
+    public Measure? FindMeasure(Guid measureId) => Measures.FirstOrDefault(m => m.Id == measureId);
+
+    /// <summary>When a measure due on a day is late: after the end of that day (UTC).</summary>
+    public static DateTimeOffset EndOf(DateOnly day) => new(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+    private TriageCase WithMeasure(Guid measureId, Func<Measure, Measure> change, DateTimeOffset at) => (this with
+    {
+        Measures = Measures.Select(m => m.Id == measureId ? change(m) : m).ToArray(),
+        LastChangedAt = at,
+    }).Derive();
+
+    private TriageCase Derive() => this with
+    {
+        ResponsibleOfficer = AssignedTo ?? OpenedBy,
+        NextDueAt = Status == TriageStatus.Closed
+            ? null
+            : AwaitingTriage
+                ? TriageDueAt
+                : Measures.Where(m => m.Status == MeasureStatus.Open).Select(m => (DateTimeOffset?)EndOf(m.DueOn)).Min(),
+    };
+}

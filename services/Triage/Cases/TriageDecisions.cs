@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Options;
+using Protection.Contracts.Cases;
+using Protection.Contracts.Triage;
+using Protection.Triage.Risk;
+
+namespace Protection.Triage.Cases;
+
+/// <summary>
+/// What triage decides, as events, from a case's state and what just happened. No I/O, so every
+/// rule (deadlines, escalation, "never lowered silently", overrides) is unit-testable.
+/// </summary>
+public sealed class TriageDecisions(IOptions<TriageOptions> options)
+{
+    private readonly TriageOptions _options = options.Value;
+    private readonly RiskEvaluator _evaluator = new(options.Value.RiskRules);
+
+    public TriageOptions Options => _options;
+
+    public RiskResult Evaluate(DimensionScores? scores, IReadOnlyList<ThreatSummary> threats, DateTimeOffset now) =>
+        _evaluator.Evaluate(scores, threats, DateOnly.FromDateTime(now.UtcDateTime));
+
+    /// <summary>A case intake opened: in the queue at once, with a preliminary risk and a deadline counted from intake.</summary>
+    public CaseTakenIn TakeIn(Guid caseId, string reference, string country, string openedBy, DateTimeOffset openedAt,
+        IReadOnlyList<ThreatSummary> threats, int peopleAtRisk, ConsentScopes consent, DateTimeOffset now)
+    {
+        var preliminary = Evaluate(null, threats, now);
+        return new CaseTakenIn(caseId, reference, country, openedBy, openedAt, threats, peopleAtRisk, consent, preliminary,
+            openedAt + _options.DeadlineFor(preliminary.Level));
+    }
+
+    /// <summary>
+    /// A new threat: re-computes the preliminary risk, raises the level in force when it is higher
+    /// (never lowers it), and puts an open case back in the queue with a deadline by the new level.
+    /// </summary>
+    public IReadOnlyList<object> AddThreat(TriageCase @case, ThreatSummary threat, DateTimeOffset now)
+    {
+        if (@case.Threats.Any(t => t.ThreatId == threat.ThreatId))
+        {
+            return [];
+        }
+
+        var preliminary = Evaluate(null, [.. @case.Threats, threat], now);
+        var events = new List<object> { new ThreatAdded(@case.Id, threat, preliminary, now) };
+        if (@case.Status == TriageStatus.Closed)
+        {
+            return events; // recorded; re-opening a closed case is a person's decision
+        }
+
+        var level = @case.Risk.Level;
+        if (preliminary.Level > level)
+        {
+            events.Add(new RiskEscalated(@case.Id, level, preliminary.Level, preliminary, now));
+            level = preliminary.Level;
+        }
+
+        var due = now + _options.DeadlineFor(level);
+        if (!@case.AwaitingTriage || @case.TriageDueAt is null || due < @case.TriageDueAt)
+        {
+            events.Add(new TriageDeadlineSet(@case.Id, due, level, TriageTrigger.NewThreat, now));
+        }
+
+        return events;
+    }
+
+    /// <summary>An assessment. The level in force is the computed one, but never below a supervisor's override.</summary>
+    public RiskAssessed Assess(TriageCase @case, DimensionScores scores, DimensionNotes? notes, string by, DateTimeOffset now)
+    {
+        var computed = Evaluate(scores, @case.Threats, now);
+        var level = @case.Override is { } o && o.Level > computed.Level ? o.Level : computed.Level;
+        return new RiskAssessed(@case.Id, scores, notes, computed, level, @case.Risk.Level, by, now);
+    }
+
+    /// <summary>A supervisor's override; while the case awaits assessment its deadline follows the new level.</summary>
+    public IReadOnlyList<object> Override(TriageCase @case, RiskLevel level, string reason, string by, DateTimeOffset now)
+    {
+        var events = new List<object> { new RiskOverridden(@case.Id, @case.Risk.Level, level, reason, by, now) };
+        if (@case.AwaitingTriage)
+        {
+            events.Add(new TriageDeadlineSet(@case.Id, @case.TriageStartedAt + _options.DeadlineFor(level), level, TriageTrigger.RiskChanged, now));
+        }
+
+        return events;
+    }
+
+    /// <summary>Re-opening puts the case back in the queue with a deadline by its level, counted from now.</summary>
+    public IReadOnlyList<object> Reopen(TriageCase @case, string reason, string by, DateTimeOffset now) =>
+    [
+        new CaseReopened(@case.Id, reason, by, now),
+        new TriageDeadlineSet(@case.Id, now + _options.DeadlineFor(@case.Risk.Level), @case.Risk.Level, TriageTrigger.Reopened, now),
+    ];
+
+    /// <summary>Whether the overdue detector must flag this case now: awaiting, past its deadline, not flagged for this deadline yet.</summary>
+    public static bool IsNewlyOverdue(TriageCase @case, DateTimeOffset now) =>
+        @case.Status == TriageStatus.Open && @case.AwaitingTriage && @case.TriageDueAt is { } due && due <= now && !@case.OverdueFlagged;
+}

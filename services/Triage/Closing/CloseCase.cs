@@ -1,0 +1,71 @@
+using System.ComponentModel.DataAnnotations;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Protection.Contracts.Triage;
+using Protection.ServiceDefaults.Auth;
+using Protection.ServiceDefaults.Http;
+using Protection.Triage.Cases;
+using Protection.Triage.Reading;
+
+namespace Protection.Triage.Closing;
+
+public sealed record CloseRequest
+{
+    [Required]
+    public CaseOutcome? Outcome { get; init; }
+
+    [StringLength(2000)]
+    public string? Note { get; init; }
+}
+
+public sealed record ReopenRequest
+{
+    [Required, StringLength(2000, MinimumLength = 3)]
+    public string? Reason { get; init; }
+}
+
+/// <summary>
+/// Closing and re-opening live in triage: closing is a protection decision about an assessed case,
+/// taken by its officer, and re-opening puts it straight back in the triage queue.
+/// </summary>
+public static class CloseCase
+{
+    /// <summary><c>POST /api/cases/{id}/close</c>: closes an open case with an outcome.</summary>
+    public static async Task<Results<Ok<TriageView>, ProblemHttpResult>> Close(
+        Guid id, CloseRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (stream, problem) = await CaseCommands.Load(id, http, session, Actor.Caseworker, mustBeOpen: false, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (stream!.Aggregate!.Status == TriageStatus.Closed)
+        {
+            return Problems.Conflict("The case is already closed.");
+        }
+
+        var now = clock.GetUtcNow();
+        var closed = new Cases.CaseClosed(id, request.Outcome!.Value, request.Note, http.User.UserId(), now);
+        return TypedResults.Ok(await CaseCommands.Commit(http, session, stream, [closed], now, cancellationToken));
+    }
+
+    /// <summary><c>POST /api/cases/{id}/reopen</c>: re-opens a closed case; it re-enters the triage queue.</summary>
+    public static async Task<Results<Ok<TriageView>, ProblemHttpResult>> Reopen(
+        Guid id, ReopenRequest request, HttpContext http, IDocumentSession session, TriageDecisions decisions, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (stream, problem) = await CaseCommands.Load(id, http, session, Actor.Caseworker, mustBeOpen: false, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (stream!.Aggregate!.Status == TriageStatus.Open)
+        {
+            return Problems.Conflict("The case is open; only a closed case can be re-opened.");
+        }
+
+        var now = clock.GetUtcNow();
+        return TypedResults.Ok(await CaseCommands.Commit(http, session, stream, decisions.Reopen(stream.Aggregate, request.Reason!, http.User.UserId(), now), now, cancellationToken));
+    }
+}

@@ -1,0 +1,95 @@
+using System.ComponentModel.DataAnnotations;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Protection.Contracts.Triage;
+using Protection.ServiceDefaults.Auth;
+using Protection.ServiceDefaults.Http;
+using Protection.Triage.Cases;
+using Protection.Triage.Reading;
+
+namespace Protection.Triage.Planning;
+
+public sealed record AddMeasureRequest
+{
+    /// <summary>One of ICAN's four framework areas.</summary>
+    [Required]
+    public FrameworkArea? Area { get; init; }
+
+    /// <summary>What kind of measure, as a short kebab-case code (e.g. <c>safe-house</c>, <c>legal-accompaniment</c>, <c>digital-security-audit</c>).</summary>
+    [Required, RegularExpression("^[a-z0-9]+(-[a-z0-9]+)*$", ErrorMessage = "Use a short kebab-case code, e.g. legal-accompaniment.")]
+    [StringLength(60)]
+    public string? Type { get; init; }
+
+    /// <summary>Who carries it out: a staff user id or a partner organisation's code, never a defender's name.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9._:@-]{1,120}$", ErrorMessage = "Use a user id or partner code (letters, digits and . _ : @ -).")]
+    public string? Owner { get; init; }
+
+    [Required]
+    public DateOnly? DueOn { get; init; }
+}
+
+public sealed record CancelMeasureRequest
+{
+    [Required, StringLength(2000, MinimumLength = 3)]
+    public string? Reason { get; init; }
+}
+
+public sealed record MeasureAddedResponse(Guid MeasureId, TriageView Case);
+
+public static class PlanMeasures
+{
+    /// <summary><c>POST /api/cases/{id}/plan/measures</c>: adds a measure to the protection plan.</summary>
+    public static async Task<Results<Created<MeasureAddedResponse>, ProblemHttpResult>> Add(
+        Guid id, AddMeasureRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (request.DueOn < DateOnly.FromDateTime(now.UtcDateTime))
+        {
+            return Problems.Unprocessable(new Dictionary<string, string[]> { ["dueOn"] = ["A new measure cannot be due in the past."] }, "The measure cannot be added.");
+        }
+
+        var (stream, problem) = await CaseCommands.Load(id, http, session, Actor.Caseworker, mustBeOpen: true, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var added = new MeasureAdded(id, Guid.CreateVersion7(), request.Area!.Value, request.Type!, request.Owner!, request.DueOn!.Value, http.User.UserId(), now);
+        var view = await CaseCommands.Commit(http, session, stream!, [added], now, cancellationToken);
+        return TypedResults.Created($"/api/cases/{id}/triage", new MeasureAddedResponse(added.MeasureId, view));
+    }
+
+    /// <summary><c>POST /api/cases/{id}/plan/measures/{measureId}/complete</c>.</summary>
+    public static Task<Results<Ok<TriageView>, ProblemHttpResult>> Complete(
+        Guid id, Guid measureId, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken) =>
+        Change(id, measureId, http, session, clock, (by, now) => new MeasureCompleted(id, measureId, by, now), cancellationToken);
+
+    /// <summary><c>POST /api/cases/{id}/plan/measures/{measureId}/cancel</c>, with a reason.</summary>
+    public static Task<Results<Ok<TriageView>, ProblemHttpResult>> Cancel(
+        Guid id, Guid measureId, CancelMeasureRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken) =>
+        Change(id, measureId, http, session, clock, (by, now) => new MeasureCancelled(id, measureId, request.Reason!, by, now), cancellationToken);
+
+    private static async Task<Results<Ok<TriageView>, ProblemHttpResult>> Change(
+        Guid id, Guid measureId, HttpContext http, IDocumentSession session, TimeProvider clock, Func<string, DateTimeOffset, object> change, CancellationToken cancellationToken)
+    {
+        var (stream, problem) = await CaseCommands.Load(id, http, session, Actor.Caseworker, mustBeOpen: true, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var measure = stream!.Aggregate!.FindMeasure(measureId);
+        if (measure is null)
+        {
+            return Problems.NotFound("The measure");
+        }
+
+        if (measure.Status != MeasureStatus.Open)
+        {
+            return Problems.Conflict($"The measure is already {measure.Status.ToString().ToLowerInvariant()}.");
+        }
+
+        var now = clock.GetUtcNow();
+        return TypedResults.Ok(await CaseCommands.Commit(http, session, stream, [change(http.User.UserId(), now)], now, cancellationToken));
+    }
+}

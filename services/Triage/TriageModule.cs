@@ -1,0 +1,108 @@
+using JasperFx.Events.Projections;
+using Marten;
+using Protection.ServiceDefaults.Auth;
+using Protection.ServiceDefaults.EventStore;
+using Protection.ServiceDefaults.Messaging;
+using Protection.Triage.Assessing;
+using Protection.Triage.Assigning;
+using Protection.Triage.Cases;
+using Protection.Triage.Closing;
+using Protection.Triage.Deadlines;
+using Protection.Triage.Intake;
+using Protection.Triage.Planning;
+using Protection.Triage.Reading;
+using Protection.Triage.Risk;
+
+namespace Protection.Triage;
+
+public static class TriageModule
+{
+    public const string ServiceName = "triage";
+
+    public static WebApplicationBuilder AddTriage(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<TriageOptions>()
+            .BindConfiguration(TriageOptions.Section)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<TriageOptions>, TriageOptionsValidator>();
+        builder.Services.AddSingleton<TriageDecisions>();
+
+        // Here and not in the service defaults: the validation source generator only sees calls in this project.
+        builder.Services.AddValidation();
+
+        builder.AddEventStore(ServiceName, options =>
+        {
+            options.Projections.Snapshot<TriageCase>(SnapshotLifecycle.Inline);
+            options.Schema.For<TriageCase>()
+                .Duplicate(c => c.Status)
+                .Duplicate(c => c.ResponsibleOfficer)
+                .Duplicate(c => c.NextDueAt)
+                .Duplicate(c => c.TriageDueAt);
+        });
+        builder.AddMessaging(ServiceName, bus =>
+        {
+            bus.AddConsumer<TakeInOpenedCase>();
+            bus.AddConsumer<AddReportedThreat>();
+        });
+
+        builder.Services.AddSingleton<OverdueDetector>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<OverdueDetector>());
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapTriageApi(this IEndpointRouteBuilder app)
+    {
+        var cases = app.MapGroup("/api/cases/{id:guid}").WithTags("Triage");
+
+        cases.MapGet("/triage", ReadTriage.Case)
+            .RequireAuthorization(Policies.CaseReader)
+            .WithName("GetTriage")
+            .WithSummary("The case's risk with its reasons and history, deadline, assignee, protection plan and coverage per framework area.");
+
+        cases.MapPost("/assessment", AssessCase.Assess)
+            .RequireAuthorization(Policies.Officer)
+            .WithName("AssessCase")
+            .WithSummary("Score the five Secure, Here and Now dimensions (0-3); answers the risk level with the rules that produced it.");
+
+        cases.MapPost("/assessment/override", AssessCase.Override)
+            .RequireAuthorization(Policies.Supervisor)
+            .WithName("OverrideRisk")
+            .WithSummary("Supervisor: set the risk level by hand, with a reason kept in the case's history.");
+
+        cases.MapPost("/assignment", AssignCase.Handle)
+            .RequireAuthorization(Policies.Supervisor)
+            .WithName("AssignCase")
+            .WithSummary("Supervisor: assign the case to an officer (by user id).");
+
+        cases.MapPost("/plan/measures", PlanMeasures.Add)
+            .RequireAuthorization(Policies.Officer)
+            .WithName("AddMeasure")
+            .WithSummary("Add a protection-plan measure: framework area, type, owner, due date.");
+
+        cases.MapPost("/plan/measures/{measureId:guid}/complete", PlanMeasures.Complete)
+            .RequireAuthorization(Policies.Officer)
+            .WithName("CompleteMeasure");
+
+        cases.MapPost("/plan/measures/{measureId:guid}/cancel", PlanMeasures.Cancel)
+            .RequireAuthorization(Policies.Officer)
+            .WithName("CancelMeasure");
+
+        cases.MapPost("/close", CloseCase.Close)
+            .RequireAuthorization(Policies.Officer)
+            .WithName("CloseCase")
+            .WithSummary("Close the case with an outcome.");
+
+        cases.MapPost("/reopen", CloseCase.Reopen)
+            .RequireAuthorization(Policies.Officer)
+            .WithName("ReopenCase")
+            .WithSummary("Re-open a closed case, with a reason; it re-enters the triage queue.");
+
+        app.MapGet("/api/triage/queue", ReadTriage.Queue)
+            .RequireAuthorization(Policies.Officer)
+            .WithTags("Triage")
+            .WithName("TriageQueue")
+            .WithSummary("Open cases, most urgent first (overdue lead), with risk, deadline and assignee.");
+
+        return app;
+    }
+}
