@@ -19,7 +19,7 @@ public static class TriageModule
 {
     public const string ServiceName = "triage";
 
-    public static WebApplicationBuilder AddTriage(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddTriage(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<TriageOptions>()
             .BindConfiguration(TriageOptions.Section)

@@ -86,5 +86,6 @@ public sealed class PublishedEventsTests(ProtectionSystem system)
         var log = system.Intake.Output;
         log.ShouldNotBeEmpty();
         defender.ShouldNotAppearIn(log);
+        defender.ShouldNotAppearIn(system.Triage.Output);
     }
 }

@@ -30,7 +30,9 @@ public static class MessagingSetup
 
         builder.Services.AddMassTransit(bus =>
         {
-            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
+            // Messaging:QueuePrefix lets a second copy of a service (a test host) have queues of its own.
+            var prefix = builder.Configuration["Messaging:QueuePrefix"] ?? serviceName;
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(prefix, includeNamespace: false));
             consumers?.Invoke(bus);
             bus.UsingRabbitMq((context, rabbit) =>
             {

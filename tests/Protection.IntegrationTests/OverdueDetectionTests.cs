@@ -1,0 +1,172 @@
+using System.Text.Json;
+using Marten;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using Protection.Contracts;
+using Protection.Contracts.Cases;
+using Protection.Contracts.Triage;
+using Protection.ServiceDefaults;
+using Protection.Testing;
+using Protection.Triage;
+using Protection.Triage.Cases;
+using Protection.Triage.Deadlines;
+
+namespace Protection.IntegrationTests;
+
+/// <summary>
+/// The overdue detector of the real triage module, on real PostgreSQL and RabbitMQ, with a fake
+/// clock: one TriageOverdue per breached deadline, across a restart of the service.
+/// </summary>
+public sealed class OverdueDetectionTests : IAsyncLifetime
+{
+    private const string OverdueExchange = "protection.triage.triage-overdue.v1";
+    private static readonly DateTimeOffset Start = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+    private string _database = string.Empty;
+    private string _rabbit = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        (_, _rabbit) = await TestInfrastructure.EndpointsAsync();
+        _database = await TestInfrastructure.CreateDatabaseAsync("overdue");
+    }
+
+    public Task DisposeAsync() => TestInfrastructure.DropDatabaseAsync(_database);
+
+    [Fact]
+    public async Task Each_breached_deadline_is_published_once_even_across_a_restart()
+    {
+        // Delivery is at least once: the outbox may hand the broker the same event twice (the fake
+        // clock's jumps fire its sweep while the immediate path is publishing). Consumers drop copies
+        // by message id, so "published once" means one event id per breach.
+        await using var queue = await RawQueue.BindAsync(_rabbit, OverdueExchange);
+        var published = new Dictionary<Guid, JsonElement>();
+        async Task<int> PublishedFor(Guid caseId, int atLeast)
+        {
+            await Eventually.Get(async () =>
+            {
+                foreach (var body in await queue.DrainAsync())
+                {
+                    var envelope = JsonDocument.Parse(body).RootElement;
+                    published[envelope.GetProperty("messageId").GetGuid()] = envelope.GetProperty("message").Clone();
+                }
+
+                return published.Values.Count(m => m.GetProperty("caseId").GetGuid() == caseId) >= atLeast ? published : null;
+            }, TimeSpan.FromSeconds(10), $"{atLeast} TriageOverdue for {caseId}");
+            return published.Values.Count(m => m.GetProperty("caseId").GetGuid() == caseId);
+        }
+
+        var clock = new FakeTimeProvider(Start);
+        Guid high, low;
+        await using (var first = await TriageHost.StartAsync(_database, _rabbit, clock))
+        {
+            high = await first.TakeInAsync(ThreatType.Physical, daysAgo: 1);   // high: due at intake + 4 h
+            low = await first.TakeInAsync(ThreatType.Digital, daysAgo: 200);   // low: due at intake + 72 h
+            (await first.Detector.DetectAsync(CancellationToken.None)).ShouldBe(0);
+
+            clock.Advance(TimeSpan.FromHours(4) + TimeSpan.FromMinutes(1)); // the periodic pass may run now as well
+            await first.Detector.DetectAsync(CancellationToken.None);
+            (await PublishedFor(high, 1)).ShouldBe(1);
+            (await first.LoadAsync(high)).OverdueFlagged.ShouldBeTrue();
+            (await first.LoadAsync(low)).OverdueFlagged.ShouldBeFalse();
+        }
+
+        // The service restarts; its clock has moved on. Nothing already flagged is flagged again.
+        clock.Advance(TimeSpan.FromHours(1));
+        await using (var second = await TriageHost.StartAsync(_database, _rabbit, clock))
+        {
+            (await second.Detector.DetectAsync(CancellationToken.None)).ShouldBe(0);
+
+            // A new breach: a supervisor raises the case to critical; its deadline becomes intake + 1 h, already past.
+            await second.ChangeAsync(high, (decisions, @case, now) => decisions.Override(@case, RiskLevel.Critical, "Seen near her home again.", "supervisor-1", now));
+            (await second.Detector.DetectAsync(CancellationToken.None)).ShouldBe(1);
+            (await second.Detector.DetectAsync(CancellationToken.None)).ShouldBe(0);
+
+            clock.Advance(TimeSpan.FromHours(70)); // past the low case's 72 h
+            await second.Detector.DetectAsync(CancellationToken.None);
+            (await PublishedFor(low, 1)).ShouldBe(1);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1)); // a duplicate still in flight would arrive now
+        (await PublishedFor(high, 2)).ShouldBe(2);
+        (await PublishedFor(low, 1)).ShouldBe(1);
+        published.Values.Where(m => m.GetProperty("caseId").GetGuid() == high)
+            .Select(m => m.GetProperty("dueAt").GetDateTimeOffset())
+            .ShouldBe([Start + TimeSpan.FromHours(4), Start + TimeSpan.FromHours(1)], ignoreOrder: true);
+        published.Values.Single(m => m.GetProperty("caseId").GetGuid() == low).GetProperty("risk").GetString().ShouldBe("Low");
+    }
+
+    /// <summary>The triage module as the service wires it, on a fake clock, with queues of its own.</summary>
+    private sealed class TriageHost : IAsyncDisposable
+    {
+        private readonly IHost _host;
+        private readonly TimeProvider _clock;
+
+        private TriageHost(IHost host, TimeProvider clock)
+        {
+            _host = host;
+            _clock = clock;
+        }
+
+        public OverdueDetector Detector => _host.Services.GetRequiredService<OverdueDetector>();
+
+        private IDocumentStore Store => _host.Services.GetRequiredService<IDocumentStore>();
+
+        public static async Task<TriageHost> StartAsync(string database, string rabbit, TimeProvider clock)
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "Triage", "appsettings.json"), optional: false);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Postgres"] = database,
+                ["ConnectionStrings:RabbitMq"] = rabbit,
+                ["Messaging:QueuePrefix"] = $"itest-triage-{Guid.NewGuid():N}"[..24],
+                ["Triage:OverdueCheckInterval"] = "00:30:00",
+            });
+            builder.Services.AddSingleton(clock);
+            builder.AddTriage();
+            var host = builder.Build();
+            await host.StartAsync();
+            await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+            return new TriageHost(host, clock);
+        }
+
+        /// <summary>Takes in a case as the CaseOpened consumer does, with one threat <paramref name="daysAgo"/> days before the clock's today.</summary>
+        public async Task<Guid> TakeInAsync(ThreatType type, int daysAgo)
+        {
+            var id = Guid.CreateVersion7();
+            var now = _clock.GetUtcNow();
+            var threat = new ThreatSummary(Guid.CreateVersion7(), type, PerpetratorCategory.Unknown, DateOnly.FromDateTime(now.UtcDateTime).AddDays(-daysAgo), "CO");
+            using var _ = OperationContext.Begin(OperationContext.System("itest"));
+            await using var session = Store.LightweightSession();
+            var decisions = _host.Services.GetRequiredService<TriageDecisions>();
+            CaseChanges.Start(session, decisions.TakeIn(id, $"PC-2026-{Random.Shared.Next(100000, 999999)}", "CO", "officer-1", now, [threat], 1, new ConsentScopes(true, false), now), now);
+            await session.SaveChangesAsync();
+            return id;
+        }
+
+        public async Task ChangeAsync(Guid id, Func<TriageDecisions, TriageCase, DateTimeOffset, IReadOnlyList<object>> decide)
+        {
+            using var _ = OperationContext.Begin(OperationContext.System("itest"));
+            await using var session = Store.LightweightSession();
+            var stream = await session.Events.FetchForWriting<TriageCase>(id);
+            var now = _clock.GetUtcNow();
+            CaseChanges.Append(session, stream, decide(_host.Services.GetRequiredService<TriageDecisions>(), stream.Aggregate!, now), now);
+            await session.SaveChangesAsync();
+        }
+
+        public async Task<TriageCase> LoadAsync(Guid id)
+        {
+            await using var session = Store.QuerySession();
+            return (await session.LoadAsync<TriageCase>(id))!;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _host.StopAsync();
+            _host.Dispose();
+        }
+    }
+}
