@@ -1,0 +1,320 @@
+using CaseClosed = Protection.Triage.Cases.CaseClosed;
+using Microsoft.Extensions.Options;
+using Protection.Contracts.Cases;
+using Protection.Contracts.Triage;
+using Protection.Triage.Cases;
+using Protection.Triage.Risk;
+
+namespace Protection.UnitTests;
+
+/// <summary>What triage decides from a case and what happened, with the shipped rules table and deadlines.</summary>
+public sealed class TriageDecisionRules
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
+    private static readonly DateOnly Today = DateOnly.FromDateTime(Now.UtcDateTime);
+
+    private readonly TriageDecisions _decisions = new(Options.Create(ShippedTriageOptions.Load()));
+    private readonly Guid _caseId = Guid.CreateVersion7();
+
+    private static ThreatSummary Threat(ThreatType type, int daysAgo, PerpetratorCategory perpetrator = PerpetratorCategory.Unknown) =>
+        new(Guid.CreateVersion7(), type, perpetrator, Today.AddDays(-daysAgo), "CO");
+
+    private CaseTakenIn TakeIn(DateTimeOffset openedAt, params ThreatSummary[] threats) =>
+        _decisions.TakeIn(_caseId, "PC-2026-000001", "CO", "olivia", openedAt, threats, 1, new ConsentScopes(false, false), Now);
+
+    private TriageCase Opened(params ThreatSummary[] threats) => TriageCase.Create(TakeIn(Now, threats));
+
+    private static TriageCase Fold(TriageCase state, params IEnumerable<object> events) => events.Aggregate(state, CaseChanges.Fold);
+
+    /// <summary>A case taken in with no threats (low) and assessed at high an hour later.</summary>
+    private TriageCase AssessedHigh(params ThreatSummary[] threats)
+    {
+        var opened = Opened(threats);
+        var assessed = Fold(opened, _decisions.Assess(opened, new DimensionScores(0, 0, 3, 0, 0), null, "olivia", Now.AddHours(1)));
+        assessed.Risk.Level.ShouldBe(RiskLevel.High);
+        assessed.AwaitingTriage.ShouldBeFalse();
+        return assessed;
+    }
+
+    // Taking a case in
+
+    [Fact]
+    public void A_case_taken_in_with_recent_violence_is_due_4_hours_after_it_was_opened()
+    {
+        var openedAt = Now.AddMinutes(-30);
+
+        var takenIn = TakeIn(openedAt, Threat(ThreatType.Physical, daysAgo: 2));
+
+        takenIn.Preliminary.Level.ShouldBe(RiskLevel.High);
+        takenIn.DueAt.ShouldBe(openedAt.AddHours(4));
+    }
+
+    [Fact]
+    public void A_case_taken_in_with_repeated_violence_is_due_1_hour_after_it_was_opened()
+    {
+        var openedAt = Now.AddMinutes(-30);
+
+        var takenIn = TakeIn(openedAt, Threat(ThreatType.Physical, daysAgo: 2), Threat(ThreatType.Detention, daysAgo: 20));
+
+        takenIn.Preliminary.Level.ShouldBe(RiskLevel.Critical);
+        takenIn.DueAt.ShouldBe(openedAt.AddHours(1));
+    }
+
+    [Fact]
+    public void A_case_taken_in_with_an_armed_actor_threat_is_due_24_hours_after_it_was_opened()
+    {
+        var openedAt = Now.AddMinutes(-30);
+
+        var takenIn = TakeIn(openedAt, Threat(ThreatType.Intimidation, daysAgo: 5, PerpetratorCategory.State));
+
+        takenIn.Preliminary.Level.ShouldBe(RiskLevel.Medium);
+        takenIn.DueAt.ShouldBe(openedAt.AddHours(24));
+    }
+
+    [Fact]
+    public void A_case_taken_in_with_no_matching_threat_is_due_72_hours_after_it_was_opened()
+    {
+        var openedAt = Now.AddMinutes(-30);
+
+        var takenIn = TakeIn(openedAt, Threat(ThreatType.Digital, daysAgo: 1));
+
+        takenIn.Preliminary.Level.ShouldBe(RiskLevel.Low);
+        takenIn.DueAt.ShouldBe(openedAt.AddHours(72));
+    }
+
+    [Fact]
+    public void A_case_taken_in_awaits_triage_at_its_preliminary_level()
+    {
+        var @case = Opened(Threat(ThreatType.Physical, daysAgo: 2));
+
+        @case.Status.ShouldBe(TriageStatus.Open);
+        @case.AwaitingTriage.ShouldBeTrue();
+        @case.Risk.Level.ShouldBe(RiskLevel.High);
+        @case.Risk.Basis.ShouldBe(RiskBasis.Preliminary);
+        @case.TriageDueAt.ShouldBe(Now.AddHours(4));
+        @case.NextDueAt.ShouldBe(Now.AddHours(4));
+    }
+
+    // A new threat
+
+    [Fact]
+    public void A_new_threat_that_makes_the_preliminary_critical_escalates_an_assessed_high_case()
+    {
+        var @case = AssessedHigh(Threat(ThreatType.Physical, daysAgo: 2));
+        var at = Now.AddHours(2);
+        var threat = Threat(ThreatType.Detention, daysAgo: 0);
+
+        var events = _decisions.AddThreat(@case, threat, at);
+
+        events.Count.ShouldBe(3);
+        var added = events[0].ShouldBeOfType<ThreatAdded>();
+        added.Threat.ShouldBe(threat);
+        added.Preliminary.Level.ShouldBe(RiskLevel.Critical);
+        var escalated = events[1].ShouldBeOfType<RiskEscalated>();
+        escalated.From.ShouldBe(RiskLevel.High);
+        escalated.To.ShouldBe(RiskLevel.Critical);
+        escalated.Result.RuleNames.ShouldContain("repeated-violence");
+        var deadline = events[2].ShouldBeOfType<TriageDeadlineSet>();
+        deadline.DueAt.ShouldBe(at.AddHours(1));
+        deadline.Level.ShouldBe(RiskLevel.Critical);
+        deadline.Trigger.ShouldBe(TriageTrigger.NewThreat);
+
+        var after = Fold(@case, events);
+        after.Risk.Level.ShouldBe(RiskLevel.Critical);
+        after.Risk.Basis.ShouldBe(RiskBasis.Escalation);
+        after.Threats.Count.ShouldBe(2);
+        after.AwaitingTriage.ShouldBeTrue();
+        after.TriageStartedAt.ShouldBe(at);
+        after.TriageDueAt.ShouldBe(at.AddHours(1));
+    }
+
+    [Fact]
+    public void A_new_threat_with_a_lower_preliminary_never_lowers_the_level()
+    {
+        var @case = AssessedHigh();
+        var at = Now.AddHours(2);
+
+        var events = _decisions.AddThreat(@case, Threat(ThreatType.Intimidation, daysAgo: 1, PerpetratorCategory.State), at);
+
+        events.ShouldNotContain(e => e is RiskEscalated);
+        events[0].ShouldBeOfType<ThreatAdded>().Preliminary.Level.ShouldBe(RiskLevel.Medium);
+        var deadline = events.OfType<TriageDeadlineSet>().ShouldHaveSingleItem();
+        deadline.Level.ShouldBe(RiskLevel.High);
+        deadline.DueAt.ShouldBe(at.AddHours(4));
+
+        var after = Fold(@case, events);
+        after.Risk.Level.ShouldBe(RiskLevel.High);
+        after.Risk.Basis.ShouldBe(RiskBasis.Assessment);
+        after.RiskHistory.Select(c => c.Level).ShouldBe([RiskLevel.Low, RiskLevel.High]);
+    }
+
+    [Fact]
+    public void A_new_threat_on_a_case_awaiting_triage_only_brings_its_deadline_forward()
+    {
+        var @case = Opened(Threat(ThreatType.Intimidation, daysAgo: 1, PerpetratorCategory.State));
+        @case.TriageDueAt.ShouldBe(Now.AddHours(24));
+
+        var sooner = _decisions.AddThreat(@case, Threat(ThreatType.Physical, daysAgo: 0), Now.AddHours(1));
+        var later = _decisions.AddThreat(@case, Threat(ThreatType.Intimidation, daysAgo: 0, PerpetratorCategory.NonStateArmedGroup), Now.AddHours(1));
+
+        sooner.OfType<TriageDeadlineSet>().ShouldHaveSingleItem().DueAt.ShouldBe(Now.AddHours(5));
+        later.ShouldHaveSingleItem().ShouldBeOfType<ThreatAdded>();
+        Fold(@case, later).TriageDueAt.ShouldBe(Now.AddHours(24));
+    }
+
+    [Fact]
+    public void A_threat_already_known_yields_no_events()
+    {
+        var @case = Opened(Threat(ThreatType.Intimidation, daysAgo: 3));
+        var known = @case.Threats[0] with { Type = ThreatType.Physical, OccurredOn = Today };
+
+        _decisions.AddThreat(@case, known, Now.AddHours(1)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void A_new_threat_on_a_closed_case_is_only_recorded()
+    {
+        var opened = Opened(Threat(ThreatType.Physical, daysAgo: 2));
+        var closed = Fold(opened, new CaseClosed(_caseId, CaseOutcome.RiskReduced, null, "sam", Now.AddHours(1)));
+
+        var events = _decisions.AddThreat(closed, Threat(ThreatType.Detention, daysAgo: 0), Now.AddHours(2));
+
+        var added = events.ShouldHaveSingleItem().ShouldBeOfType<ThreatAdded>();
+        added.Preliminary.Level.ShouldBe(RiskLevel.Critical);
+        var after = Fold(closed, events);
+        after.Status.ShouldBe(TriageStatus.Closed);
+        after.Risk.Level.ShouldBe(RiskLevel.High);
+        after.AwaitingTriage.ShouldBeFalse();
+        after.Threats.Count.ShouldBe(2);
+    }
+
+    // Assessment and supervisor overrides
+
+    [Fact]
+    public void An_assessment_below_an_active_override_keeps_the_override_level()
+    {
+        var opened = Opened();
+        var overridden = Fold(opened, _decisions.Override(opened, RiskLevel.Critical, "Credible report of a planned attack.", "sam", Now.AddMinutes(10)));
+
+        var assessed = _decisions.Assess(overridden, new DimensionScores(0, 0, 3, 0, 0), null, "olivia", Now.AddHours(1));
+
+        assessed.Computed.Level.ShouldBe(RiskLevel.High);
+        assessed.Level.ShouldBe(RiskLevel.Critical);
+        assessed.PreviousLevel.ShouldBe(RiskLevel.Critical);
+
+        var after = Fold(overridden, assessed);
+        after.Risk.Level.ShouldBe(RiskLevel.Critical);
+        after.Override.ShouldNotBeNull().Level.ShouldBe(RiskLevel.Critical);
+        after.Risk.Reasons[0].Rule.ShouldBe("supervisor-override");
+        after.Risk.Reasons[0].Decisive.ShouldBeTrue();
+        after.Risk.Reasons.Skip(1).ShouldAllBe(r => !r.Decisive);
+        after.AwaitingTriage.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void An_assessment_above_an_override_takes_the_computed_level_and_clears_the_override()
+    {
+        var opened = Opened();
+        var overridden = Fold(opened, _decisions.Override(opened, RiskLevel.Medium, "Known to local police.", "sam", Now.AddMinutes(10)));
+
+        var assessed = _decisions.Assess(overridden, new DimensionScores(0, 3, 0, 0, 0), null, "olivia", Now.AddHours(1));
+
+        assessed.Computed.Level.ShouldBe(RiskLevel.Critical);
+        assessed.Level.ShouldBe(RiskLevel.Critical);
+        assessed.PreviousLevel.ShouldBe(RiskLevel.Medium);
+
+        var after = Fold(overridden, assessed);
+        after.Risk.Level.ShouldBe(RiskLevel.Critical);
+        after.Risk.Basis.ShouldBe(RiskBasis.Assessment);
+        after.Override.ShouldBeNull();
+        after.Risk.Reasons.Select(r => r.Rule).ShouldNotContain("supervisor-override");
+    }
+
+    [Fact]
+    public void An_override_while_awaiting_triage_moves_the_deadline_from_when_triage_started()
+    {
+        var @case = Opened();
+        @case.TriageDueAt.ShouldBe(Now.AddHours(72));
+        var at = Now.AddHours(1);
+
+        var events = _decisions.Override(@case, RiskLevel.High, "Credible report of surveillance.", "sam", at);
+
+        events.Count.ShouldBe(2);
+        var overridden = events[0].ShouldBeOfType<RiskOverridden>();
+        overridden.From.ShouldBe(RiskLevel.Low);
+        overridden.To.ShouldBe(RiskLevel.High);
+        var deadline = events[1].ShouldBeOfType<TriageDeadlineSet>();
+        deadline.DueAt.ShouldBe(Now.AddHours(4));
+        deadline.Level.ShouldBe(RiskLevel.High);
+        deadline.Trigger.ShouldBe(TriageTrigger.RiskChanged);
+
+        var after = Fold(@case, events);
+        after.Risk.Level.ShouldBe(RiskLevel.High);
+        after.Risk.Basis.ShouldBe(RiskBasis.Override);
+        after.TriageStartedAt.ShouldBe(Now);
+        after.TriageDueAt.ShouldBe(Now.AddHours(4));
+    }
+
+    [Fact]
+    public void An_override_of_an_assessed_case_sets_no_deadline()
+    {
+        var @case = AssessedHigh();
+
+        var events = _decisions.Override(@case, RiskLevel.Critical, "Detained relative.", "sam", Now.AddHours(2));
+
+        events.ShouldHaveSingleItem().ShouldBeOfType<RiskOverridden>().From.ShouldBe(RiskLevel.High);
+        Fold(@case, events).AwaitingTriage.ShouldBeFalse();
+    }
+
+    // Overdue
+
+    [Fact]
+    public void A_case_is_newly_overdue_once_its_deadline_is_reached()
+    {
+        var @case = Opened();
+        var due = @case.TriageDueAt.ShouldNotBeNull();
+
+        TriageDecisions.IsNewlyOverdue(@case, due.AddTicks(-1)).ShouldBeFalse();
+        TriageDecisions.IsNewlyOverdue(@case, due).ShouldBeTrue();
+        TriageDecisions.IsNewlyOverdue(@case, due.AddHours(5)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void A_flagged_case_is_not_newly_overdue_until_a_new_deadline_passes()
+    {
+        var @case = Opened();
+        var due = @case.TriageDueAt.ShouldNotBeNull();
+        var flagged = Fold(@case, new TriageOverdueFlagged(_caseId, due, due.AddSeconds(15)));
+
+        TriageDecisions.IsNewlyOverdue(flagged, due.AddHours(1)).ShouldBeFalse();
+
+        // A supervisor raises the level; the deadline counts from when triage started, so it has passed already.
+        var events = _decisions.Override(flagged, RiskLevel.High, "Credible report of surveillance.", "sam", due.AddHours(1));
+        var requeued = Fold(flagged, events);
+        var newDue = requeued.TriageDueAt.ShouldNotBeNull();
+        newDue.ShouldBe(Now.AddHours(4));
+        requeued.OverdueFlagged.ShouldBeFalse();
+
+        TriageDecisions.IsNewlyOverdue(requeued, newDue.AddTicks(-1)).ShouldBeFalse();
+        TriageDecisions.IsNewlyOverdue(requeued, newDue).ShouldBeTrue();
+        TriageDecisions.IsNewlyOverdue(requeued, due.AddHours(1)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void An_assessed_case_is_never_overdue()
+    {
+        var @case = AssessedHigh();
+
+        TriageDecisions.IsNewlyOverdue(@case, Now.AddDays(30)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_closed_case_is_never_overdue()
+    {
+        var opened = Opened();
+        var closed = Fold(opened, new CaseClosed(_caseId, CaseOutcome.OpenedInError, null, "sam", Now.AddHours(1)));
+
+        TriageDecisions.IsNewlyOverdue(opened, Now.AddDays(30)).ShouldBeTrue();
+        TriageDecisions.IsNewlyOverdue(closed, Now.AddDays(30)).ShouldBeFalse();
+    }
+}
