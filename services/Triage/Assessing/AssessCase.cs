@@ -68,36 +68,20 @@ public sealed record OverrideRequest
 public static class AssessCase
 {
     /// <summary><c>POST /api/cases/{id}/assessment</c>: the case's officer (or a supervisor) scores the five dimensions; answers the level with the reasons that produced it.</summary>
-    public static async Task<Results<Ok<TriageView>, ProblemHttpResult>> Assess(
+    public static Task<Results<Ok<TriageView>, ProblemHttpResult>> Assess(
         Guid id, AssessmentRequest request, HttpContext http, IDocumentSession session, TriageDecisions decisions, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var (stream, problem) = await CaseCommands.Load(id, http, session, Actor.Caseworker, mustBeOpen: true, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
         var s = request.Scores!;
         var scores = new DimensionScores(s.EmotionalCognitive!.Value, s.Physical!.Value, s.Spiritual!.Value, s.Economic!.Value, s.Political!.Value);
         var n = request.Notes;
         var notes = n is null ? null : new DimensionNotes(n.EmotionalCognitive, n.Physical, n.Spiritual, n.Economic, n.Political);
-        var now = clock.GetUtcNow();
-        var assessed = decisions.Assess(stream!.Aggregate!, scores, notes, http.User.UserId(), now);
-        return TypedResults.Ok(await CaseCommands.Commit(http, session, stream, [assessed], now, cancellationToken));
+        return CaseCommands.Execute(id, http, session, clock, Actor.Caseworker, mustBeOpen: true,
+            (@case, now) => new object[] { decisions.Assess(@case, scores, notes, http.User.UserId(), now) }, cancellationToken);
     }
 
     /// <summary><c>POST /api/cases/{id}/assessment/override</c>: a supervisor sets the level by hand, with a reason kept in the history.</summary>
-    public static async Task<Results<Ok<TriageView>, ProblemHttpResult>> Override(
-        Guid id, OverrideRequest request, HttpContext http, IDocumentSession session, TriageDecisions decisions, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        var (stream, problem) = await CaseCommands.Load(id, http, session, Actor.Supervisor, mustBeOpen: true, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var now = clock.GetUtcNow();
-        var events = decisions.Override(stream!.Aggregate!, request.Level!.Value, request.Reason!, http.User.UserId(), now);
-        return TypedResults.Ok(await CaseCommands.Commit(http, session, stream, events, now, cancellationToken));
-    }
+    public static Task<Results<Ok<TriageView>, ProblemHttpResult>> Override(
+        Guid id, OverrideRequest request, HttpContext http, IDocumentSession session, TriageDecisions decisions, TimeProvider clock, CancellationToken cancellationToken) =>
+        CaseCommands.Execute(id, http, session, clock, Actor.Supervisor, mustBeOpen: true,
+            (@case, now) => decisions.Override(@case, request.Level!.Value, request.Reason!, http.User.UserId(), now).ToArray(), cancellationToken);
 }

@@ -18,23 +18,11 @@ public sealed record AssignmentRequest
 public static class AssignCase
 {
     /// <summary><c>POST /api/cases/{id}/assignment</c> (supervisor): from now on the case is this officer's, and only theirs among officers.</summary>
-    public static async Task<Results<Ok<TriageView>, ProblemHttpResult>> Handle(
-        Guid id, AssignmentRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        var (stream, problem) = await CaseCommands.Load(id, http, session, Actor.Supervisor, mustBeOpen: true, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var @case = stream!.Aggregate!;
-        if (@case.AssignedTo == request.Officer)
-        {
-            return Problems.Conflict($"The case is already assigned to {request.Officer}.");
-        }
-
-        var now = clock.GetUtcNow();
-        var assigned = new OfficerAssigned(id, request.Officer!, @case.AssignedTo, http.User.UserId(), now);
-        return TypedResults.Ok(await CaseCommands.Commit(http, session, stream, [assigned], now, cancellationToken));
-    }
+    public static Task<Results<Ok<TriageView>, ProblemHttpResult>> Handle(
+        Guid id, AssignmentRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken) =>
+        CaseCommands.Execute(id, http, session, clock, Actor.Supervisor, mustBeOpen: true, (@case, now) =>
+            @case.AssignedTo == request.Officer
+                ? Problems.Conflict($"The case is already assigned to {request.Officer}.")
+                : new object[] { new OfficerAssigned(id, request.Officer!, @case.AssignedTo, http.User.UserId(), now) },
+            cancellationToken);
 }

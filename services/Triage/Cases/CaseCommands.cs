@@ -13,9 +13,46 @@ public enum Actor
     Supervisor,
 }
 
+/// <summary>What a command decided: the events to append, or the problem that refuses it.</summary>
+public sealed record Decision(IReadOnlyList<object> Events, ProblemHttpResult? Problem)
+{
+    public static implicit operator Decision(List<object> events) => new(events, null);
+
+    public static implicit operator Decision(object[] events) => new(events, null);
+
+    public static implicit operator Decision(ProblemHttpResult problem) => new([], problem);
+}
+
 /// <summary>The steps every triage command shares: load at a version, check access and state, append, answer with the new state.</summary>
 public static class CaseCommands
 {
+    /// <summary>Loads the case, lets <paramref name="decide"/> turn it into events (or a problem), commits them and answers the new state.</summary>
+    public static async Task<Results<Ok<TriageView>, ProblemHttpResult>> Execute(
+        Guid id,
+        HttpContext http,
+        IDocumentSession session,
+        TimeProvider clock,
+        Actor actor,
+        bool mustBeOpen,
+        Func<TriageCase, DateTimeOffset, Decision> decide,
+        CancellationToken cancellationToken)
+    {
+        var (stream, problem) = await Load(id, http, session, actor, mustBeOpen, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var now = clock.GetUtcNow();
+        var decision = decide(stream!.Aggregate!, now);
+        if (decision.Problem is not null)
+        {
+            return decision.Problem;
+        }
+
+        return TypedResults.Ok(await Commit(http, session, stream, decision.Events, now, cancellationToken));
+    }
+
     /// <summary>Loads the case for a change, or the problem that stops it (404, 403, 409 for a stale If-Match or a closed case).</summary>
     public static async Task<(IEventStream<TriageCase>? Stream, ProblemHttpResult? Problem)> Load(
         Guid id, HttpContext http, IDocumentSession session, Actor actor, bool mustBeOpen, CancellationToken cancellationToken)

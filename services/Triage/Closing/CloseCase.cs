@@ -31,41 +31,20 @@ public sealed record ReopenRequest
 public static class CloseCase
 {
     /// <summary><c>POST /api/cases/{id}/close</c>: closes an open case with an outcome.</summary>
-    public static async Task<Results<Ok<TriageView>, ProblemHttpResult>> Close(
-        Guid id, CloseRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        var (stream, problem) = await CaseCommands.Load(id, http, session, Actor.Caseworker, mustBeOpen: false, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        if (stream!.Aggregate!.Status == TriageStatus.Closed)
-        {
-            return Problems.Conflict("The case is already closed.");
-        }
-
-        var now = clock.GetUtcNow();
-        var closed = new Cases.CaseClosed(id, request.Outcome!.Value, request.Note, http.User.UserId(), now);
-        return TypedResults.Ok(await CaseCommands.Commit(http, session, stream, [closed], now, cancellationToken));
-    }
+    public static Task<Results<Ok<TriageView>, ProblemHttpResult>> Close(
+        Guid id, CloseRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken) =>
+        CaseCommands.Execute(id, http, session, clock, Actor.Caseworker, mustBeOpen: false, (@case, now) =>
+            @case.Status == TriageStatus.Closed
+                ? Problems.Conflict("The case is already closed.")
+                : new object[] { new Cases.CaseClosed(id, request.Outcome!.Value, request.Note, http.User.UserId(), now) },
+            cancellationToken);
 
     /// <summary><c>POST /api/cases/{id}/reopen</c>: re-opens a closed case; it re-enters the triage queue.</summary>
-    public static async Task<Results<Ok<TriageView>, ProblemHttpResult>> Reopen(
-        Guid id, ReopenRequest request, HttpContext http, IDocumentSession session, TriageDecisions decisions, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        var (stream, problem) = await CaseCommands.Load(id, http, session, Actor.Caseworker, mustBeOpen: false, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        if (stream!.Aggregate!.Status == TriageStatus.Open)
-        {
-            return Problems.Conflict("The case is open; only a closed case can be re-opened.");
-        }
-
-        var now = clock.GetUtcNow();
-        return TypedResults.Ok(await CaseCommands.Commit(http, session, stream, decisions.Reopen(stream.Aggregate, request.Reason!, http.User.UserId(), now), now, cancellationToken));
-    }
+    public static Task<Results<Ok<TriageView>, ProblemHttpResult>> Reopen(
+        Guid id, ReopenRequest request, HttpContext http, IDocumentSession session, TriageDecisions decisions, TimeProvider clock, CancellationToken cancellationToken) =>
+        CaseCommands.Execute(id, http, session, clock, Actor.Caseworker, mustBeOpen: false, (@case, now) =>
+            @case.Status == TriageStatus.Open
+                ? Problems.Conflict("The case is open; only a closed case can be re-opened.")
+                : decisions.Reopen(@case, request.Reason!, http.User.UserId(), now).ToArray(),
+            cancellationToken);
 }

@@ -69,27 +69,12 @@ public static class PlanMeasures
         Guid id, Guid measureId, CancelMeasureRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken) =>
         Change(id, measureId, http, session, clock, (by, now) => new MeasureCancelled(id, measureId, request.Reason!, by, now), cancellationToken);
 
-    private static async Task<Results<Ok<TriageView>, ProblemHttpResult>> Change(
-        Guid id, Guid measureId, HttpContext http, IDocumentSession session, TimeProvider clock, Func<string, DateTimeOffset, object> change, CancellationToken cancellationToken)
-    {
-        var (stream, problem) = await CaseCommands.Load(id, http, session, Actor.Caseworker, mustBeOpen: true, cancellationToken);
-        if (problem is not null)
+    private static Task<Results<Ok<TriageView>, ProblemHttpResult>> Change(
+        Guid id, Guid measureId, HttpContext http, IDocumentSession session, TimeProvider clock, Func<string, DateTimeOffset, object> change, CancellationToken cancellationToken) =>
+        CaseCommands.Execute(id, http, session, clock, Actor.Caseworker, mustBeOpen: true, (@case, now) => @case.FindMeasure(measureId) switch
         {
-            return problem;
-        }
-
-        var measure = stream!.Aggregate!.FindMeasure(measureId);
-        if (measure is null)
-        {
-            return Problems.NotFound("The measure");
-        }
-
-        if (measure.Status != MeasureStatus.Open)
-        {
-            return Problems.Conflict($"The measure is already {measure.Status.ToString().ToLowerInvariant()}.");
-        }
-
-        var now = clock.GetUtcNow();
-        return TypedResults.Ok(await CaseCommands.Commit(http, session, stream, [change(http.User.UserId(), now)], now, cancellationToken));
-    }
+            null => Problems.NotFound("The measure"),
+            { Status: not MeasureStatus.Open } measure => Problems.Conflict($"The measure is already {measure.Status.ToString().ToLowerInvariant()}."),
+            _ => new[] { change(http.User.UserId(), now) },
+        }, cancellationToken);
 }

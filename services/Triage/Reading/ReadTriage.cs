@@ -27,8 +27,6 @@ public sealed record TriageQueue(IReadOnlyList<QueueItem> Items, int Page, int P
 
 public static class ReadTriage
 {
-    public const int MaxPageSize = 200;
-
     /// <summary><c>GET /api/cases/{id}/triage</c>: the case's risk (with reasons and history), deadline, assignee and plan.</summary>
     public static async Task<Results<Ok<TriageView>, ProblemHttpResult>> Case(
         Guid id, HttpContext http, IQuerySession session, TimeProvider clock, CancellationToken cancellationToken)
@@ -65,15 +63,7 @@ public static class ReadTriage
     {
         var errors = new Dictionary<string, string[]>();
         var riskFilter = QueryValues.Enum<RiskLevel>(risk, nameof(risk), errors);
-        if (page < 1)
-        {
-            errors["page"] = ["Pages start at 1."];
-        }
-
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            errors["pageSize"] = [$"Between 1 and {MaxPageSize}."];
-        }
+        QueryValues.Paging(page, pageSize, errors);
 
         if (errors.Count > 0)
         {

@@ -20,4 +20,20 @@ public static class QueryValues
         errors[field] = [$"Use one of: {string.Join(", ", accepted)}."];
         return null;
     }
+
+    public const int MaxPageSize = 200;
+
+    /// <summary>Pages start at 1; a page holds 1 to <see cref="MaxPageSize"/> items.</summary>
+    public static void Paging(int page, int pageSize, IDictionary<string, string[]> errors)
+    {
+        if (page < 1)
+        {
+            errors["page"] = ["Pages start at 1."];
+        }
+
+        if (pageSize is < 1 or > MaxPageSize)
+        {
+            errors["pageSize"] = [$"Between 1 and {MaxPageSize}."];
+        }
+    }
 }

@@ -29,8 +29,6 @@ public sealed record CaseList(IReadOnlyList<CaseSummary> Items, int Page, int Pa
 
 public static class ListCases
 {
-    public const int MaxPageSize = 200;
-
     /// <summary>
     /// <c>GET /api/cases</c>: newest first. Officers see the cases they are responsible for (assigned to them, or opened by them and unassigned),
     /// supervisors every case. Filters combine with AND.
@@ -54,15 +52,7 @@ public static class ListCases
         var statusFilter = QueryValues.Enum<CaseStatus>(status, nameof(status), errors);
         var threatFilter = QueryValues.Enum<ThreatType>(threatType, nameof(threatType), errors);
         var riskFilter = QueryValues.Enum<RiskLevel>(risk, nameof(risk), errors);
-        if (page < 1)
-        {
-            errors["page"] = ["Pages start at 1."];
-        }
-
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            errors["pageSize"] = [$"Between 1 and {MaxPageSize}."];
-        }
+        QueryValues.Paging(page, pageSize, errors);
 
         if (errors.Count > 0)
         {
