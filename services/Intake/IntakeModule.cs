@@ -1,7 +1,7 @@
 using JasperFx.Events.Projections;
 using Marten;
 using Protection.Intake.Cases;
-using Protection.Intake.Cases.FromTriage;
+using Protection.Intake.Cases.News;
 using Protection.Intake.PersonalData;
 using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.Messaging;
@@ -42,6 +42,10 @@ public static class IntakeModule
             bus.AddConsumer<NoteCaseAssigned>();
             bus.AddConsumer<NoteCaseClosed>();
             bus.AddConsumer<NoteCaseReopened>();
+            bus.AddConsumer<NoteGrantRequested>();
+            bus.AddConsumer<NoteGrantRejected>();
+            bus.AddConsumer<NoteGrantWithdrawn>();
+            bus.AddConsumer<NoteGrantReportSubmitted>();
         });
         return builder;
     }

@@ -18,6 +18,7 @@ public sealed class ProtectionSystem : IAsyncLifetime
     [
         ("intake", "services/Intake", "Protection.Intake"),
         ("triage", "services/Triage", "Protection.Triage"),
+        ("assistance", "services/EmergencyAssistance", "Protection.EmergencyAssistance"),
     ];
 
     public HttpClient Gateway { get; private set; } = null!;

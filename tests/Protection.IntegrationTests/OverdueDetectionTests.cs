@@ -64,10 +64,10 @@ public sealed class OverdueDetectionTests : IAsyncLifetime
         {
             high = await first.TakeInAsync(ThreatType.Physical, daysAgo: 1);   // high: due at intake + 4 h
             low = await first.TakeInAsync(ThreatType.Digital, daysAgo: 200);   // low: due at intake + 72 h
-            (await first.Detector.DetectAsync(CancellationToken.None)).ShouldBe(0);
+            (await first.Detector.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
 
             clock.Advance(TimeSpan.FromHours(4) + TimeSpan.FromMinutes(1)); // the periodic pass may run now as well
-            await first.Detector.DetectAsync(CancellationToken.None);
+            await first.Detector.RunOnceAsync(CancellationToken.None);
             (await PublishedFor(high, 1)).ShouldBe(1);
             (await first.LoadAsync(high)).OverdueFlagged.ShouldBeTrue();
             (await first.LoadAsync(low)).OverdueFlagged.ShouldBeFalse();
@@ -77,15 +77,15 @@ public sealed class OverdueDetectionTests : IAsyncLifetime
         clock.Advance(TimeSpan.FromHours(1));
         await using (var second = await TriageHost.StartAsync(_database, _rabbit, clock))
         {
-            (await second.Detector.DetectAsync(CancellationToken.None)).ShouldBe(0);
+            (await second.Detector.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
 
             // A new breach: a supervisor raises the case to critical; its deadline becomes intake + 1 h, already past.
             await second.ChangeAsync(high, (decisions, @case, now) => decisions.Override(@case, RiskLevel.Critical, "Seen near her home again.", "supervisor-1", now));
-            (await second.Detector.DetectAsync(CancellationToken.None)).ShouldBe(1);
-            (await second.Detector.DetectAsync(CancellationToken.None)).ShouldBe(0);
+            (await second.Detector.RunOnceAsync(CancellationToken.None)).ShouldBe(1);
+            (await second.Detector.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
 
             clock.Advance(TimeSpan.FromHours(70)); // past the low case's 72 h
-            await second.Detector.DetectAsync(CancellationToken.None);
+            await second.Detector.RunOnceAsync(CancellationToken.None);
             (await PublishedFor(low, 1)).ShouldBe(1);
         }
 

@@ -57,6 +57,12 @@ public sealed record CaseClosureNoted(Guid CaseId, CaseOutcome Outcome, long Tri
 
 public sealed record CaseReopeningNoted(Guid CaseId, RiskLevel Risk, DateTimeOffset DueAt, long TriageVersion, DateTimeOffset NotedAt);
 
+/// <summary>Emergency assistance opened a grant request for the case.</summary>
+public sealed record GrantOpenedNoted(Guid CaseId, Guid GrantId, DateTimeOffset NotedAt);
+
+/// <summary>A grant request ended: rejected, withdrawn, or accounted for.</summary>
+public sealed record GrantClosedNoted(Guid CaseId, Guid GrantId, DateTimeOffset NotedAt);
+
 /// <summary>The triage version at which each fact intake holds was last set.</summary>
 public sealed record TriageVersions(long Risk = 0, long Assignment = 0, long Deadline = 0, long Status = 0);
 
@@ -105,6 +111,13 @@ public sealed record Case(
     public DateTimeOffset? TriageDueAt { get; init; }
 
     public TriageVersions Seen { get; init; } = new();
+
+    public bool ReachedTriage { get; init; }
+
+    /// <summary>Grants ever opened and grants ended, by id: kept as sets because their events arrive in any order.</summary>
+    public IReadOnlyList<Guid> GrantsOpened { get; init; } = [];
+
+    public IReadOnlyList<Guid> GrantsClosed { get; init; } = [];
 
     /// <summary>The officer responsible for the case (who, among officers, may read and act on it).</summary>
     public string ResponsibleOfficer => AssignedTo ?? OpenedBy;
@@ -172,6 +185,18 @@ public sealed record Case(
         Seen = Seen with { Status = Math.Max(Seen.Status, e.TriageVersion), Deadline = Math.Max(Seen.Deadline, e.TriageVersion) },
     };
 
-    /// <summary>Anything triage says about the case means it reached triage; a further stage is never undone by it.</summary>
-    private static Case InTriage(Case c) => c.Stage < CaseStage.Triage ? c with { Stage = CaseStage.Triage } : c;
+    public Case Apply(GrantOpenedNoted e) => (this with { GrantsOpened = [.. GrantsOpened, e.GrantId] }).Staged();
+
+    public Case Apply(GrantClosedNoted e) => (this with { GrantsClosed = [.. GrantsClosed, e.GrantId] }).Staged();
+
+    /// <summary>Anything triage says about the case means it reached triage.</summary>
+    private static Case InTriage(Case c) => (c with { ReachedTriage = true }).Staged();
+
+    /// <summary>The furthest active stage: emergency assistance while a grant is open, else triage once reached.</summary>
+    private Case Staged() => this with
+    {
+        Stage = GrantsOpened.Except(GrantsClosed).Any() ? CaseStage.EmergencyAssistance
+            : ReachedTriage ? CaseStage.Triage
+            : CaseStage.Intake,
+    };
 }

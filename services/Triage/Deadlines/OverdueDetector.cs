@@ -17,31 +17,16 @@ public sealed partial class OverdueDetector(
     IDocumentStore store,
     TimeProvider clock,
     IOptions<TriageOptions> options,
-    ILogger<OverdueDetector> logger) : BackgroundService
+    ILogger<OverdueDetector> logger) : PeriodicJob(clock, logger)
 {
     private const int BatchSize = 500;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.OverdueCheckInterval, clock);
-        do
-        {
-            try
-            {
-                await DetectAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogDetectionFailed(logger, ex);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
-    }
+    protected override TimeSpan Interval => options.Value.OverdueCheckInterval;
 
     /// <summary>One pass: flags every case newly past its deadline; returns how many it flagged.</summary>
-    public async Task<int> DetectAsync(CancellationToken cancellationToken)
+    public override async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         IReadOnlyList<Guid> due;
         await using (var query = store.QuerySession())
         {
@@ -82,7 +67,4 @@ public sealed partial class OverdueDetector(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Case {CaseId} ({Risk}) is overdue for triage: its deadline was {DueAt:O}")]
     private static partial void LogFlagged(ILogger logger, Guid caseId, string risk, DateTimeOffset dueAt);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Overdue detection failed; retrying on the next tick")]
-    private static partial void LogDetectionFailed(ILogger logger, Exception exception);
 }

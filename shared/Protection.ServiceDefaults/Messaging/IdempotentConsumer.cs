@@ -15,18 +15,6 @@ public sealed class ProcessedMessage
 }
 
 /// <summary>
-/// Messages about one case are handled one at a time in this process, whatever their type (they
-/// arrive on several queues at once, e.g. TriageStarted and RiskAssessed), so they do not race for
-/// the same stream version; a conflict with another process or an HTTP request is retried by MassTransit.
-/// </summary>
-internal static class CaseLocks
-{
-    private static readonly SemaphoreSlim[] Stripes = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
-
-    public static SemaphoreSlim For(Guid caseId) => Stripes[(caseId.GetHashCode() & int.MaxValue) % Stripes.Length];
-}
-
-/// <summary>
 /// Base for consumers that change state: the message's effects and the "handled" marker commit in
 /// one Marten transaction, so a redelivered message (broker redelivery, outbox re-publish) changes
 /// nothing twice, even when two copies are handled at the same moment.
@@ -39,7 +27,10 @@ public abstract class IdempotentConsumer<TMessage>(IDocumentStore store, TimePro
 
     public async Task Consume(ConsumeContext<TMessage> context)
     {
-        var caseLock = CaseLocks.For(context.Message.CaseId);
+        // Messages about one case are handled one at a time in this process, whatever their type (they
+        // arrive on several queues at once, e.g. TriageStarted and RiskAssessed), so they do not race
+        // for the same stream version; a conflict with another process is retried by MassTransit.
+        var caseLock = StripedLocks.Cases.For(context.Message.CaseId);
         await caseLock.WaitAsync(context.CancellationToken);
         try
         {

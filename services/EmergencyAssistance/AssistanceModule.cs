@@ -1,0 +1,51 @@
+using JasperFx.Events.Projections;
+using Marten;
+using Protection.EmergencyAssistance.Cases;
+using Protection.EmergencyAssistance.Funds;
+using Protection.EmergencyAssistance.Grants;
+using Protection.ServiceDefaults.EventStore;
+using Protection.ServiceDefaults.Messaging;
+
+namespace Protection.EmergencyAssistance;
+
+public static class AssistanceModule
+{
+    public const string ServiceName = "assistance";
+
+    public static IHostApplicationBuilder AddAssistance(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AssistanceOptions>().BindConfiguration(AssistanceOptions.Section);
+        builder.Services.AddSingleton<GrantRules>();
+
+        // Here and not in the service defaults: the validation source generator only sees calls in this project.
+        builder.Services.AddValidation();
+
+        builder.AddEventStore(ServiceName, options =>
+        {
+            options.Projections.Snapshot<Fund>(SnapshotLifecycle.Inline);
+            options.Projections.Snapshot<Grant>(SnapshotLifecycle.Inline);
+            options.Schema.For<Grant>()
+                .Duplicate(g => g.Status)
+                .Duplicate(g => g.CaseId)
+                .Duplicate(g => g.RequestedBy)
+                .Duplicate(g => g.Rank)
+                .Duplicate(g => g.DecisionDueAt);
+            options.Schema.For<CaseRecord>();
+        });
+        builder.AddMessaging(ServiceName, bus =>
+        {
+            bus.AddConsumer<RecordOpenedCase>();
+            bus.AddConsumer<RecordReportedThreat>();
+            bus.AddConsumer<RecordRisk>();
+            bus.AddConsumer<RecordAssignment>();
+            bus.AddConsumer<RecordClosure>();
+            bus.AddConsumer<RecordReopening>();
+        });
+
+        builder.Services.AddSingleton<GrantDeadlines>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<GrantDeadlines>());
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapAssistanceApi(this IEndpointRouteBuilder app) => app.MapFundsApi().MapGrantsApi();
+}

@@ -1,0 +1,147 @@
+using Protection.Contracts.Assistance;
+using Protection.Contracts.Cases;
+using Protection.Contracts.Triage;
+
+namespace Protection.EmergencyAssistance.Grants;
+
+// The grant's own events, in its Marten stream. Purpose, reasons and reports are free text and stay here.
+
+public sealed record GrantRequested(
+    Guid GrantId,
+    Guid CaseId,
+    string CaseReference,
+    string Country,
+    IReadOnlyList<ThreatType> ThreatTypes,
+    RiskLevel? Risk,
+    Guid FundId,
+    string Currency,
+    decimal Amount,
+    GrantCategory Category,
+    string Purpose,
+    int PeopleCovered,
+    string RequestedBy,
+    DateTimeOffset At,
+    DateTimeOffset DecisionDueAt);
+
+/// <summary>One funder approved; more approvals are needed before money is reserved.</summary>
+public sealed record ApprovalGiven(Guid GrantId, string Funder, decimal Amount, DateTimeOffset At);
+
+/// <summary>The last approval needed: <see cref="Amount"/> (the lowest amount approved) is reserved in the fund.</summary>
+public sealed record GrantApproved(Guid GrantId, string Funder, decimal Amount, IReadOnlyList<string> Approvers, DateTimeOffset At);
+
+public sealed record GrantRejected(Guid GrantId, string Funder, string Reason, DateTimeOffset At);
+
+public sealed record GrantWithdrawn(Guid GrantId, string By, string Reason, decimal Released, DateTimeOffset At);
+
+/// <summary>A tranche was paid; when it completes the grant, the accountability report is due at <see cref="ReportDueAt"/>.</summary>
+public sealed record TrancheDisbursed(Guid GrantId, int Tranche, decimal Amount, string By, DateTimeOffset At, DateTimeOffset? ReportDueAt);
+
+public sealed record ReportSubmitted(Guid GrantId, decimal Spent, string Summary, string By, DateTimeOffset At);
+
+public sealed record DecisionOverdueFlagged(Guid GrantId, DateTimeOffset DueAt, DateTimeOffset At);
+
+public sealed record ReportOverdueFlagged(Guid GrantId, DateTimeOffset DueAt, DateTimeOffset At);
+
+public enum GrantStatus
+{
+    Pending,
+    Approved,
+    PartlyDisbursed,
+    Disbursed,
+    Reported,
+    Rejected,
+    Withdrawn,
+}
+
+public sealed record Approval(string Funder, decimal Amount, DateTimeOffset At);
+
+public sealed record Tranche(int Number, decimal Amount, string By, DateTimeOffset At);
+
+public sealed record Rejection(string Funder, string Reason, DateTimeOffset At);
+
+public sealed record Report(decimal Spent, string Summary, string By, DateTimeOffset At);
+
+/// <summary>A grant request from request to report; decision state and read model in one (inline snapshot).</summary>
+public sealed record Grant(
+    Guid Id,
+    Guid CaseId,
+    string CaseReference,
+    string Country,
+    IReadOnlyList<ThreatType> ThreatTypes,
+    RiskLevel? Risk,
+    Guid FundId,
+    string Currency,
+    decimal RequestedAmount,
+    GrantCategory Category,
+    string Purpose,
+    int PeopleCovered,
+    string RequestedBy,
+    DateTimeOffset RequestedAt,
+    DateTimeOffset DecisionDueAt,
+    GrantStatus Status,
+    IReadOnlyList<Approval> Approvals,
+    decimal? ApprovedAmount,
+    Rejection? Rejection,
+    IReadOnlyList<Tranche> Tranches,
+    DateTimeOffset? ReportDueAt,
+    Report? Report,
+    bool DecisionOverdueFlagged,
+    bool ReportOverdueFlagged,
+    DateTimeOffset LastChangedAt)
+{
+    public long Version { get; set; }
+
+    /// <summary>Sorts the funder's list: pending decisions first, then grants still being paid, then the rest.</summary>
+    public int Rank { get; init; }
+
+    public decimal Disbursed => Tranches.Sum(t => t.Amount);
+
+    /// <summary>Approved but not yet paid: what the fund holds reserved for this grant.</summary>
+    public decimal StillReserved => Status is GrantStatus.Approved or GrantStatus.PartlyDisbursed ? (ApprovedAmount ?? 0) - Disbursed : 0;
+
+    /// <summary>Open until rejected, withdrawn or accounted for.</summary>
+    public bool IsOpen => Status is not (GrantStatus.Rejected or GrantStatus.Withdrawn or GrantStatus.Reported);
+
+    public static Grant Create(GrantRequested e) => new Grant(
+        e.GrantId, e.CaseId, e.CaseReference, e.Country, e.ThreatTypes, e.Risk, e.FundId, e.Currency, e.Amount, e.Category, e.Purpose,
+        e.PeopleCovered, e.RequestedBy, e.At, e.DecisionDueAt, GrantStatus.Pending, [], null, null, [], null, null, false, false, e.At).Ranked();
+
+    public Grant Apply(ApprovalGiven e) => this with { Approvals = [.. Approvals, new Approval(e.Funder, e.Amount, e.At)], LastChangedAt = e.At };
+
+    public Grant Apply(GrantApproved e) => (this with
+    {
+        Approvals = [.. Approvals, new Approval(e.Funder, e.Amount, e.At)],
+        ApprovedAmount = Math.Min(e.Amount, Approvals.Select(a => a.Amount).DefaultIfEmpty(e.Amount).Min()),
+        Status = GrantStatus.Approved,
+        LastChangedAt = e.At,
+    }).Ranked();
+
+    public Grant Apply(GrantRejected e) => (this with { Status = GrantStatus.Rejected, Rejection = new Rejection(e.Funder, e.Reason, e.At), LastChangedAt = e.At }).Ranked();
+
+    public Grant Apply(GrantWithdrawn e) => (this with { Status = GrantStatus.Withdrawn, LastChangedAt = e.At }).Ranked();
+
+    public Grant Apply(TrancheDisbursed e) => (this with
+    {
+        Tranches = [.. Tranches, new Tranche(e.Tranche, e.Amount, e.By, e.At)],
+        Status = e.ReportDueAt is null ? GrantStatus.PartlyDisbursed : GrantStatus.Disbursed,
+        ReportDueAt = e.ReportDueAt,
+        LastChangedAt = e.At,
+    }).Ranked();
+
+    public Grant Apply(ReportSubmitted e) => (this with { Status = GrantStatus.Reported, Report = new Report(e.Spent, e.Summary, e.By, e.At), LastChangedAt = e.At }).Ranked();
+
+    public Grant Apply(DecisionOverdueFlagged e) => this with { DecisionOverdueFlagged = true };
+
+    public Grant Apply(ReportOverdueFlagged e) => this with { ReportOverdueFlagged = true };
+
+    private Grant Ranked() => this with
+    {
+        Rank = Status switch
+        {
+            GrantStatus.Pending => 0,
+            GrantStatus.Approved or GrantStatus.PartlyDisbursed => 1,
+            GrantStatus.Disbursed => 2,
+            _ => 3,
+        },
+    };
+}

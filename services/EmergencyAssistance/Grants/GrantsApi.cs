@@ -1,0 +1,332 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using System.Text.Json.Serialization;
+using Marten;
+using Marten.Pagination;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Protection.Contracts.Assistance;
+using Protection.Contracts.Cases;
+using Protection.Contracts.Triage;
+using Protection.EmergencyAssistance.Cases;
+using Protection.EmergencyAssistance.Funds;
+using Protection.ServiceDefaults;
+using Protection.ServiceDefaults.Auth;
+using Protection.ServiceDefaults.EventStore;
+using Protection.ServiceDefaults.Http;
+
+namespace Protection.EmergencyAssistance.Grants;
+
+public sealed record GrantRequestInput
+{
+    [Required]
+    public Guid? FundId { get; init; }
+
+    [Required, Range(typeof(decimal), "0.01", "1000000000", ErrorMessage = "A positive amount.")]
+    public decimal? Amount { get; init; }
+
+    /// <summary>Must be the fund's currency (ISO 4217).</summary>
+    [Required, RegularExpression("^[A-Z]{3}$", ErrorMessage = "Use the ISO 4217 currency code, e.g. EUR.")]
+    public string? Currency { get; init; }
+
+    [Required]
+    public GrantCategory? Category { get; init; }
+
+    /// <summary>What the money is for. Funders read it: no names, contacts or places.</summary>
+    [Required, StringLength(2000, MinimumLength = 10)]
+    public string? Purpose { get; init; }
+
+    /// <summary>How many people the grant covers (the defender and family members).</summary>
+    [Required, Range(1, 100)]
+    public int? PeopleCovered { get; init; }
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<DecisionKind>))]
+public enum DecisionKind
+{
+    Approve,
+    Reject,
+}
+
+public sealed record DecisionInput
+{
+    [Required]
+    public DecisionKind? Decision { get; init; }
+
+    /// <summary>For an approval: the amount approved, the requested amount when absent (partial approval is allowed).</summary>
+    [Range(typeof(decimal), "0.01", "1000000000", ErrorMessage = "A positive amount.")]
+    public decimal? Amount { get; init; }
+
+    /// <summary>Required for a rejection.</summary>
+    [StringLength(2000)]
+    public string? Reason { get; init; }
+}
+
+public sealed record DisbursementInput
+{
+    [Required, Range(typeof(decimal), "0.01", "1000000000", ErrorMessage = "A positive amount.")]
+    public decimal? Amount { get; init; }
+}
+
+public sealed record ReportInput
+{
+    [Required, Range(typeof(decimal), "0", "1000000000", ErrorMessage = "Zero or more.")]
+    public decimal? Spent { get; init; }
+
+    [Required, StringLength(8000, MinimumLength = 10)]
+    public string? Summary { get; init; }
+}
+
+public sealed record WithdrawalInput
+{
+    [Required, StringLength(2000, MinimumLength = 3)]
+    public string? Reason { get; init; }
+}
+
+/// <summary>A grant as funders and officers see it: the case by reference, country, risk and threat types, never who or where.</summary>
+public sealed record GrantView(
+    Guid Id,
+    Guid CaseId,
+    string CaseReference,
+    string Country,
+    RiskLevel? Risk,
+    IReadOnlyList<ThreatType> ThreatTypes,
+    Guid FundId,
+    string Currency,
+    decimal RequestedAmount,
+    decimal? ApprovedAmount,
+    GrantCategory Category,
+    string Purpose,
+    int PeopleCovered,
+    GrantStatus Status,
+    string RequestedBy,
+    DateTimeOffset RequestedAt,
+    DateTimeOffset DecisionDueAt,
+    bool DecisionOverdue,
+    IReadOnlyList<Approval> Approvals,
+    int ApprovalsNeeded,
+    Rejection? Rejection,
+    IReadOnlyList<Tranche> Tranches,
+    decimal Disbursed,
+    decimal StillToPay,
+    DateTimeOffset? ReportDueAt,
+    bool ReportOverdue,
+    Report? Report,
+    long Version)
+{
+    public static GrantView Of(Grant g, AssistanceOptions options, DateTimeOffset now) => new(
+        g.Id, g.CaseId, g.CaseReference, g.Country, g.Risk, g.ThreatTypes, g.FundId, g.Currency, g.RequestedAmount, g.ApprovedAmount,
+        g.Category, g.Purpose, g.PeopleCovered, g.Status, g.RequestedBy, g.RequestedAt, g.DecisionDueAt,
+        g.Status == GrantStatus.Pending && g.DecisionDueAt <= now,
+        g.Approvals,
+        g.Approvals.Select(a => a.Amount).Append(g.RequestedAmount).Min() > options.TwoApprovalsAbove ? 2 : 1,
+        g.Rejection, g.Tranches, g.Disbursed, g.StillReserved, g.ReportDueAt,
+        g.Status == GrantStatus.Disbursed && g.ReportDueAt <= now,
+        g.Report, g.Version);
+}
+
+public sealed record GrantList(IReadOnlyList<GrantView> Items, int Page, int PageSize, long Total);
+
+public static class GrantsApi
+{
+    public static IEndpointRouteBuilder MapGrantsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/cases/{id:guid}/grants", Request).RequireAuthorization(Policies.Officer).WithTags("Grants")
+            .WithName("RequestGrant").WithSummary("Request an emergency grant for a case from a fund.");
+        app.MapGet("/api/cases/{id:guid}/grants", ForCase).RequireAuthorization(Policies.Officer).WithTags("Grants")
+            .WithName("CaseGrants").WithSummary("The grants of one case.");
+
+        var grants = app.MapGroup("/api/grants").WithTags("Grants");
+        grants.MapGet("/", List).RequireAuthorization(Policies.GrantReader)
+            .WithName("ListGrants").WithSummary("Pending decisions first, by deadline. Funders and supervisors see all; officers the grants they requested.");
+        grants.MapGet("/{id:guid}", Get).RequireAuthorization(Policies.GrantReader).WithName("GetGrant");
+        grants.MapPost("/{id:guid}/decisions", Decide).RequireAuthorization(Policies.Funder)
+            .WithName("DecideGrant").WithSummary("Approve (optionally a lower amount) or reject with a reason.");
+        grants.MapPost("/{id:guid}/disbursements", Disburse).RequireAuthorization(Policies.Funder)
+            .WithName("DisburseGrant").WithSummary("Record a tranche paid.");
+        grants.MapPost("/{id:guid}/reports", SubmitReport).RequireAuthorization(Policies.Officer)
+            .WithName("SubmitGrantReport").WithSummary("The accountability report, once the grant is fully paid.");
+        grants.MapPost("/{id:guid}/withdrawal", Withdraw).RequireAuthorization(Policies.Officer)
+            .WithName("WithdrawGrant").WithSummary("Withdraw a pending or approved, unpaid request; releases its reservation.");
+        return app;
+    }
+
+    public static async Task<Results<Created<GrantView>, ProblemHttpResult>> Request(
+        Guid id, GrantRequestInput input, HttpContext http, IDocumentSession session, GrantRules rules, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var @case = await session.LoadAsync<CaseRecord>(id, cancellationToken);
+        if (@case is null || string.IsNullOrEmpty(@case.OpenedBy))
+        {
+            return Problems.NotFound("The case");
+        }
+
+        if (!IsCaseworker(http.User, @case))
+        {
+            return Problems.Forbidden("This case is not assigned to you.");
+        }
+
+        var now = clock.GetUtcNow();
+        var fund = await session.LoadAsync<Fund>(input.FundId!.Value, cancellationToken);
+        var change = rules.Request(@case, fund, input.FundId.Value, input.Amount!.Value, input.Currency!, input.Category!.Value, input.Purpose!, input.PeopleCovered!.Value, http.User.UserId(), now);
+        if (change.Problem is not null)
+        {
+            return change.Problem;
+        }
+
+        var grant = GrantChanges.Start(session, (GrantRequested)change.GrantEvents[0], now);
+        await session.SaveChangesAsync(cancellationToken);
+        grant.Version = 1;
+        http.Response.Headers.ETag = "\"1\"";
+        return TypedResults.Created($"/api/grants/{grant.Id}", GrantView.Of(grant, rules.Options, now));
+    }
+
+    public static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Get(
+        Guid id, HttpContext http, IQuerySession session, GrantRules rules, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var grant = await session.LoadAsync<Grant>(id, cancellationToken);
+        if (grant is null)
+        {
+            return Problems.NotFound("The grant");
+        }
+
+        if (!await MayRead(http.User, grant, session, cancellationToken))
+        {
+            return Problems.Forbidden("This grant is not one of your cases'.");
+        }
+
+        http.Response.Headers.ETag = $"\"{grant.Version}\"";
+        return TypedResults.Ok(GrantView.Of(grant, rules.Options, clock.GetUtcNow()));
+    }
+
+    public static async Task<Results<Ok<GrantList>, ProblemHttpResult>> List(
+        HttpContext http, IQuerySession session, GrantRules rules, TimeProvider clock, CancellationToken cancellationToken,
+        string? status = null, int page = 1, int pageSize = 50)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var statusFilter = QueryValues.Enum<GrantStatus>(status, nameof(status), errors);
+        QueryValues.Paging(page, pageSize, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Unprocessable(errors, "The list cannot be produced.");
+        }
+
+        IQueryable<Grant> query = session.Query<Grant>();
+        if (!http.User.IsInRole(Roles.Funder) && !http.User.IsInRole(Roles.Supervisor))
+        {
+            var user = http.User.UserId();
+            query = query.Where(g => g.RequestedBy == user);
+        }
+
+        if (statusFilter is { } wanted)
+        {
+            query = query.Where(g => g.Status == wanted);
+        }
+
+        var grants = await query.OrderBy(g => g.Rank).ThenBy(g => g.DecisionDueAt).ThenBy(g => g.RequestedAt).ToPagedListAsync(page, pageSize, cancellationToken);
+        var now = clock.GetUtcNow();
+        return TypedResults.Ok(new GrantList(grants.Select(g => GrantView.Of(g, rules.Options, now)).ToArray(), page, pageSize, grants.TotalItemCount));
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<GrantView>>, ProblemHttpResult>> ForCase(
+        Guid id, HttpContext http, IQuerySession session, GrantRules rules, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var @case = await session.LoadAsync<CaseRecord>(id, cancellationToken);
+        if (@case is null)
+        {
+            return Problems.NotFound("The case");
+        }
+
+        if (!IsCaseworker(http.User, @case))
+        {
+            return Problems.Forbidden("This case is not assigned to you.");
+        }
+
+        var now = clock.GetUtcNow();
+        var grants = await session.Query<Grant>().Where(g => g.CaseId == id).OrderBy(g => g.RequestedAt).ToListAsync(cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<GrantView>>(grants.Select(g => GrantView.Of(g, rules.Options, now)).ToArray());
+    }
+
+    public static Task<Results<Ok<GrantView>, ProblemHttpResult>> Decide(
+        Guid id, DecisionInput input, HttpContext http, IDocumentStore store, GrantRules rules, TimeProvider clock, CancellationToken cancellationToken) =>
+        Execute(id, http, store, rules, clock, (_, grant, fund, now) => Task.FromResult(input.Decision == DecisionKind.Approve
+            ? rules.Approve(grant, fund, http.User.UserId(), input.Amount, now)
+            : rules.Reject(grant, http.User.UserId(), input.Reason, now)), cancellationToken);
+
+    public static Task<Results<Ok<GrantView>, ProblemHttpResult>> Disburse(
+        Guid id, DisbursementInput input, HttpContext http, IDocumentStore store, GrantRules rules, TimeProvider clock, CancellationToken cancellationToken) =>
+        Execute(id, http, store, rules, clock, (_, grant, _, now) => Task.FromResult(rules.Disburse(grant, input.Amount!.Value, http.User.UserId(), now)), cancellationToken);
+
+    public static Task<Results<Ok<GrantView>, ProblemHttpResult>> SubmitReport(
+        Guid id, ReportInput input, HttpContext http, IDocumentStore store, GrantRules rules, TimeProvider clock, CancellationToken cancellationToken) =>
+        Execute(id, http, store, rules, clock, async (session, grant, _, now) => await MayAct(http.User, grant, session, cancellationToken)
+            ? rules.SubmitReport(grant, input.Spent!.Value, input.Summary!, http.User.UserId(), now)
+            : Problems.Forbidden("This grant is not one of your cases'."), cancellationToken);
+
+    public static Task<Results<Ok<GrantView>, ProblemHttpResult>> Withdraw(
+        Guid id, WithdrawalInput input, HttpContext http, IDocumentStore store, GrantRules rules, TimeProvider clock, CancellationToken cancellationToken) =>
+        Execute(id, http, store, rules, clock, async (session, grant, _, now) => await MayAct(http.User, grant, session, cancellationToken)
+            ? rules.Withdraw(grant, input.Reason!, http.User.UserId(), now)
+            : Problems.Forbidden("This grant is not one of your cases'."), cancellationToken);
+
+    /// <summary>
+    /// Loads the grant and its fund for writing, decides, appends to both at the versions read and
+    /// commits in one transaction. Decisions on one fund take turns in this process (no reservation
+    /// races); across processes the fund's expected version refuses the loser, which decides again
+    /// on the new figures. A fund therefore never goes below zero.
+    /// </summary>
+    private static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Execute(
+        Guid id,
+        HttpContext http,
+        IDocumentStore store,
+        GrantRules rules,
+        TimeProvider clock,
+        Func<IDocumentSession, Grant, Fund, DateTimeOffset, Task<GrantChange>> decide,
+        CancellationToken cancellationToken)
+    {
+        Guid fundId;
+        await using (var query = store.QuerySession())
+        {
+            var known = await query.LoadAsync<Grant>(id, cancellationToken);
+            if (known is null)
+            {
+                return Problems.NotFound("The grant");
+            }
+
+            fundId = known.FundId;
+        }
+
+        var pinned = Problems.IfMatchVersion(http.Request);
+        return await StripedLocks.Funds.RunAsync(fundId, () => OptimisticRetry.RunAsync(store, pinned is not null, async session =>
+        {
+            var grant = await session.Events.FetchForWriting<Grant>(id, cancellationToken);
+            var fund = await session.Events.FetchForWriting<Fund>(fundId, cancellationToken);
+            if (pinned is { } expected && expected != grant.CurrentVersion)
+            {
+                return (Results<Ok<GrantView>, ProblemHttpResult>)Problems.StaleVersion(grant.CurrentVersion ?? 0);
+            }
+
+            var now = clock.GetUtcNow();
+            var change = await decide(session, grant.Aggregate!, fund.Aggregate!, now);
+            if (change.Problem is not null)
+            {
+                return change.Problem;
+            }
+
+            var after = GrantChanges.Append(session, grant, fund, change, now);
+            await session.SaveChangesAsync(cancellationToken);
+            http.Response.Headers.ETag = $"\"{after.Version}\"";
+            return TypedResults.Ok(GrantView.Of(after, rules.Options, now));
+        }), cancellationToken);
+    }
+
+    private static bool IsCaseworker(ClaimsPrincipal user, CaseRecord @case) =>
+        user.IsInRole(Roles.Supervisor) || (user.IsInRole(Roles.Officer) && @case.ResponsibleOfficer == user.UserId());
+
+    /// <summary>Officers act on the grants they requested or that belong to their cases; supervisors on all.</summary>
+    private static async Task<bool> MayAct(ClaimsPrincipal user, Grant grant, IQuerySession session, CancellationToken cancellationToken) =>
+        user.IsInRole(Roles.Supervisor)
+        || (user.IsInRole(Roles.Officer) && (grant.RequestedBy == user.UserId()
+            || (await session.LoadAsync<CaseRecord>(grant.CaseId, cancellationToken)) is { } @case && @case.ResponsibleOfficer == user.UserId()));
+
+    private static async Task<bool> MayRead(ClaimsPrincipal user, Grant grant, IQuerySession session, CancellationToken cancellationToken) =>
+        user.IsInRole(Roles.Funder) || await MayAct(user, grant, session, cancellationToken);
+}

@@ -1,0 +1,95 @@
+using JasperFx;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Protection.Contracts.Assistance;
+using Protection.EmergencyAssistance;
+using Protection.EmergencyAssistance.Cases;
+using Protection.EmergencyAssistance.Funds;
+using Protection.EmergencyAssistance.Grants;
+using Protection.ServiceDefaults;
+using Protection.Testing;
+
+namespace Protection.IntegrationTests;
+
+/// <summary>
+/// The guarantee under the in-process fund lock: two replicas approving against the same fund at the
+/// same version cannot both reserve; PostgreSQL refuses the second append to the fund's stream.
+/// </summary>
+public sealed class FundReservationTests : IAsyncLifetime
+{
+    private IHost? _host;
+    private string _database = string.Empty;
+
+    private IDocumentStore Store => _host!.Services.GetRequiredService<IDocumentStore>();
+
+    private GrantRules Rules => _host!.Services.GetRequiredService<GrantRules>();
+
+    public async Task InitializeAsync()
+    {
+        var (_, rabbit) = await TestInfrastructure.EndpointsAsync();
+        _database = await TestInfrastructure.CreateDatabaseAsync("funds");
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = _database,
+            ["ConnectionStrings:RabbitMq"] = rabbit,
+            ["Messaging:QueuePrefix"] = $"itest-assist-{Guid.NewGuid():N}"[..24],
+        });
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddAssistance();
+        _host = builder.Build();
+        await _host.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            _host.Dispose();
+        }
+
+        await TestInfrastructure.DropDatabaseAsync(_database);
+    }
+
+    [Fact]
+    public async Task Two_writers_reserving_from_the_same_fund_version_cannot_both_commit()
+    {
+        using var _ = OperationContext.Begin(OperationContext.System("itest"));
+        var now = DateTimeOffset.UtcNow;
+        var fundId = Guid.CreateVersion7();
+        var record = new CaseRecord { Id = Guid.CreateVersion7(), Reference = "PC-2026-999999", Country = "CO", OpenedBy = "officer-1" };
+        Guid first, second;
+        await using (var setup = Store.LightweightSession())
+        {
+            setup.Events.StartStream<Fund>(fundId, new FundCreated(fundId, "Rapid response", "EUR", 1_000m, "funder-0", now));
+            var fund = Fund.Create(new FundCreated(fundId, "Rapid response", "EUR", 1_000m, "funder-0", now));
+            first = GrantChanges.Start(setup, (GrantRequested)Rules.Request(record, fund, fundId, 600m, "EUR", GrantCategory.Legal, "Lawyer for the hearing", 1, "officer-1", now).GrantEvents[0], now).Id;
+            second = GrantChanges.Start(setup, (GrantRequested)Rules.Request(record, fund, fundId, 600m, "EUR", GrantCategory.Legal, "Lawyer for the appeal", 1, "officer-1", now).GrantEvents[0], now).Id;
+            await setup.SaveChangesAsync();
+        }
+
+        // Both "replicas" read the fund at the same version and see 1,000 available.
+        await using var a = Store.LightweightSession();
+        await using var b = Store.LightweightSession();
+        var (grantA, fundA) = (await a.Events.FetchForWriting<Grant>(first), await a.Events.FetchForWriting<Fund>(fundId));
+        var (grantB, fundB) = (await b.Events.FetchForWriting<Grant>(second), await b.Events.FetchForWriting<Fund>(fundId));
+        var approveA = Rules.Approve(grantA.Aggregate!, fundA.Aggregate!, "funder-a", null, now);
+        var approveB = Rules.Approve(grantB.Aggregate!, fundB.Aggregate!, "funder-b", null, now);
+        approveA.Problem.ShouldBeNull();
+        approveB.Problem.ShouldBeNull();
+        GrantChanges.Append(a, grantA, fundA, approveA, now);
+        GrantChanges.Append(b, grantB, fundB, approveB, now);
+
+        await a.SaveChangesAsync();
+        await Should.ThrowAsync<ConcurrencyException>(() => b.SaveChangesAsync());
+
+        await using var check = Store.QuerySession();
+        var after = (await check.LoadAsync<Fund>(fundId))!;
+        after.Reserved.ShouldBe(600m);
+        after.Available.ShouldBe(400m);
+        (await check.LoadAsync<Grant>(second))!.Status.ShouldBe(GrantStatus.Pending); // nothing of the losing decision was stored
+    }
+}
