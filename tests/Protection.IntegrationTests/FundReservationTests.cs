@@ -3,7 +3,7 @@ using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Protection.Contracts.Assistance;
+using GrantCategory = Protection.Contracts.Assistance.GrantCategory;
 using Protection.EmergencyAssistance;
 using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Funds;
