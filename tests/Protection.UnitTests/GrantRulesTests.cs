@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
+using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
 using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Funds;
@@ -8,195 +8,725 @@ using GrantCategory = Protection.Contracts.Assistance.GrantCategory;
 
 namespace Protection.UnitTests;
 
-/// <summary>The grant rules with their defaults: cap, deadlines, four eyes, partial approval, reservation, tranches, reports, withdrawal.</summary>
+/// <summary>
+/// The emergency-assistance grant rules with their defaults: cap 10,000, two approvals above 5,000,
+/// tranches above 6,000, decision due in 72 h (24 h for a critical case), report due 90 days after the last tranche.
+/// </summary>
 public sealed class GrantRulesTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
+
+    private const string Officer = "officer-olivia";
+    private const string FunderA = "funder-amara";
+    private const string FunderB = "funder-bruno";
+    private const string FunderC = "funder-chen";
+
     private readonly GrantRules _rules = new(Microsoft.Extensions.Options.Options.Create(new AssistanceOptions()));
-    private readonly CaseRecord _case = new() { Id = Guid.CreateVersion7(), Reference = "PC-2026-000001", Country = "CO", OpenedBy = "officer-1" };
 
-    private static Fund NewFund(decimal balance) =>
-        Fund.Create(new FundCreated(Guid.CreateVersion7(), "Rapid response", "EUR", balance, "funder-0", Now));
-
-    private (Grant Grant, Fund Fund) Requested(decimal amount, decimal fundBalance = 20_000m)
+    private static CaseRecord Case(RiskLevel? risk = RiskLevel.High, bool closed = false) => new()
     {
-        var fund = NewFund(fundBalance);
-        var change = _rules.Request(_case, fund, fund.Id, amount, "EUR", GrantCategory.Legal, "Lawyer for the hearing", 1, "officer-1", Now);
+        Id = Guid.CreateVersion7(),
+        Reference = "PC-2026-000001",
+        Country = "CO",
+        ThreatTypes = [ThreatType.Physical],
+        Risk = risk,
+        Closed = closed,
+        OpenedBy = Officer,
+    };
+
+    private static Fund NewFund(decimal openingBalance = 20_000m) =>
+        Fund.Create(new FundCreated(Guid.CreateVersion7(), "Rapid response", "EUR", openingBalance, "admin", Now.AddDays(-30)));
+
+    private GrantChange Request(CaseRecord @case, Fund? fund, decimal amount, string currency = "EUR") =>
+        _rules.Request(@case, fund, fund?.Id ?? Guid.CreateVersion7(), amount, currency, GrantCategory.PhysicalSecurity, "Reinforced door and cameras", 4, Officer, Now);
+
+    private Grant Requested(decimal amount, Fund fund, RiskLevel? risk = RiskLevel.High)
+    {
+        var change = Request(Case(risk), fund, amount);
         change.Problem.ShouldBeNull();
-        return (Grant.Create((GrantRequested)change.GrantEvents[0]), fund);
+        return Grant.Create(change.GrantEvents[0].ShouldBeOfType<GrantRequested>());
     }
 
+    private static Grant Fold(Grant grant, params IEnumerable<object> events) => events.Aggregate(grant, GrantChanges.Fold);
+
+    private static Fund FoldFund(Fund fund, params IEnumerable<object> events) => events.Aggregate(fund, GrantChanges.FoldFund);
+
+    /// <summary>Folds an accepted change into the grant and its fund.</summary>
     private static (Grant Grant, Fund Fund) Apply(Grant grant, Fund fund, GrantChange change)
     {
         change.Problem.ShouldBeNull();
-        return (change.GrantEvents.Aggregate(grant, GrantChanges.Fold), change.FundEvents.Aggregate(fund, GrantChanges.FoldFund));
+        return (Fold(grant, change.GrantEvents), FoldFund(fund, change.FundEvents));
     }
 
-    private static void ShouldRefuse(GrantChange change, int status, string? field = null)
+    /// <summary>Approved for the requested amount by as many funders as it needs.</summary>
+    private (Grant Grant, Fund Fund) Approved(decimal amount, Fund fund)
     {
-        change.Problem.ShouldNotBeNull();
-        change.Problem.StatusCode.ShouldBe(status);
+        var grant = Requested(amount, fund);
+        (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, FunderA, null, Now));
+        if (grant.Status == GrantStatus.Pending)
+        {
+            (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, FunderB, null, Now));
+        }
+
+        grant.Status.ShouldBe(GrantStatus.Approved);
+        return (grant, fund);
+    }
+
+    private static void ShouldBeRefused(GrantChange change, int status, string? field = null)
+    {
+        var problem = change.Problem.ShouldNotBeNull();
+        problem.StatusCode.ShouldBe(status);
         change.GrantEvents.ShouldBeEmpty();
         change.FundEvents.ShouldBeEmpty();
         if (field is not null)
         {
-            ((HttpValidationProblemDetails)change.Problem.ProblemDetails).Errors.ShouldContainKey(field);
+            ((HttpValidationProblemDetails)problem.ProblemDetails).Errors.ShouldContainKey(field);
         }
     }
 
+    // Requesting a grant
+
+    [Fact]
+    public void A_grant_cannot_be_requested_on_a_closed_case()
+    {
+        ShouldBeRefused(Request(Case(closed: true), NewFund(), 1_000m), StatusCodes.Status409Conflict);
+    }
+
+    [Fact]
+    public void A_grant_from_an_unknown_fund_is_refused_on_fundId()
+    {
+        ShouldBeRefused(Request(Case(), null, 1_000m), StatusCodes.Status422UnprocessableEntity, "fundId");
+    }
+
+    [Fact]
+    public void A_grant_in_another_currency_than_the_fund_is_refused_on_currency()
+    {
+        ShouldBeRefused(Request(Case(), NewFund(), 1_000m, currency: "USD"), StatusCodes.Status422UnprocessableEntity, "currency");
+    }
+
+    [Fact]
+    public void A_grant_of_exactly_the_10000_cap_can_be_requested()
+    {
+        var fund = NewFund();
+        var change = Request(Case(), fund, 10_000m);
+
+        change.Problem.ShouldBeNull();
+        change.FundEvents.ShouldBeEmpty();
+        var requested = change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantRequested>();
+        requested.Amount.ShouldBe(10_000m);
+        requested.FundId.ShouldBe(fund.Id);
+        requested.Currency.ShouldBe("EUR");
+        requested.RequestedBy.ShouldBe(Officer);
+        requested.At.ShouldBe(Now);
+        Grant.Create(requested).Status.ShouldBe(GrantStatus.Pending);
+    }
+
+    [Fact]
+    public void A_grant_one_cent_above_the_cap_is_refused_on_amount()
+    {
+        ShouldBeRefused(Request(Case(), NewFund(), 10_000.01m), StatusCodes.Status422UnprocessableEntity, "amount");
+    }
+
+    [Fact]
+    public void A_grant_in_fractions_of_a_cent_is_refused_on_amount()
+    {
+        ShouldBeRefused(Request(Case(), NewFund(), 100.001m), StatusCodes.Status422UnprocessableEntity, "amount");
+    }
+
     [Theory]
-    [InlineData(10_000.01, "amount")]
-    [InlineData(100.001, "amount")]
-    public void Requests_over_the_cap_or_below_cents_are_refused(decimal amount, string field)
+    [InlineData(null)]
+    [InlineData(RiskLevel.Low)]
+    [InlineData(RiskLevel.Medium)]
+    [InlineData(RiskLevel.High)]
+    public void The_decision_is_due_72_hours_after_the_request(RiskLevel? risk)
     {
-        var fund = NewFund(50_000m);
-        ShouldRefuse(_rules.Request(_case, fund, fund.Id, amount, "EUR", GrantCategory.Legal, "p", 1, "officer-1", Now), 422, field);
-        _rules.Request(_case, fund, fund.Id, 10_000m, "EUR", GrantCategory.Legal, "p", 1, "officer-1", Now).Problem.ShouldBeNull();
+        var requested = Request(Case(risk), NewFund(), 1_000m).GrantEvents[0].ShouldBeOfType<GrantRequested>();
+
+        requested.DecisionDueAt.ShouldBe(Now.AddHours(72));
+        Grant.Create(requested).DecisionDueAt.ShouldBe(Now.AddHours(72));
     }
 
     [Fact]
-    public void Unknown_fund_other_currency_and_closed_case_are_refused()
+    public void The_decision_on_a_critical_case_is_due_24_hours_after_the_request()
     {
-        var fund = NewFund(50_000m);
-        ShouldRefuse(_rules.Request(_case, null, Guid.NewGuid(), 100m, "EUR", GrantCategory.Legal, "p", 1, "officer-1", Now), 422, "fundId");
-        ShouldRefuse(_rules.Request(_case, fund, fund.Id, 100m, "USD", GrantCategory.Legal, "p", 1, "officer-1", Now), 422, "currency");
-        _case.Closed = true;
-        ShouldRefuse(_rules.Request(_case, fund, fund.Id, 100m, "EUR", GrantCategory.Legal, "p", 1, "officer-1", Now), 409);
+        var requested = Request(Case(RiskLevel.Critical), NewFund(), 1_000m).GrantEvents[0].ShouldBeOfType<GrantRequested>();
+
+        requested.DecisionDueAt.ShouldBe(Now.AddHours(24));
+        requested.Risk.ShouldBe(RiskLevel.Critical);
     }
 
-    [Theory]
-    [InlineData(null, 72)]
-    [InlineData(RiskLevel.High, 72)]
-    [InlineData(RiskLevel.Critical, 24)]
-    public void The_decision_is_due_in_72_hours_or_24_when_the_case_is_critical(RiskLevel? risk, int hours)
+    // Approving
+
+    [Fact]
+    public void The_requester_cannot_approve_their_own_grant()
     {
-        _case.Risk = risk;
-        Requested(1_000m).Grant.DecisionDueAt.ShouldBe(Now.AddHours(hours));
+        var fund = NewFund();
+        var grant = Requested(1_000m, fund);
+
+        ShouldBeRefused(_rules.Approve(grant, fund, Officer, null, Now), StatusCodes.Status403Forbidden);
     }
 
     [Fact]
-    public void Nobody_decides_on_a_grant_they_requested()
+    public void The_requester_cannot_reject_their_own_grant()
     {
-        var (grant, fund) = Requested(1_000m);
-        ShouldRefuse(_rules.Approve(grant, fund, "officer-1", null, Now), 403);
-        ShouldRefuse(_rules.Reject(grant, "officer-1", "no", Now), 403);
+        var grant = Requested(1_000m, NewFund());
+
+        ShouldBeRefused(_rules.Reject(grant, Officer, "Found another source.", Now), StatusCodes.Status403Forbidden);
     }
 
     [Fact]
-    public void Up_to_5000_one_approval_reserves_the_money()
+    public void A_grant_of_5000_is_approved_by_one_funder_and_reserved()
     {
-        var (grant, fund) = Requested(5_000m);
-        (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, "funder-a", null, Now));
+        var fund = NewFund();
+        var grant = Requested(5_000m, fund);
+
+        var change = _rules.Approve(grant, fund, FunderA, null, Now);
+
+        change.Problem.ShouldBeNull();
+        var approved = change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantApproved>();
+        approved.Amount.ShouldBe(5_000m);
+        approved.Approvers.ShouldBe(new[] { FunderA });
+        var reserved = change.FundEvents.ShouldHaveSingleItem().ShouldBeOfType<FundsReserved>();
+        (reserved.FundId, reserved.GrantId, reserved.Amount).ShouldBe((fund.Id, grant.Id, 5_000m));
+
+        (grant, fund) = Apply(grant, fund, change);
         grant.Status.ShouldBe(GrantStatus.Approved);
+        grant.ApprovedAmount.ShouldBe(5_000m);
         fund.Reserved.ShouldBe(5_000m);
         fund.Available.ShouldBe(15_000m);
     }
 
     [Fact]
-    public void Above_5000_two_different_funders_approve_and_the_lowest_amount_is_granted()
+    public void Above_5000_the_first_approval_only_records_it_and_reserves_nothing()
     {
-        var (grant, fund) = Requested(8_000m);
-        var first = _rules.Approve(grant, fund, "funder-a", 7_000m, Now);
+        var fund = NewFund();
+        var grant = Requested(5_000.01m, fund);
+
+        var change = _rules.Approve(grant, fund, FunderA, null, Now);
+
+        change.Problem.ShouldBeNull();
+        var given = change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<ApprovalGiven>();
+        (given.Funder, given.Amount).ShouldBe((FunderA, 5_000.01m));
+        change.FundEvents.ShouldBeEmpty();
+
+        (grant, fund) = Apply(grant, fund, change);
+        grant.Status.ShouldBe(GrantStatus.Pending);
+        grant.ApprovedAmount.ShouldBeNull();
+        grant.Approvals.ShouldHaveSingleItem().Funder.ShouldBe(FunderA);
+        fund.Available.ShouldBe(20_000m);
+    }
+
+    [Fact]
+    public void Above_5000_the_same_funder_cannot_give_the_second_approval()
+    {
+        var fund = NewFund();
+        var grant = Requested(5_000.01m, fund);
+        (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, FunderA, null, Now));
+
+        ShouldBeRefused(_rules.Approve(grant, fund, FunderA, null, Now.AddMinutes(5)), StatusCodes.Status409Conflict);
+    }
+
+    [Fact]
+    public void Above_5000_a_second_funder_approves_and_reserves_the_money()
+    {
+        var fund = NewFund();
+        var grant = Requested(5_000.01m, fund);
+        (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, FunderA, null, Now));
+
+        var change = _rules.Approve(grant, fund, FunderB, null, Now.AddMinutes(5));
+
+        change.Problem.ShouldBeNull();
+        var approved = change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantApproved>();
+        approved.Funder.ShouldBe(FunderB);
+        approved.Approvers.ShouldBe(new[] { FunderA, FunderB });
+        change.FundEvents.ShouldHaveSingleItem().ShouldBeOfType<FundsReserved>().Amount.ShouldBe(5_000.01m);
+
+        (grant, fund) = Apply(grant, fund, change);
+        grant.Status.ShouldBe(GrantStatus.Approved);
+        grant.ApprovedAmount.ShouldBe(5_000.01m);
+        fund.Reserved.ShouldBe(5_000.01m);
+        fund.Available.ShouldBe(14_999.99m);
+    }
+
+    [Fact]
+    public void Partial_approvals_grant_and_reserve_the_lowest_amount_approved()
+    {
+        var fund = NewFund();
+        var grant = Requested(8_000m, fund);
+        var first = _rules.Approve(grant, fund, FunderA, 7_000m, Now);
+        first.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<ApprovalGiven>();
         first.FundEvents.ShouldBeEmpty();
         (grant, fund) = Apply(grant, fund, first);
-        grant.Status.ShouldBe(GrantStatus.Pending);
-        ShouldRefuse(_rules.Approve(grant, fund, "funder-a", null, Now), 409);
 
-        (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, "funder-b", 7_500m, Now));
+        var second = _rules.Approve(grant, fund, FunderB, 7_500m, Now.AddMinutes(5));
+
+        second.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantApproved>();
+        second.FundEvents.ShouldHaveSingleItem().ShouldBeOfType<FundsReserved>().Amount.ShouldBe(7_000m);
+        (grant, fund) = Apply(grant, fund, second);
         grant.Status.ShouldBe(GrantStatus.Approved);
+        grant.ApprovedAmount.ShouldBe(7_000m);
+        grant.StillReserved.ShouldBe(7_000m);
+        fund.Reserved.ShouldBe(7_000m);
+        fund.Available.ShouldBe(13_000m);
+    }
+
+    [Fact]
+    public void Partial_approvals_grant_the_lowest_amount_also_when_the_second_funder_gives_it()
+    {
+        var fund = NewFund();
+        var grant = Requested(8_000m, fund);
+        (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, FunderA, 7_500m, Now));
+
+        var second = _rules.Approve(grant, fund, FunderB, 7_000m, Now.AddMinutes(5));
+
+        second.FundEvents.ShouldHaveSingleItem().ShouldBeOfType<FundsReserved>().Amount.ShouldBe(7_000m);
+        (grant, fund) = Apply(grant, fund, second);
         grant.ApprovedAmount.ShouldBe(7_000m);
         fund.Reserved.ShouldBe(7_000m);
     }
 
     [Fact]
-    public void A_first_approval_of_5000_or_less_on_a_larger_request_is_enough()
+    public void A_first_approval_of_4000_on_a_7000_request_is_enough()
     {
-        var (grant, fund) = Requested(7_000m);
-        (grant, _) = Apply(grant, fund, _rules.Approve(grant, fund, "funder-a", 4_000m, Now));
+        var fund = NewFund();
+        var grant = Requested(7_000m, fund);
+
+        var change = _rules.Approve(grant, fund, FunderA, 4_000m, Now);
+
+        change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantApproved>().Approvers.ShouldBe(new[] { FunderA });
+        change.FundEvents.ShouldHaveSingleItem().ShouldBeOfType<FundsReserved>().Amount.ShouldBe(4_000m);
+        (grant, fund) = Apply(grant, fund, change);
         grant.Status.ShouldBe(GrantStatus.Approved);
         grant.ApprovedAmount.ShouldBe(4_000m);
+        fund.Available.ShouldBe(16_000m);
     }
 
     [Fact]
-    public void An_approval_the_fund_cannot_cover_or_above_the_request_is_refused()
+    public void An_approval_above_the_requested_amount_is_refused_on_amount()
     {
-        var (grant, fund) = Requested(3_000m, fundBalance: 2_999.99m);
-        ShouldRefuse(_rules.Approve(grant, fund, "funder-a", null, Now), 422, "amount");
-        ShouldRefuse(_rules.Approve(grant, fund, "funder-a", 3_000.01m, Now), 422, "amount");
-        _rules.Approve(grant, fund, "funder-a", 2_999.99m, Now).Problem.ShouldBeNull();
+        var fund = NewFund();
+        var grant = Requested(3_000m, fund);
+
+        ShouldBeRefused(_rules.Approve(grant, fund, FunderA, 3_000.01m, Now), StatusCodes.Status422UnprocessableEntity, "amount");
     }
 
     [Fact]
-    public void A_rejection_needs_a_reason_and_a_decided_grant_is_not_decided_again()
+    public void An_approval_in_fractions_of_a_cent_is_refused_on_amount()
     {
-        var (grant, fund) = Requested(1_000m);
-        ShouldRefuse(_rules.Reject(grant, "funder-a", " ", Now), 422, "reason");
-        (grant, fund) = Apply(grant, fund, _rules.Reject(grant, "funder-a", "Covered elsewhere.", Now));
+        var fund = NewFund();
+        var grant = Requested(3_000m, fund);
+
+        ShouldBeRefused(_rules.Approve(grant, fund, FunderA, 2_999.995m, Now), StatusCodes.Status422UnprocessableEntity, "amount");
+    }
+
+    [Fact]
+    public void An_approval_the_fund_cannot_cover_is_refused_without_events()
+    {
+        var fund = NewFund(openingBalance: 2_999.99m);
+        var grant = Requested(3_000m, fund);
+
+        ShouldBeRefused(_rules.Approve(grant, fund, FunderA, null, Now), StatusCodes.Status422UnprocessableEntity, "amount");
+
+        var lower = _rules.Approve(grant, fund, FunderA, 2_999.99m, Now);
+        lower.Problem.ShouldBeNull();
+        lower.FundEvents.ShouldHaveSingleItem().ShouldBeOfType<FundsReserved>().Amount.ShouldBe(2_999.99m);
+    }
+
+    [Fact]
+    public void A_second_approval_the_fund_cannot_cover_is_refused_without_events()
+    {
+        var fund = NewFund(openingBalance: 10_000m);
+        var other = Requested(3_000m, fund);
+        (_, fund) = Apply(other, fund, _rules.Approve(other, fund, FunderC, null, Now));
+        fund.Available.ShouldBe(7_000m);
+        var grant = Requested(8_000m, fund);
+        (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, FunderA, null, Now));
+
+        ShouldBeRefused(_rules.Approve(grant, fund, FunderB, null, Now), StatusCodes.Status422UnprocessableEntity, "amount");
+
+        _rules.Approve(grant, fund, FunderB, 7_000m, Now).FundEvents.ShouldHaveSingleItem().ShouldBeOfType<FundsReserved>().Amount.ShouldBe(7_000m);
+    }
+
+    [Fact]
+    public void An_approved_grant_cannot_be_approved_or_rejected_again()
+    {
+        var (grant, fund) = Approved(1_000m, NewFund());
+
+        ShouldBeRefused(_rules.Approve(grant, fund, FunderC, null, Now), StatusCodes.Status409Conflict);
+        ShouldBeRefused(_rules.Reject(grant, FunderC, "Too late.", Now), StatusCodes.Status409Conflict);
+    }
+
+    [Fact]
+    public void A_rejected_grant_cannot_be_approved()
+    {
+        var fund = NewFund();
+        var grant = Requested(1_000m, fund);
+        (grant, fund) = Apply(grant, fund, _rules.Reject(grant, FunderA, "Covered by another donor.", Now));
+
+        ShouldBeRefused(_rules.Approve(grant, fund, FunderB, null, Now), StatusCodes.Status409Conflict);
+    }
+
+    // Rejecting
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void A_rejection_without_a_reason_is_refused_on_reason(string? reason)
+    {
+        var grant = Requested(1_000m, NewFund());
+
+        ShouldBeRefused(_rules.Reject(grant, FunderA, reason, Now), StatusCodes.Status422UnprocessableEntity, "reason");
+    }
+
+    [Fact]
+    public void A_rejection_with_a_reason_rejects_the_grant()
+    {
+        var fund = NewFund();
+        var grant = Requested(1_000m, fund);
+
+        var change = _rules.Reject(grant, FunderA, "  Covered by another donor. ", Now);
+
+        change.Problem.ShouldBeNull();
+        change.FundEvents.ShouldBeEmpty();
+        var rejected = change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantRejected>();
+        (rejected.GrantId, rejected.Funder, rejected.Reason).ShouldBe((grant.Id, FunderA, "Covered by another donor."));
+        (grant, _) = Apply(grant, fund, change);
         grant.Status.ShouldBe(GrantStatus.Rejected);
-        ShouldRefuse(_rules.Approve(grant, fund, "funder-b", null, Now), 409);
+        grant.Rejection.ShouldNotBeNull().Funder.ShouldBe(FunderA);
+        grant.IsOpen.ShouldBeFalse();
+    }
+
+    // Paying out
+
+    [Fact]
+    public void A_grant_not_yet_approved_cannot_be_paid()
+    {
+        var grant = Requested(1_000m, NewFund());
+
+        ShouldBeRefused(_rules.Disburse(grant, 500m, FunderA, Now), StatusCodes.Status409Conflict);
     }
 
     [Fact]
-    public void Above_6000_the_grant_is_paid_in_tranches_and_the_report_falls_due_90_days_after_the_last()
+    public void A_rejected_grant_cannot_be_paid()
     {
-        var (grant, fund) = Requested(7_000m);
-        (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, "funder-a", null, Now));
-        (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, "funder-b", null, Now));
-        ShouldRefuse(_rules.Disburse(grant, 7_000m, "funder-a", Now), 422, "amount");
+        var fund = NewFund();
+        var grant = Requested(1_000m, fund);
+        (grant, _) = Apply(grant, fund, _rules.Reject(grant, FunderA, "Out of scope.", Now));
 
-        (grant, fund) = Apply(grant, fund, _rules.Disburse(grant, 4_000m, "funder-a", Now));
+        ShouldBeRefused(_rules.Disburse(grant, 500m, FunderA, Now), StatusCodes.Status409Conflict);
+    }
+
+    [Fact]
+    public void Above_6000_the_first_tranche_cannot_be_the_whole_grant()
+    {
+        var (grant, _) = Approved(6_000.01m, NewFund());
+
+        ShouldBeRefused(_rules.Disburse(grant, 6_000.01m, FunderA, Now), StatusCodes.Status422UnprocessableEntity, "amount");
+        _rules.Disburse(grant, 6_000m, FunderA, Now).Problem.ShouldBeNull();
+    }
+
+    [Fact]
+    public void A_grant_of_exactly_6000_can_be_paid_at_once()
+    {
+        var (grant, fund) = Approved(6_000m, NewFund());
+
+        var change = _rules.Disburse(grant, 6_000m, FunderA, Now);
+
+        change.Problem.ShouldBeNull();
+        var tranche = change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<TrancheDisbursed>();
+        (tranche.Tranche, tranche.Amount, tranche.ReportDueAt).ShouldBe((1, 6_000m, (DateTimeOffset?)Now.AddDays(90)));
+        (grant, fund) = Apply(grant, fund, change);
+        grant.Status.ShouldBe(GrantStatus.Disbursed);
+        fund.Disbursed.ShouldBe(6_000m);
+        fund.Reserved.ShouldBe(0m);
+    }
+
+    [Fact]
+    public void A_tranche_above_what_is_still_reserved_is_refused()
+    {
+        var (grant, fund) = Approved(3_000m, NewFund());
+        ShouldBeRefused(_rules.Disburse(grant, 3_000.01m, FunderA, Now), StatusCodes.Status422UnprocessableEntity, "amount");
+
+        (grant, _) = Apply(grant, fund, _rules.Disburse(grant, 1_000m, FunderA, Now));
+
+        ShouldBeRefused(_rules.Disburse(grant, 2_000.01m, FunderA, Now), StatusCodes.Status422UnprocessableEntity, "amount");
+    }
+
+    [Fact]
+    public void A_tranche_above_what_is_still_reserved_is_refused_for_a_partly_approved_grant()
+    {
+        var fund = NewFund();
+        var grant = Requested(4_000m, fund);
+        (grant, _) = Apply(grant, fund, _rules.Approve(grant, fund, FunderA, 2_500m, Now));
+
+        ShouldBeRefused(_rules.Disburse(grant, 2_500.01m, FunderA, Now), StatusCodes.Status422UnprocessableEntity, "amount");
+    }
+
+    [Fact]
+    public void A_tranche_in_fractions_of_a_cent_is_refused()
+    {
+        var (grant, _) = Approved(3_000m, NewFund());
+
+        ShouldBeRefused(_rules.Disburse(grant, 100.005m, FunderA, Now), StatusCodes.Status422UnprocessableEntity, "amount");
+    }
+
+    [Fact]
+    public void A_partial_tranche_leaves_the_grant_partly_disbursed_with_no_report_due()
+    {
+        var (grant, fund) = Approved(7_000m, NewFund());
+
+        var change = _rules.Disburse(grant, 4_000m, FunderA, Now);
+
+        change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<TrancheDisbursed>().ReportDueAt.ShouldBeNull();
+        (grant, _) = Apply(grant, fund, change);
         grant.Status.ShouldBe(GrantStatus.PartlyDisbursed);
         grant.ReportDueAt.ShouldBeNull();
-        ShouldRefuse(_rules.Disburse(grant, 3_000.01m, "funder-a", Now), 422, "amount");
-        ShouldRefuse(_rules.SubmitReport(grant, 1m, "Bought the equipment.", "officer-1", Now), 409);
+        grant.Disbursed.ShouldBe(4_000m);
+        grant.StillReserved.ShouldBe(3_000m);
+    }
 
-        (grant, fund) = Apply(grant, fund, _rules.Disburse(grant, 3_000m, "funder-a", Now.AddDays(2)));
+    [Fact]
+    public void The_tranche_that_completes_the_grant_makes_the_report_due_90_days_later()
+    {
+        var (grant, fund) = Approved(7_000m, NewFund());
+        (grant, fund) = Apply(grant, fund, _rules.Disburse(grant, 4_000m, FunderA, Now));
+        var paidAt = Now.AddDays(10);
+
+        var change = _rules.Disburse(grant, 3_000m, FunderB, paidAt);
+
+        var tranche = change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<TrancheDisbursed>();
+        (tranche.Tranche, tranche.Amount, tranche.ReportDueAt).ShouldBe((2, 3_000m, (DateTimeOffset?)paidAt.AddDays(90)));
+        (grant, _) = Apply(grant, fund, change);
         grant.Status.ShouldBe(GrantStatus.Disbursed);
-        grant.ReportDueAt.ShouldBe(Now.AddDays(92));
-        (fund.Balance, fund.Reserved, fund.Disbursed, fund.Available).ShouldBe((13_000m, 0m, 7_000m, 13_000m));
+        grant.ReportDueAt.ShouldBe(paidAt.AddDays(90));
+        grant.Disbursed.ShouldBe(7_000m);
+        grant.StillReserved.ShouldBe(0m);
+    }
 
-        ShouldRefuse(_rules.SubmitReport(grant, 7_000.01m, "Bought the equipment.", "officer-1", Now), 422, "spent");
-        (grant, _) = Apply(grant, fund, _rules.SubmitReport(grant, 6_900m, "Bought the equipment.", "officer-1", Now));
+    [Fact]
+    public void A_fully_paid_grant_cannot_be_paid_again()
+    {
+        var (grant, fund) = Approved(2_000m, NewFund());
+        (grant, _) = Apply(grant, fund, _rules.Disburse(grant, 2_000m, FunderA, Now));
+
+        ShouldBeRefused(_rules.Disburse(grant, 0.01m, FunderA, Now), StatusCodes.Status409Conflict);
+    }
+
+    [Fact]
+    public void Every_tranche_pays_reserved_money_and_the_fund_figures_add_up()
+    {
+        var fund = NewFund(openingBalance: 20_000m);
+        fund = FoldFund(fund, new FundToppedUp(fund.Id, 1_000.50m, "admin", Now));
+        var other = Requested(2_000m, fund);
+        (_, fund) = Apply(other, fund, _rules.Approve(other, fund, FunderC, null, Now));
+        var (grant, afterApproval) = Approved(8_000m, fund);
+        fund = afterApproval;
+        ShouldAddUp(fund, totalIn: 21_000.50m, reserved: 10_000m, disbursed: 0m, balance: 21_000.50m, available: 11_000.50m);
+
+        var first = _rules.Disburse(grant, 2_500.25m, FunderA, Now);
+        var paid = first.FundEvents.ShouldHaveSingleItem().ShouldBeOfType<ReservedFundsPaid>();
+        (paid.FundId, paid.GrantId, paid.Amount).ShouldBe((fund.Id, grant.Id, 2_500.25m));
+        (grant, fund) = Apply(grant, fund, first);
+        ShouldAddUp(fund, totalIn: 21_000.50m, reserved: 7_499.75m, disbursed: 2_500.25m, balance: 18_500.25m, available: 11_000.50m);
+
+        var second = _rules.Disburse(grant, 3_000m, FunderA, Now.AddDays(1));
+        second.FundEvents.ShouldHaveSingleItem().ShouldBeOfType<ReservedFundsPaid>().Amount.ShouldBe(3_000m);
+        (grant, fund) = Apply(grant, fund, second);
+        ShouldAddUp(fund, totalIn: 21_000.50m, reserved: 4_499.75m, disbursed: 5_500.25m, balance: 15_500.25m, available: 11_000.50m);
+
+        var last = _rules.Disburse(grant, 2_499.75m, FunderB, Now.AddDays(2));
+        last.FundEvents.ShouldHaveSingleItem().ShouldBeOfType<ReservedFundsPaid>().Amount.ShouldBe(2_499.75m);
+        (grant, fund) = Apply(grant, fund, last);
+        grant.Status.ShouldBe(GrantStatus.Disbursed);
+        ShouldAddUp(fund, totalIn: 21_000.50m, reserved: 2_000m, disbursed: 8_000m, balance: 13_000.50m, available: 11_000.50m);
+    }
+
+    private static void ShouldAddUp(Fund fund, decimal totalIn, decimal reserved, decimal disbursed, decimal balance, decimal available)
+    {
+        (fund.TotalIn, fund.Reserved, fund.Disbursed).ShouldBe((totalIn, reserved, disbursed));
+        fund.Balance.ShouldBe(balance);
+        fund.Balance.ShouldBe(fund.TotalIn - fund.Disbursed);
+        fund.Available.ShouldBe(available);
+        fund.Available.ShouldBe(fund.TotalIn - fund.Disbursed - fund.Reserved);
+    }
+
+    // Accounting for the money
+
+    [Fact]
+    public void A_report_before_the_grant_is_fully_paid_is_a_conflict()
+    {
+        var (grant, fund) = Approved(7_000m, NewFund());
+        ShouldBeRefused(_rules.SubmitReport(grant, 0m, "Nothing yet.", Officer, Now), StatusCodes.Status409Conflict);
+
+        (grant, _) = Apply(grant, fund, _rules.Disburse(grant, 4_000m, FunderA, Now));
+
+        ShouldBeRefused(_rules.SubmitReport(grant, 4_000m, "Door installed.", Officer, Now), StatusCodes.Status409Conflict);
+    }
+
+    [Fact]
+    public void A_report_spending_more_than_was_paid_is_refused_on_spent()
+    {
+        var (grant, fund) = Approved(3_000m, NewFund());
+        (grant, _) = Apply(grant, fund, _rules.Disburse(grant, 3_000m, FunderA, Now));
+
+        ShouldBeRefused(_rules.SubmitReport(grant, 3_000.01m, "Door and cameras.", Officer, Now), StatusCodes.Status422UnprocessableEntity, "spent");
+    }
+
+    [Fact]
+    public void A_report_on_a_fully_paid_grant_closes_it()
+    {
+        var (grant, fund) = Approved(3_000m, NewFund());
+        (grant, fund) = Apply(grant, fund, _rules.Disburse(grant, 3_000m, FunderA, Now));
+
+        var change = _rules.SubmitReport(grant, 3_000m, "Door and cameras installed.", Officer, Now.AddDays(30));
+
+        change.Problem.ShouldBeNull();
+        change.FundEvents.ShouldBeEmpty();
+        var report = change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<ReportSubmitted>();
+        (report.Spent, report.By).ShouldBe((3_000m, Officer));
+        (grant, _) = Apply(grant, fund, change);
         grant.Status.ShouldBe(GrantStatus.Reported);
+        grant.Report.ShouldNotBeNull().Spent.ShouldBe(3_000m);
+        grant.IsOpen.ShouldBeFalse();
+    }
+
+    // Withdrawing
+
+    [Fact]
+    public void Withdrawing_a_pending_grant_releases_nothing()
+    {
+        var fund = NewFund();
+        var grant = Requested(1_000m, fund);
+
+        var change = _rules.Withdraw(grant, "No longer needed.", Officer, Now);
+
+        change.Problem.ShouldBeNull();
+        change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantWithdrawn>().Released.ShouldBe(0m);
+        change.FundEvents.ShouldBeEmpty();
+        (grant, _) = Apply(grant, fund, change);
+        grant.Status.ShouldBe(GrantStatus.Withdrawn);
         grant.IsOpen.ShouldBeFalse();
     }
 
     [Fact]
-    public void A_grant_of_6000_may_be_paid_at_once()
+    public void Withdrawing_an_approved_grant_releases_its_reservation()
     {
-        var (grant, fund) = Requested(6_000m);
-        (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, "funder-a", null, Now));
-        (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, "funder-b", null, Now));
-        (grant, _) = Apply(grant, fund, _rules.Disburse(grant, 6_000m, "funder-a", Now));
-        grant.Status.ShouldBe(GrantStatus.Disbursed);
+        var fund = NewFund();
+        var availableBefore = fund.Available;
+        var grant = Requested(8_000m, fund);
+        (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, FunderA, 7_000m, Now));
+        (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, FunderB, null, Now));
+        fund.Available.ShouldBe(availableBefore - 7_000m);
+
+        var change = _rules.Withdraw(grant, "The family relocated.", Officer, Now);
+
+        change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantWithdrawn>().Released.ShouldBe(7_000m);
+        var released = change.FundEvents.ShouldHaveSingleItem().ShouldBeOfType<ReservationReleased>();
+        (released.FundId, released.GrantId, released.Amount).ShouldBe((fund.Id, grant.Id, 7_000m));
+        (grant, fund) = Apply(grant, fund, change);
+        grant.Status.ShouldBe(GrantStatus.Withdrawn);
+        grant.StillReserved.ShouldBe(0m);
+        fund.Reserved.ShouldBe(0m);
+        fund.Available.ShouldBe(availableBefore);
     }
 
     [Fact]
-    public void Withdrawal_releases_the_reservation_but_not_after_a_payment()
+    public void A_partly_paid_grant_cannot_be_withdrawn()
     {
-        var (grant, fund) = Requested(2_000m);
-        (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, "funder-a", null, Now));
-        fund.Available.ShouldBe(18_000m);
-        var (withdrawn, released) = Apply(grant, fund, _rules.Withdraw(grant, "Not needed.", "officer-1", Now));
-        withdrawn.Status.ShouldBe(GrantStatus.Withdrawn);
-        released.Available.ShouldBe(20_000m);
+        var (grant, fund) = Approved(7_000m, NewFund());
+        (grant, _) = Apply(grant, fund, _rules.Disburse(grant, 4_000m, FunderA, Now));
 
-        (grant, _) = Apply(grant, fund, _rules.Disburse(grant, 500m, "funder-a", Now));
-        ShouldRefuse(_rules.Withdraw(grant, "Not needed.", "officer-1", Now), 409);
+        ShouldBeRefused(_rules.Withdraw(grant, "No longer needed.", Officer, Now), StatusCodes.Status409Conflict);
     }
 
     [Fact]
-    public void Overdue_decisions_and_reports_are_flagged_once()
+    public void A_rejected_grant_cannot_be_withdrawn()
     {
-        var (grant, fund) = Requested(1_000m);
-        GrantRules.IsDecisionOverdue(grant, Now.AddHours(71)).ShouldBeFalse();
-        GrantRules.IsDecisionOverdue(grant, Now.AddHours(72)).ShouldBeTrue();
-        GrantRules.IsDecisionOverdue(grant.Apply(new DecisionOverdueFlagged(grant.Id, grant.DecisionDueAt, Now.AddHours(72))), Now.AddHours(73)).ShouldBeFalse();
+        var fund = NewFund();
+        var grant = Requested(1_000m, fund);
+        (grant, _) = Apply(grant, fund, _rules.Reject(grant, FunderA, "Out of scope.", Now));
 
-        (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, "funder-a", null, Now));
-        (grant, _) = Apply(grant, fund, _rules.Disburse(grant, 1_000m, "funder-a", Now));
-        GrantRules.IsReportOverdue(grant, Now.AddDays(89)).ShouldBeFalse();
-        GrantRules.IsReportOverdue(grant, Now.AddDays(90)).ShouldBeTrue();
-        GrantRules.IsReportOverdue(grant.Apply(new ReportOverdueFlagged(grant.Id, grant.ReportDueAt!.Value, Now.AddDays(90))), Now.AddDays(91)).ShouldBeFalse();
+        ShouldBeRefused(_rules.Withdraw(grant, "No longer needed.", Officer, Now), StatusCodes.Status409Conflict);
+    }
+
+    // Deadlines
+
+    [Fact]
+    public void A_decision_is_overdue_only_past_its_due_time()
+    {
+        var grant = Requested(1_000m, NewFund());
+
+        GrantRules.IsDecisionOverdue(grant, Now.AddHours(72).AddSeconds(-1)).ShouldBeFalse();
+        GrantRules.IsDecisionOverdue(grant, Now.AddHours(72).AddSeconds(1)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void A_decision_on_a_critical_case_is_overdue_after_24_hours()
+    {
+        var grant = Requested(1_000m, NewFund(), RiskLevel.Critical);
+
+        GrantRules.IsDecisionOverdue(grant, Now.AddHours(24).AddSeconds(-1)).ShouldBeFalse();
+        GrantRules.IsDecisionOverdue(grant, Now.AddHours(24).AddSeconds(1)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void A_flagged_decision_is_not_overdue_again()
+    {
+        var grant = Requested(1_000m, NewFund());
+
+        grant = Fold(grant, new DecisionOverdueFlagged(grant.Id, grant.DecisionDueAt, Now.AddHours(72)));
+
+        grant.DecisionOverdueFlagged.ShouldBeTrue();
+        GrantRules.IsDecisionOverdue(grant, Now.AddHours(100)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_decided_grant_has_no_overdue_decision()
+    {
+        var (grant, _) = Approved(1_000m, NewFund());
+
+        GrantRules.IsDecisionOverdue(grant, Now.AddHours(100)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_report_is_overdue_only_past_its_due_time()
+    {
+        var (grant, fund) = Approved(2_000m, NewFund());
+        (grant, _) = Apply(grant, fund, _rules.Disburse(grant, 2_000m, FunderA, Now));
+
+        GrantRules.IsReportOverdue(grant, Now.AddDays(90).AddSeconds(-1)).ShouldBeFalse();
+        GrantRules.IsReportOverdue(grant, Now.AddDays(90).AddSeconds(1)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void A_partly_paid_grant_has_no_overdue_report()
+    {
+        var (grant, fund) = Approved(7_000m, NewFund());
+        (grant, _) = Apply(grant, fund, _rules.Disburse(grant, 4_000m, FunderA, Now));
+
+        GrantRules.IsReportOverdue(grant, Now.AddDays(200)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_flagged_report_is_not_overdue_again()
+    {
+        var (grant, fund) = Approved(2_000m, NewFund());
+        (grant, _) = Apply(grant, fund, _rules.Disburse(grant, 2_000m, FunderA, Now));
+
+        grant = Fold(grant, new ReportOverdueFlagged(grant.Id, grant.ReportDueAt!.Value, Now.AddDays(90)));
+
+        grant.ReportOverdueFlagged.ShouldBeTrue();
+        GrantRules.IsReportOverdue(grant, Now.AddDays(120)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_submitted_report_is_not_overdue()
+    {
+        var (grant, fund) = Approved(2_000m, NewFund());
+        (grant, fund) = Apply(grant, fund, _rules.Disburse(grant, 2_000m, FunderA, Now));
+        (grant, _) = Apply(grant, fund, _rules.SubmitReport(grant, 1_950m, "Cameras installed.", Officer, Now.AddDays(20)));
+
+        GrantRules.IsReportOverdue(grant, Now.AddDays(120)).ShouldBeFalse();
     }
 }

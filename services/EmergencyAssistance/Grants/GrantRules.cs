@@ -65,9 +65,9 @@ public sealed class GrantRules(IOptions<AssistanceOptions> options)
             return Refused("currency", $"The fund is in {fund.Currency}; request the amount in {fund.Currency}.", title);
         }
 
-        if (amount > Options.GrantCap)
+        if (amount <= 0 || amount > Options.GrantCap)
         {
-            return Refused("amount", $"A grant is at most {Options.GrantCap:N0} {fund.Currency}.", title);
+            return Refused("amount", $"A grant is more than 0 and at most {Options.GrantCap:N0} {fund.Currency}.", title);
         }
 
         if (Money.HasMoreThanCents(amount))
@@ -100,9 +100,9 @@ public sealed class GrantRules(IOptions<AssistanceOptions> options)
         }
 
         var approved = amount ?? grant.RequestedAmount;
-        if (approved > grant.RequestedAmount)
+        if (approved <= 0 || approved > grant.RequestedAmount)
         {
-            return Refused("amount", $"At most the {grant.RequestedAmount:N2} {grant.Currency} requested.", title);
+            return Refused("amount", $"More than 0 and at most the {grant.RequestedAmount:N2} {grant.Currency} requested.", title);
         }
 
         if (Money.HasMoreThanCents(approved))
@@ -151,7 +151,7 @@ public sealed class GrantRules(IOptions<AssistanceOptions> options)
         }
 
         var remaining = grant.StillReserved;
-        if (amount > remaining || Money.HasMoreThanCents(amount))
+        if (amount <= 0 || amount > remaining || Money.HasMoreThanCents(amount))
         {
             return Refused("amount", $"At most the {remaining:N2} {grant.Currency} still to pay, in whole cents.", title);
         }
@@ -174,7 +174,7 @@ public sealed class GrantRules(IOptions<AssistanceOptions> options)
             return Problems.Conflict($"The grant is {Describe(grant.Status)}; the report is due once it is fully paid.");
         }
 
-        if (spent > grant.Disbursed)
+        if (spent < 0 || spent > grant.Disbursed)
         {
             return Refused("spent", $"At most the {grant.Disbursed:N2} {grant.Currency} paid.", "The report cannot be submitted.");
         }
