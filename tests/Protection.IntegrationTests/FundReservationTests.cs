@@ -3,6 +3,7 @@ using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using GrantCategory = Protection.Contracts.Assistance.GrantCategory;
 using Protection.EmergencyAssistance;
 using Protection.EmergencyAssistance.Cases;
@@ -14,13 +15,15 @@ using Protection.Testing;
 namespace Protection.IntegrationTests;
 
 /// <summary>
-/// The guarantee under the in-process fund lock: two replicas approving against the same fund at the
-/// same version cannot both reserve; PostgreSQL refuses the second append to the fund's stream.
+/// Emergency assistance on real PostgreSQL and RabbitMQ: the guarantee under the in-process fund lock
+/// (two replicas approving against the same fund version cannot both reserve), and the deadline job.
 /// </summary>
 public sealed class FundReservationTests : IAsyncLifetime
 {
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private IHost? _host;
     private string _database = string.Empty;
+    private string _rabbit = string.Empty;
 
     private IDocumentStore Store => _host!.Services.GetRequiredService<IDocumentStore>();
 
@@ -29,6 +32,7 @@ public sealed class FundReservationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var (_, rabbit) = await TestInfrastructure.EndpointsAsync();
+        _rabbit = rabbit;
         _database = await TestInfrastructure.CreateDatabaseAsync("funds");
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -37,7 +41,7 @@ public sealed class FundReservationTests : IAsyncLifetime
             ["ConnectionStrings:RabbitMq"] = rabbit,
             ["Messaging:QueuePrefix"] = $"itest-assist-{Guid.NewGuid():N}"[..24],
         });
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<TimeProvider>(_clock);
         builder.AddAssistance();
         _host = builder.Build();
         await _host.StartAsync();
@@ -58,7 +62,7 @@ public sealed class FundReservationTests : IAsyncLifetime
     public async Task Two_writers_reserving_from_the_same_fund_version_cannot_both_commit()
     {
         using var _ = OperationContext.Begin(OperationContext.System("itest"));
-        var now = DateTimeOffset.UtcNow;
+        var now = _clock.GetUtcNow();
         var fundId = Guid.CreateVersion7();
         var record = new CaseRecord { Id = Guid.CreateVersion7(), Reference = "PC-2026-999999", Country = "CO", OpenedBy = "officer-1" };
         Guid first, second;
@@ -91,5 +95,43 @@ public sealed class FundReservationTests : IAsyncLifetime
         after.Reserved.ShouldBe(600m);
         after.Available.ShouldBe(400m);
         (await check.LoadAsync<Grant>(second))!.Status.ShouldBe(GrantStatus.Pending); // nothing of the losing decision was stored
+    }
+
+    [Fact]
+    public async Task An_undecided_grant_is_flagged_overdue_once_and_that_is_published_once()
+    {
+        await using var queue = await RawQueue.BindAsync(_rabbit, "protection.assistance.grant-decision-overdue.v1");
+        Guid grantId;
+        using (OperationContext.Begin(OperationContext.System("itest")))
+        await using (var setup = Store.LightweightSession())
+        {
+            var now = _clock.GetUtcNow();
+            var fundId = Guid.CreateVersion7();
+            var created = new FundCreated(fundId, "Rapid response", "EUR", 1_000m, "funder-0", now);
+            setup.Events.StartStream<Fund>(fundId, created);
+            var record = new CaseRecord { Id = Guid.CreateVersion7(), Reference = "PC-2026-999998", Country = "CO", OpenedBy = "officer-1" };
+            grantId = GrantChanges.Start(setup, (GrantRequested)Rules.Request(record, Fund.Create(created), fundId, 300m, "EUR", GrantCategory.MedicalAndPsychosocial, "Trauma counselling sessions", 1, "officer-1", now).GrantEvents[0], now).Id;
+            await setup.SaveChangesAsync();
+        }
+
+        var deadlines = _host!.Services.GetRequiredService<GrantDeadlines>();
+        _clock.Advance(TimeSpan.FromHours(71));
+        (await deadlines.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
+
+        _clock.Advance(TimeSpan.FromHours(2)); // past the 72 h decision deadline; the periodic pass may run now too
+        await deadlines.RunOnceAsync(CancellationToken.None);
+        (await deadlines.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
+
+        await using var check = Store.QuerySession();
+        (await check.LoadAsync<Grant>(grantId))!.DecisionOverdueFlagged.ShouldBeTrue();
+        (await check.Events.FetchStreamAsync(grantId)).Count(e => e.Data is DecisionOverdueFlagged).ShouldBe(1);
+
+        var message = await queue.WaitForMessageContainingAsync(grantId.ToString(), TimeSpan.FromSeconds(10));
+        message.ShouldContain("\"dueAt\"");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var copies = (await queue.DrainAsync()).Where(m => m.Contains(grantId.ToString(), StringComparison.Ordinal))
+            .Select(m => System.Text.Json.JsonDocument.Parse(m).RootElement.GetProperty("messageId").GetGuid())
+            .Append(System.Text.Json.JsonDocument.Parse(message).RootElement.GetProperty("messageId").GetGuid());
+        copies.Distinct().Count().ShouldBe(1); // redeliveries of the same event only
     }
 }

@@ -26,8 +26,8 @@ public sealed record GrantRequested(
 /// <summary>One funder approved; more approvals are needed before money is reserved.</summary>
 public sealed record ApprovalGiven(Guid GrantId, string Funder, decimal Amount, DateTimeOffset At);
 
-/// <summary>The last approval needed: <see cref="Amount"/> (the lowest amount approved) is reserved in the fund.</summary>
-public sealed record GrantApproved(Guid GrantId, string Funder, decimal Amount, IReadOnlyList<string> Approvers, DateTimeOffset At);
+/// <summary>The last approval needed: <see cref="Granted"/> (the lowest amount approved) is reserved in the fund; <see cref="Amount"/> is this funder's.</summary>
+public sealed record GrantApproved(Guid GrantId, string Funder, decimal Amount, decimal Granted, IReadOnlyList<string> Approvers, DateTimeOffset At);
 
 public sealed record GrantRejected(Guid GrantId, string Funder, string Reason, DateTimeOffset At);
 
@@ -111,7 +111,7 @@ public sealed record Grant(
     public Grant Apply(GrantApproved e) => (this with
     {
         Approvals = [.. Approvals, new Approval(e.Funder, e.Amount, e.At)],
-        ApprovedAmount = Math.Min(e.Amount, Approvals.Select(a => a.Amount).DefaultIfEmpty(e.Amount).Min()),
+        ApprovedAmount = e.Granted,
         Status = GrantStatus.Approved,
         LastChangedAt = e.At,
     }).Ranked();

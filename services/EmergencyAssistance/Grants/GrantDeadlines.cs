@@ -1,4 +1,3 @@
-using JasperFx;
 using Marten;
 using Microsoft.Extensions.Options;
 using Protection.ServiceDefaults;
@@ -10,7 +9,7 @@ namespace Protection.EmergencyAssistance.Grants;
 /// stream and publishes <c>GrantDecisionOverdue</c> / <c>GrantReportOverdue</c> in the same
 /// transaction, so each is published once across restarts and replicas.
 /// </summary>
-public sealed partial class GrantDeadlines(
+public sealed class GrantDeadlines(
     IDocumentStore store,
     TimeProvider clock,
     IOptions<AssistanceOptions> options,
@@ -34,41 +33,19 @@ public sealed partial class GrantDeadlines(
                 .ToListAsync(cancellationToken);
         }
 
-        var flagged = 0;
-        foreach (var grantId in due)
+        return await AppendToEachAsync<Grant>(store, due, (session, stream) =>
         {
-            using var _ = OperationContext.Begin(OperationContext.System("grant-deadlines"));
-            await using var session = store.LightweightSession();
-            var stream = await session.Events.FetchForWriting<Grant>(grantId, cancellationToken);
-            if (stream.Aggregate is not { } grant)
-            {
-                continue;
-            }
-
-            object? flag = GrantRules.IsDecisionOverdue(grant, now) ? new DecisionOverdueFlagged(grantId, grant.DecisionDueAt, now)
-                : GrantRules.IsReportOverdue(grant, now) ? new ReportOverdueFlagged(grantId, grant.ReportDueAt!.Value, now)
+            var grant = stream.Aggregate!;
+            object? flag = GrantRules.IsDecisionOverdue(grant, now) ? new DecisionOverdueFlagged(grant.Id, grant.DecisionDueAt, now)
+                : GrantRules.IsReportOverdue(grant, now) ? new ReportOverdueFlagged(grant.Id, grant.ReportDueAt!.Value, now)
                 : null;
             if (flag is null)
             {
-                continue;
+                return false;
             }
 
             GrantChanges.Append(session, stream, null, GrantChange.Of(flag), now);
-            try
-            {
-                await session.SaveChangesAsync(cancellationToken);
-                flagged++;
-                LogFlagged(logger, grantId, flag.GetType().Name);
-            }
-            catch (ConcurrencyException)
-            {
-                // Changed meanwhile (decided, reported, or flagged by another replica): the next pass decides again.
-            }
-        }
-
-        return flagged;
+            return true;
+        }, cancellationToken);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Grant {GrantId}: {Flag}")]
-    private static partial void LogFlagged(ILogger logger, Guid grantId, string flag);
 }

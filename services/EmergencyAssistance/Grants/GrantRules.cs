@@ -123,7 +123,7 @@ public sealed class GrantRules(IOptions<AssistanceOptions> options)
         }
 
         var approvers = grant.Approvals.Select(a => a.Funder).Append(funder).ToArray();
-        return GrantChange.Of(new GrantApproved(grant.Id, funder, approved, approvers, now), new FundsReserved(fund.Id, grant.Id, final, now));
+        return GrantChange.Of(new GrantApproved(grant.Id, funder, approved, final, approvers, now), new FundsReserved(fund.Id, grant.Id, final, now));
     }
 
     public GrantChange Reject(Grant grant, string funder, string? reason, DateTimeOffset now)

@@ -161,7 +161,7 @@ public sealed record TriageCase(
 
     public TriageCase Apply(RiskAssessed e)
     {
-        var overrideStands = Override is { } o && o.Level > e.Computed.Level;
+        var overrideStands = e.Level != e.Computed.Level; // the decision kept a supervisor's higher level
         var reasons = overrideStands
             ? [new RiskReason("supervisor-override", Override!.Level, $"A supervisor set the level to {Override.Level}: {Override.Reason}", [], true), .. e.Computed.Reasons.Select(r => r with { Decisive = false })]
             : e.Computed.Reasons;

@@ -1,4 +1,3 @@
-using JasperFx;
 using Marten;
 using Microsoft.Extensions.Options;
 using Protection.ServiceDefaults;
@@ -13,7 +12,7 @@ namespace Protection.Triage.Deadlines;
 /// same transaction. The flag lives in the stream, keyed by the deadline, so a breach is published
 /// once, whatever restarts, sweeps or concurrent replicas happen; a new deadline can be breached anew.
 /// </summary>
-public sealed partial class OverdueDetector(
+public sealed class OverdueDetector(
     IDocumentStore store,
     TimeProvider clock,
     IOptions<TriageOptions> options,
@@ -38,33 +37,16 @@ public sealed partial class OverdueDetector(
                 .ToListAsync(cancellationToken);
         }
 
-        var flagged = 0;
-        foreach (var caseId in due)
+        return await AppendToEachAsync<TriageCase>(store, due, (session, stream) =>
         {
-            using var _ = OperationContext.Begin(OperationContext.System("overdue-detector"));
-            await using var session = store.LightweightSession();
-            var stream = await session.Events.FetchForWriting<TriageCase>(caseId, cancellationToken);
-            if (stream.Aggregate is not { } @case || !TriageDecisions.IsNewlyOverdue(@case, now))
+            var @case = stream.Aggregate!;
+            if (!TriageDecisions.IsNewlyOverdue(@case, now))
             {
-                continue;
+                return false;
             }
 
-            CaseChanges.Append(session, stream, [new TriageOverdueFlagged(caseId, @case.TriageDueAt!.Value, now)], now);
-            try
-            {
-                await session.SaveChangesAsync(cancellationToken);
-                flagged++;
-                LogFlagged(logger, caseId, @case.Risk.Level.ToString(), @case.TriageDueAt.Value);
-            }
-            catch (ConcurrencyException)
-            {
-                // Someone changed the case meanwhile (an assessment, another replica's flag): the next pass decides again.
-            }
-        }
-
-        return flagged;
+            CaseChanges.Append(session, stream, [new TriageOverdueFlagged(@case.Id, @case.TriageDueAt!.Value, now)], now);
+            return true;
+        }, cancellationToken);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Case {CaseId} ({Risk}) is overdue for triage: its deadline was {DueAt:O}")]
-    private static partial void LogFlagged(ILogger logger, Guid caseId, string risk, DateTimeOffset dueAt);
 }
