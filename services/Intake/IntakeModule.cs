@@ -3,6 +3,7 @@ using Marten;
 using Protection.Intake.Cases;
 using Protection.Intake.Cases.News;
 using Protection.Intake.PersonalData;
+using Protection.ServiceDefaults.PersonalData;
 using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.Messaging;
 using Weasel.Postgresql;
@@ -15,8 +16,7 @@ public static class IntakeModule
 
     public static WebApplicationBuilder AddIntake(this WebApplicationBuilder builder)
     {
-        var personalData = builder.Configuration.GetSection(PersonalDataOptions.Section).Get<PersonalDataOptions>() ?? new();
-        builder.Services.AddSingleton(PersonalDataVault.FromOptions(personalData, builder.Environment.IsDevelopment()));
+        PersonalDataVault.AddPersonalDataVault(builder);
 
         // Here and not in the service defaults: the validation source generator only sees calls in this project.
         builder.Services.AddValidation();
@@ -46,6 +46,8 @@ public static class IntakeModule
             bus.AddConsumer<NoteGrantRejected>();
             bus.AddConsumer<NoteGrantWithdrawn>();
             bus.AddConsumer<NoteGrantReportSubmitted>();
+            bus.AddConsumer<NoteRelocationRequested>();
+            bus.AddConsumer<NoteRelocationClosed>();
         });
         return builder;
     }

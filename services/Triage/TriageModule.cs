@@ -3,6 +3,7 @@ using Marten;
 using Protection.ServiceDefaults.Auth;
 using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.Messaging;
+using Protection.Triage.Alerts;
 using Protection.Triage.Assessing;
 using Protection.Triage.Assigning;
 using Protection.Triage.Cases;
@@ -43,6 +44,8 @@ public static class TriageModule
         {
             bus.AddConsumer<TakeInOpenedCase>();
             bus.AddConsumer<AddReportedThreat>();
+            bus.AddConsumer<EscalateOnMissedCheckIn>();
+            bus.AddConsumer<EscalateOnEmergencyCheckIn>();
         });
 
         builder.Services.AddSingleton<OverdueDetector>();

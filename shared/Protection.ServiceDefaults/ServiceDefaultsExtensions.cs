@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Protection.ServiceDefaults.Auth;
 using Protection.ServiceDefaults.Http;
 using Protection.ServiceDefaults.Telemetry;
+using Protection.ServiceDefaults.Testing;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -24,7 +25,7 @@ public static class ServiceDefaultsExtensions
         builder.AddProtectionTelemetry(serviceName);
         builder.AddProtectionAuth();
 
-        builder.Services.AddSingleton(TimeProvider.System);
+        AdjustableClock.Register(builder);
         builder.Services.AddProtectionProblemDetails();
         builder.Services.Configure<JsonOptions>(json => ConfigureJson(json.SerializerOptions));
         builder.Services.AddOpenApi();
@@ -51,6 +52,7 @@ public static class ServiceDefaultsExtensions
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => !check.Tags.Contains("live") });
         app.MapOpenApi("/openapi/{documentName}.json");
+        AdjustableClock.MapEndpoint(app);
         return app;
     }
 }

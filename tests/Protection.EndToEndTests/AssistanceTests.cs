@@ -23,7 +23,7 @@ public sealed class AssistanceTests(ProtectionSystem system)
         var second = await system.SignedInAs($"funder-{Guid.NewGuid():N}", "funder");
         var fundId = await first.CreateFundAsync(20_000m);
 
-        var requested = await officer.PostAsJsonAsync($"/api/cases/{caseId}/grants", Grant(fundId, 7_000m, "physicalSecurity"));
+        var requested = await officer.PostAsJsonAsync($"/api/cases/{caseId}/grants", Funds.GrantBody(fundId, 7_000m, "physicalSecurity"));
         requested.StatusCode.ShouldBe(HttpStatusCode.Created, await requested.Content.ReadAsStringAsync());
         var grant = await requested.Json();
         var grantId = grant.GetProperty("id").GetGuid();
@@ -80,16 +80,16 @@ public sealed class AssistanceTests(ProtectionSystem system)
         var fundId = await funder.CreateFundAsync(50_000m);
         var path = $"/api/cases/{caseId}/grants";
 
-        await officer.PostAsJsonAsync(path, Grant(fundId, -5m, "legal")).ShouldBeProblem(HttpStatusCode.BadRequest, "amount");
-        await officer.PostAsJsonAsync(path, Grant(fundId, 500m, "bribes")).ShouldBeProblem(HttpStatusCode.BadRequest, "category");
-        await officer.PostAsJsonAsync(path, Grant(Guid.NewGuid(), 500m, "legal")).ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "fundId");
-        await officer.PostAsJsonAsync(path, Grant(fundId, 500m, "legal", currency: "USD")).ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "currency");
-        await officer.PostAsJsonAsync(path, Grant(fundId, 10_000.01m, "legal")).ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "amount");
+        await officer.PostAsJsonAsync(path, Funds.GrantBody(fundId, -5m, "legal")).ShouldBeProblem(HttpStatusCode.BadRequest, "amount");
+        await officer.PostAsJsonAsync(path, Funds.GrantBody(fundId, 500m, "bribes")).ShouldBeProblem(HttpStatusCode.BadRequest, "category");
+        await officer.PostAsJsonAsync(path, Funds.GrantBody(Guid.NewGuid(), 500m, "legal")).ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "fundId");
+        await officer.PostAsJsonAsync(path, Funds.GrantBody(fundId, 500m, "legal", currency: "USD")).ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "currency");
+        await officer.PostAsJsonAsync(path, Funds.GrantBody(fundId, 10_000.01m, "legal")).ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "amount");
         await funder.PostAsJsonAsync("/api/funds", new { name = "x", currency = "euro", openingBalance = 10 }).ShouldBeProblem(HttpStatusCode.BadRequest, "currency");
-        await officer.PostAsJsonAsync($"/api/cases/{Guid.NewGuid()}/grants", Grant(fundId, 500m, "legal")).ShouldBeProblem(HttpStatusCode.NotFound);
+        await officer.PostAsJsonAsync($"/api/cases/{Guid.NewGuid()}/grants", Funds.GrantBody(fundId, 500m, "legal")).ShouldBeProblem(HttpStatusCode.NotFound);
         (await officer.GetFromJsonAsync<JsonElement>(path)).GetArrayLength().ShouldBe(0);
 
-        var grantId = (await (await officer.PostAsJsonAsync(path, Grant(fundId, 500m, "legal"))).Json()).GetProperty("id").GetGuid();
+        var grantId = (await (await officer.PostAsJsonAsync(path, Funds.GrantBody(fundId, 500m, "legal"))).Json()).GetProperty("id").GetGuid();
         await funder.PostAsJsonAsync($"/api/grants/{grantId}/decisions", new { decision = "reject" }).ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "reason");
         await funder.PostAsJsonAsync($"/api/grants/{grantId}/decisions", new { decision = "approve", amount = 600m }).ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "amount");
         await funder.PostAsJsonAsync($"/api/grants/{grantId}/decisions", new { decision = "maybe" }).ShouldBeProblem(HttpStatusCode.BadRequest, "decision");
@@ -111,7 +111,7 @@ public sealed class AssistanceTests(ProtectionSystem system)
         var funder = await system.SignedInAs($"funder-{Guid.NewGuid():N}", "funder");
         var fundId = await funder.CreateFundAsync(5_000m);
 
-        var grantId = (await (await officer.PostAsJsonAsync($"/api/cases/{caseId}/grants", Grant(fundId, 2_000m, "secureTransport"))).Json()).GetProperty("id").GetGuid();
+        var grantId = (await (await officer.PostAsJsonAsync($"/api/cases/{caseId}/grants", Funds.GrantBody(fundId, 2_000m, "secureTransport"))).Json()).GetProperty("id").GetGuid();
         await funder.PostAsJsonAsync($"/api/grants/{grantId}/decisions", new { decision = "approve", amount = 1_500m }).OkJson();
         await funder.ShouldHaveFund(fundId, balance: 5_000m, reserved: 1_500m, disbursed: 0m, available: 3_500m);
 
@@ -123,7 +123,7 @@ public sealed class AssistanceTests(ProtectionSystem system)
         await officer.WaitForTriageAsync(caseId);
         await officer.PostAsJsonAsync($"/api/cases/{caseId}/close", new { outcome = "riskReduced" }).OkJson();
         await Protection.Testing.Eventually.Get(async () =>
-            (await officer.PostAsJsonAsync($"/api/cases/{caseId}/grants", Grant(fundId, 100m, "legal"))).StatusCode == HttpStatusCode.Conflict ? "refused" : null,
+            (await officer.PostAsJsonAsync($"/api/cases/{caseId}/grants", Funds.GrantBody(fundId, 100m, "legal"))).StatusCode == HttpStatusCode.Conflict ? "refused" : null,
             Triage.Propagation, "assistance to refuse grants on the closed case");
     }
 
@@ -144,7 +144,7 @@ public sealed class AssistanceTests(ProtectionSystem system)
         var grants = new List<Guid>();
         for (var i = 0; i < 50; i++)
         {
-            var response = await officer.PostAsJsonAsync($"/api/cases/{caseId}/grants", Grant(fundId, 1_000m, "communications"));
+            var response = await officer.PostAsJsonAsync($"/api/cases/{caseId}/grants", Funds.GrantBody(fundId, 1_000m, "communications"));
             response.StatusCode.ShouldBe(HttpStatusCode.Created);
             grants.Add((await response.Json()).GetProperty("id").GetGuid());
         }
@@ -161,8 +161,11 @@ public sealed class AssistanceTests(ProtectionSystem system)
         states.Count(s => s.GetProperty("status").GetString() == "pending").ShouldBe(40);
         states.Where(s => s.GetProperty("status").GetString() == "approved").Sum(s => s.GetProperty("approvedAmount").GetDecimal()).ShouldBe(10_000m);
     }
+}
 
-    private static JsonObject Grant(Guid fundId, decimal amount, string category, string currency = "EUR") => new()
+internal static class Funds
+{
+    public static JsonObject GrantBody(Guid fundId, decimal amount, string category, string currency = "EUR") => new()
     {
         ["fundId"] = fundId,
         ["amount"] = amount,
@@ -171,10 +174,7 @@ public sealed class AssistanceTests(ProtectionSystem system)
         ["purpose"] = "Reinforced door and a panic button for the family home.",
         ["peopleCovered"] = 3,
     };
-}
 
-internal static class Funds
-{
     public static async Task<Guid> CreateFundAsync(this HttpClient funder, decimal openingBalance)
     {
         var response = await funder.PostAsJsonAsync("/api/funds", new { name = $"Rapid response {Guid.NewGuid():N}"[..30], currency = "EUR", openingBalance });

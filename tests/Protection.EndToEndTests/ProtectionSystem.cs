@@ -19,7 +19,15 @@ public sealed class ProtectionSystem : IAsyncLifetime
         ("intake", "services/Intake", "Protection.Intake"),
         ("triage", "services/Triage", "Protection.Triage"),
         ("assistance", "services/EmergencyAssistance", "Protection.EmergencyAssistance"),
+        ("relocation", "services/Relocation", "Protection.Relocation"),
     ];
+
+    /// <summary>Per service, settings beyond the connection strings.</summary>
+    private static readonly Dictionary<string, Dictionary<string, string>> Settings = new()
+    {
+        // Relocation's clock is moved forward by the tests (missed check-ins); its watch looks every second.
+        ["relocation"] = new() { ["Testing__AdjustableClock"] = "true", ["Relocation__WatchInterval"] = "00:00:01" },
+    };
 
     public HttpClient Gateway { get; private set; } = null!;
 
@@ -29,6 +37,8 @@ public sealed class ProtectionSystem : IAsyncLifetime
 
     public ServiceProcess Triage => _processes.Single(p => p.Name == "triage");
 
+    public ServiceProcess Relocation => _processes.Single(p => p.Name == "relocation");
+
     public async Task InitializeAsync()
     {
         var (_, rabbit) = await TestInfrastructure.EndpointsAsync();
@@ -37,11 +47,12 @@ public sealed class ProtectionSystem : IAsyncLifetime
         {
             var database = await TestInfrastructure.CreateDatabaseAsync($"e2e_{name}");
             _databases.Add(database);
-            _processes.Add(await ServiceProcess.StartAsync(name, BuiltAssembly(folder, assembly), new Dictionary<string, string>
+            var environment = new Dictionary<string, string>(Settings.GetValueOrDefault(name) ?? [])
             {
                 ["ConnectionStrings__Postgres"] = database,
                 ["ConnectionStrings__RabbitMq"] = rabbit,
-            }));
+            };
+            _processes.Add(await ServiceProcess.StartAsync(name, BuiltAssembly(folder, assembly), environment));
         }
 
         // Generous enough that the suite is never throttled; the limiter itself has its own test.
@@ -64,6 +75,15 @@ public sealed class ProtectionSystem : IAsyncLifetime
         }
 
         return ServiceProcess.StartAsync(name, BuiltAssembly("gateway", "Protection.Gateway"), settings);
+    }
+
+    /// <summary>Moves relocation's clock forward (the only service whose clock tests move) and returns its new "now".</summary>
+    public async Task<DateTimeOffset> AdvanceRelocationClockAsync(TimeSpan by)
+    {
+        using var client = new HttpClient { BaseAddress = Relocation.Address };
+        var response = await client.PostAsJsonAsync("/testing/clock", new { advanceBy = by });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<ClockResponse>())!.Now;
     }
 
     /// <summary>A client acting as <paramref name="user"/> with <paramref name="roles"/>, token from <c>POST /auth/dev-token</c>.</summary>
@@ -112,6 +132,8 @@ public sealed class ProtectionSystem : IAsyncLifetime
     }
 
     private sealed record TokenResponse(string Token);
+
+    private sealed record ClockResponse(DateTimeOffset Now, TimeSpan Offset);
 }
 
 [CollectionDefinition(Name)]

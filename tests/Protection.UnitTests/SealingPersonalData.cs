@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Protection.Intake.PersonalData;
+using Protection.ServiceDefaults.PersonalData;
 
 namespace Protection.UnitTests;
 

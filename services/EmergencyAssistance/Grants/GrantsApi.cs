@@ -154,7 +154,7 @@ public static class GrantsApi
         Guid id, GrantRequestInput input, HttpContext http, IDocumentSession session, GrantRules rules, TimeProvider clock, CancellationToken cancellationToken)
     {
         var @case = await session.LoadAsync<CaseRecord>(id, cancellationToken);
-        if (@case is null || string.IsNullOrEmpty(@case.OpenedBy))
+        if (@case is null || !@case.IsKnown)
         {
             return Problems.NotFound("The case");
         }

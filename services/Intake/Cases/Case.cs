@@ -1,6 +1,7 @@
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
 using Protection.Intake.PersonalData;
+using Protection.ServiceDefaults.PersonalData;
 
 namespace Protection.Intake.Cases;
 
@@ -63,6 +64,12 @@ public sealed record GrantOpenedNoted(Guid CaseId, Guid GrantId, DateTimeOffset 
 /// <summary>A grant request ended: rejected, withdrawn, or accounted for.</summary>
 public sealed record GrantClosedNoted(Guid CaseId, Guid GrantId, DateTimeOffset NotedAt);
 
+/// <summary>The relocation service opened a relocation for the case.</summary>
+public sealed record RelocationOpenedNoted(Guid CaseId, Guid RelocationId, DateTimeOffset NotedAt);
+
+/// <summary>A relocation was closed (after the return or resettlement, or cancelled before the move).</summary>
+public sealed record RelocationClosedNoted(Guid CaseId, Guid RelocationId, DateTimeOffset NotedAt);
+
 /// <summary>The triage version at which each fact intake holds was last set.</summary>
 public sealed record TriageVersions(long Risk = 0, long Assignment = 0, long Deadline = 0, long Status = 0);
 
@@ -118,6 +125,11 @@ public sealed record Case(
     public IReadOnlyList<Guid> GrantsOpened { get; init; } = [];
 
     public IReadOnlyList<Guid> GrantsClosed { get; init; } = [];
+
+    /// <summary>Relocations ever opened and relocations closed, by id (sets, for the same reason as grants).</summary>
+    public IReadOnlyList<Guid> RelocationsOpened { get; init; } = [];
+
+    public IReadOnlyList<Guid> RelocationsClosed { get; init; } = [];
 
     /// <summary>The officer responsible for the case (who, among officers, may read and act on it).</summary>
     public string ResponsibleOfficer => AssignedTo ?? OpenedBy;
@@ -189,13 +201,18 @@ public sealed record Case(
 
     public Case Apply(GrantClosedNoted e) => (this with { GrantsClosed = [.. GrantsClosed, e.GrantId] }).Staged();
 
+    public Case Apply(RelocationOpenedNoted e) => (this with { RelocationsOpened = [.. RelocationsOpened, e.RelocationId] }).Staged();
+
+    public Case Apply(RelocationClosedNoted e) => (this with { RelocationsClosed = [.. RelocationsClosed, e.RelocationId] }).Staged();
+
     /// <summary>Anything triage says about the case means it reached triage.</summary>
     private static Case InTriage(Case c) => (c with { ReachedTriage = true }).Staged();
 
-    /// <summary>The furthest active stage: emergency assistance while a grant is open, else triage once reached.</summary>
+    /// <summary>The furthest active stage: relocation while one is in progress, else emergency assistance while a grant is open, else triage once reached.</summary>
     private Case Staged() => this with
     {
-        Stage = GrantsOpened.Except(GrantsClosed).Any() ? CaseStage.EmergencyAssistance
+        Stage = RelocationsOpened.Except(RelocationsClosed).Any() ? CaseStage.Relocation
+            : GrantsOpened.Except(GrantsClosed).Any() ? CaseStage.EmergencyAssistance
             : ReachedTriage ? CaseStage.Triage
             : CaseStage.Intake,
     };

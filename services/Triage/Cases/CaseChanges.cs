@@ -20,7 +20,7 @@ public static class CaseChanges
         var before = stream.Aggregate ?? throw new InvalidOperationException("Append to a case triage knows; start new ones with Start.");
         stream.AppendMany(events);
         var after = events.Aggregate(before, Fold);
-        Publish(session, after, events, stream.CurrentVersion ?? 0, now);
+        Publish(session, before, after, events, stream.CurrentVersion ?? 0, now);
         return after;
     }
 
@@ -29,7 +29,7 @@ public static class CaseChanges
     {
         session.Events.StartStream<TriageCase>(takenIn.CaseId, takenIn);
         var after = TriageCase.Create(takenIn);
-        Publish(session, after, [takenIn], 1, now);
+        Publish(session, null, after, [takenIn], 1, now);
         return after;
     }
 
@@ -37,6 +37,7 @@ public static class CaseChanges
     {
         ThreatAdded x => state.Apply(x),
         RiskEscalated x => state.Apply(x),
+        RelocationAlertRaised x => state.Apply(x),
         TriageDeadlineSet x => state.Apply(x),
         RiskAssessed x => state.Apply(x),
         RiskOverridden x => state.Apply(x),
@@ -58,7 +59,7 @@ public static class CaseChanges
             @case.Measures.Count(m => m.Area == area && m.Status == MeasureStatus.Completed)))
         .ToArray();
 
-    private static void Publish(IDocumentSession session, TriageCase after, IReadOnlyList<object> events, long version, DateTimeOffset now)
+    private static void Publish(IDocumentSession session, TriageCase? before, TriageCase after, IReadOnlyList<object> events, long version, DateTimeOffset now)
     {
         EventMetadata Meta() => OperationContext.Current!.ToEventMetadata(now);
         var id = after.Id;
@@ -77,6 +78,12 @@ public static class CaseChanges
                     new CaseEscalated(id, reference, x.From, x.To, x.Result.RuleNames, after.TriageDueAt ?? now, version, Meta()),
                     new Published.RiskAssessed(id, reference, x.To, x.From, RiskBasis.Escalation, x.Result.RuleNames, version, Meta()),
                 ],
+                RelocationAlertRaised x when x.To > x.From =>
+                [
+                    new CaseEscalated(id, reference, x.From, x.To, [x.Reason.Rule], after.TriageDueAt ?? now, version, Meta()),
+                    new Published.RiskAssessed(id, reference, x.To, x.From, RiskBasis.Escalation, [x.Reason.Rule], version, Meta()),
+                ],
+                RelocationAlertRaised x => [new CaseEscalated(id, reference, x.From, x.To, [x.Reason.Rule], after.TriageDueAt ?? now, version, Meta())],
                 TriageDeadlineSet { Trigger: not TriageTrigger.Reopened } x => [new TriageStarted(id, reference, x.Level, x.DueAt, version, Meta())],
                 RiskAssessed x => [new Published.RiskAssessed(id, reference, x.Level, x.PreviousLevel, RiskBasis.Assessment, after.Risk.Reasons.Select(r => r.Rule).ToArray(), version, Meta())],
                 RiskOverridden x => [new Published.RiskAssessed(id, reference, x.To, x.From, RiskBasis.Override, ["supervisor-override"], version, Meta())],
@@ -94,6 +101,15 @@ public static class CaseChanges
             {
                 session.PublishAfterCommit(message);
             }
+        }
+
+        // Triage recommends a relocation whenever an open case becomes critical; an officer decides.
+        var becameCritical = after.Status == TriageStatus.Open && after.Risk.Level == RiskLevel.Critical
+            && (before is null || before.Risk.Level < RiskLevel.Critical || before.Status == TriageStatus.Closed);
+        if (becameCritical)
+        {
+            session.PublishAfterCommit(new RelocationRecommended(
+                id, reference, after.Risk.Level, after.Risk.Reasons.Where(r => r.Decisive).Select(r => r.Rule).ToArray(), version, Meta()));
         }
     }
 

@@ -32,7 +32,33 @@ public enum TriageTrigger
     NewThreat,
     Reopened,
     RiskChanged,
+    RelocationAlert,
 }
+
+/// <summary>What the relocation service reported about a defender who is away.</summary>
+public enum RelocationAlert
+{
+    CheckInMissed,
+    EmergencyCheckIn,
+}
+
+/// <summary>
+/// A relocated defender missed a check-in (due at <see cref="CheckInDueAt"/>) or checked in with an
+/// emergency: the level in force is raised to at least the configured one (<see cref="To"/>) and the
+/// case goes back in the queue. <see cref="Reason"/> explains it in the case's risk reasons.
+/// </summary>
+public sealed record RelocationAlertRaised(
+    Guid CaseId,
+    Guid RelocationId,
+    RelocationAlert Alert,
+    DateTimeOffset? CheckInDueAt,
+    RiskLevel From,
+    RiskLevel To,
+    RiskReason Reason,
+    DateTimeOffset At);
+
+/// <summary>One relocation alert, as the case keeps it.</summary>
+public sealed record RelocationAlertNote(Guid RelocationId, RelocationAlert Alert, DateTimeOffset? CheckInDueAt, DateTimeOffset At);
 
 /// <summary>The case waits for an assessment until <see cref="DueAt"/>.</summary>
 public sealed record TriageDeadlineSet(Guid CaseId, DateTimeOffset DueAt, RiskLevel Level, TriageTrigger Trigger, DateTimeOffset At);
@@ -116,6 +142,9 @@ public sealed record TriageCase(
     CaseOutcome? Outcome,
     DateTimeOffset LastChangedAt)
 {
+    /// <summary>Missed and emergency check-ins reported by the relocation service, oldest first.</summary>
+    public IReadOnlyList<RelocationAlertNote> RelocationAlerts { get; init; } = [];
+
     /// <summary>The stream version this state was built from; the ETag, and the <c>TriageVersion</c> of published events.</summary>
     public long Version { get; set; }
 
@@ -149,6 +178,22 @@ public sealed record TriageCase(
         RiskHistory = [.. RiskHistory, new RiskChange(e.To, RiskBasis.Escalation, "system", e.At, null)],
         LastChangedAt = e.At,
     }).Derive();
+
+    public TriageCase Apply(RelocationAlertRaised e)
+    {
+        var noted = this with
+        {
+            RelocationAlerts = [.. RelocationAlerts, new RelocationAlertNote(e.RelocationId, e.Alert, e.CheckInDueAt, e.At)],
+            LastChangedAt = e.At,
+        };
+        return e.To <= e.From
+            ? noted
+            : (noted with
+            {
+                Risk = new CurrentRisk(e.To, RiskBasis.Escalation, [e.Reason, .. Risk.Reasons.Select(r => r with { Decisive = false })], "system", e.At),
+                RiskHistory = [.. RiskHistory, new RiskChange(e.To, RiskBasis.Escalation, "system", e.At, e.Reason.Because)],
+            }).Derive();
+    }
 
     public TriageCase Apply(TriageDeadlineSet e) => (this with
     {

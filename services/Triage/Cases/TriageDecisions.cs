@@ -89,6 +89,46 @@ public sealed class TriageDecisions(IOptions<TriageOptions> options)
         new TriageDeadlineSet(@case.Id, now + _options.DeadlineFor(@case.Risk.Level), @case.Risk.Level, TriageTrigger.Reopened, now),
     ];
 
+    public const string MissedCheckInRule = "relocation-check-in-missed";
+    public const string EmergencyCheckInRule = "relocation-emergency-check-in";
+
+    /// <summary>
+    /// A relocated defender missed a check-in or reported an emergency: the level in force rises to at
+    /// least the configured one (never lowered), and the case goes back in the queue with the deadline
+    /// of that level, counted from now. A closed case is re-opened: someone away and silent is not a
+    /// closed matter. The same missed deadline reported twice changes nothing the second time.
+    /// </summary>
+    public IReadOnlyList<object> RaiseRelocationAlert(TriageCase @case, Guid relocationId, RelocationAlert alert, DateTimeOffset? checkInDueAt, DateTimeOffset now)
+    {
+        if (alert == RelocationAlert.CheckInMissed
+            && @case.RelocationAlerts.Any(a => a.RelocationId == relocationId && a.Alert == alert && a.CheckInDueAt == checkInDueAt))
+        {
+            return [];
+        }
+
+        var floor = alert == RelocationAlert.CheckInMissed ? _options.RelocationAlerts.MissedCheckIn : _options.RelocationAlerts.EmergencyCheckIn;
+        var level = @case.Risk.Level > floor ? @case.Risk.Level : floor;
+        var reason = alert == RelocationAlert.CheckInMissed
+            ? new RiskReason(MissedCheckInRule, floor, $"The relocated defender missed the check-in due {checkInDueAt:u}; the case is at least {floor}.", [$"checkInDueAt = {checkInDueAt:u}"], level == floor)
+            : new RiskReason(EmergencyCheckInRule, floor, $"The relocated defender checked in with an emergency; the case is at least {floor}.", ["checkIn = emergency"], level == floor);
+
+        var events = new List<object>();
+        var reopened = @case.Status == TriageStatus.Closed;
+        if (reopened)
+        {
+            events.Add(new CaseReopened(@case.Id, reason.Because, "system", now));
+        }
+
+        events.Add(new RelocationAlertRaised(@case.Id, relocationId, alert, checkInDueAt, @case.Risk.Level, level, reason, now));
+        var due = now + _options.DeadlineFor(level);
+        if (reopened || !@case.AwaitingTriage || @case.TriageDueAt is null || due < @case.TriageDueAt)
+        {
+            events.Add(new TriageDeadlineSet(@case.Id, due, level, reopened ? TriageTrigger.Reopened : TriageTrigger.RelocationAlert, now));
+        }
+
+        return events;
+    }
+
     /// <summary>Whether the overdue detector must flag this case now: awaiting, past its deadline, not flagged for this deadline yet.</summary>
     public static bool IsNewlyOverdue(TriageCase @case, DateTimeOffset now) =>
         @case.Status == TriageStatus.Open && @case.AwaitingTriage && @case.TriageDueAt is { } due && due <= now && !@case.OverdueFlagged;

@@ -31,6 +31,7 @@ public sealed record TriageView(
     IReadOnlyList<ThreatSummary> Threats,
     IReadOnlyList<Measure> Measures,
     IReadOnlyList<CoverageView> Coverage,
+    IReadOnlyList<RelocationAlertNote> RelocationAlerts,
     long Version)
 {
     /// <summary>Assessment notes are shown to the case's officer and supervisors only.</summary>
@@ -60,5 +61,6 @@ public sealed record TriageView(
             var completed = inArea.Count(m => m.Status == MeasureStatus.Completed);
             return new CoverageView(area, open, completed, inArea.Count(m => m.Status == MeasureStatus.Cancelled), open + completed > 0);
         }).ToArray(),
+        c.RelocationAlerts,
         c.Version);
 }

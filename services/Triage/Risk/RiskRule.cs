@@ -60,7 +60,18 @@ public sealed class TriageOptions
 
     public List<RiskRule> RiskRules { get; set; } = [];
 
+    /// <summary>The level a case is raised to (at least) when a relocated defender misses a check-in or checks in with an emergency.</summary>
+    public RelocationAlertLevels RelocationAlerts { get; set; } = new();
+
     public TimeSpan DeadlineFor(RiskLevel level) => FirstTriageDeadlines[level];
+}
+
+/// <summary>The least level in force after a relocation alert; a case already higher keeps its level.</summary>
+public sealed class RelocationAlertLevels
+{
+    public RiskLevel MissedCheckIn { get; set; } = RiskLevel.High;
+
+    public RiskLevel EmergencyCheckIn { get; set; } = RiskLevel.Critical;
 }
 
 /// <summary>Refuses to start with a rules table that cannot mean what its author thinks.</summary>

@@ -31,7 +31,7 @@ public sealed record RiskAssessed(
     long TriageVersion,
     EventMetadata Metadata) : IIntegrationEvent;
 
-/// <summary>A new threat raised the case's risk level. Version 1.</summary>
+/// <summary>A new threat raised the case's risk level, or a relocation alert (missed or emergency check-in) raised it or put the case back in the queue (<see cref="From"/> may equal <see cref="To"/>). Version 1.</summary>
 [EntityName("protection.triage.case-escalated.v1")]
 [MessageUrn("protection:triage:case-escalated:v1")]
 public sealed record CaseEscalated(
@@ -103,5 +103,19 @@ public sealed record CaseReopened(
     string CaseReference,
     RiskLevel Risk,
     DateTimeOffset DueAt,
+    long TriageVersion,
+    EventMetadata Metadata) : IIntegrationEvent;
+
+/// <summary>
+/// The case became critical: triage recommends a relocation. The relocation service records the
+/// recommendation; an officer decides and requests one (a move needs the defender's consent). Version 1.
+/// </summary>
+[EntityName("protection.triage.relocation-recommended.v1")]
+[MessageUrn("protection:triage:relocation-recommended:v1")]
+public sealed record RelocationRecommended(
+    Guid CaseId,
+    string CaseReference,
+    RiskLevel Risk,
+    IReadOnlyList<string> Rules,
     long TriageVersion,
     EventMetadata Metadata) : IIntegrationEvent;

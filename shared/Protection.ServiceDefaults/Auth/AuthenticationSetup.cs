@@ -27,6 +27,7 @@ public static class AuthenticationSetup
             .AddJwtBearer(jwt =>
             {
                 jwt.MapInboundClaims = false;
+                jwt.TimeProvider = TimeProvider.System; // never a test's adjustable clock: tokens are checked against real time
                 jwt.RequireHttpsMetadata = false;
                 jwt.TokenValidationParameters = ValidationParameters(options);
             });

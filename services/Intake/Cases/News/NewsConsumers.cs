@@ -1,6 +1,7 @@
 using Marten;
 using Protection.Contracts;
 using Protection.Contracts.Assistance;
+using Protection.Contracts.Relocation;
 using Protection.Contracts.Triage;
 using Protection.ServiceDefaults.Messaging;
 
@@ -69,4 +70,14 @@ public sealed class NoteGrantWithdrawn(IDocumentStore store, TimeProvider clock)
 public sealed class NoteGrantReportSubmitted(IDocumentStore store, TimeProvider clock) : NoteNews<GrantReportSubmitted>(store, clock)
 {
     protected override object Note(GrantReportSubmitted m, DateTimeOffset now) => new GrantClosedNoted(m.CaseId, m.GrantId, now);
+}
+
+public sealed class NoteRelocationRequested(IDocumentStore store, TimeProvider clock) : NoteNews<RelocationRequested>(store, clock)
+{
+    protected override object Note(RelocationRequested m, DateTimeOffset now) => new RelocationOpenedNoted(m.CaseId, m.RelocationId, now);
+}
+
+public sealed class NoteRelocationClosed(IDocumentStore store, TimeProvider clock) : NoteNews<RelocationClosed>(store, clock)
+{
+    protected override object Note(RelocationClosed m, DateTimeOffset now) => new RelocationClosedNoted(m.CaseId, m.RelocationId, now);
 }

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.Intake.PersonalData;
+using Protection.ServiceDefaults.PersonalData;
 using Protection.ServiceDefaults;
 using Protection.ServiceDefaults.Auth;
 using Protection.ServiceDefaults.Http;

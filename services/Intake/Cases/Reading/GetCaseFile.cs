@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
 using Protection.Intake.PersonalData;
+using Protection.ServiceDefaults.PersonalData;
 using Protection.ServiceDefaults.Http;
 
 namespace Protection.Intake.Cases.Reading;

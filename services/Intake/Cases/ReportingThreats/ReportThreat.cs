@@ -2,6 +2,7 @@ using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.Intake.Cases.Opening;
 using Protection.Intake.PersonalData;
+using Protection.ServiceDefaults.PersonalData;
 using Protection.ServiceDefaults;
 using Protection.ServiceDefaults.Auth;
 using Protection.ServiceDefaults.EventStore;

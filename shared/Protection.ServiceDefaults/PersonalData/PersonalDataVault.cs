@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
-namespace Protection.Intake.PersonalData;
+namespace Protection.ServiceDefaults.PersonalData;
 
 /// <summary>Ciphertext of personal data: base64 of nonce (12 bytes) ‖ ciphertext ‖ tag (16 bytes), AES-256-GCM.</summary>
 public sealed record SealedData(string Ciphertext);
@@ -51,6 +54,14 @@ public sealed class PersonalDataVault
         }
 
         _masterKey = masterKey;
+    }
+
+    /// <summary>Registers the vault from <c>PersonalData:MasterKey</c> (every service that seals data: intake, relocation).</summary>
+    public static IHostApplicationBuilder AddPersonalDataVault(IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(PersonalDataOptions.Section).Get<PersonalDataOptions>() ?? new();
+        builder.Services.AddSingleton(FromOptions(options, builder.Environment.IsDevelopment()));
+        return builder;
     }
 
     /// <summary>Reads <c>PersonalData:MasterKey</c>; in Development only, falls back to a fixed development key.</summary>

@@ -1,0 +1,46 @@
+using Marten;
+using Protection.Contracts.Triage;
+using Protection.Relocations.Relocations;
+using Protection.ServiceDefaults.Cases;
+
+namespace Protection.Relocations.Cases;
+
+/// <summary>Triage recommended a relocation when the case became critical.</summary>
+public sealed record Recommendation(RiskLevel Risk, IReadOnlyList<string> Rules, DateTimeOffset At, long TriageVersion);
+
+/// <summary>
+/// What relocation knows of a case: the shared facts (reference, country, risk, who is responsible),
+/// the relocation in progress, triage's recommendation, and relocation grants paid before any
+/// relocation was requested (the next request takes them).
+/// </summary>
+public sealed class CaseRecord : KnownCase
+{
+    public Guid? ActiveRelocationId { get; set; }
+
+    public Recommendation? Recommendation { get; set; }
+
+    public List<Funding> UnassignedFunding { get; set; } = [];
+}
+
+public sealed class RecordOpenedCase(IDocumentStore store, TimeProvider clock) : RecordOpenedCase<CaseRecord>(store, clock);
+
+public sealed class RecordRisk(IDocumentStore store, TimeProvider clock) : RecordRisk<CaseRecord>(store, clock);
+
+public sealed class RecordAssignment(IDocumentStore store, TimeProvider clock) : RecordAssignment<CaseRecord>(store, clock);
+
+public sealed class RecordClosure(IDocumentStore store, TimeProvider clock) : RecordClosure<CaseRecord>(store, clock);
+
+public sealed class RecordReopening(IDocumentStore store, TimeProvider clock) : RecordReopening<CaseRecord>(store, clock);
+
+public sealed class RecordRecommendation(IDocumentStore store, TimeProvider clock) : KnownCaseConsumer<RelocationRecommended, CaseRecord>(store, clock)
+{
+    protected override Task Apply(IDocumentSession session, CaseRecord record, RelocationRecommended m, CancellationToken cancellationToken)
+    {
+        if (record.Recommendation is null || m.TriageVersion > record.Recommendation.TriageVersion)
+        {
+            record.Recommendation = new Recommendation(m.Risk, m.Rules, m.Metadata.OccurredAt, m.TriageVersion);
+        }
+
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,55 @@
+using JasperFx.Events.Projections;
+using Marten;
+using Protection.Relocations.Cases;
+using Protection.Relocations.Relocations;
+using Protection.ServiceDefaults.EventStore;
+using Protection.ServiceDefaults.Messaging;
+using Protection.ServiceDefaults.PersonalData;
+
+namespace Protection.Relocations;
+
+public static class RelocationModule
+{
+    public const string ServiceName = "relocation";
+
+    public static IHostApplicationBuilder AddRelocation(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RelocationOptions>().BindConfiguration(RelocationOptions.Section);
+        builder.Services.AddSingleton<RelocationRules>();
+        builder.Services.AddSingleton<RelocationKeys>();
+        PersonalDataVault.AddPersonalDataVault(builder);
+
+        // Here and not in the service defaults: the validation source generator only sees calls in this project.
+        builder.Services.AddValidation();
+
+        builder.AddEventStore(ServiceName, options =>
+        {
+            options.Projections.Snapshot<Relocation>(SnapshotLifecycle.Inline);
+            options.Schema.For<Relocation>()
+                .Duplicate(r => r.CaseId)
+                .Duplicate(r => r.Away)
+                .Duplicate(r => r.NextCheckInDueAt)
+                .Duplicate(r => r.StayEndsAt);
+
+            // Consumers and commands both write it (the relocation in progress, waiting funds): a stale copy never overwrites.
+            options.Schema.For<CaseRecord>().UseOptimisticConcurrency(true);
+            options.Schema.For<CaseKey>();
+        });
+        builder.AddMessaging(ServiceName, bus =>
+        {
+            bus.AddConsumer<RecordOpenedCase>();
+            bus.AddConsumer<RecordRisk>();
+            bus.AddConsumer<RecordAssignment>();
+            bus.AddConsumer<RecordClosure>();
+            bus.AddConsumer<RecordReopening>();
+            bus.AddConsumer<RecordRecommendation>();
+            bus.AddConsumer<FundRelocation>();
+        });
+
+        builder.Services.AddSingleton<RelocationWatch>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<RelocationWatch>());
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapRelocationApi(this IEndpointRouteBuilder app) => app.MapRelocationEndpoints();
+}

@@ -1,0 +1,60 @@
+using System.Security.Cryptography;
+using Marten;
+using Protection.ServiceDefaults.PersonalData;
+
+namespace Protection.Relocations.Relocations;
+
+/// <summary>
+/// The case's data key in this service (its own <see cref="CaseKey"/> document, made when the first
+/// relocation is requested): plans, notes and reasons are sealed with it. Erasure destroys it.
+/// </summary>
+public sealed class RelocationKeys(PersonalDataVault vault)
+{
+    public const string Erased = "[erased]";
+
+    /// <summary>Loads the case's key, or makes one (stored with the session's other changes) when <paramref name="create"/>.</summary>
+    public async Task<CaseSeal?> ForCaseAsync(IDocumentSession session, Guid caseId, bool create, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await session.LoadAsync<CaseKey>(caseId, cancellationToken) is { } stored)
+        {
+            return new CaseSeal(vault, caseId, vault.Unwrap(stored));
+        }
+
+        if (!create)
+        {
+            return null;
+        }
+
+        var (key, fresh) = vault.NewCaseKey(caseId, now);
+        session.Insert(fresh);
+        return new CaseSeal(vault, caseId, key);
+    }
+
+    /// <summary>For reading: the key when the case's personal data still exists, else a seal that shows everything as erased.</summary>
+    public async Task<CaseSeal?> ForReadingAsync(IQuerySession session, Guid caseId, CancellationToken cancellationToken) =>
+        await session.LoadAsync<CaseKey>(caseId, cancellationToken) is { } stored ? new CaseSeal(vault, caseId, vault.Unwrap(stored)) : null;
+}
+
+/// <summary>Seals and opens one case's values.</summary>
+public sealed class CaseSeal(PersonalDataVault vault, Guid caseId, byte[] key)
+{
+    public SealedData Seal<T>(T value) => vault.Seal(key, caseId, value);
+
+    public T? Open<T>(SealedData? sealedData)
+        where T : class
+    {
+        if (sealedData is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return vault.Open<T>(key, caseId, sealedData);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
+}
