@@ -1,3 +1,4 @@
+using CaseReopened = Protection.Triage.Cases.CaseReopened;
 using CaseClosed = Protection.Triage.Cases.CaseClosed;
 using Microsoft.Extensions.Options;
 using Protection.Contracts.Cases;
@@ -316,5 +317,90 @@ public sealed class TriageDecisionRules
 
         TriageDecisions.IsNewlyOverdue(opened, Now.AddDays(30)).ShouldBeTrue();
         TriageDecisions.IsNewlyOverdue(closed, Now.AddDays(30)).ShouldBeFalse();
+    }
+
+    // Relocation alerts (defaults: a missed check-in makes a case at least high, an emergency at least critical)
+
+    private readonly Guid _relocationId = Guid.CreateVersion7();
+
+    [Fact]
+    public void A_missed_check_in_raises_a_low_assessed_case_to_high_and_puts_it_back_in_the_queue_for_4_hours()
+    {
+        var opened = Opened();
+        var assessed = Fold(opened, _decisions.Assess(opened, new DimensionScores(0, 0, 0, 0, 0), null, "olivia", Now));
+        assessed.Risk.Level.ShouldBe(RiskLevel.Low);
+        var due = Now.AddDays(7);
+
+        var events = _decisions.RaiseRelocationAlert(assessed, _relocationId, RelocationAlert.CheckInMissed, due, Now.AddDays(8));
+
+        var alert = events.OfType<RelocationAlertRaised>().ShouldHaveSingleItem();
+        (alert.From, alert.To).ShouldBe((RiskLevel.Low, RiskLevel.High));
+        alert.Reason.Rule.ShouldBe(TriageDecisions.MissedCheckInRule);
+        var after = Fold(assessed, events);
+        after.Risk.Level.ShouldBe(RiskLevel.High);
+        after.Risk.Basis.ShouldBe(RiskBasis.Escalation);
+        after.Risk.Reasons[0].Rule.ShouldBe(TriageDecisions.MissedCheckInRule);
+        after.Risk.Reasons.Skip(1).ShouldAllBe(r => !r.Decisive);
+        after.RiskHistory[^1].Level.ShouldBe(RiskLevel.High);
+        after.AwaitingTriage.ShouldBeTrue();
+        after.TriageDueAt.ShouldBe(Now.AddDays(8).AddHours(4));
+        after.RelocationAlerts.ShouldHaveSingleItem().CheckInDueAt.ShouldBe(due);
+    }
+
+    [Fact]
+    public void An_emergency_check_in_raises_a_high_case_to_critical_due_in_one_hour()
+    {
+        var assessed = AssessedHigh();
+
+        var after = Fold(assessed, _decisions.RaiseRelocationAlert(assessed, _relocationId, RelocationAlert.EmergencyCheckIn, null, Now.AddDays(2)));
+
+        after.Risk.Level.ShouldBe(RiskLevel.Critical);
+        after.Risk.Reasons[0].Rule.ShouldBe(TriageDecisions.EmergencyCheckInRule);
+        after.TriageDueAt.ShouldBe(Now.AddDays(2).AddHours(1));
+    }
+
+    [Fact]
+    public void An_alert_on_a_case_already_above_the_floor_keeps_its_level_and_reasons_but_still_brings_it_back()
+    {
+        var critical = Opened(Threat(ThreatType.Physical, daysAgo: 2), Threat(ThreatType.Physical, daysAgo: 10));
+        var assessed = Fold(critical, _decisions.Assess(critical, new DimensionScores(0, 3, 0, 0, 0), null, "olivia", Now));
+        assessed.Risk.Level.ShouldBe(RiskLevel.Critical);
+
+        var events = _decisions.RaiseRelocationAlert(assessed, _relocationId, RelocationAlert.CheckInMissed, Now.AddDays(7), Now.AddDays(8));
+
+        var alert = events.OfType<RelocationAlertRaised>().ShouldHaveSingleItem();
+        (alert.From, alert.To).ShouldBe((RiskLevel.Critical, RiskLevel.Critical));
+        alert.Reason.Decisive.ShouldBeFalse();
+        var after = Fold(assessed, events);
+        after.Risk.ShouldBe(assessed.Risk);
+        after.RiskHistory.Count.ShouldBe(assessed.RiskHistory.Count);
+        after.AwaitingTriage.ShouldBeTrue();
+        after.TriageDueAt.ShouldBe(Now.AddDays(8).AddHours(1));
+    }
+
+    [Fact]
+    public void The_same_missed_deadline_reported_twice_changes_nothing_the_second_time_but_the_next_deadline_does()
+    {
+        var assessed = AssessedHigh();
+        var first = Fold(assessed, _decisions.RaiseRelocationAlert(assessed, _relocationId, RelocationAlert.CheckInMissed, Now.AddDays(7), Now.AddDays(8)));
+
+        _decisions.RaiseRelocationAlert(first, _relocationId, RelocationAlert.CheckInMissed, Now.AddDays(7), Now.AddDays(8)).ShouldBeEmpty();
+        _decisions.RaiseRelocationAlert(first, _relocationId, RelocationAlert.CheckInMissed, Now.AddDays(14), Now.AddDays(15)).ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public void An_alert_on_a_closed_case_reopens_it()
+    {
+        var assessed = AssessedHigh();
+        var closed = Fold(assessed, new CaseClosed(_caseId, CaseOutcome.RiskReduced, null, "sam", Now.AddHours(2)));
+
+        var events = _decisions.RaiseRelocationAlert(closed, _relocationId, RelocationAlert.EmergencyCheckIn, null, Now.AddDays(1));
+
+        events[0].ShouldBeOfType<CaseReopened>().By.ShouldBe("system");
+        var after = Fold(closed, events);
+        after.Status.ShouldBe(TriageStatus.Open);
+        after.Risk.Level.ShouldBe(RiskLevel.Critical);
+        after.AwaitingTriage.ShouldBeTrue();
+        after.TriageDueAt.ShouldBe(Now.AddDays(1).AddHours(1));
     }
 }
