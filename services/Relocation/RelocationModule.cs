@@ -14,7 +14,14 @@ public static class RelocationModule
 
     public static IHostApplicationBuilder AddRelocation(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<RelocationOptions>().BindConfiguration(RelocationOptions.Section);
+        builder.Services.AddOptions<RelocationOptions>().BindConfiguration(RelocationOptions.Section)
+            .Validate(o => o.WatchInterval == Timeout.InfiniteTimeSpan || (o.WatchInterval > TimeSpan.Zero && o.WatchInterval <= RelocationOptions.LongestWatchInterval),
+                "Relocation:WatchInterval must be between 00:00:00.001 and 49.00:00:00 (a timer cannot wait longer), e.g. 00:01:00.")
+            .Validate(o => o.DefaultCheckInInterval > TimeSpan.Zero && o.CheckInGrace >= TimeSpan.Zero && o.StayEndingNotice >= TimeSpan.Zero,
+                "Relocation:DefaultCheckInInterval must be positive; CheckInGrace and StayEndingNotice zero or more.")
+            .Validate(o => o.InitialStayMonths > 0 && o.MaxStayMonths >= o.InitialStayMonths,
+                "Relocation:InitialStayMonths must be positive and MaxStayMonths at least as long.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<RelocationRules>();
         builder.Services.AddSingleton<RelocationKeys>();
         PersonalDataVault.AddPersonalDataVault(builder);

@@ -26,7 +26,13 @@ public sealed class RelocationOptions
     /// <summary>How long before the end of the stay it is flagged, so the return can be planned.</summary>
     public TimeSpan StayEndingNotice { get; set; } = TimeSpan.FromDays(14);
 
-    /// <summary>How often missed check-ins and approaching end dates are looked for.</summary>
+    /// <summary>The longest wait a .NET timer takes.</summary>
+    public static readonly TimeSpan LongestWatchInterval = TimeSpan.FromDays(49);
+
+    /// <summary>
+    /// How often missed check-ins and approaching end dates are looked for. Tests that drive the
+    /// watch themselves set <see cref="Timeout.InfiniteTimeSpan"/> (<c>-00:00:00.001</c>): one pass at start only.
+    /// </summary>
     public TimeSpan WatchInterval { get; set; } = TimeSpan.FromMinutes(1);
 }
 
