@@ -105,7 +105,7 @@ public sealed class RelocationTests(ProtectionSystem system)
     }
 
     [Fact]
-    public async Task An_emergency_check_in_raises_a_high_case_to_critical_at_once_and_a_concern_does_not()
+    public async Task An_emergency_check_in_raises_a_high_case_to_critical_at_once_a_concern_does_not_and_the_extended_stay_ends_in_resettlement()
     {
         var officer = await system.SignedInAs($"officer-{Guid.NewGuid():N}", "officer");
         var funder = await system.SignedInAs($"funder-{Guid.NewGuid():N}", "funder");
@@ -126,6 +126,19 @@ public sealed class RelocationTests(ProtectionSystem system)
         escalated.GetProperty("relocationAlerts").EnumerateArray().Select(a => a.GetProperty("alert").GetString()).ShouldBe(["emergencyCheckIn"]);
         escalated.GetProperty("awaitingTriage").GetBoolean().ShouldBeTrue();
         await officer.WaitForAsync($"/api/cases/{caseId}", c => c.GetProperty("risk").GetString() == "critical", "intake to learn the new risk");
+
+        // The stay is extended (at most 12 months in all, with a reason), then the defender settles there for good.
+        await officer.PostAsJsonAsync($"{path}/extend", new { endOn = Today.AddMonths(13), reason = "Still unsafe at home." })
+            .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "endOn");
+        await officer.PostAsJsonAsync($"{path}/extend", new { endOn = Today.AddMonths(6) }).ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "reason");
+        var extended = await officer.PostAsJsonAsync($"{path}/extend", new { endOn = Today.AddMonths(6), reason = "Still unsafe at home." }).OkJson();
+        extended.GetProperty("plan").GetProperty("endOn").GetString().ShouldBe(Today.AddMonths(6).ToString("yyyy-MM-dd"));
+        var extension = extended.GetProperty("extensions").EnumerateArray().ShouldHaveSingleItem();
+        extension.GetProperty("reason").GetString().ShouldBe("Still unsafe at home.");
+        extension.GetProperty("from").GetString().ShouldBe(Today.AddMonths(3).ToString("yyyy-MM-dd"));
+        (await officer.PostAsync($"{path}/resettle", null).OkJson()).GetProperty("state").GetString().ShouldBe("resettled");
+        var closed = await officer.PostAsJsonAsync($"{path}/close", new { }).OkJson();
+        closed.GetProperty("outcome").GetString().ShouldBe("resettled");
     }
 
     [Fact]

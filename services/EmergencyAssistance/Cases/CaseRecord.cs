@@ -1,4 +1,6 @@
 using Marten;
+using Protection.Contracts.Cases;
+using Protection.Contracts.Triage;
 using Protection.ServiceDefaults.Cases;
 
 namespace Protection.EmergencyAssistance.Cases;
@@ -9,14 +11,14 @@ namespace Protection.EmergencyAssistance.Cases;
 /// </summary>
 public sealed class CaseRecord : KnownCase;
 
-public sealed class RecordOpenedCase(IDocumentStore store, TimeProvider clock) : RecordOpenedCase<CaseRecord>(store, clock);
+public sealed class RecordOpenedCase(IDocumentStore store, TimeProvider clock) : RecordCaseFact<CaseOpened, CaseRecord>(store, clock);
 
-public sealed class RecordReportedThreat(IDocumentStore store, TimeProvider clock) : RecordReportedThreat<CaseRecord>(store, clock);
+public sealed class RecordReportedThreat(IDocumentStore store, TimeProvider clock) : RecordCaseFact<ThreatReported, CaseRecord>(store, clock);
 
-public sealed class RecordRisk(IDocumentStore store, TimeProvider clock) : RecordRisk<CaseRecord>(store, clock);
+public sealed class RecordRisk(IDocumentStore store, TimeProvider clock) : RecordCaseFact<RiskAssessed, CaseRecord>(store, clock);
 
-public sealed class RecordAssignment(IDocumentStore store, TimeProvider clock) : RecordAssignment<CaseRecord>(store, clock);
+public sealed class RecordAssignment(IDocumentStore store, TimeProvider clock) : RecordCaseFact<CaseAssigned, CaseRecord>(store, clock);
 
-public sealed class RecordClosure(IDocumentStore store, TimeProvider clock) : RecordClosure<CaseRecord>(store, clock);
+public sealed class RecordClosure(IDocumentStore store, TimeProvider clock) : RecordCaseFact<CaseClosed, CaseRecord>(store, clock);
 
-public sealed class RecordReopening(IDocumentStore store, TimeProvider clock) : RecordReopening<CaseRecord>(store, clock);
+public sealed class RecordReopening(IDocumentStore store, TimeProvider clock) : RecordCaseFact<CaseReopened, CaseRecord>(store, clock);

@@ -1,4 +1,5 @@
 using Marten;
+using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
 using Protection.Relocations.Relocations;
 using Protection.ServiceDefaults.Cases;
@@ -22,25 +23,23 @@ public sealed class CaseRecord : KnownCase
     public List<Funding> UnassignedFunding { get; set; } = [];
 }
 
-public sealed class RecordOpenedCase(IDocumentStore store, TimeProvider clock) : RecordOpenedCase<CaseRecord>(store, clock);
+public sealed class RecordOpenedCase(IDocumentStore store, TimeProvider clock) : RecordCaseFact<CaseOpened, CaseRecord>(store, clock);
 
-public sealed class RecordRisk(IDocumentStore store, TimeProvider clock) : RecordRisk<CaseRecord>(store, clock);
+public sealed class RecordRisk(IDocumentStore store, TimeProvider clock) : RecordCaseFact<RiskAssessed, CaseRecord>(store, clock);
 
-public sealed class RecordAssignment(IDocumentStore store, TimeProvider clock) : RecordAssignment<CaseRecord>(store, clock);
+public sealed class RecordAssignment(IDocumentStore store, TimeProvider clock) : RecordCaseFact<CaseAssigned, CaseRecord>(store, clock);
 
-public sealed class RecordClosure(IDocumentStore store, TimeProvider clock) : RecordClosure<CaseRecord>(store, clock);
+public sealed class RecordClosure(IDocumentStore store, TimeProvider clock) : RecordCaseFact<CaseClosed, CaseRecord>(store, clock);
 
-public sealed class RecordReopening(IDocumentStore store, TimeProvider clock) : RecordReopening<CaseRecord>(store, clock);
+public sealed class RecordReopening(IDocumentStore store, TimeProvider clock) : RecordCaseFact<CaseReopened, CaseRecord>(store, clock);
 
 public sealed class RecordRecommendation(IDocumentStore store, TimeProvider clock) : KnownCaseConsumer<RelocationRecommended, CaseRecord>(store, clock)
 {
-    protected override Task Apply(IDocumentSession session, CaseRecord record, RelocationRecommended m, CancellationToken cancellationToken)
+    protected override void Apply(CaseRecord record, RelocationRecommended m)
     {
         if (record.Recommendation is null || m.TriageVersion > record.Recommendation.TriageVersion)
         {
             record.Recommendation = new Recommendation(m.Risk, m.Rules, m.Metadata.OccurredAt, m.TriageVersion);
         }
-
-        return Task.CompletedTask;
     }
 }

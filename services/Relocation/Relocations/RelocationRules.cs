@@ -271,7 +271,11 @@ public sealed class RelocationRules(IOptions<RelocationOptions> options)
 
     /// <summary>Away, the stay ends within the notice period, and this end date was not flagged yet.</summary>
     public bool IsStayEnding(Relocation relocation, DateTimeOffset now) =>
-        relocation.Away && relocation.Plan is { } plan && Relocation.EndOf(plan.EndOn) - Options.StayEndingNotice <= now && relocation.StayEndingFlaggedFor != plan.EndOn;
+        EndsWithinNotice(relocation, now) && relocation.StayEndingFlaggedFor != relocation.Plan!.EndOn;
+
+    /// <summary>Away, and the stay ends within the notice period (flagged or not).</summary>
+    public bool EndsWithinNotice(Relocation relocation, DateTimeOffset now) =>
+        relocation.Away && relocation.Plan is { } plan && Relocation.EndOf(plan.EndOn) - Options.StayEndingNotice <= now;
 
     private static bool IsCountryCode(string value) => value.Length == 2 && value.All(char.IsAsciiLetterUpper);
 

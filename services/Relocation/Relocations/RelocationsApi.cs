@@ -168,7 +168,7 @@ public sealed record RelocationView(
             r.MissedCheckInFlaggedFor is not null,
             r.CheckIns.Select(c => new CheckInView(c.Status, c.Note is null ? null : Text(c.Note), c.By, c.At)).ToArray(),
             r.Extensions.Select(x => new ExtensionView(x.From, x.To, Text(x.Reason), x.By, x.At)).ToArray(),
-            r.Away && r.Plan is { } stay && Relocation.EndOf(stay.EndOn) - rules.Options.StayEndingNotice <= now,
+            rules.EndsWithinNotice(r, now),
             r.Outcome,
             r.ClosingReason is null ? null : Text(r.ClosingReason),
             r.Transitions,

@@ -53,108 +53,56 @@ public abstract class KnownCaseConsumer<TMessage, TCase>(IDocumentStore store, T
     {
         var record = await session.LoadAsync<TCase>(message.CaseId, cancellationToken)
             ?? new TCase { Id = message.CaseId, Reference = message.CaseReference };
-        await Apply(session, record, message, cancellationToken);
+        Apply(record, message);
         session.Store(record);
     }
 
-    protected abstract Task Apply(IDocumentSession session, TCase record, TMessage message, CancellationToken cancellationToken);
+    protected abstract void Apply(TCase record, TMessage message);
 }
 
-/// <summary>The facts every downstream service keeps; a service derives one concrete consumer per message.</summary>
+/// <summary>
+/// Records one of the facts every downstream service keeps (<see cref="KnownCaseFacts.Apply"/>); a
+/// service derives one concrete consumer per message, e.g. <c>RecordOpenedCase : RecordCaseFact&lt;CaseOpened, CaseRecord&gt;</c>.
+/// </summary>
+public abstract class RecordCaseFact<TMessage, TCase>(IDocumentStore store, TimeProvider clock) : KnownCaseConsumer<TMessage, TCase>(store, clock)
+    where TMessage : class, IIntegrationEvent
+    where TCase : KnownCase, new()
+{
+    protected override void Apply(TCase record, TMessage message) => KnownCaseFacts.Apply(record, message);
+}
+
+/// <summary>How each of intake's and triage's events changes a <see cref="KnownCase"/>. Triage's facts keep the newest version.</summary>
 public static class KnownCaseFacts
 {
-    public static void Opened(KnownCase record, CaseOpened m)
+    public static void Apply(KnownCase record, IIntegrationEvent message)
     {
-        record.Country = m.Country;
-        record.OpenedBy = m.Metadata.Actor;
-        record.Consent = m.Consent;
-        record.ThreatTypes = [.. record.ThreatTypes.Union(m.Threats.Select(t => t.Type)).Order()];
-    }
-
-    public static void ThreatReported(KnownCase record, ThreatReported m) =>
-        record.ThreatTypes = [.. record.ThreatTypes.Append(m.Threat.Type).Distinct().Order()];
-
-    public static void Risk(KnownCase record, RiskAssessed m)
-    {
-        if (m.TriageVersion > record.RiskVersion)
+        switch (message)
         {
-            (record.Risk, record.RiskVersion) = (m.Level, m.TriageVersion);
+            case CaseOpened m:
+                record.Country = m.Country;
+                record.OpenedBy = m.Metadata.Actor;
+                record.Consent = m.Consent;
+                record.ThreatTypes = [.. record.ThreatTypes.Union(m.Threats.Select(t => t.Type)).Order()];
+                break;
+            case ThreatReported m:
+                record.ThreatTypes = [.. record.ThreatTypes.Append(m.Threat.Type).Distinct().Order()];
+                break;
+            case RiskAssessed m when m.TriageVersion > record.RiskVersion:
+                (record.Risk, record.RiskVersion) = (m.Level, m.TriageVersion);
+                break;
+            case CaseAssigned m when m.TriageVersion > record.AssignmentVersion:
+                (record.AssignedTo, record.AssignmentVersion) = (m.Officer, m.TriageVersion);
+                break;
+            case CaseClosed m when m.TriageVersion > record.StatusVersion:
+                (record.Closed, record.StatusVersion) = (true, m.TriageVersion);
+                break;
+            case CaseReopened m when m.TriageVersion > record.StatusVersion:
+                (record.Closed, record.StatusVersion) = (false, m.TriageVersion);
+                break;
+            case RiskAssessed or CaseAssigned or CaseClosed or CaseReopened:
+                break; // older than the fact held
+            default:
+                throw new ArgumentException($"A known case has no fact from {message.GetType().Name}.", nameof(message));
         }
-    }
-
-    public static void Assigned(KnownCase record, CaseAssigned m)
-    {
-        if (m.TriageVersion > record.AssignmentVersion)
-        {
-            (record.AssignedTo, record.AssignmentVersion) = (m.Officer, m.TriageVersion);
-        }
-    }
-
-    public static void Status(KnownCase record, bool closed, long triageVersion)
-    {
-        if (triageVersion > record.StatusVersion)
-        {
-            (record.Closed, record.StatusVersion) = (closed, triageVersion);
-        }
-    }
-}
-
-public abstract class RecordOpenedCase<TCase>(IDocumentStore store, TimeProvider clock) : KnownCaseConsumer<CaseOpened, TCase>(store, clock)
-    where TCase : KnownCase, new()
-{
-    protected override Task Apply(IDocumentSession session, TCase record, CaseOpened message, CancellationToken cancellationToken)
-    {
-        KnownCaseFacts.Opened(record, message);
-        return Task.CompletedTask;
-    }
-}
-
-public abstract class RecordReportedThreat<TCase>(IDocumentStore store, TimeProvider clock) : KnownCaseConsumer<ThreatReported, TCase>(store, clock)
-    where TCase : KnownCase, new()
-{
-    protected override Task Apply(IDocumentSession session, TCase record, ThreatReported message, CancellationToken cancellationToken)
-    {
-        KnownCaseFacts.ThreatReported(record, message);
-        return Task.CompletedTask;
-    }
-}
-
-public abstract class RecordRisk<TCase>(IDocumentStore store, TimeProvider clock) : KnownCaseConsumer<RiskAssessed, TCase>(store, clock)
-    where TCase : KnownCase, new()
-{
-    protected override Task Apply(IDocumentSession session, TCase record, RiskAssessed message, CancellationToken cancellationToken)
-    {
-        KnownCaseFacts.Risk(record, message);
-        return Task.CompletedTask;
-    }
-}
-
-public abstract class RecordAssignment<TCase>(IDocumentStore store, TimeProvider clock) : KnownCaseConsumer<CaseAssigned, TCase>(store, clock)
-    where TCase : KnownCase, new()
-{
-    protected override Task Apply(IDocumentSession session, TCase record, CaseAssigned message, CancellationToken cancellationToken)
-    {
-        KnownCaseFacts.Assigned(record, message);
-        return Task.CompletedTask;
-    }
-}
-
-public abstract class RecordClosure<TCase>(IDocumentStore store, TimeProvider clock) : KnownCaseConsumer<CaseClosed, TCase>(store, clock)
-    where TCase : KnownCase, new()
-{
-    protected override Task Apply(IDocumentSession session, TCase record, CaseClosed message, CancellationToken cancellationToken)
-    {
-        KnownCaseFacts.Status(record, closed: true, message.TriageVersion);
-        return Task.CompletedTask;
-    }
-}
-
-public abstract class RecordReopening<TCase>(IDocumentStore store, TimeProvider clock) : KnownCaseConsumer<CaseReopened, TCase>(store, clock)
-    where TCase : KnownCase, new()
-{
-    protected override Task Apply(IDocumentSession session, TCase record, CaseReopened message, CancellationToken cancellationToken)
-    {
-        KnownCaseFacts.Status(record, closed: false, message.TriageVersion);
-        return Task.CompletedTask;
     }
 }

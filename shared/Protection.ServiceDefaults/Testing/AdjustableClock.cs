@@ -54,12 +54,12 @@ public sealed class AdjustableClock : TimeProvider
         app.MapPost("/testing/clock", (ClockAdvance input) =>
         {
             clock.Advance(input.AdvanceBy);
-            return TypedResultsFor(clock);
+            return Now(clock);
         }).AllowAnonymous().ExcludeFromDescription();
-        app.MapGet("/testing/clock", () => TypedResultsFor(clock)).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/testing/clock", () => Now(clock)).AllowAnonymous().ExcludeFromDescription();
     }
 
-    private static IResult TypedResultsFor(AdjustableClock clock) => Results.Ok(new { now = clock.GetUtcNow(), offset = clock.Offset });
+    private static IResult Now(AdjustableClock clock) => Results.Ok(new { now = clock.GetUtcNow(), offset = clock.Offset });
 
     private sealed record ClockAdvance(TimeSpan AdvanceBy);
 }
