@@ -23,7 +23,6 @@ public static class RelocationModule
                 "Relocation:InitialStayMonths must be positive and MaxStayMonths at least as long.")
             .ValidateOnStart();
         builder.Services.AddSingleton<RelocationRules>();
-        builder.Services.AddSingleton<RelocationKeys>();
         PersonalDataVault.AddPersonalDataVault(builder);
 
         // Here and not in the service defaults: the validation source generator only sees calls in this project.
@@ -51,6 +50,7 @@ public static class RelocationModule
             bus.AddConsumer<RecordReopening>();
             bus.AddConsumer<RecordRecommendation>();
             bus.AddConsumer<FundRelocation>();
+            bus.AddConsumer<DestroyCaseKey>();
         });
 
         builder.Services.AddSingleton<RelocationWatch>();

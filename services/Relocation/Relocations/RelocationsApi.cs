@@ -147,13 +147,13 @@ public sealed record RelocationView(
 {
     public static RelocationView Of(Relocation r, CaseRecord? @case, CaseSeal? seal, RelocationRules rules, DateTimeOffset now)
     {
-        string Text(SealedData? sealedData) => sealedData is null ? string.Empty : seal?.Open<string>(sealedData) ?? RelocationKeys.Erased;
+        string Text(SealedData? sealedData) => sealedData is null ? string.Empty : seal?.Open<string>(sealedData) ?? CaseKeys.Erased;
         PlanView? plan = null;
         if (r.Plan is { } p)
         {
             var details = seal?.Open<PlanDetails>(p.Details);
             plan = details is null
-                ? new PlanView(p.StartOn, p.EndOn, null, RelocationKeys.Erased, RelocationKeys.Erased, null, null, p.By, p.At)
+                ? new PlanView(p.StartOn, p.EndOn, null, CaseKeys.Erased, CaseKeys.Erased, null, null, p.By, p.At)
                 : new PlanView(p.StartOn, p.EndOn, new DestinationView(details.DestinationCountry, details.DestinationCity), details.HostOrganisation,
                     details.SecurityPlan, details.VisaPlan, details.ReturnStrategy, p.By, p.At);
         }
@@ -203,7 +203,7 @@ public static class RelocationsApi
     }
 
     public static async Task<Results<Created<RelocationView>, ProblemHttpResult>> Request(
-        Guid id, RelocationRequestInput input, HttpContext http, IDocumentStore store, RelocationRules rules, RelocationKeys keys, TimeProvider clock,
+        Guid id, RelocationRequestInput input, HttpContext http, IDocumentStore store, RelocationRules rules, CaseKeys keys, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         // The case record holds "the relocation in progress": writers of it take turns (and its version refuses another replica).
@@ -241,7 +241,7 @@ public static class RelocationsApi
     }
 
     public static async Task<Results<Ok<CaseRelocations>, ProblemHttpResult>> ForCase(
-        Guid id, HttpContext http, IQuerySession session, RelocationRules rules, RelocationKeys keys, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, HttpContext http, IQuerySession session, RelocationRules rules, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken)
     {
         var @case = await session.LoadAsync<CaseRecord>(id, cancellationToken);
         if (@case is null || !@case.IsKnown)
@@ -261,7 +261,7 @@ public static class RelocationsApi
     }
 
     public static async Task<Results<Ok<RelocationView>, ProblemHttpResult>> Get(
-        Guid id, HttpContext http, IQuerySession session, RelocationRules rules, RelocationKeys keys, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, HttpContext http, IQuerySession session, RelocationRules rules, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken)
     {
         var relocation = await session.LoadAsync<Relocation>(id, cancellationToken);
         if (relocation is null)
@@ -281,7 +281,7 @@ public static class RelocationsApi
     }
 
     public static Task<Results<Ok<RelocationView>, ProblemHttpResult>> Plan(
-        Guid id, PlanInput input, HttpContext http, IDocumentStore store, RelocationRules rules, RelocationKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>
+        Guid id, PlanInput input, HttpContext http, IDocumentStore store, RelocationRules rules, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>
         Execute(id, http, store, rules, keys, clock, (r, seal, now) => rules.Plan(
             r,
             new PlanProposal(input.Destination?.Country, input.Destination?.City, input.HostOrganisation, input.StartOn, input.EndOn, input.SecurityPlan, input.VisaPlan, input.ReturnStrategy),
@@ -290,32 +290,32 @@ public static class RelocationsApi
             now), cancellationToken);
 
     public static Task<Results<Ok<RelocationView>, ProblemHttpResult>> Depart(
-        Guid id, HttpContext http, IDocumentStore store, RelocationRules rules, RelocationKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>
+        Guid id, HttpContext http, IDocumentStore store, RelocationRules rules, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>
         Execute(id, http, store, rules, keys, clock, (r, _, now) => rules.Depart(r, http.User.UserId(), now), cancellationToken);
 
     public static Task<Results<Ok<RelocationView>, ProblemHttpResult>> Arrive(
-        Guid id, HttpContext http, IDocumentStore store, RelocationRules rules, RelocationKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>
+        Guid id, HttpContext http, IDocumentStore store, RelocationRules rules, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>
         Execute(id, http, store, rules, keys, clock, (r, _, now) => RelocationRules.Arrive(r, http.User.UserId(), now), cancellationToken);
 
     public static Task<Results<Ok<RelocationView>, ProblemHttpResult>> CheckIn(
-        Guid id, CheckInInput input, HttpContext http, IDocumentStore store, RelocationRules rules, RelocationKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>
+        Guid id, CheckInInput input, HttpContext http, IDocumentStore store, RelocationRules rules, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>
         Execute(id, http, store, rules, keys, clock, (r, seal, now) => RelocationRules.CheckIn(
             r, input.Status!.Value, string.IsNullOrWhiteSpace(input.Note) ? null : seal.Seal(input.Note.Trim()), http.User.UserId(), now), cancellationToken);
 
     public static Task<Results<Ok<RelocationView>, ProblemHttpResult>> Extend(
-        Guid id, ExtensionInput input, HttpContext http, IDocumentStore store, RelocationRules rules, RelocationKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>
+        Guid id, ExtensionInput input, HttpContext http, IDocumentStore store, RelocationRules rules, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>
         Execute(id, http, store, rules, keys, clock, (r, seal, now) => rules.Extend(r, input.EndOn!.Value, input.Reason, seal.Seal, http.User.UserId(), now), cancellationToken);
 
     public static Task<Results<Ok<RelocationView>, ProblemHttpResult>> Return(
-        Guid id, HttpContext http, IDocumentStore store, RelocationRules rules, RelocationKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>
+        Guid id, HttpContext http, IDocumentStore store, RelocationRules rules, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>
         Execute(id, http, store, rules, keys, clock, (r, _, now) => RelocationRules.Return(r, http.User.UserId(), now), cancellationToken);
 
     public static Task<Results<Ok<RelocationView>, ProblemHttpResult>> Resettle(
-        Guid id, HttpContext http, IDocumentStore store, RelocationRules rules, RelocationKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>
+        Guid id, HttpContext http, IDocumentStore store, RelocationRules rules, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>
         Execute(id, http, store, rules, keys, clock, (r, _, now) => RelocationRules.Resettle(r, http.User.UserId(), now), cancellationToken);
 
     public static Task<Results<Ok<RelocationView>, ProblemHttpResult>> Close(
-        Guid id, ClosingInput input, HttpContext http, IDocumentStore store, RelocationRules rules, RelocationKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>
+        Guid id, ClosingInput input, HttpContext http, IDocumentStore store, RelocationRules rules, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>
         Execute(id, http, store, rules, keys, clock, (r, seal, now) => RelocationRules.Close(r, input.Reason, seal.Seal, http.User.UserId(), now), cancellationToken);
 
     /// <summary>
@@ -328,7 +328,7 @@ public static class RelocationsApi
         HttpContext http,
         IDocumentStore store,
         RelocationRules rules,
-        RelocationKeys keys,
+        CaseKeys keys,
         TimeProvider clock,
         Func<Relocation, CaseSeal, DateTimeOffset, RelocationChange> decide,
         CancellationToken cancellationToken)

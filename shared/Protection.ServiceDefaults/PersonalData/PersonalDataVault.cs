@@ -56,11 +56,12 @@ public sealed class PersonalDataVault
         _masterKey = masterKey;
     }
 
-    /// <summary>Registers the vault from <c>PersonalData:MasterKey</c> (every service that seals data: intake, relocation).</summary>
+    /// <summary>Registers the vault from <c>PersonalData:MasterKey</c> and the per-case keys (every service that seals data).</summary>
     public static IHostApplicationBuilder AddPersonalDataVault(IHostApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(PersonalDataOptions.Section).Get<PersonalDataOptions>() ?? new();
         builder.Services.AddSingleton(FromOptions(options, builder.Environment.IsDevelopment()));
+        builder.Services.AddSingleton<CaseKeys>();
         return builder;
     }
 

@@ -1,14 +1,14 @@
 using System.Security.Cryptography;
 using Marten;
-using Protection.ServiceDefaults.PersonalData;
-
-namespace Protection.Relocations.Relocations;
+namespace Protection.ServiceDefaults.PersonalData;
 
 /// <summary>
-/// The case's data key in this service (its own <see cref="CaseKey"/> document, made when the first
-/// relocation is requested): plans, notes and reasons are sealed with it. Erasure destroys it.
+/// The case's data key in one service (that service's own <see cref="CaseKey"/> document, made when it
+/// first seals something of the case): free text, plans, notes and reasons are sealed with it.
+/// Erasure (<see cref="DestroyCaseKey"/>) deletes it, and every sealed value of the case reads as
+/// <see cref="Erased"/> from then on, while the events and their hashes stay as they were.
 /// </summary>
-public sealed class RelocationKeys(PersonalDataVault vault)
+public sealed class CaseKeys(PersonalDataVault vault)
 {
     public const string Erased = "[erased]";
 
@@ -33,6 +33,10 @@ public sealed class RelocationKeys(PersonalDataVault vault)
     /// <summary>For reading: the key when the case's personal data still exists, else a seal that shows everything as erased.</summary>
     public async Task<CaseSeal?> ForReadingAsync(IQuerySession session, Guid caseId, CancellationToken cancellationToken) =>
         await session.LoadAsync<CaseKey>(caseId, cancellationToken) is { } stored ? new CaseSeal(vault, caseId, vault.Unwrap(stored)) : null;
+
+    /// <summary>Opens a sealed text for a reader: the text, <see cref="Erased"/> after erasure, or null when nothing was sealed.</summary>
+    public static string? Text(CaseSeal? seal, SealedData? sealedData) =>
+        sealedData is null ? null : seal?.Open<string>(sealedData) ?? Erased;
 }
 
 /// <summary>Seals and opens one case's values.</summary>
