@@ -1,4 +1,5 @@
 using Protection.Gateway;
+using Protection.Gateway.Audit;
 using Protection.ServiceDefaults;
 using Scalar.AspNetCore;
 
@@ -6,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("gateway");
 builder.Services.AddValidation();
 builder.Services.AddPerUserRateLimiting(builder.Configuration);
+AuditFanOut.Register(builder);
 builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
 
 var app = builder.Build();
@@ -26,6 +28,7 @@ app.MapScalarApiReference("/scalar", scalar => scalar
     .AddDocument("relocation", "Relocation", "/openapi/relocation.json")
     .AddDocument("gateway", "Gateway", "/openapi/v1.json"));
 
+app.MapCaseAuditApi();
 app.MapReverseProxy();
 app.Run();
 

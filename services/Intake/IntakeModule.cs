@@ -1,8 +1,10 @@
 using JasperFx.Events.Projections;
 using Marten;
+using Protection.Intake.Audit;
 using Protection.Intake.Cases;
 using Protection.Intake.Cases.News;
 using Protection.Intake.PersonalData;
+using Protection.ServiceDefaults.Audit;
 using Protection.ServiceDefaults.PersonalData;
 using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.Messaging;
@@ -35,6 +37,7 @@ public static class IntakeModule
             options.Schema.For<CaseKey>();
             options.Storage.ExtendedSchemaObjects.Add(new Sequence(new PostgresqlObjectName(ServiceName, CaseReference.SequenceName, Weasel.Postgresql.SchemaUtils.IdentifierUsage.General)));
         });
+        builder.AddCaseAudit<IntakeAudit>();
         builder.AddMessaging(ServiceName, bus =>
         {
             bus.AddConsumer<NoteTriageStarted>();

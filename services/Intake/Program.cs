@@ -1,6 +1,7 @@
 using Protection.Intake;
 using Protection.Intake.Cases;
 using Protection.ServiceDefaults;
+using Protection.ServiceDefaults.Audit;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(IntakeModule.ServiceName);
@@ -9,6 +10,7 @@ builder.AddIntake();
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapCasesApi();
+app.MapCaseAudit(IntakeModule.ServiceName);
 app.Run();
 
 /// <summary>Entry point, visible to the integration tests' WebApplicationFactory.</summary>

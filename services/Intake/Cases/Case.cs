@@ -70,6 +70,9 @@ public sealed record RelocationOpenedNoted(Guid CaseId, Guid RelocationId, DateT
 /// <summary>A relocation was closed (after the return or resettlement, or cancelled before the move).</summary>
 public sealed record RelocationClosedNoted(Guid CaseId, Guid RelocationId, DateTimeOffset NotedAt);
 
+/// <summary>An admin erased the case's personal data: its key was destroyed in the same transaction.</summary>
+public sealed record PersonalDataErased(Guid CaseId, Protection.Contracts.Cases.ErasureBasis Basis, string By, DateTimeOffset At);
+
 /// <summary>The triage version at which each fact intake holds was last set.</summary>
 public sealed record TriageVersions(long Risk = 0, long Assignment = 0, long Deadline = 0, long Status = 0);
 
@@ -130,6 +133,9 @@ public sealed record Case(
     public IReadOnlyList<Guid> RelocationsOpened { get; init; } = [];
 
     public IReadOnlyList<Guid> RelocationsClosed { get; init; } = [];
+
+    /// <summary>When the case's personal data was erased; null while it exists.</summary>
+    public DateTimeOffset? ErasedAt { get; init; }
 
     /// <summary>The officer responsible for the case (who, among officers, may read and act on it).</summary>
     public string ResponsibleOfficer => AssignedTo ?? OpenedBy;
@@ -204,6 +210,8 @@ public sealed record Case(
     public Case Apply(RelocationOpenedNoted e) => (this with { RelocationsOpened = [.. RelocationsOpened, e.RelocationId] }).Staged();
 
     public Case Apply(RelocationClosedNoted e) => (this with { RelocationsClosed = [.. RelocationsClosed, e.RelocationId] }).Staged();
+
+    public Case Apply(PersonalDataErased e) => this with { ErasedAt = e.At, LastChangedAt = e.At };
 
     /// <summary>Anything triage says about the case means it reached triage.</summary>
     private static Case InTriage(Case c) => (c with { ReachedTriage = true }).Staged();

@@ -2,6 +2,7 @@ using Protection.Intake.Cases.Listing;
 using Protection.Intake.Cases.Opening;
 using Protection.Intake.Cases.Reading;
 using Protection.Intake.Cases.ReportingThreats;
+using Protection.ServiceDefaults.Audit;
 using Protection.ServiceDefaults.Auth;
 
 namespace Protection.Intake.Cases;
@@ -24,6 +25,7 @@ public static class CasesApi
 
         cases.MapGet("/{id:guid}", GetCaseFile.Handle)
             .RequireAuthorization(Policies.CaseReader)
+            .RecordsCaseRead(CaseReads.CaseFile)
             .WithName("GetCaseFile")
             .WithSummary("Read a case file; personal data only for the case's officer and supervisors.");
 
@@ -31,6 +33,11 @@ public static class CasesApi
             .RequireAuthorization(Policies.Officer)
             .WithName("ReportThreat")
             .WithSummary("Report a new threat on an existing case. Send If-Match with the version you read to avoid overwriting a concurrent change.");
+
+        cases.MapPost("/{id:guid}/erasure", Erasing.EraseCase.Handle)
+            .RequireAuthorization(Policies.Admin)
+            .WithName("EraseCase")
+            .WithSummary("Admin: destroy the case's key (crypto-shredding) in every service. Personal data reads as erased everywhere; the history and its hashes stay verifiable.");
 
         return app;
     }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.Contracts.Relocation;
 using Protection.Relocations.Cases;
 using Protection.ServiceDefaults;
+using Protection.ServiceDefaults.Audit;
 using Protection.ServiceDefaults.Auth;
 using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.Http;
@@ -186,11 +187,11 @@ public static class RelocationsApi
     {
         app.MapPost("/api/cases/{id:guid}/relocations", Request).RequireAuthorization(Policies.Officer).WithTags("Relocations")
             .WithName("RequestRelocation").WithSummary("Request a relocation for the case (one in progress at a time).");
-        app.MapGet("/api/cases/{id:guid}/relocations", ForCase).RequireAuthorization(Policies.Officer).WithTags("Relocations")
+        app.MapGet("/api/cases/{id:guid}/relocations", ForCase).RequireAuthorization(Policies.Officer).RecordsCaseRead(CaseReads.Relocations).WithTags("Relocations")
             .WithName("CaseRelocations").WithSummary("The case's relocations and triage's recommendation, if any.");
 
         var relocations = app.MapGroup("/api/relocations/{id:guid}").WithTags("Relocations").RequireAuthorization(Policies.Officer);
-        relocations.MapGet("/", Get).WithName("GetRelocation").WithSummary("State, people, dates, next check-in due, history of transitions.");
+        relocations.MapGet("/", Get).RecordsCaseRead(CaseReads.Relocation, routeIdIsCase: false).WithName("GetRelocation").WithSummary("State, people, dates, next check-in due, history of transitions.");
         relocations.MapPost("/plan", Plan).WithName("PlanRelocation").WithSummary("Destination, host, dates, security plan (international: visa plan and return strategy).");
         relocations.MapPost("/depart", Depart).WithName("DepartRelocation").WithSummary("The defender left; check-ins are due from now.");
         relocations.MapPost("/arrive", Arrive).WithName("ArriveRelocation");
@@ -269,6 +270,7 @@ public static class RelocationsApi
             return Problems.NotFound("The relocation");
         }
 
+        http.ReadsCase(relocation.CaseId);
         var @case = await session.LoadAsync<CaseRecord>(relocation.CaseId, cancellationToken);
         if (!MayAct(http.User, @case))
         {

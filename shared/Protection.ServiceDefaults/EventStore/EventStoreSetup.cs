@@ -5,6 +5,7 @@ using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Protection.ServiceDefaults.Audit;
 using Protection.ServiceDefaults.Messaging;
 using Weasel.Core;
 
@@ -50,6 +51,7 @@ public static class EventStoreSetup
                 options.Listeners.Add(new OutboxCommitListener(committed));
                 options.Schema.For<OutboxMessage>().Index(m => m.CreatedAt);
                 options.Schema.For<ProcessedMessage>();
+                options.Events.AddEventType<CaseRead>();
 
                 configure(options);
                 return options;
@@ -61,6 +63,7 @@ public static class EventStoreSetup
         // database must exist before Marten applies its schema to it.
         builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(new DatabaseBootstrap(connectionString)));
 
+        builder.Services.AddSingleton<CaseAccessLog>();
         builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: "postgres", tags: ["ready"]);
         return builder;
