@@ -5,6 +5,7 @@ using Protection.EmergencyAssistance.Funds;
 using Protection.EmergencyAssistance.Grants;
 using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.Messaging;
+using Protection.ServiceDefaults.PersonalData;
 
 namespace Protection.EmergencyAssistance;
 
@@ -16,6 +17,7 @@ public static class AssistanceModule
     {
         builder.Services.AddOptions<AssistanceOptions>().BindConfiguration(AssistanceOptions.Section);
         builder.Services.AddSingleton<GrantRules>();
+        PersonalDataVault.AddPersonalDataVault(builder);
 
         // Here and not in the service defaults: the validation source generator only sees calls in this project.
         builder.Services.AddValidation();
@@ -31,6 +33,9 @@ public static class AssistanceModule
                 .Duplicate(g => g.Rank)
                 .Duplicate(g => g.DecisionDueAt);
             options.Schema.For<CaseRecord>();
+
+            // Purposes, reasons and reports are sealed with the key of the grant's case; erasure (CaseErased) destroys it.
+            options.Schema.For<CaseKey>();
         });
         builder.AddMessaging(ServiceName, bus =>
         {
@@ -40,6 +45,7 @@ public static class AssistanceModule
             bus.AddConsumer<RecordAssignment>();
             bus.AddConsumer<RecordClosure>();
             bus.AddConsumer<RecordReopening>();
+            bus.AddConsumer<DestroyCaseKey>();
         });
 
         builder.Services.AddSingleton<GrantDeadlines>();

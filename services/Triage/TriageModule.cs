@@ -1,8 +1,10 @@
 using JasperFx.Events.Projections;
 using Marten;
+using Protection.ServiceDefaults.Audit;
 using Protection.ServiceDefaults.Auth;
 using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.Messaging;
+using Protection.ServiceDefaults.PersonalData;
 using Protection.Triage.Alerts;
 using Protection.Triage.Assessing;
 using Protection.Triage.Assigning;
@@ -27,6 +29,7 @@ public static class TriageModule
             .ValidateOnStart();
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<TriageOptions>, TriageOptionsValidator>();
         builder.Services.AddSingleton<TriageDecisions>();
+        PersonalDataVault.AddPersonalDataVault(builder);
 
         // Here and not in the service defaults: the validation source generator only sees calls in this project.
         builder.Services.AddValidation();
@@ -39,6 +42,9 @@ public static class TriageModule
                 .Duplicate(c => c.ResponsibleOfficer)
                 .Duplicate(c => c.NextDueAt)
                 .Duplicate(c => c.TriageDueAt);
+
+            // Notes and reasons are sealed with the case's key; erasure (CaseErased) destroys it.
+            options.Schema.For<CaseKey>();
         });
         builder.AddMessaging(ServiceName, bus =>
         {
@@ -46,6 +52,7 @@ public static class TriageModule
             bus.AddConsumer<AddReportedThreat>();
             bus.AddConsumer<EscalateOnMissedCheckIn>();
             bus.AddConsumer<EscalateOnEmergencyCheckIn>();
+            bus.AddConsumer<DestroyCaseKey>();
         });
 
         builder.Services.AddSingleton<OverdueDetector>();
@@ -59,6 +66,7 @@ public static class TriageModule
 
         cases.MapGet("/triage", ReadTriage.Case)
             .RequireAuthorization(Policies.CaseReader)
+            .RecordsCaseRead(CaseReads.Triage)
             .WithName("GetTriage")
             .WithSummary("The case's risk with its reasons and history, deadline, assignee, protection plan and coverage per framework area.");
 

@@ -10,6 +10,7 @@ using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Funds;
 using Protection.EmergencyAssistance.Grants;
 using Protection.ServiceDefaults;
+using Protection.ServiceDefaults.PersonalData;
 using Protection.Testing;
 
 namespace Protection.IntegrationTests;
@@ -40,6 +41,7 @@ public sealed class FundReservationTests : IAsyncLifetime
             ["ConnectionStrings:Postgres"] = _database,
             ["ConnectionStrings:RabbitMq"] = rabbit,
             ["Messaging:QueuePrefix"] = $"itest-assist-{Guid.NewGuid():N}"[..24],
+            ["PersonalData:MasterKey"] = Convert.ToBase64String(new byte[32]), // the host is not Development
         });
         builder.Services.AddSingleton<TimeProvider>(_clock);
         builder.AddAssistance();
@@ -70,8 +72,8 @@ public sealed class FundReservationTests : IAsyncLifetime
         {
             setup.Events.StartStream<Fund>(fundId, new FundCreated(fundId, "Rapid response", "EUR", 1_000m, "funder-0", now));
             var fund = Fund.Create(new FundCreated(fundId, "Rapid response", "EUR", 1_000m, "funder-0", now));
-            first = GrantChanges.Start(setup, (GrantRequested)Rules.Request(record, fund, fundId, 600m, "EUR", GrantCategory.Legal, "Lawyer for the hearing", 1, "officer-1", now).GrantEvents[0], now).Id;
-            second = GrantChanges.Start(setup, (GrantRequested)Rules.Request(record, fund, fundId, 600m, "EUR", GrantCategory.Legal, "Lawyer for the appeal", 1, "officer-1", now).GrantEvents[0], now).Id;
+            first = GrantChanges.Start(setup, (GrantRequested)Rules.Request(record, fund, fundId, 600m, "EUR", GrantCategory.Legal, new SealedData("sealed"), 1, "officer-1", now).GrantEvents[0], now).Id;
+            second = GrantChanges.Start(setup, (GrantRequested)Rules.Request(record, fund, fundId, 600m, "EUR", GrantCategory.Legal, new SealedData("sealed"), 1, "officer-1", now).GrantEvents[0], now).Id;
             await setup.SaveChangesAsync();
         }
 
@@ -110,7 +112,7 @@ public sealed class FundReservationTests : IAsyncLifetime
             var created = new FundCreated(fundId, "Rapid response", "EUR", 1_000m, "funder-0", now);
             setup.Events.StartStream<Fund>(fundId, created);
             var record = new CaseRecord { Id = Guid.CreateVersion7(), Reference = "PC-2026-999998", Country = "CO", OpenedBy = "officer-1" };
-            grantId = GrantChanges.Start(setup, (GrantRequested)Rules.Request(record, Fund.Create(created), fundId, 300m, "EUR", GrantCategory.MedicalAndPsychosocial, "Trauma counselling sessions", 1, "officer-1", now).GrantEvents[0], now).Id;
+            grantId = GrantChanges.Start(setup, (GrantRequested)Rules.Request(record, Fund.Create(created), fundId, 300m, "EUR", GrantCategory.MedicalAndPsychosocial, new SealedData("sealed"), 1, "officer-1", now).GrantEvents[0], now).Id;
             await setup.SaveChangesAsync();
         }
 

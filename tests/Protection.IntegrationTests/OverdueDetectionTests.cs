@@ -9,6 +9,7 @@ using Protection.Contracts;
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
 using Protection.ServiceDefaults;
+using Protection.ServiceDefaults.PersonalData;
 using Protection.Testing;
 using Protection.Triage;
 using Protection.Triage.Cases;
@@ -80,7 +81,7 @@ public sealed class OverdueDetectionTests : IAsyncLifetime
             (await second.Detector.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
 
             // A new breach: a supervisor raises the case to critical; its deadline becomes intake + 1 h, already past.
-            await second.ChangeAsync(high, (decisions, @case, now) => decisions.Override(@case, RiskLevel.Critical, "Seen near her home again.", "supervisor-1", now));
+            await second.ChangeAsync(high, (decisions, @case, now) => decisions.Override(@case, RiskLevel.Critical, new SealedData("sealed"), "supervisor-1", now));
             (await second.Detector.RunOnceAsync(CancellationToken.None)).ShouldBe(1);
             (await second.Detector.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
 
@@ -124,6 +125,7 @@ public sealed class OverdueDetectionTests : IAsyncLifetime
                 ["ConnectionStrings:RabbitMq"] = rabbit,
                 ["Messaging:QueuePrefix"] = $"itest-triage-{Guid.NewGuid():N}"[..24],
                 ["Triage:OverdueCheckInterval"] = "00:30:00",
+                ["PersonalData:MasterKey"] = Convert.ToBase64String(new byte[32]), // the host is not Development
             });
             builder.Services.AddSingleton(clock);
             builder.AddTriage();

@@ -4,6 +4,7 @@ using Protection.Contracts.Triage;
 using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Funds;
 using Protection.EmergencyAssistance.Grants;
+using Protection.ServiceDefaults.PersonalData;
 using GrantCategory = Protection.Contracts.Assistance.GrantCategory;
 
 namespace Protection.UnitTests;
@@ -23,6 +24,9 @@ public sealed class GrantRulesTests
 
     private readonly GrantRules _rules = new(Microsoft.Extensions.Options.Options.Create(new AssistanceOptions()));
 
+    /// <summary>Stands in for the case's key: the rules only carry what they are given, sealed.</summary>
+    private static SealedData Seal(string text) => new($"sealed:{text}");
+
     private static CaseRecord Case(RiskLevel? risk = RiskLevel.High, bool closed = false) => new()
     {
         Id = Guid.CreateVersion7(),
@@ -38,7 +42,7 @@ public sealed class GrantRulesTests
         Fund.Create(new FundCreated(Guid.CreateVersion7(), "Rapid response", "EUR", openingBalance, "admin", Now.AddDays(-30)));
 
     private GrantChange Request(CaseRecord @case, Fund? fund, decimal amount, string currency = "EUR") =>
-        _rules.Request(@case, fund, fund?.Id ?? Guid.CreateVersion7(), amount, currency, GrantCategory.PhysicalSecurity, "Reinforced door and cameras", 4, Officer, Now);
+        _rules.Request(@case, fund, fund?.Id ?? Guid.CreateVersion7(), amount, currency, GrantCategory.PhysicalSecurity, Seal("Reinforced door and cameras"), 4, Officer, Now);
 
     private Grant Requested(decimal amount, Fund fund, RiskLevel? risk = RiskLevel.High)
     {
@@ -171,7 +175,7 @@ public sealed class GrantRulesTests
     {
         var grant = Requested(1_000m, NewFund());
 
-        ShouldBeRefused(_rules.Reject(grant, Officer, "Found another source.", Now), StatusCodes.Status403Forbidden);
+        ShouldBeRefused(_rules.Reject(grant, Officer, "Found another source.", Seal, Now), StatusCodes.Status403Forbidden);
     }
 
     [Fact]
@@ -353,7 +357,7 @@ public sealed class GrantRulesTests
         var (grant, fund) = Approved(1_000m, NewFund());
 
         ShouldBeRefused(_rules.Approve(grant, fund, FunderC, null, Now), StatusCodes.Status409Conflict);
-        ShouldBeRefused(_rules.Reject(grant, FunderC, "Too late.", Now), StatusCodes.Status409Conflict);
+        ShouldBeRefused(_rules.Reject(grant, FunderC, "Too late.", Seal, Now), StatusCodes.Status409Conflict);
     }
 
     [Fact]
@@ -361,7 +365,7 @@ public sealed class GrantRulesTests
     {
         var fund = NewFund();
         var grant = Requested(1_000m, fund);
-        (grant, fund) = Apply(grant, fund, _rules.Reject(grant, FunderA, "Covered by another donor.", Now));
+        (grant, fund) = Apply(grant, fund, _rules.Reject(grant, FunderA, "Covered by another donor.", Seal, Now));
 
         ShouldBeRefused(_rules.Approve(grant, fund, FunderB, null, Now), StatusCodes.Status409Conflict);
     }
@@ -376,7 +380,7 @@ public sealed class GrantRulesTests
     {
         var grant = Requested(1_000m, NewFund());
 
-        ShouldBeRefused(_rules.Reject(grant, FunderA, reason, Now), StatusCodes.Status422UnprocessableEntity, "reason");
+        ShouldBeRefused(_rules.Reject(grant, FunderA, reason, Seal, Now), StatusCodes.Status422UnprocessableEntity, "reason");
     }
 
     [Fact]
@@ -385,12 +389,12 @@ public sealed class GrantRulesTests
         var fund = NewFund();
         var grant = Requested(1_000m, fund);
 
-        var change = _rules.Reject(grant, FunderA, "  Covered by another donor. ", Now);
+        var change = _rules.Reject(grant, FunderA, "  Covered by another donor. ", Seal, Now);
 
         change.Problem.ShouldBeNull();
         change.FundEvents.ShouldBeEmpty();
         var rejected = change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantRejected>();
-        (rejected.GrantId, rejected.Funder, rejected.Reason).ShouldBe((grant.Id, FunderA, "Covered by another donor."));
+        (rejected.GrantId, rejected.Funder, rejected.Reason).ShouldBe((grant.Id, FunderA, Seal("Covered by another donor.")));
         (grant, _) = Apply(grant, fund, change);
         grant.Status.ShouldBe(GrantStatus.Rejected);
         grant.Rejection.ShouldNotBeNull().Funder.ShouldBe(FunderA);
@@ -412,7 +416,7 @@ public sealed class GrantRulesTests
     {
         var fund = NewFund();
         var grant = Requested(1_000m, fund);
-        (grant, _) = Apply(grant, fund, _rules.Reject(grant, FunderA, "Out of scope.", Now));
+        (grant, _) = Apply(grant, fund, _rules.Reject(grant, FunderA, "Out of scope.", Seal, Now));
 
         ShouldBeRefused(_rules.Disburse(grant, 500m, FunderA, Now), StatusCodes.Status409Conflict);
     }
@@ -557,11 +561,11 @@ public sealed class GrantRulesTests
     public void A_report_before_the_grant_is_fully_paid_is_a_conflict()
     {
         var (grant, fund) = Approved(7_000m, NewFund());
-        ShouldBeRefused(_rules.SubmitReport(grant, 0m, "Nothing yet.", Officer, Now), StatusCodes.Status409Conflict);
+        ShouldBeRefused(_rules.SubmitReport(grant, 0m, Seal("Nothing yet."), Officer, Now), StatusCodes.Status409Conflict);
 
         (grant, _) = Apply(grant, fund, _rules.Disburse(grant, 4_000m, FunderA, Now));
 
-        ShouldBeRefused(_rules.SubmitReport(grant, 4_000m, "Door installed.", Officer, Now), StatusCodes.Status409Conflict);
+        ShouldBeRefused(_rules.SubmitReport(grant, 4_000m, Seal("Door installed."), Officer, Now), StatusCodes.Status409Conflict);
     }
 
     [Fact]
@@ -570,7 +574,7 @@ public sealed class GrantRulesTests
         var (grant, fund) = Approved(3_000m, NewFund());
         (grant, _) = Apply(grant, fund, _rules.Disburse(grant, 3_000m, FunderA, Now));
 
-        ShouldBeRefused(_rules.SubmitReport(grant, 3_000.01m, "Door and cameras.", Officer, Now), StatusCodes.Status422UnprocessableEntity, "spent");
+        ShouldBeRefused(_rules.SubmitReport(grant, 3_000.01m, Seal("Door and cameras."), Officer, Now), StatusCodes.Status422UnprocessableEntity, "spent");
     }
 
     [Fact]
@@ -579,7 +583,7 @@ public sealed class GrantRulesTests
         var (grant, fund) = Approved(3_000m, NewFund());
         (grant, fund) = Apply(grant, fund, _rules.Disburse(grant, 3_000m, FunderA, Now));
 
-        var change = _rules.SubmitReport(grant, 3_000m, "Door and cameras installed.", Officer, Now.AddDays(30));
+        var change = _rules.SubmitReport(grant, 3_000m, Seal("Door and cameras installed."), Officer, Now.AddDays(30));
 
         change.Problem.ShouldBeNull();
         change.FundEvents.ShouldBeEmpty();
@@ -599,7 +603,7 @@ public sealed class GrantRulesTests
         var fund = NewFund();
         var grant = Requested(1_000m, fund);
 
-        var change = _rules.Withdraw(grant, "No longer needed.", Officer, Now);
+        var change = _rules.Withdraw(grant, Seal("No longer needed."), Officer, Now);
 
         change.Problem.ShouldBeNull();
         change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantWithdrawn>().Released.ShouldBe(0m);
@@ -619,7 +623,7 @@ public sealed class GrantRulesTests
         (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, FunderB, null, Now));
         fund.Available.ShouldBe(availableBefore - 7_000m);
 
-        var change = _rules.Withdraw(grant, "The family relocated.", Officer, Now);
+        var change = _rules.Withdraw(grant, Seal("The family relocated."), Officer, Now);
 
         change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantWithdrawn>().Released.ShouldBe(7_000m);
         var released = change.FundEvents.ShouldHaveSingleItem().ShouldBeOfType<ReservationReleased>();
@@ -637,7 +641,7 @@ public sealed class GrantRulesTests
         var (grant, fund) = Approved(7_000m, NewFund());
         (grant, _) = Apply(grant, fund, _rules.Disburse(grant, 4_000m, FunderA, Now));
 
-        ShouldBeRefused(_rules.Withdraw(grant, "No longer needed.", Officer, Now), StatusCodes.Status409Conflict);
+        ShouldBeRefused(_rules.Withdraw(grant, Seal("No longer needed."), Officer, Now), StatusCodes.Status409Conflict);
     }
 
     [Fact]
@@ -645,9 +649,9 @@ public sealed class GrantRulesTests
     {
         var fund = NewFund();
         var grant = Requested(1_000m, fund);
-        (grant, _) = Apply(grant, fund, _rules.Reject(grant, FunderA, "Out of scope.", Now));
+        (grant, _) = Apply(grant, fund, _rules.Reject(grant, FunderA, "Out of scope.", Seal, Now));
 
-        ShouldBeRefused(_rules.Withdraw(grant, "No longer needed.", Officer, Now), StatusCodes.Status409Conflict);
+        ShouldBeRefused(_rules.Withdraw(grant, Seal("No longer needed."), Officer, Now), StatusCodes.Status409Conflict);
     }
 
     // Deadlines
@@ -725,7 +729,7 @@ public sealed class GrantRulesTests
     {
         var (grant, fund) = Approved(2_000m, NewFund());
         (grant, fund) = Apply(grant, fund, _rules.Disburse(grant, 2_000m, FunderA, Now));
-        (grant, _) = Apply(grant, fund, _rules.SubmitReport(grant, 1_950m, "Cameras installed.", Officer, Now.AddDays(20)));
+        (grant, _) = Apply(grant, fund, _rules.SubmitReport(grant, 1_950m, Seal("Cameras installed."), Officer, Now.AddDays(20)));
 
         GrantRules.IsReportOverdue(grant, Now.AddDays(120)).ShouldBeFalse();
     }

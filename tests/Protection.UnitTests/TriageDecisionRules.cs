@@ -3,6 +3,7 @@ using CaseClosed = Protection.Triage.Cases.CaseClosed;
 using Microsoft.Extensions.Options;
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
+using Protection.ServiceDefaults.PersonalData;
 using Protection.Triage.Cases;
 using Protection.Triage.Risk;
 
@@ -16,6 +17,9 @@ public sealed class TriageDecisionRules
 
     private readonly TriageDecisions _decisions = new(Options.Create(ShippedTriageOptions.Load()));
     private readonly Guid _caseId = Guid.CreateVersion7();
+
+    /// <summary>Stands in for the case's key: the decisions only carry what they are given, sealed.</summary>
+    private static SealedData Seal(string text) => new($"sealed:{text}");
 
     private static ThreatSummary Threat(ThreatType type, int daysAgo, PerpetratorCategory perpetrator = PerpetratorCategory.Unknown) =>
         new(Guid.CreateVersion7(), type, perpetrator, Today.AddDays(-daysAgo), "CO");
@@ -195,7 +199,7 @@ public sealed class TriageDecisionRules
     public void An_assessment_below_an_active_override_keeps_the_override_level()
     {
         var opened = Opened();
-        var overridden = Fold(opened, _decisions.Override(opened, RiskLevel.Critical, "Credible report of a planned attack.", "sam", Now.AddMinutes(10)));
+        var overridden = Fold(opened, _decisions.Override(opened, RiskLevel.Critical, Seal("Credible report of a planned attack."), "sam", Now.AddMinutes(10)));
 
         var assessed = _decisions.Assess(overridden, new DimensionScores(0, 0, 3, 0, 0), null, "olivia", Now.AddHours(1));
 
@@ -216,7 +220,7 @@ public sealed class TriageDecisionRules
     public void An_assessment_above_an_override_takes_the_computed_level_and_clears_the_override()
     {
         var opened = Opened();
-        var overridden = Fold(opened, _decisions.Override(opened, RiskLevel.Medium, "Known to local police.", "sam", Now.AddMinutes(10)));
+        var overridden = Fold(opened, _decisions.Override(opened, RiskLevel.Medium, Seal("Known to local police."), "sam", Now.AddMinutes(10)));
 
         var assessed = _decisions.Assess(overridden, new DimensionScores(0, 3, 0, 0, 0), null, "olivia", Now.AddHours(1));
 
@@ -238,7 +242,7 @@ public sealed class TriageDecisionRules
         @case.TriageDueAt.ShouldBe(Now.AddHours(72));
         var at = Now.AddHours(1);
 
-        var events = _decisions.Override(@case, RiskLevel.High, "Credible report of surveillance.", "sam", at);
+        var events = _decisions.Override(@case, RiskLevel.High, Seal("Credible report of surveillance."), "sam", at);
 
         events.Count.ShouldBe(2);
         var overridden = events[0].ShouldBeOfType<RiskOverridden>();
@@ -261,7 +265,7 @@ public sealed class TriageDecisionRules
     {
         var @case = AssessedHigh();
 
-        var events = _decisions.Override(@case, RiskLevel.Critical, "Detained relative.", "sam", Now.AddHours(2));
+        var events = _decisions.Override(@case, RiskLevel.Critical, Seal("Detained relative."), "sam", Now.AddHours(2));
 
         events.ShouldHaveSingleItem().ShouldBeOfType<RiskOverridden>().From.ShouldBe(RiskLevel.High);
         Fold(@case, events).AwaitingTriage.ShouldBeFalse();
@@ -290,7 +294,7 @@ public sealed class TriageDecisionRules
         TriageDecisions.IsNewlyOverdue(flagged, due.AddHours(1)).ShouldBeFalse();
 
         // A supervisor raises the level; the deadline counts from when triage started, so it has passed already.
-        var events = _decisions.Override(flagged, RiskLevel.High, "Credible report of surveillance.", "sam", due.AddHours(1));
+        var events = _decisions.Override(flagged, RiskLevel.High, Seal("Credible report of surveillance."), "sam", due.AddHours(1));
         var requeued = Fold(flagged, events);
         var newDue = requeued.TriageDueAt.ShouldNotBeNull();
         newDue.ShouldBe(Now.AddHours(4));

@@ -1,11 +1,16 @@
 using Protection.Contracts.Assistance;
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
+using Protection.ServiceDefaults.PersonalData;
 
 namespace Protection.EmergencyAssistance.Grants;
 
-// The grant's own events, in its Marten stream. Purpose, reasons and reports are free text and stay here.
+// The grant's own events, in its Marten stream. Purpose, reasons and reports are free text written
+// by staff and may name a defender or where they are: they are stored only sealed with the key of the
+// grant's case (SealedData), opened for readers, and read "[erased]" once erasure destroyed that key.
+// The published integration events carry none of them.
 
+/// <summary>An officer asked for a grant; <see cref="Purpose"/> is sealed with the case's key.</summary>
 public sealed record GrantRequested(
     Guid GrantId,
     Guid CaseId,
@@ -17,7 +22,7 @@ public sealed record GrantRequested(
     string Currency,
     decimal Amount,
     GrantCategory Category,
-    string Purpose,
+    SealedData Purpose,
     int PeopleCovered,
     string RequestedBy,
     DateTimeOffset At,
@@ -29,14 +34,17 @@ public sealed record ApprovalGiven(Guid GrantId, string Funder, decimal Amount, 
 /// <summary>The last approval needed: <see cref="Granted"/> (the lowest amount approved) is reserved in the fund; <see cref="Amount"/> is this funder's.</summary>
 public sealed record GrantApproved(Guid GrantId, string Funder, decimal Amount, decimal Granted, IReadOnlyList<string> Approvers, DateTimeOffset At);
 
-public sealed record GrantRejected(Guid GrantId, string Funder, string Reason, DateTimeOffset At);
+/// <summary>A funder refused the grant; <see cref="Reason"/> is sealed.</summary>
+public sealed record GrantRejected(Guid GrantId, string Funder, SealedData Reason, DateTimeOffset At);
 
-public sealed record GrantWithdrawn(Guid GrantId, string By, string Reason, decimal Released, DateTimeOffset At);
+/// <summary>The officer withdrew the request; <see cref="Reason"/> is sealed.</summary>
+public sealed record GrantWithdrawn(Guid GrantId, string By, SealedData Reason, decimal Released, DateTimeOffset At);
 
 /// <summary>A tranche was paid; when it completes the grant, the accountability report is due at <see cref="ReportDueAt"/>.</summary>
 public sealed record TrancheDisbursed(Guid GrantId, int Tranche, decimal Amount, string By, DateTimeOffset At, DateTimeOffset? ReportDueAt);
 
-public sealed record ReportSubmitted(Guid GrantId, decimal Spent, string Summary, string By, DateTimeOffset At);
+/// <summary>The accountability report; <see cref="Summary"/> is sealed.</summary>
+public sealed record ReportSubmitted(Guid GrantId, decimal Spent, SealedData Summary, string By, DateTimeOffset At);
 
 public sealed record DecisionOverdueFlagged(Guid GrantId, DateTimeOffset DueAt, DateTimeOffset At);
 
@@ -57,11 +65,16 @@ public sealed record Approval(string Funder, decimal Amount, DateTimeOffset At);
 
 public sealed record Tranche(int Number, decimal Amount, string By, DateTimeOffset At);
 
-public sealed record Rejection(string Funder, string Reason, DateTimeOffset At);
+/// <summary>Who refused the grant and why (sealed).</summary>
+public sealed record Rejection(string Funder, SealedData Reason, DateTimeOffset At);
 
-public sealed record Report(decimal Spent, string Summary, string By, DateTimeOffset At);
+/// <summary>The accountability report; <see cref="Summary"/> is sealed.</summary>
+public sealed record Report(decimal Spent, SealedData Summary, string By, DateTimeOffset At);
 
-/// <summary>A grant request from request to report; decision state and read model in one (inline snapshot).</summary>
+/// <summary>
+/// A grant request from request to report; decision state and read model in one (inline snapshot).
+/// Its free text stays sealed here; <c>GrantView</c> opens it with the key of <see cref="CaseId"/>.
+/// </summary>
 public sealed record Grant(
     Guid Id,
     Guid CaseId,
@@ -73,7 +86,7 @@ public sealed record Grant(
     string Currency,
     decimal RequestedAmount,
     GrantCategory Category,
-    string Purpose,
+    SealedData Purpose,
     int PeopleCovered,
     string RequestedBy,
     DateTimeOffset RequestedAt,

@@ -5,6 +5,7 @@ using Protection.Contracts.Triage;
 using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Funds;
 using Protection.ServiceDefaults.Http;
+using Protection.ServiceDefaults.PersonalData;
 
 namespace Protection.EmergencyAssistance.Grants;
 
@@ -39,7 +40,10 @@ public sealed record GrantChange(IReadOnlyList<object> GrantEvents, IReadOnlyLis
     public static GrantChange Of(object grantEvent, object? fundEvent = null) => new([grantEvent], fundEvent is null ? [] : [fundEvent]);
 }
 
-/// <summary>What the emergency-assistance rules decide. No I/O: every rule is unit-testable.</summary>
+/// <summary>
+/// What the emergency-assistance rules decide. No I/O: every rule is unit-testable. Free text arrives
+/// sealed with the case's key (or, where a rule checks it first, with the function that seals it).
+/// </summary>
 public sealed class GrantRules(IOptions<AssistanceOptions> options)
 {
     public AssistanceOptions Options { get; } = options.Value;
@@ -47,7 +51,7 @@ public sealed class GrantRules(IOptions<AssistanceOptions> options)
     public static ProblemHttpResult Refused(string field, string message, string title) =>
         Problems.Unprocessable(new Dictionary<string, string[]> { [field] = [message] }, title);
 
-    public GrantChange Request(CaseRecord @case, Fund? fund, Guid fundId, decimal amount, string currency, GrantCategory category, string purpose, int peopleCovered, string by, DateTimeOffset now)
+    public GrantChange Request(CaseRecord @case, Fund? fund, Guid fundId, decimal amount, string currency, GrantCategory category, SealedData purpose, int peopleCovered, string by, DateTimeOffset now)
     {
         const string title = "The grant cannot be requested.";
         if (@case.Closed)
@@ -126,7 +130,8 @@ public sealed class GrantRules(IOptions<AssistanceOptions> options)
         return GrantChange.Of(new GrantApproved(grant.Id, funder, approved, final, approvers, now), new FundsReserved(fund.Id, grant.Id, final, now));
     }
 
-    public GrantChange Reject(Grant grant, string funder, string? reason, DateTimeOffset now)
+    /// <summary>A funder's refusal, with a reason (sealed by <paramref name="seal"/> once it is known to be there).</summary>
+    public GrantChange Reject(Grant grant, string funder, string? reason, Func<string, SealedData> seal, DateTimeOffset now)
     {
         if (Undecidable(grant, funder) is { } problem)
         {
@@ -138,7 +143,7 @@ public sealed class GrantRules(IOptions<AssistanceOptions> options)
             return Refused("reason", "A rejection needs a reason; the officer and the auditors read it.", "The grant cannot be rejected.");
         }
 
-        return GrantChange.Of(new GrantRejected(grant.Id, funder, reason.Trim(), now));
+        return GrantChange.Of(new GrantRejected(grant.Id, funder, seal(reason.Trim()), now));
     }
 
     /// <summary>A tranche: at most what is still reserved; above the tranche threshold never the whole grant at once.</summary>
@@ -167,7 +172,7 @@ public sealed class GrantRules(IOptions<AssistanceOptions> options)
             new ReservedFundsPaid(grant.FundId, grant.Id, amount, now));
     }
 
-    public GrantChange SubmitReport(Grant grant, decimal spent, string summary, string by, DateTimeOffset now)
+    public GrantChange SubmitReport(Grant grant, decimal spent, SealedData summary, string by, DateTimeOffset now)
     {
         if (grant.Status != GrantStatus.Disbursed)
         {
@@ -183,7 +188,7 @@ public sealed class GrantRules(IOptions<AssistanceOptions> options)
     }
 
     /// <summary>Withdrawal before any payment; a reservation goes back to the fund.</summary>
-    public GrantChange Withdraw(Grant grant, string reason, string by, DateTimeOffset now)
+    public GrantChange Withdraw(Grant grant, SealedData reason, string by, DateTimeOffset now)
     {
         if (grant.Status is not (GrantStatus.Pending or GrantStatus.Approved))
         {

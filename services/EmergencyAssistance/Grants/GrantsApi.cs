@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using System.Text.Json.Serialization;
+using JasperFx;
 using Marten;
 using Marten.Pagination;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,6 +14,7 @@ using Protection.ServiceDefaults;
 using Protection.ServiceDefaults.Auth;
 using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.Http;
+using Protection.ServiceDefaults.PersonalData;
 
 namespace Protection.EmergencyAssistance.Grants;
 
@@ -31,7 +33,7 @@ public sealed record GrantRequestInput
     [Required]
     public GrantCategory? Category { get; init; }
 
-    /// <summary>What the money is for. Funders read it: no names, contacts or places.</summary>
+    /// <summary>What the money is for. Funders read it: no names, contacts or places. Stored sealed with the case's key.</summary>
     [Required, StringLength(2000, MinimumLength = 10)]
     public string? Purpose { get; init; }
 
@@ -56,7 +58,7 @@ public sealed record DecisionInput
     [Range(typeof(decimal), "0.01", "1000000000", ErrorMessage = "A positive amount.")]
     public decimal? Amount { get; init; }
 
-    /// <summary>Required for a rejection.</summary>
+    /// <summary>Required for a rejection. Stored sealed with the case's key.</summary>
     [StringLength(2000)]
     public string? Reason { get; init; }
 }
@@ -72,17 +74,27 @@ public sealed record ReportInput
     [Required, Range(typeof(decimal), "0", "1000000000", ErrorMessage = "Zero or more.")]
     public decimal? Spent { get; init; }
 
+    /// <summary>Stored sealed with the case's key.</summary>
     [Required, StringLength(8000, MinimumLength = 10)]
     public string? Summary { get; init; }
 }
 
 public sealed record WithdrawalInput
 {
+    /// <summary>Stored sealed with the case's key.</summary>
     [Required, StringLength(2000, MinimumLength = 3)]
     public string? Reason { get; init; }
 }
 
-/// <summary>A grant as funders and officers see it: the case by reference, country, risk and threat types, never who or where.</summary>
+public sealed record RejectionView(string Funder, string Reason, DateTimeOffset At);
+
+public sealed record ReportView(decimal Spent, string Summary, string By, DateTimeOffset At);
+
+/// <summary>
+/// A grant as funders and officers see it: the case by reference, country, risk and threat types,
+/// never who or where. Purpose, rejection reason and report summary are opened with the case's key
+/// and read "[erased]" once the case's personal data was erased.
+/// </summary>
 public sealed record GrantView(
     Guid Id,
     Guid CaseId,
@@ -104,24 +116,31 @@ public sealed record GrantView(
     bool DecisionOverdue,
     IReadOnlyList<Approval> Approvals,
     int ApprovalsNeeded,
-    Rejection? Rejection,
+    RejectionView? Rejection,
     IReadOnlyList<Tranche> Tranches,
     decimal Disbursed,
     decimal StillToPay,
     DateTimeOffset? ReportDueAt,
     bool ReportOverdue,
-    Report? Report,
+    ReportView? Report,
     long Version)
 {
-    public static GrantView Of(Grant g, AssistanceOptions options, DateTimeOffset now) => new(
-        g.Id, g.CaseId, g.CaseReference, g.Country, g.Risk, g.ThreatTypes, g.FundId, g.Currency, g.RequestedAmount, g.ApprovedAmount,
-        g.Category, g.Purpose, g.PeopleCovered, g.Status, g.RequestedBy, g.RequestedAt, g.DecisionDueAt,
-        g.Status == GrantStatus.Pending && g.DecisionDueAt <= now,
-        g.Approvals,
-        g.Approvals.Select(a => a.Amount).Append(g.RequestedAmount).Min() > options.TwoApprovalsAbove ? 2 : 1,
-        g.Rejection, g.Tranches, g.Disbursed, g.StillReserved, g.ReportDueAt,
-        g.Status == GrantStatus.Disbursed && g.ReportDueAt <= now,
-        g.Report, g.Version);
+    /// <param name="seal">The key of the grant's case; null once its personal data was erased.</param>
+    public static GrantView Of(Grant g, CaseSeal? seal, AssistanceOptions options, DateTimeOffset now)
+    {
+        string Text(SealedData sealedData) => CaseKeys.Text(seal, sealedData)!;
+        return new(
+            g.Id, g.CaseId, g.CaseReference, g.Country, g.Risk, g.ThreatTypes, g.FundId, g.Currency, g.RequestedAmount, g.ApprovedAmount,
+            g.Category, Text(g.Purpose), g.PeopleCovered, g.Status, g.RequestedBy, g.RequestedAt, g.DecisionDueAt,
+            g.Status == GrantStatus.Pending && g.DecisionDueAt <= now,
+            g.Approvals,
+            g.Approvals.Select(a => a.Amount).Append(g.RequestedAmount).Min() > options.TwoApprovalsAbove ? 2 : 1,
+            g.Rejection is { } r ? new RejectionView(r.Funder, Text(r.Reason), r.At) : null,
+            g.Tranches, g.Disbursed, g.StillReserved, g.ReportDueAt,
+            g.Status == GrantStatus.Disbursed && g.ReportDueAt <= now,
+            g.Report is { } report ? new ReportView(report.Spent, Text(report.Summary), report.By, report.At) : null,
+            g.Version);
+    }
 }
 
 public sealed record GrantList(IReadOnlyList<GrantView> Items, int Page, int PageSize, long Total);
@@ -150,37 +169,45 @@ public static class GrantsApi
         return app;
     }
 
-    public static async Task<Results<Created<GrantView>, ProblemHttpResult>> Request(
-        Guid id, GrantRequestInput input, HttpContext http, IDocumentSession session, GrantRules rules, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        var @case = await session.LoadAsync<CaseRecord>(id, cancellationToken);
-        if (@case is null || !@case.IsKnown)
+    /// <summary>
+    /// <c>POST /api/cases/{id}/grants</c>. The purpose is sealed with the case's key, made with the
+    /// case's first grant (after an erasure, a new one: what was sealed before still reads "[erased]").
+    /// Requests of one case take turns, so two first grants do not both make a key.
+    /// </summary>
+    public static Task<Results<Created<GrantView>, ProblemHttpResult>> Request(
+        Guid id, GrantRequestInput input, HttpContext http, IDocumentStore store, GrantRules rules, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>
+        StripedLocks.Cases.RunAsync(id, () => OptimisticRetry.RunAsync(store, callerPinnedVersion: false, async session =>
         {
-            return Problems.NotFound("The case");
-        }
+            var @case = await session.LoadAsync<CaseRecord>(id, cancellationToken);
+            if (@case is null || !@case.IsKnown)
+            {
+                return (Results<Created<GrantView>, ProblemHttpResult>)Problems.NotFound("The case");
+            }
 
-        if (!IsCaseworker(http.User, @case))
-        {
-            return Problems.Forbidden("This case is not assigned to you.");
-        }
+            if (!IsCaseworker(http.User, @case))
+            {
+                return Problems.Forbidden("This case is not assigned to you.");
+            }
 
-        var now = clock.GetUtcNow();
-        var fund = await session.LoadAsync<Fund>(input.FundId!.Value, cancellationToken);
-        var change = rules.Request(@case, fund, input.FundId.Value, input.Amount!.Value, input.Currency!, input.Category!.Value, input.Purpose!, input.PeopleCovered!.Value, http.User.UserId(), now);
-        if (change.Problem is not null)
-        {
-            return change.Problem;
-        }
+            var now = clock.GetUtcNow();
+            var fund = await session.LoadAsync<Fund>(input.FundId!.Value, cancellationToken);
+            var seal = await keys.ForCaseAsync(session, id, create: true, now, cancellationToken);
+            var change = rules.Request(@case, fund, input.FundId.Value, input.Amount!.Value, input.Currency!, input.Category!.Value, seal!.Seal(input.Purpose!),
+                input.PeopleCovered!.Value, http.User.UserId(), now);
+            if (change.Problem is not null)
+            {
+                return change.Problem;
+            }
 
-        var grant = GrantChanges.Start(session, (GrantRequested)change.GrantEvents[0], now);
-        await session.SaveChangesAsync(cancellationToken);
-        grant.Version = 1;
-        http.Response.Headers.ETag = "\"1\"";
-        return TypedResults.Created($"/api/grants/{grant.Id}", GrantView.Of(grant, rules.Options, now));
-    }
+            var grant = GrantChanges.Start(session, (GrantRequested)change.GrantEvents[0], now);
+            await SaveAsync(session, id, cancellationToken);
+            grant.Version = 1;
+            http.Response.Headers.ETag = "\"1\"";
+            return TypedResults.Created($"/api/grants/{grant.Id}", GrantView.Of(grant, seal, rules.Options, now));
+        }), cancellationToken);
 
     public static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Get(
-        Guid id, HttpContext http, IQuerySession session, GrantRules rules, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, HttpContext http, IQuerySession session, GrantRules rules, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken)
     {
         var grant = await session.LoadAsync<Grant>(id, cancellationToken);
         if (grant is null)
@@ -193,12 +220,13 @@ public static class GrantsApi
             return Problems.Forbidden("This grant is not one of your cases'.");
         }
 
+        var seal = await keys.ForReadingAsync(session, grant.CaseId, cancellationToken);
         http.Response.Headers.ETag = $"\"{grant.Version}\"";
-        return TypedResults.Ok(GrantView.Of(grant, rules.Options, clock.GetUtcNow()));
+        return TypedResults.Ok(GrantView.Of(grant, seal, rules.Options, clock.GetUtcNow()));
     }
 
     public static async Task<Results<Ok<GrantList>, ProblemHttpResult>> List(
-        HttpContext http, IQuerySession session, GrantRules rules, TimeProvider clock, CancellationToken cancellationToken,
+        HttpContext http, IQuerySession session, GrantRules rules, PersonalDataVault vault, TimeProvider clock, CancellationToken cancellationToken,
         string? status = null, int page = 1, int pageSize = 50)
     {
         var errors = new Dictionary<string, string[]>();
@@ -223,11 +251,13 @@ public static class GrantsApi
 
         var grants = await query.OrderBy(g => g.Rank).ThenBy(g => g.DecisionDueAt).ThenBy(g => g.RequestedAt).ToPagedListAsync(page, pageSize, cancellationToken);
         var now = clock.GetUtcNow();
-        return TypedResults.Ok(new GrantList(grants.Select(g => GrantView.Of(g, rules.Options, now)).ToArray(), page, pageSize, grants.TotalItemCount));
+        var seals = await SealsOf(session, vault, grants.Select(g => g.CaseId), cancellationToken);
+        return TypedResults.Ok(new GrantList(
+            grants.Select(g => GrantView.Of(g, seals.GetValueOrDefault(g.CaseId), rules.Options, now)).ToArray(), page, pageSize, grants.TotalItemCount));
     }
 
     public static async Task<Results<Ok<IReadOnlyList<GrantView>>, ProblemHttpResult>> ForCase(
-        Guid id, HttpContext http, IQuerySession session, GrantRules rules, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, HttpContext http, IQuerySession session, GrantRules rules, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken)
     {
         var @case = await session.LoadAsync<CaseRecord>(id, cancellationToken);
         if (@case is null)
@@ -242,47 +272,53 @@ public static class GrantsApi
 
         var now = clock.GetUtcNow();
         var grants = await session.Query<Grant>().Where(g => g.CaseId == id).OrderBy(g => g.RequestedAt).ToListAsync(cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<GrantView>>(grants.Select(g => GrantView.Of(g, rules.Options, now)).ToArray());
+        var seal = await keys.ForReadingAsync(session, id, cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<GrantView>>(grants.Select(g => GrantView.Of(g, seal, rules.Options, now)).ToArray());
     }
 
     public static Task<Results<Ok<GrantView>, ProblemHttpResult>> Decide(
-        Guid id, DecisionInput input, HttpContext http, IDocumentStore store, GrantRules rules, TimeProvider clock, CancellationToken cancellationToken) =>
-        Execute(id, http, store, rules, clock, (_, grant, fund, now) => Task.FromResult(input.Decision == DecisionKind.Approve
+        Guid id, DecisionInput input, HttpContext http, IDocumentStore store, GrantRules rules, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>
+        Execute(id, http, store, rules, keys, clock, seals: input.Decision == DecisionKind.Reject, (_, grant, fund, seal, now) => Task.FromResult(input.Decision == DecisionKind.Approve
             ? rules.Approve(grant, fund, http.User.UserId(), input.Amount, now)
-            : rules.Reject(grant, http.User.UserId(), input.Reason, now)), cancellationToken);
+            : rules.Reject(grant, http.User.UserId(), input.Reason, seal!.Seal, now)), cancellationToken);
 
     public static Task<Results<Ok<GrantView>, ProblemHttpResult>> Disburse(
-        Guid id, DisbursementInput input, HttpContext http, IDocumentStore store, GrantRules rules, TimeProvider clock, CancellationToken cancellationToken) =>
-        Execute(id, http, store, rules, clock, (_, grant, _, now) => Task.FromResult(rules.Disburse(grant, input.Amount!.Value, http.User.UserId(), now)), cancellationToken);
+        Guid id, DisbursementInput input, HttpContext http, IDocumentStore store, GrantRules rules, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>
+        Execute(id, http, store, rules, keys, clock, seals: false,
+            (_, grant, _, _, now) => Task.FromResult(rules.Disburse(grant, input.Amount!.Value, http.User.UserId(), now)), cancellationToken);
 
     public static Task<Results<Ok<GrantView>, ProblemHttpResult>> SubmitReport(
-        Guid id, ReportInput input, HttpContext http, IDocumentStore store, GrantRules rules, TimeProvider clock, CancellationToken cancellationToken) =>
-        Execute(id, http, store, rules, clock, async (session, grant, _, now) => await MayAct(http.User, grant, session, cancellationToken)
-            ? rules.SubmitReport(grant, input.Spent!.Value, input.Summary!, http.User.UserId(), now)
+        Guid id, ReportInput input, HttpContext http, IDocumentStore store, GrantRules rules, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>
+        Execute(id, http, store, rules, keys, clock, seals: true, async (session, grant, _, seal, now) => await MayAct(http.User, grant, session, cancellationToken)
+            ? rules.SubmitReport(grant, input.Spent!.Value, seal!.Seal(input.Summary!), http.User.UserId(), now)
             : Problems.Forbidden("This grant is not one of your cases'."), cancellationToken);
 
     public static Task<Results<Ok<GrantView>, ProblemHttpResult>> Withdraw(
-        Guid id, WithdrawalInput input, HttpContext http, IDocumentStore store, GrantRules rules, TimeProvider clock, CancellationToken cancellationToken) =>
-        Execute(id, http, store, rules, clock, async (session, grant, _, now) => await MayAct(http.User, grant, session, cancellationToken)
-            ? rules.Withdraw(grant, input.Reason!, http.User.UserId(), now)
+        Guid id, WithdrawalInput input, HttpContext http, IDocumentStore store, GrantRules rules, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>
+        Execute(id, http, store, rules, keys, clock, seals: true, async (session, grant, _, seal, now) => await MayAct(http.User, grant, session, cancellationToken)
+            ? rules.Withdraw(grant, seal!.Seal(input.Reason!), http.User.UserId(), now)
             : Problems.Forbidden("This grant is not one of your cases'."), cancellationToken);
 
     /// <summary>
     /// Loads the grant and its fund for writing, decides, appends to both at the versions read and
     /// commits in one transaction. Decisions on one fund take turns in this process (no reservation
     /// races); across processes the fund's expected version refuses the loser, which decides again
-    /// on the new figures. A fund therefore never goes below zero.
+    /// on the new figures. A fund therefore never goes below zero. When <paramref name="seals"/>,
+    /// <paramref name="decide"/> gets the case's key to seal its free text with (made if the case has
+    /// none: an erased case gets a new one); otherwise the key, if any, only opens the answer.
     /// </summary>
     private static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Execute(
         Guid id,
         HttpContext http,
         IDocumentStore store,
         GrantRules rules,
+        CaseKeys keys,
         TimeProvider clock,
-        Func<IDocumentSession, Grant, Fund, DateTimeOffset, Task<GrantChange>> decide,
+        bool seals,
+        Func<IDocumentSession, Grant, Fund, CaseSeal?, DateTimeOffset, Task<GrantChange>> decide,
         CancellationToken cancellationToken)
     {
-        Guid fundId;
+        Guid fundId, caseId;
         await using (var query = store.QuerySession())
         {
             var known = await query.LoadAsync<Grant>(id, cancellationToken);
@@ -291,7 +327,7 @@ public static class GrantsApi
                 return Problems.NotFound("The grant");
             }
 
-            fundId = known.FundId;
+            (fundId, caseId) = (known.FundId, known.CaseId);
         }
 
         var pinned = Problems.IfMatchVersion(http.Request);
@@ -305,17 +341,42 @@ public static class GrantsApi
             }
 
             var now = clock.GetUtcNow();
-            var change = await decide(session, grant.Aggregate!, fund.Aggregate!, now);
+            var seal = await keys.ForCaseAsync(session, caseId, create: seals, now, cancellationToken);
+            var change = await decide(session, grant.Aggregate!, fund.Aggregate!, seal, now);
             if (change.Problem is not null)
             {
                 return change.Problem;
             }
 
             var after = GrantChanges.Append(session, grant, fund, change, now);
-            await session.SaveChangesAsync(cancellationToken);
+            await SaveAsync(session, caseId, cancellationToken);
             http.Response.Headers.ETag = $"\"{after.Version}\"";
-            return TypedResults.Ok(GrantView.Of(after, rules.Options, now));
+            return TypedResults.Ok(GrantView.Of(after, seal, rules.Options, now));
         }), cancellationToken);
+    }
+
+    /// <summary>
+    /// Commits. A case key made at the same time by another request of the case (another replica, or a
+    /// decision and a request at once) is a conflict like a concurrent append: decided again, the key is there.
+    /// </summary>
+    private static async Task SaveAsync(IDocumentSession session, Guid caseId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (DocumentAlreadyExistsException)
+        {
+            throw new ConcurrencyException(typeof(CaseKey), caseId);
+        }
+    }
+
+    /// <summary>The keys of a page of grants' cases in one query; a case whose personal data was erased has none.</summary>
+    private static async Task<IReadOnlyDictionary<Guid, CaseSeal>> SealsOf(
+        IQuerySession session, PersonalDataVault vault, IEnumerable<Guid> caseIds, CancellationToken cancellationToken)
+    {
+        var stored = await session.LoadManyAsync<CaseKey>(cancellationToken, caseIds.Distinct());
+        return stored.ToDictionary(k => k.Id, k => new CaseSeal(vault, k.Id, vault.Unwrap(k)));
     }
 
     private static bool IsCaseworker(ClaimsPrincipal user, CaseRecord @case) =>

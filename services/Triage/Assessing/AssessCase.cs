@@ -28,7 +28,7 @@ public sealed record ScoresInput
     public int? Political { get; init; }
 }
 
-/// <summary>Observed indicators per dimension. Professional notes: no names, contacts or exact locations (those belong in intake).</summary>
+/// <summary>Observed indicators per dimension. Professional notes: no names, contacts or exact locations (those belong in intake). Stored sealed with the case's key.</summary>
 public sealed record NotesInput
 {
     [StringLength(2000)]
@@ -60,7 +60,7 @@ public sealed record OverrideRequest
     [Required]
     public RiskLevel? Level { get; init; }
 
-    /// <summary>Why the rules' level is wrong for this case; kept in the case's history.</summary>
+    /// <summary>Why the rules' level is wrong for this case; kept (sealed) in the case's history.</summary>
     [Required, StringLength(2000, MinimumLength = 10, ErrorMessage = "Give the reason for the override (10 to 2000 characters).")]
     public string? Reason { get; init; }
 }
@@ -74,14 +74,20 @@ public static class AssessCase
         var s = request.Scores!;
         var scores = new DimensionScores(s.EmotionalCognitive!.Value, s.Physical!.Value, s.Spiritual!.Value, s.Economic!.Value, s.Political!.Value);
         var n = request.Notes;
-        var notes = n is null ? null : new DimensionNotes(n.EmotionalCognitive, n.Physical, n.Spiritual, n.Economic, n.Political);
+        if (n is null)
+        {
+            return CaseCommands.Execute(id, http, session, clock, Actor.Caseworker, mustBeOpen: true,
+                (@case, now) => new object[] { decisions.Assess(@case, scores, null, http.User.UserId(), now) }, cancellationToken);
+        }
+
+        var notes = new DimensionNotes(n.EmotionalCognitive, n.Physical, n.Spiritual, n.Economic, n.Political);
         return CaseCommands.Execute(id, http, session, clock, Actor.Caseworker, mustBeOpen: true,
-            (@case, now) => new object[] { decisions.Assess(@case, scores, notes, http.User.UserId(), now) }, cancellationToken);
+            (@case, seal, now) => new object[] { decisions.Assess(@case, scores, SealedNotes.Seal(notes, seal), http.User.UserId(), now) }, cancellationToken);
     }
 
     /// <summary><c>POST /api/cases/{id}/assessment/override</c>: a supervisor sets the level by hand, with a reason kept in the history.</summary>
     public static Task<Results<Ok<TriageView>, ProblemHttpResult>> Override(
         Guid id, OverrideRequest request, HttpContext http, IDocumentSession session, TriageDecisions decisions, TimeProvider clock, CancellationToken cancellationToken) =>
         CaseCommands.Execute(id, http, session, clock, Actor.Supervisor, mustBeOpen: true,
-            (@case, now) => decisions.Override(@case, request.Level!.Value, request.Reason!, http.User.UserId(), now).ToArray(), cancellationToken);
+            (@case, seal, now) => decisions.Override(@case, request.Level!.Value, seal.Seal(request.Reason!), http.User.UserId(), now).ToArray(), cancellationToken);
 }

@@ -1,11 +1,14 @@
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
+using Protection.ServiceDefaults.PersonalData;
 using Protection.Triage.Risk;
 
 namespace Protection.Triage.Cases;
 
 // Triage's own events, stored in its Marten stream (one stream per case, keyed by the case id).
-// Free-text fields (notes, reasons) stay here; the published integration events carry none.
+// Free text written by staff (notes, reasons) may name a defender or where they are: it is stored
+// only sealed with the case's key (SealedData), opened for the read model, and reads "[erased]" once
+// erasure destroyed that key. The published integration events carry none of it.
 
 /// <summary>Triage took in a case that intake opened: preliminary risk from its threats and a first-triage deadline.</summary>
 public sealed record CaseTakenIn(
@@ -67,14 +70,15 @@ public sealed record TriageDeadlineSet(Guid CaseId, DateTimeOffset DueAt, RiskLe
 public sealed record RiskAssessed(
     Guid CaseId,
     DimensionScores Scores,
-    DimensionNotes? Notes,
+    SealedNotes? Notes,
     RiskResult Computed,
     RiskLevel Level,
     RiskLevel PreviousLevel,
     string AssessedBy,
     DateTimeOffset At);
 
-public sealed record RiskOverridden(Guid CaseId, RiskLevel From, RiskLevel To, string Reason, string By, DateTimeOffset At);
+/// <summary>A supervisor set the level by hand; <see cref="Reason"/> is sealed.</summary>
+public sealed record RiskOverridden(Guid CaseId, RiskLevel From, RiskLevel To, SealedData Reason, string By, DateTimeOffset At);
 
 public sealed record OfficerAssigned(Guid CaseId, string Officer, string? Previous, string By, DateTimeOffset At);
 
@@ -82,14 +86,21 @@ public sealed record MeasureAdded(Guid CaseId, Guid MeasureId, FrameworkArea Are
 
 public sealed record MeasureCompleted(Guid CaseId, Guid MeasureId, string By, DateTimeOffset At);
 
-public sealed record MeasureCancelled(Guid CaseId, Guid MeasureId, string Reason, string By, DateTimeOffset At);
+/// <summary>A measure was cancelled; <see cref="Reason"/> is sealed.</summary>
+public sealed record MeasureCancelled(Guid CaseId, Guid MeasureId, SealedData Reason, string By, DateTimeOffset At);
 
 /// <summary>The deadline <see cref="DueAt"/> passed without an assessment; recorded once per deadline.</summary>
 public sealed record TriageOverdueFlagged(Guid CaseId, DateTimeOffset DueAt, DateTimeOffset DetectedAt);
 
-public sealed record CaseClosed(Guid CaseId, CaseOutcome Outcome, string? Note, string By, DateTimeOffset At);
+/// <summary>The case was closed with an outcome; the officer's <see cref="Note"/>, if any, is sealed.</summary>
+public sealed record CaseClosed(Guid CaseId, CaseOutcome Outcome, SealedData? Note, string By, DateTimeOffset At);
 
-public sealed record CaseReopened(Guid CaseId, string Reason, string By, DateTimeOffset At);
+/// <summary>
+/// The case was re-opened: by an officer, whose <see cref="Reason"/> is sealed, or by the system (a
+/// relocation alert on a closed case), whose reason is the rule's own words in <see cref="SystemReason"/>
+/// (no personal data) and <see cref="Reason"/> null.
+/// </summary>
+public sealed record CaseReopened(Guid CaseId, SealedData? Reason, string? SystemReason, string By, DateTimeOffset At);
 
 public enum TriageStatus
 {
@@ -104,17 +115,23 @@ public enum MeasureStatus
     Cancelled,
 }
 
-public sealed record Measure(Guid Id, FrameworkArea Area, string Type, string Owner, DateOnly DueOn, MeasureStatus Status, string? CancelReason, string AddedBy, DateTimeOffset AddedAt);
+/// <summary>A protection-plan measure; <see cref="CancelReason"/> is sealed.</summary>
+public sealed record Measure(Guid Id, FrameworkArea Area, string Type, string Owner, DateOnly DueOn, MeasureStatus Status, SealedData? CancelReason, string AddedBy, DateTimeOffset AddedAt);
 
 /// <summary>The level in force and why.</summary>
 public sealed record CurrentRisk(RiskLevel Level, RiskBasis Basis, IReadOnlyList<RiskReason> Reasons, string SetBy, DateTimeOffset SetAt);
 
-/// <summary>One change of the level in force, for the case's risk history.</summary>
-public sealed record RiskChange(RiskLevel Level, RiskBasis Basis, string By, DateTimeOffset At, string? Reason);
+/// <summary>
+/// One change of the level in force, for the case's risk history: a supervisor's sealed
+/// <see cref="Reason"/>, or the system's own words in <see cref="SystemReason"/> (no personal data).
+/// </summary>
+public sealed record RiskChange(RiskLevel Level, RiskBasis Basis, string By, DateTimeOffset At, SealedData? Reason, string? SystemReason);
 
-public sealed record SupervisorOverride(RiskLevel Level, string Reason, string By, DateTimeOffset At);
+/// <summary>A supervisor's override in force; <see cref="Reason"/> is sealed.</summary>
+public sealed record SupervisorOverride(RiskLevel Level, SealedData Reason, string By, DateTimeOffset At);
 
-public sealed record LastAssessment(DimensionScores Scores, DimensionNotes? Notes, RiskResult Computed, string By, DateTimeOffset At);
+/// <summary>The last assessment; its <see cref="Notes"/> are sealed.</summary>
+public sealed record LastAssessment(DimensionScores Scores, SealedNotes? Notes, RiskResult Computed, string By, DateTimeOffset At);
 
 /// <summary>
 /// A case as triage knows it: decision state and read model in one, projected inline (an officer
@@ -142,6 +159,9 @@ public sealed record TriageCase(
     CaseOutcome? Outcome,
     DateTimeOffset LastChangedAt)
 {
+    /// <summary>The rule name of a supervisor's override among the risk reasons.</summary>
+    public const string OverrideRule = "supervisor-override";
+
     /// <summary>Missed and emergency check-ins reported by the relocation service, oldest first.</summary>
     public IReadOnlyList<RelocationAlertNote> RelocationAlerts { get; init; } = [];
 
@@ -158,7 +178,7 @@ public sealed record TriageCase(
         e.CaseId, e.Reference, e.Country, e.OpenedBy, e.OpenedAt, e.Threats, e.PeopleAtRisk,
         TriageStatus.Open,
         new CurrentRisk(e.Preliminary.Level, RiskBasis.Preliminary, e.Preliminary.Reasons, "system", e.OpenedAt),
-        [new RiskChange(e.Preliminary.Level, RiskBasis.Preliminary, "system", e.OpenedAt, null)],
+        [new RiskChange(e.Preliminary.Level, RiskBasis.Preliminary, "system", e.OpenedAt, null, null)],
         Override: null,
         Assessment: null,
         AssignedTo: null,
@@ -175,7 +195,7 @@ public sealed record TriageCase(
     public TriageCase Apply(RiskEscalated e) => (this with
     {
         Risk = new CurrentRisk(e.To, RiskBasis.Escalation, e.Result.Reasons, "system", e.At),
-        RiskHistory = [.. RiskHistory, new RiskChange(e.To, RiskBasis.Escalation, "system", e.At, null)],
+        RiskHistory = [.. RiskHistory, new RiskChange(e.To, RiskBasis.Escalation, "system", e.At, null, null)],
         LastChangedAt = e.At,
     }).Derive();
 
@@ -191,7 +211,7 @@ public sealed record TriageCase(
             : (noted with
             {
                 Risk = new CurrentRisk(e.To, RiskBasis.Escalation, [e.Reason, .. Risk.Reasons.Select(r => r with { Decisive = false })], "system", e.At),
-                RiskHistory = [.. RiskHistory, new RiskChange(e.To, RiskBasis.Escalation, "system", e.At, e.Reason.Because)],
+                RiskHistory = [.. RiskHistory, new RiskChange(e.To, RiskBasis.Escalation, "system", e.At, null, e.Reason.Because)],
             }).Derive();
     }
 
@@ -208,12 +228,12 @@ public sealed record TriageCase(
     {
         var overrideStands = e.Level != e.Computed.Level; // the decision kept a supervisor's higher level
         var reasons = overrideStands
-            ? [new RiskReason("supervisor-override", Override!.Level, $"A supervisor set the level to {Override.Level}: {Override.Reason}", [], true), .. e.Computed.Reasons.Select(r => r with { Decisive = false })]
+            ? [OverrideReason(Override!.Level), .. e.Computed.Reasons.Select(r => r with { Decisive = false })]
             : e.Computed.Reasons;
         return (this with
         {
             Risk = new CurrentRisk(e.Level, RiskBasis.Assessment, reasons, e.AssessedBy, e.At),
-            RiskHistory = [.. RiskHistory, new RiskChange(e.Level, RiskBasis.Assessment, e.AssessedBy, e.At, null)],
+            RiskHistory = [.. RiskHistory, new RiskChange(e.Level, RiskBasis.Assessment, e.AssessedBy, e.At, null, null)],
             Override = overrideStands ? Override : null,
             Assessment = new LastAssessment(e.Scores, e.Notes, e.Computed, e.AssessedBy, e.At),
             AwaitingTriage = false,
@@ -225,8 +245,8 @@ public sealed record TriageCase(
 
     public TriageCase Apply(RiskOverridden e) => (this with
     {
-        Risk = new CurrentRisk(e.To, RiskBasis.Override, [new RiskReason("supervisor-override", e.To, $"A supervisor set the level to {e.To}: {e.Reason}", [], true)], e.By, e.At),
-        RiskHistory = [.. RiskHistory, new RiskChange(e.To, RiskBasis.Override, e.By, e.At, e.Reason)],
+        Risk = new CurrentRisk(e.To, RiskBasis.Override, [OverrideReason(e.To)], e.By, e.At),
+        RiskHistory = [.. RiskHistory, new RiskChange(e.To, RiskBasis.Override, e.By, e.At, e.Reason, null)],
         Override = new SupervisorOverride(e.To, e.Reason, e.By, e.At),
         LastChangedAt = e.At,
     }).Derive();
@@ -258,6 +278,16 @@ public sealed record TriageCase(
     public TriageCase Apply(CaseReopened e) => (this with { Status = TriageStatus.Open, Outcome = null, LastChangedAt = e.At }).Derive();
 
     public Measure? FindMeasure(Guid measureId) => Measures.FirstOrDefault(m => m.Id == measureId);
+
+    /// <summary>
+    /// Why a supervisor's level is in force, as the case keeps it: without the supervisor's words,
+    /// which stay sealed in <see cref="Override"/> and are added when the case is read.
+    /// </summary>
+    public static RiskReason OverrideReason(RiskLevel level) => new(OverrideRule, level, OverrideBecause(level, null), [], true);
+
+    /// <summary>The override reason's text: with the supervisor's (opened) reason for a reader, without it in the stored state.</summary>
+    public static string OverrideBecause(RiskLevel level, string? reason) =>
+        reason is null ? $"A supervisor set the level to {level}." : $"A supervisor set the level to {level}: {reason}";
 
     /// <summary>When a measure due on a day is late: after the end of that day (UTC).</summary>
     public static DateTimeOffset EndOf(DateOnly day) => new(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);

@@ -1,13 +1,15 @@
 using Microsoft.Extensions.Options;
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
+using Protection.ServiceDefaults.PersonalData;
 using Protection.Triage.Risk;
 
 namespace Protection.Triage.Cases;
 
 /// <summary>
 /// What triage decides, as events, from a case's state and what just happened. No I/O, so every
-/// rule (deadlines, escalation, "never lowered silently", overrides) is unit-testable.
+/// rule (deadlines, escalation, "never lowered silently", overrides) is unit-testable. Free text
+/// (notes, reasons) arrives already sealed with the case's key: nothing here reads it.
 /// </summary>
 public sealed class TriageDecisions(IOptions<TriageOptions> options)
 {
@@ -63,7 +65,7 @@ public sealed class TriageDecisions(IOptions<TriageOptions> options)
     }
 
     /// <summary>An assessment. The level in force is the computed one, but never below a supervisor's override.</summary>
-    public RiskAssessed Assess(TriageCase @case, DimensionScores scores, DimensionNotes? notes, string by, DateTimeOffset now)
+    public RiskAssessed Assess(TriageCase @case, DimensionScores scores, SealedNotes? notes, string by, DateTimeOffset now)
     {
         var computed = Evaluate(scores, @case.Threats, now);
         var level = @case.Override is { } o && o.Level > computed.Level ? o.Level : computed.Level;
@@ -71,7 +73,7 @@ public sealed class TriageDecisions(IOptions<TriageOptions> options)
     }
 
     /// <summary>A supervisor's override; while the case awaits assessment its deadline follows the new level.</summary>
-    public IReadOnlyList<object> Override(TriageCase @case, RiskLevel level, string reason, string by, DateTimeOffset now)
+    public IReadOnlyList<object> Override(TriageCase @case, RiskLevel level, SealedData reason, string by, DateTimeOffset now)
     {
         var events = new List<object> { new RiskOverridden(@case.Id, @case.Risk.Level, level, reason, by, now) };
         if (@case.AwaitingTriage)
@@ -83,9 +85,9 @@ public sealed class TriageDecisions(IOptions<TriageOptions> options)
     }
 
     /// <summary>Re-opening puts the case back in the queue with a deadline by its level, counted from now.</summary>
-    public IReadOnlyList<object> Reopen(TriageCase @case, string reason, string by, DateTimeOffset now) =>
+    public IReadOnlyList<object> Reopen(TriageCase @case, SealedData reason, string by, DateTimeOffset now) =>
     [
-        new CaseReopened(@case.Id, reason, by, now),
+        new CaseReopened(@case.Id, reason, null, by, now),
         new TriageDeadlineSet(@case.Id, now + _options.DeadlineFor(@case.Risk.Level), @case.Risk.Level, TriageTrigger.Reopened, now),
     ];
 
@@ -116,7 +118,7 @@ public sealed class TriageDecisions(IOptions<TriageOptions> options)
         var reopened = @case.Status == TriageStatus.Closed;
         if (reopened)
         {
-            events.Add(new CaseReopened(@case.Id, reason.Because, "system", now));
+            events.Add(new CaseReopened(@case.Id, null, reason.Because, "system", now));
         }
 
         events.Add(new RelocationAlertRaised(@case.Id, relocationId, alert, checkInDueAt, @case.Risk.Level, level, reason, now));

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.Contracts.Triage;
 using Protection.ServiceDefaults.Auth;
 using Protection.ServiceDefaults.Http;
+using Protection.ServiceDefaults.PersonalData;
 using Protection.Triage.Cases;
 using Protection.Triage.Reading;
 
@@ -30,6 +31,7 @@ public sealed record AddMeasureRequest
 
 public sealed record CancelMeasureRequest
 {
+    /// <summary>Stored sealed with the case's key.</summary>
     [Required, StringLength(2000, MinimumLength = 3)]
     public string? Reason { get; init; }
 }
@@ -40,7 +42,7 @@ public static class PlanMeasures
 {
     /// <summary><c>POST /api/cases/{id}/plan/measures</c>: adds a measure to the protection plan.</summary>
     public static async Task<Results<Created<MeasureAddedResponse>, ProblemHttpResult>> Add(
-        Guid id, AddMeasureRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, AddMeasureRequest request, HttpContext http, IDocumentSession session, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         if (request.DueOn < DateOnly.FromDateTime(now.UtcDateTime))
@@ -55,26 +57,28 @@ public static class PlanMeasures
         }
 
         var added = new MeasureAdded(id, Guid.CreateVersion7(), request.Area!.Value, request.Type!, request.Owner!, request.DueOn!.Value, http.User.UserId(), now);
-        var view = await CaseCommands.Commit(http, session, stream!, [added], now, cancellationToken);
+        var seal = await keys.ForCaseAsync(session, id, create: false, now, cancellationToken);
+        var view = await CaseCommands.Commit(http, session, stream!, [added], seal, now, cancellationToken);
         return TypedResults.Created($"/api/cases/{id}/triage", new MeasureAddedResponse(added.MeasureId, view));
     }
 
     /// <summary><c>POST /api/cases/{id}/plan/measures/{measureId}/complete</c>.</summary>
     public static Task<Results<Ok<TriageView>, ProblemHttpResult>> Complete(
         Guid id, Guid measureId, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken) =>
-        Change(id, measureId, http, session, clock, (by, now) => new MeasureCompleted(id, measureId, by, now), cancellationToken);
+        CaseCommands.Execute(id, http, session, clock, Actor.Caseworker, mustBeOpen: true,
+            (@case, now) => Change(@case, measureId, () => new MeasureCompleted(id, measureId, http.User.UserId(), now)), cancellationToken);
 
     /// <summary><c>POST /api/cases/{id}/plan/measures/{measureId}/cancel</c>, with a reason.</summary>
     public static Task<Results<Ok<TriageView>, ProblemHttpResult>> Cancel(
         Guid id, Guid measureId, CancelMeasureRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken) =>
-        Change(id, measureId, http, session, clock, (by, now) => new MeasureCancelled(id, measureId, request.Reason!, by, now), cancellationToken);
+        CaseCommands.Execute(id, http, session, clock, Actor.Caseworker, mustBeOpen: true,
+            (@case, seal, now) => Change(@case, measureId, () => new MeasureCancelled(id, measureId, seal.Seal(request.Reason!), http.User.UserId(), now)), cancellationToken);
 
-    private static Task<Results<Ok<TriageView>, ProblemHttpResult>> Change(
-        Guid id, Guid measureId, HttpContext http, IDocumentSession session, TimeProvider clock, Func<string, DateTimeOffset, object> change, CancellationToken cancellationToken) =>
-        CaseCommands.Execute(id, http, session, clock, Actor.Caseworker, mustBeOpen: true, (@case, now) => @case.FindMeasure(measureId) switch
-        {
-            null => Problems.NotFound("The measure"),
-            { Status: not MeasureStatus.Open } measure => Problems.Conflict($"The measure is already {measure.Status.ToString().ToLowerInvariant()}."),
-            _ => new[] { change(http.User.UserId(), now) },
-        }, cancellationToken);
+    /// <summary>The change of an open measure; <paramref name="change"/> runs (and seals) only when the measure may change.</summary>
+    private static Decision Change(TriageCase @case, Guid measureId, Func<object> change) => @case.FindMeasure(measureId) switch
+    {
+        null => Problems.NotFound("The measure"),
+        { Status: not MeasureStatus.Open } measure => Problems.Conflict($"The measure is already {measure.Status.ToString().ToLowerInvariant()}."),
+        _ => new[] { change() },
+    };
 }

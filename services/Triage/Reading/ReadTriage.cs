@@ -5,6 +5,7 @@ using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
 using Protection.ServiceDefaults.Auth;
 using Protection.ServiceDefaults.Http;
+using Protection.ServiceDefaults.PersonalData;
 using Protection.Triage.Cases;
 
 namespace Protection.Triage.Reading;
@@ -27,9 +28,12 @@ public sealed record TriageQueue(IReadOnlyList<QueueItem> Items, int Page, int P
 
 public static class ReadTriage
 {
-    /// <summary><c>GET /api/cases/{id}/triage</c>: the case's risk (with reasons and history), deadline, assignee and plan.</summary>
+    /// <summary>
+    /// <c>GET /api/cases/{id}/triage</c>: the case's risk (with reasons and history), deadline, assignee
+    /// and plan; notes and reasons opened with the case's key ("[erased]" once it is destroyed).
+    /// </summary>
     public static async Task<Results<Ok<TriageView>, ProblemHttpResult>> Case(
-        Guid id, HttpContext http, IQuerySession session, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, HttpContext http, IQuerySession session, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken)
     {
         var @case = await session.LoadAsync<TriageCase>(id, cancellationToken);
         if (@case is null)
@@ -42,8 +46,9 @@ public static class ReadTriage
             return Problems.Forbidden("This case is not assigned to you.");
         }
 
+        var seal = await keys.ForReadingAsync(session, id, cancellationToken);
         http.Response.Headers.ETag = $"\"{@case.Version}\"";
-        return TypedResults.Ok(TriageView.Of(@case, http.User, clock.GetUtcNow()));
+        return TypedResults.Ok(TriageView.Of(@case, seal, http.User, clock.GetUtcNow()));
     }
 
     /// <summary>
