@@ -11,7 +11,7 @@ namespace Protection.EndToEndTests;
 public sealed class ProtectionSystem : IAsyncLifetime
 {
     private readonly List<ServiceProcess> _processes = [];
-    private readonly List<string> _databases = [];
+    private readonly Dictionary<string, string> _databases = [];
 
     /// <summary>name, project folder, assembly: the services started, in order.</summary>
     private static readonly (string Name, string Folder, string Assembly)[] Services =
@@ -46,7 +46,7 @@ public sealed class ProtectionSystem : IAsyncLifetime
         foreach (var (name, folder, assembly) in Services)
         {
             var database = await TestInfrastructure.CreateDatabaseAsync($"e2e_{name}");
-            _databases.Add(database);
+            _databases[name] = database;
             var environment = new Dictionary<string, string>(Settings.GetValueOrDefault(name) ?? [])
             {
                 ["ConnectionStrings__Postgres"] = database,
@@ -61,8 +61,11 @@ public sealed class ProtectionSystem : IAsyncLifetime
         Gateway = new HttpClient { BaseAddress = gateway.Address };
     }
 
-    /// <summary>Another gateway in front of the same services, with its own rate limit; stopped by the caller.</summary>
-    public Task<ServiceProcess> StartGatewayAsync(string name, int tokenLimit, int tokensPerSecond)
+    /// <summary>The connection string of a service's own database, for tests that must reach under the API (tampering).</summary>
+    public string DatabaseOf(string service) => _databases[service];
+
+    /// <summary>Another gateway in front of the same services, with its own rate limit (and any other settings); stopped by the caller.</summary>
+    public Task<ServiceProcess> StartGatewayAsync(string name, int tokenLimit, int tokensPerSecond, IDictionary<string, string>? overrides = null)
     {
         var settings = new Dictionary<string, string>
         {
@@ -72,6 +75,11 @@ public sealed class ProtectionSystem : IAsyncLifetime
         foreach (var (service, _, _) in Services)
         {
             settings[$"ReverseProxy__Clusters__{service}__Destinations__primary__Address"] = _processes.Single(p => p.Name == service).Address.ToString();
+        }
+
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
         }
 
         return ServiceProcess.StartAsync(name, BuiltAssembly("gateway", "Protection.Gateway"), settings);
@@ -105,7 +113,7 @@ public sealed class ProtectionSystem : IAsyncLifetime
             await process.DisposeAsync();
         }
 
-        foreach (var database in _databases)
+        foreach (var database in _databases.Values)
         {
             await TestInfrastructure.DropDatabaseAsync(database);
         }

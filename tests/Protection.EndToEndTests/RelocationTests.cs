@@ -212,14 +212,14 @@ public sealed class RelocationTests(ProtectionSystem system)
 
     private static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
 
-    private static JsonObject RelocationBody(string kind) => new()
+    internal static JsonObject RelocationBody(string kind) => new()
     {
         ["kind"] = kind,
         ["reason"] = "increasedRisk",
         ["people"] = new JsonObject { ["familyMembers"] = 2, ["children"] = 1 },
     };
 
-    private static JsonObject PlanBody(string country) => new()
+    internal static JsonObject PlanBody(string country) => new()
     {
         ["destination"] = new JsonObject { ["country"] = country, ["city"] = country == "KE" ? "Nairobi" : country == "CO" ? "Bogotá" : "Quito" },
         ["hostOrganisation"] = "Shelter network partner",

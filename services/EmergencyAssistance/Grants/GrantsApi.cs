@@ -11,6 +11,7 @@ using Protection.Contracts.Triage;
 using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Funds;
 using Protection.ServiceDefaults;
+using Protection.ServiceDefaults.Audit;
 using Protection.ServiceDefaults.Auth;
 using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.Http;
@@ -151,13 +152,13 @@ public static class GrantsApi
     {
         app.MapPost("/api/cases/{id:guid}/grants", Request).RequireAuthorization(Policies.Officer).WithTags("Grants")
             .WithName("RequestGrant").WithSummary("Request an emergency grant for a case from a fund.");
-        app.MapGet("/api/cases/{id:guid}/grants", ForCase).RequireAuthorization(Policies.Officer).WithTags("Grants")
+        app.MapGet("/api/cases/{id:guid}/grants", ForCase).RequireAuthorization(Policies.Officer).RecordsCaseRead(CaseReads.Grants).WithTags("Grants")
             .WithName("CaseGrants").WithSummary("The grants of one case.");
 
         var grants = app.MapGroup("/api/grants").WithTags("Grants");
         grants.MapGet("/", List).RequireAuthorization(Policies.GrantReader)
             .WithName("ListGrants").WithSummary("Pending decisions first, by deadline. Funders and supervisors see all; officers the grants they requested.");
-        grants.MapGet("/{id:guid}", Get).RequireAuthorization(Policies.GrantReader).WithName("GetGrant");
+        grants.MapGet("/{id:guid}", Get).RequireAuthorization(Policies.GrantReader).RecordsCaseRead(CaseReads.Grant, routeIdIsCase: false).WithName("GetGrant");
         grants.MapPost("/{id:guid}/decisions", Decide).RequireAuthorization(Policies.Funder)
             .WithName("DecideGrant").WithSummary("Approve (optionally a lower amount) or reject with a reason.");
         grants.MapPost("/{id:guid}/disbursements", Disburse).RequireAuthorization(Policies.Funder)
@@ -215,6 +216,7 @@ public static class GrantsApi
             return Problems.NotFound("The grant");
         }
 
+        http.ReadsCase(grant.CaseId);
         if (!await MayRead(http.User, grant, session, cancellationToken))
         {
             return Problems.Forbidden("This grant is not one of your cases'.");

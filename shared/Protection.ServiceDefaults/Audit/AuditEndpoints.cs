@@ -189,14 +189,22 @@ public static class AuditEndpoints
             case JsonObject obj:
                 foreach (var key in obj.Select(p => p.Key).ToArray())
                 {
-                    obj[key] = Redact(obj[key], marker);
+                    var child = obj[key];
+                    if (Redact(child, marker) is var redacted && !ReferenceEquals(redacted, child))
+                    {
+                        obj[key] = redacted; // only replacements are assigned: a node may have one parent
+                    }
                 }
 
                 return obj;
             case JsonArray array:
                 for (var i = 0; i < array.Count; i++)
                 {
-                    array[i] = Redact(array[i], marker);
+                    var child = array[i];
+                    if (Redact(child, marker) is var redacted && !ReferenceEquals(redacted, child))
+                    {
+                        array[i] = redacted;
+                    }
                 }
 
                 return array;

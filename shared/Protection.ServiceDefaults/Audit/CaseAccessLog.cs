@@ -23,8 +23,8 @@ public sealed record CaseRead(Guid CaseId, string What, string Reader, string Ro
 /// </summary>
 public sealed class CaseAccessLog(IDocumentStore store, TimeProvider clock)
 {
-    private const int Attempts = 5;
-    private static readonly StripedLocks Locks = new();
+    private const int Attempts = 10;
+    private readonly StripedLocks _locks = new();
 
     /// <summary>The access-log stream of a case: a name-based id derived from the case id (stable, never a case's own stream).</summary>
     public static Guid StreamOf(Guid caseId)
@@ -44,7 +44,7 @@ public sealed class CaseAccessLog(IDocumentStore store, TimeProvider clock)
 
         // Reads of one case take turns in this process; another replica's read in between is a version
         // conflict (the chain must not fork), and the append is simply tried again on the new end.
-        await Locks.RunAsync(caseId, async () =>
+        await _locks.RunAsync(caseId, async () =>
         {
             for (var attempt = 1; ; attempt++)
             {

@@ -52,7 +52,7 @@ public static class ChainVerifier
 
             if (failure is not null)
             {
-                return new ChainVerification(streamId, false, (int)expectedVersion, @event.Version, @event.EventTypeName, failure);
+                return new ChainVerification(streamId, false, (int)expectedVersion, @event.Version, @event.EventType.Name, failure);
             }
         }
 
