@@ -11,6 +11,6 @@ public static class CaseAccess
     public static bool IsCaseworker(ClaimsPrincipal user, TriageCase @case) =>
         IsSupervisor(user) || (user.IsInRole(Roles.Officer) && @case.ResponsibleOfficer == user.UserId());
 
-    /// <summary>Auditors read triage (it holds no personal data) but change nothing.</summary>
+    /// <summary>Auditors read triage (its free text is sealed and withheld from them) but change nothing.</summary>
     public static bool MayRead(ClaimsPrincipal user, TriageCase @case) => IsCaseworker(user, @case) || user.IsInRole(Roles.Auditor);
 }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Protection.ServiceDefaults.Audit;
 
@@ -55,13 +56,20 @@ public sealed class CaseAccessLog(IDocumentStore store, TimeProvider clock)
                     await session.SaveChangesAsync(cancellationToken);
                     return true;
                 }
-                catch (Exception e) when (attempt < Attempts && e is ConcurrencyException or ExistingStreamIdCollisionException)
+                catch (Exception e) when (attempt < Attempts && IsRace(e))
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(5 * attempt), cancellationToken);
                 }
             }
         }, cancellationToken);
     }
+
+    /// <summary>
+    /// Another replica appended first: a newer version (concurrency), or, for a case's very first read,
+    /// the same new stream row (a unique violation on the stream's key).
+    /// </summary>
+    private static bool IsRace(Exception e) => e is ConcurrencyException or ExistingStreamIdCollisionException
+        || e is MartenCommandException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } };
 
     public async Task<IReadOnlyList<AccessEntry>> ReadAsync(IQuerySession session, string service, Guid caseId, CancellationToken cancellationToken)
     {
