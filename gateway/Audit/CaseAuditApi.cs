@@ -67,7 +67,7 @@ public static class CaseAuditApi
     {
         if (!AuditEndpoints.TryReadMoment(asOf, out var moment))
         {
-            return BadMoment();
+            return AuditEndpoints.BadMoment();
         }
 
         var query = moment is { } m ? $"?asOf={Uri.EscapeDataString(m.ToString("O", CultureInfo.InvariantCulture))}" : string.Empty;
@@ -192,13 +192,9 @@ public static class CaseAuditApi
 
         if (parts.Any(p => p.Status == HttpStatusCode.UnprocessableEntity))
         {
-            return BadMoment();
+            return AuditEndpoints.BadMoment();
         }
 
         return parts.FirstOrDefault(p => p.Service == "intake")?.Status == HttpStatusCode.NotFound ? Problems.NotFound("The case") : null;
     }
-
-    private static ProblemHttpResult BadMoment() => Problems.Unprocessable(
-        new Dictionary<string, string[]> { ["asOf"] = ["Use an ISO 8601 moment with its offset, e.g. 2026-11-25T10:30:00Z."] },
-        "The moment to travel to is not a timestamp.");
 }

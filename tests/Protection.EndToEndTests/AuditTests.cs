@@ -111,6 +111,11 @@ public sealed class AuditTests(ProtectionSystem system)
         pastSteps.ShouldContain("triage:RiskAssessed");
         pastSteps.ShouldNotContain("assistance:GrantRequested");
         past.GetProperty("entries").EnumerateArray().ShouldAllBe(e => e.GetProperty("at").GetDateTimeOffset() <= midway);
+        var fileThen = await officer.GetAsync($"/api/cases/{caseId}?asOf={Uri.EscapeDataString(midway.ToString("O", CultureInfo.InvariantCulture))}").OkJson();
+        Text(fileThen, "stage").ShouldBe("triage");
+        Text(fileThen, "risk").ShouldBe("high");
+        fileThen.GetProperty("asOf").GetDateTimeOffset().ShouldBe(midway);
+        await officer.GetAsync($"/api/cases/{caseId}?asOf=soon").ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "asOf");
 
         // Verification recomputes every chain in every service.
         var verified = await auditor.GetAsync($"/api/cases/{caseId}/verify").OkJson();

@@ -71,9 +71,7 @@ public static class AuditEndpoints
     {
         if (!TryReadMoment(asOfText, out var asOf))
         {
-            return Problems.Unprocessable(
-                new Dictionary<string, string[]> { ["asOf"] = ["Use an ISO 8601 moment with its offset, e.g. 2026-11-25T10:30:00Z."] },
-                "The moment to travel to is not a timestamp.");
+            return BadMoment();
         }
 
         if (details)
@@ -160,6 +158,11 @@ public static class AuditEndpoints
 
         return await query.OrderBy(e => e.Sequence).ToListAsync(ct);
     }
+
+    /// <summary>422 naming <c>asOf</c>.</summary>
+    public static ProblemHttpResult BadMoment() => Problems.Unprocessable(
+        new Dictionary<string, string[]> { ["asOf"] = ["Use an ISO 8601 moment with its offset, e.g. 2026-11-25T10:30:00Z."] },
+        "The moment to travel to is not a timestamp.");
 
     /// <summary>Reads <c>asOf</c>: empty is "now"; anything else must be an ISO 8601 moment.</summary>
     public static bool TryReadMoment(string? text, out DateTimeOffset? moment)

@@ -5,6 +5,7 @@ using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
 using Protection.Intake.PersonalData;
 using Protection.ServiceDefaults.PersonalData;
+using Protection.ServiceDefaults.Audit;
 using Protection.ServiceDefaults.Http;
 
 namespace Protection.Intake.Cases.Reading;
@@ -36,7 +37,8 @@ public sealed record CaseFileResponse(
     string OpenedBy,
     DateTimeOffset OpenedAt,
     DateTimeOffset LastChangedAt,
-    long Version);
+    long Version,
+    DateTimeOffset? AsOf);
 
 public sealed record ThreatView(
     Guid ThreatId,
@@ -54,24 +56,40 @@ public static class GetCaseFile
     /// <c>GET /api/cases/{id}</c>: the case file. The case's officer and supervisors see personal
     /// data; auditors see the same file with it withheld; other officers are refused.
     /// </summary>
+    /// <remarks>
+    /// <c>?asOf=</c> shows the file as it was then, folded from the case's events up to that moment;
+    /// who may read it is decided on the case as it is now.
+    /// </remarks>
     public static async Task<Results<Ok<CaseFileResponse>, ProblemHttpResult>> Handle(
         Guid id,
+        string? asOf,
         HttpContext http,
         IQuerySession session,
         PersonalDataVault vault,
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        var @case = await session.LoadAsync<Case>(id, cancellationToken);
-        if (@case is null)
+        if (!AuditEndpoints.TryReadMoment(asOf, out var moment))
+        {
+            return AuditEndpoints.BadMoment();
+        }
+
+        var current = await session.LoadAsync<Case>(id, cancellationToken);
+        if (current is null)
         {
             return Problems.NotFound("The case");
         }
 
-        var caseworker = CaseAccess.IsCaseworker(http.User, @case);
+        var caseworker = CaseAccess.IsCaseworker(http.User, current);
         if (!caseworker && !CaseAccess.MayReadWithoutPersonalData(http.User))
         {
             return Problems.Forbidden("This case is not assigned to you.");
+        }
+
+        var @case = moment is { } then ? await session.Events.AggregateStreamAsync<Case>(id, timestamp: then, token: cancellationToken) : current;
+        if (@case is null)
+        {
+            return Problems.NotFound("The case (it was not open yet at that moment)");
         }
 
         var dataKey = caseworker ? await DataKey(session, vault, id, cancellationToken) : null;
@@ -98,11 +116,12 @@ public static class GetCaseFile
             @case.Risk,
             @case.AssignedTo,
             @case.TriageDueAt,
-            @case.TriageDueAt <= clock.GetUtcNow(),
+            @case.TriageDueAt <= (moment ?? clock.GetUtcNow()),
             @case.OpenedBy,
             @case.OpenedAt,
             @case.LastChangedAt,
-            @case.Version));
+            @case.Version,
+            moment));
     }
 
     private static async Task<byte[]?> DataKey(IQuerySession session, PersonalDataVault vault, Guid id, CancellationToken cancellationToken)
