@@ -48,14 +48,5 @@ public sealed class EventStoreHost : IAsyncLifetime
         await _host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.StopAsync();
-            _host.Dispose();
-        }
-
-        await TestInfrastructure.DropDatabaseAsync(ConnectionString);
-    }
+    public Task DisposeAsync() => TestInfrastructure.StopAndDropAsync(_host, ConnectionString);
 }

@@ -49,16 +49,7 @@ public sealed class FundReservationTests : IAsyncLifetime
         await _host.StartAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.StopAsync();
-            _host.Dispose();
-        }
-
-        await TestInfrastructure.DropDatabaseAsync(_database);
-    }
+    public Task DisposeAsync() => TestInfrastructure.StopAndDropAsync(_host, _database);
 
     [Fact]
     public async Task Two_writers_reserving_from_the_same_fund_version_cannot_both_commit()

@@ -81,16 +81,7 @@ public sealed class GrantSealingTests : IAsyncLifetime
         await setup.SaveChangesAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.StopAsync();
-            _host.Dispose();
-        }
-
-        await TestInfrastructure.DropDatabaseAsync(_database);
-    }
+    public Task DisposeAsync() => TestInfrastructure.StopAndDropAsync(_host, _database);
 
     [Fact]
     public async Task The_first_grants_of_a_case_make_one_key_and_every_text_is_stored_sealed_and_read_back_with_it()

@@ -79,16 +79,7 @@ public sealed class TriageSealingTests : IAsyncLifetime
         await Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.StopAsync();
-            _host.Dispose();
-        }
-
-        await TestInfrastructure.DropDatabaseAsync(_database);
-    }
+    public Task DisposeAsync() => TestInfrastructure.StopAndDropAsync(_host, _database);
 
     [Fact]
     public async Task Notes_and_reasons_are_stored_only_sealed_and_read_back_with_the_case_key()

@@ -44,6 +44,18 @@ public static class TestInfrastructure
         return new NpgsqlConnectionStringBuilder(postgres) { Database = name }.ConnectionString;
     }
 
+    /// <summary>Stops a test's host (if it started) and drops the database it ran on.</summary>
+    public static async Task StopAndDropAsync(Microsoft.Extensions.Hosting.IHost? host, string connectionString)
+    {
+        if (host is not null)
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+
+        await DropDatabaseAsync(connectionString);
+    }
+
     public static async Task DropDatabaseAsync(string connectionString)
     {
         if (string.IsNullOrEmpty(connectionString))
