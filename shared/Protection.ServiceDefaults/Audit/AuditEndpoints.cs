@@ -112,7 +112,8 @@ public static class AuditEndpoints
                 details ? Redact(JsonNode.Parse(serializer.ToJson(e.Data)), marker) : null))
             .ToArray();
 
-        var state = await source.StateAsync(session, id, streams, asOf, ct);
+        // An export carries the events, not the view: folding every stream again would be work thrown away.
+        var state = details ? null : await source.StateAsync(session, id, streams, asOf, ct);
         return TypedResults.Ok(new ServiceHistory(
             service, id, asOf, entries, state is null ? null : JsonSerializer.SerializeToElement(state, state.GetType(), Json)));
     }
