@@ -11,9 +11,7 @@ for pidfile in "$RUN_DIR"/pids/*.pid; do
   pid=$(cat "$pidfile")
   if kill -0 "$pid" 2>/dev/null; then
     [ -z "$quiet" ] && say "stopping $name (pid $pid)"
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    stop_pid "$pid"
   fi
   rm -f "$pidfile"
 done

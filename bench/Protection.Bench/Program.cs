@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Protection.Bench.Driver;
+using Protection.Bench.Micro;
+using Protection.Bench.Scenarios;
+
+// bench/run.sh is the way in: it starts what is missing, times each service's start-up, then runs this.
+//   Protection.Bench [--quick] [--no-micro] [--only throughput,freshness,gateway,grants,history] [--startup FILE] [--results DIR] [--readme FILE]
+//   Protection.Bench empty-app --urls http://127.0.0.1:5199     (the start-up and memory baseline: an empty ASP.NET Core app)
+if (args.FirstOrDefault() == "empty-app")
+{
+    var app = WebApplication.CreateBuilder(args[1..]).Build();
+    app.MapGet("/health/ready", () => "Healthy");
+    app.Run();
+    return 0;
+}
+
+var settings = Arguments.Parse(args);
+var started = Stopwatch.GetTimestamp();
+using var api = new Api(settings.Gateway, settings.Intake, settings.Triage);
+var run = new BenchRun(settings, api);
+run.Say($"Protection benchmark on {Report.Machine()}{(settings.Quick ? " (quick)" : "")}");
+
+await using var footprint = new Footprint(settings.PidDirectory);
+var idle = footprint.Now();
+run.Cpu = new CpuMeter(footprint.Pids);
+footprint.StartSampling();
+await using var stores = ServiceStores.Open(settings);
+
+run.Say("warm-up: 20 cases through the gateway into triage");
+var warmUp = await api.TokenAsync($"bench-{run.Tag}-warmup", "officer");
+for (var i = 0; i < 20; i++)
+{
+    run.OpenedCases.Add((await api.OpenCaseAsync(warmUp, i)).Id);
+}
+
+if (!await Api.UntilAsync(async () => await api.QueueTotalAsync(warmUp) >= 20, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(20)))
+{
+    run.Breached("warm-up", "20 cases answered 201 but were not all in the triage queue 60 s later");
+}
+
+if (settings.Runs("throughput"))
+{
+    await Throughput.RunAsync(run, stores);
+}
+
+if (settings.Runs("freshness"))
+{
+    await Freshness.RunAsync(run);
+}
+
+if (settings.Runs("gateway"))
+{
+    await GatewayOverhead.RunAsync(run);
+}
+
+if (settings.Runs("grants"))
+{
+    await GrantContention.RunAsync(run);
+}
+
+if (settings.Runs("history"))
+{
+    await History.RunAsync(run, stores);
+}
+
+var peak = footprint.Peak();
+Resources.Report(run, idle, peak);
+
+if (settings.Micro)
+{
+    run.Say("micro-benchmarks (BenchmarkDotNet, in process)");
+    var micro = MicroBenchmarks.Run(Path.Combine(Path.GetTempPath(), "protection-bench-artifacts"), settings.Quick);
+    run.Figures["micro"] = micro;
+    foreach (var group in micro.GroupBy(m => (m.Benchmark, m.Parameters)))
+    {
+        var baseline = group.FirstOrDefault(m => m.IsBaseline);
+        foreach (var m in group.Where(m => !m.IsBaseline))
+        {
+            run.Rows.Add(new Row("Micro", $"{m.Benchmark}.{m.Method}{(m.Parameters.Length > 0 ? $" ({m.Parameters})" : "")}",
+                $"{Nanoseconds(m.MeanNanoseconds)}, {m.AllocatedBytes:N0} B", baseline is null ? "" : $"{Nanoseconds(baseline.MeanNanoseconds)} {baseline.Method}",
+                m.RatioToBaseline is { } ratio ? $"{ratio:0.##}×" : "", "", null));
+        }
+    }
+}
+
+var duration = Stopwatch.GetElapsedTime(started);
+var written = Report.Write(run, duration);
+Console.WriteLine();
+Console.WriteLine(Report.Markdown(run, Report.Machine(), duration, Path.GetFileName(written)));
+run.Say($"results: {written} (and .md beside it){(settings.Quick || settings.Only.Length > 0 ? "" : "; README.md's table updated")}");
+if (api.RateLimited > 0)
+{
+    run.Say($"note: the gateway answered 429 to {api.RateLimited} requests, which were retried");
+}
+
+if (run.Breaches.Count > 0)
+{
+    Console.Error.WriteLine($"FAILED: {run.Breaches.Count} invariant(s) broken; see above and {written}.");
+    return 1;
+}
+
+return 0;
+
+static string Nanoseconds(double ns) => ns switch
+{
+    >= 1_000_000 => $"{ns / 1_000_000:0.##} ms",
+    >= 1_000 => $"{ns / 1_000:0.##} µs",
+    _ => $"{ns:0.#} ns",
+};
