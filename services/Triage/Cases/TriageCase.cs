@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
 using Protection.ServiceDefaults.PersonalData;
@@ -253,11 +254,18 @@ public sealed record TriageCase(
 
     public TriageCase Apply(OfficerAssigned e) => (this with { AssignedTo = e.Officer, LastChangedAt = e.At }).Derive();
 
-    public TriageCase Apply(MeasureAdded e) => (this with
+    /// <remarks>
+    /// In time and memory per event, this does not grow with the plan: the measures are an immutable
+    /// list that shares its nodes with the previous state (an array copied per event made folding
+    /// N measures cost N²), and a new open measure can only bring the next due time forward, so the
+    /// open measures are not scanned again.
+    /// </remarks>
+    public TriageCase Apply(MeasureAdded e) => this with
     {
-        Measures = [.. Measures, new Measure(e.MeasureId, e.Area, e.Type, e.Owner, e.DueOn, MeasureStatus.Open, null, e.By, e.At)],
+        Measures = Immutable(Measures).Add(new Measure(e.MeasureId, e.Area, e.Type, e.Owner, e.DueOn, MeasureStatus.Open, null, e.By, e.At)),
+        NextDueAt = Status == TriageStatus.Closed || AwaitingTriage ? NextDueAt : Earliest(NextDueAt, EndOf(e.DueOn)),
         LastChangedAt = e.At,
-    }).Derive();
+    };
 
     public TriageCase Apply(MeasureCompleted e) => WithMeasure(e.MeasureId, m => m with { Status = MeasureStatus.Completed }, e.At);
 
@@ -292,11 +300,23 @@ public sealed record TriageCase(
     /// <summary>When a measure due on a day is late: after the end of that day (UTC).</summary>
     public static DateTimeOffset EndOf(DateOnly day) => new(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
-    private TriageCase WithMeasure(Guid measureId, Func<Measure, Measure> change, DateTimeOffset at) => (this with
+    private TriageCase WithMeasure(Guid measureId, Func<Measure, Measure> change, DateTimeOffset at)
     {
-        Measures = Measures.Select(m => m.Id == measureId ? change(m) : m).ToArray(),
-        LastChangedAt = at,
-    }).Derive();
+        var measures = Immutable(Measures);
+        var index = measures.FindIndex(m => m.Id == measureId);
+        return (this with
+        {
+            Measures = index < 0 ? measures : measures.SetItem(index, change(measures[index])),
+            LastChangedAt = at,
+        }).Derive();
+    }
+
+    /// <summary>The list itself when it is already immutable (folding in memory); a copy once after it was read from a stored document.</summary>
+    private static ImmutableList<Measure> Immutable(IReadOnlyList<Measure> measures) =>
+        measures as ImmutableList<Measure> ?? ImmutableList.CreateRange(measures);
+
+    private static DateTimeOffset Earliest(DateTimeOffset? current, DateTimeOffset candidate) =>
+        current is { } known && known < candidate ? known : candidate;
 
     private TriageCase Derive() => this with
     {
