@@ -407,4 +407,37 @@ public sealed class TriageDecisionRules
         after.AwaitingTriage.ShouldBeTrue();
         after.TriageDueAt.ShouldBe(Now.AddDays(1).AddHours(1));
     }
+
+    // The plan and the queue's order
+
+    [Fact]
+    public void Measures_order_an_assessed_case_by_its_earliest_open_measure_and_a_completed_one_gives_way_to_the_next()
+    {
+        var assessed = AssessedHigh();
+        MeasureAdded Measure(int inDays) =>
+            new(_caseId, Guid.CreateVersion7(), FrameworkArea.ThreatsOnTheGround, "check-in-call", "olivia", Today.AddDays(inDays), "olivia", Now.AddHours(2));
+        var (inTen, inThree, inSeven) = (Measure(10), Measure(3), Measure(7));
+
+        var planned = Fold(assessed, inTen, inThree, inSeven);
+        planned.Measures.Count.ShouldBe(3);
+        planned.NextDueAt.ShouldBe(TriageCase.EndOf(Today.AddDays(3)));
+
+        var afterCompletion = Fold(planned, new MeasureCompleted(_caseId, inThree.MeasureId, "olivia", Now.AddHours(3)));
+        afterCompletion.NextDueAt.ShouldBe(TriageCase.EndOf(Today.AddDays(7)));
+        afterCompletion.FindMeasure(inThree.MeasureId)!.Status.ShouldBe(MeasureStatus.Completed);
+
+        var laterMeasure = Fold(afterCompletion, Measure(20));
+        laterMeasure.NextDueAt.ShouldBe(TriageCase.EndOf(Today.AddDays(7)));
+        Fold(laterMeasure, Measure(1)).NextDueAt.ShouldBe(TriageCase.EndOf(Today.AddDays(1)));
+    }
+
+    [Fact]
+    public void A_measure_added_while_a_case_awaits_triage_leaves_the_triage_deadline_in_front()
+    {
+        var opened = Opened(Threat(ThreatType.Physical, daysAgo: 2));
+        var planned = Fold(opened, new MeasureAdded(_caseId, Guid.CreateVersion7(), FrameworkArea.ThreatsOnTheGround, "check-in-call", "olivia", Today, "olivia", Now));
+
+        planned.NextDueAt.ShouldBe(Now.AddHours(4));
+        planned.Measures.ShouldHaveSingleItem().Status.ShouldBe(MeasureStatus.Open);
+    }
 }

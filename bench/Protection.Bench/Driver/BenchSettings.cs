@@ -52,9 +52,10 @@ public sealed record BenchSettings
 
     /// <summary>
     /// The services hold at most 16 connections each (deploy/local/common.sh), 64 of PostgreSQL's 97;
-    /// the benchmark keeps within the rest: 16 for the raw baselines, 4 for each service store it opens.
+    /// the benchmark keeps within the rest: 8 for each raw baseline store (Marten gives every store a
+    /// pool of its own), 4 for each service store it opens.
     /// </summary>
-    public string Postgres(string database, int pool = 16) => $"{PostgresHost};Database={database};Maximum Pool Size={pool}";
+    public string Postgres(string database, int pool = 8) => $"{PostgresHost};Database={database};Maximum Pool Size={pool}";
 
     public bool Runs(string scenario) => Only.Length == 0 || Only.Contains(scenario, StringComparer.OrdinalIgnoreCase);
 }

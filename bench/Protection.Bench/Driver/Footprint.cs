@@ -9,6 +9,7 @@ public sealed class Footprint : IAsyncDisposable
 
     private readonly Dictionary<string, int> _pids;
     private readonly Dictionary<string, long> _peak = new();
+    private long _peakTotal;
     private readonly CancellationTokenSource _stop = new();
     private Task? _sampling;
 
@@ -57,15 +58,22 @@ public sealed class Footprint : IAsyncDisposable
     {
         while (!_stop.IsCancellationRequested)
         {
+            long total = 0;
             foreach (var (name, pid) in _pids)
             {
                 if (Rss(pid) is { } rss)
                 {
+                    total += rss;
                     lock (_peak)
                     {
                         _peak[name] = Math.Max(_peak.GetValueOrDefault(name), rss);
                     }
                 }
+            }
+
+            lock (_peak)
+            {
+                _peakTotal = Math.Max(_peakTotal, total);
             }
 
             try
@@ -83,6 +91,15 @@ public sealed class Footprint : IAsyncDisposable
         lock (_peak)
         {
             return new Dictionary<string, long>(_peak);
+        }
+    }
+
+    /// <summary>The most the five held at one moment (a sample every 100 ms).</summary>
+    public long PeakTotal()
+    {
+        lock (_peak)
+        {
+            return _peakTotal;
         }
     }
 
