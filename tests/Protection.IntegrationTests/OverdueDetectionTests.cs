@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Marten;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -39,25 +38,9 @@ public sealed class OverdueDetectionTests : IAsyncLifetime
     [Fact]
     public async Task Each_breached_deadline_is_published_once_even_across_a_restart()
     {
-        // Delivery is at least once: the outbox may hand the broker the same event twice (the fake
-        // clock's jumps fire its sweep while the immediate path is publishing). Consumers drop copies
-        // by message id, so "published once" means one event id per breach.
-        await using var queue = await RawQueue.BindAsync(_rabbit, OverdueExchange);
-        var published = new Dictionary<Guid, JsonElement>();
-        async Task<int> PublishedFor(Guid caseId, int atLeast)
-        {
-            await Eventually.Get(async () =>
-            {
-                foreach (var body in await queue.DrainAsync())
-                {
-                    var envelope = JsonDocument.Parse(body).RootElement;
-                    published[envelope.GetProperty("messageId").GetGuid()] = envelope.GetProperty("message").Clone();
-                }
-
-                return published.Values.Count(m => m.GetProperty("caseId").GetGuid() == caseId) >= atLeast ? published : null;
-            }, TimeSpan.FromSeconds(10), $"{atLeast} TriageOverdue for {caseId}");
-            return published.Values.Count(m => m.GetProperty("caseId").GetGuid() == caseId);
-        }
+        // "Once" is one message id per breach (see PublishedEvents).
+        await using var overdue = await PublishedEvents.BindAsync(_rabbit, OverdueExchange, "caseId");
+        async Task<int> PublishedFor(Guid caseId, int atLeast) => (await overdue.AboutAsync(caseId, atLeast)).Count;
 
         var clock = new FakeTimeProvider(Start);
         Guid high, low;
@@ -91,12 +74,11 @@ public sealed class OverdueDetectionTests : IAsyncLifetime
         }
 
         await Task.Delay(TimeSpan.FromSeconds(1)); // a duplicate still in flight would arrive now
-        (await PublishedFor(high, 2)).ShouldBe(2);
-        (await PublishedFor(low, 1)).ShouldBe(1);
-        published.Values.Where(m => m.GetProperty("caseId").GetGuid() == high)
-            .Select(m => m.GetProperty("dueAt").GetDateTimeOffset())
+        var forHigh = await overdue.AboutAsync(high, 2);
+        forHigh.Count.ShouldBe(2);
+        forHigh.Select(m => m.GetProperty("dueAt").GetDateTimeOffset())
             .ShouldBe([Start + TimeSpan.FromHours(4), Start + TimeSpan.FromHours(1)], ignoreOrder: true);
-        published.Values.Single(m => m.GetProperty("caseId").GetGuid() == low).GetProperty("risk").GetString().ShouldBe("Low");
+        (await overdue.AboutAsync(low, 1)).ShouldHaveSingleItem().GetProperty("risk").GetString().ShouldBe("Low");
     }
 
     /// <summary>The triage module as the service wires it, on a fake clock, with queues of its own.</summary>

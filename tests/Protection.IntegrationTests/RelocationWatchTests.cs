@@ -52,7 +52,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
     [Fact]
     public async Task A_missed_check_in_is_flagged_after_its_grace_period_and_published_once_per_deadline_across_restarts()
     {
-        await using var missed = await Published.BindAsync(_rabbit, MissedExchange);
+        await using var missed = await PublishedEvents.BindAsync(_rabbit, MissedExchange, "relocationId");
         var clock = new FakeTimeProvider(Start);
         Guid caseId = Guid.CreateVersion7(), away;
         DateTimeOffset firstDue = Start + Week, secondDue;
@@ -75,7 +75,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             (await first.Watch.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
             (await first.LoadAsync(away)).MissedCheckInFlaggedFor.ShouldBe(firstDue);
             (await first.EventsAsync(away)).OfType<CheckInMissedFlagged>().ShouldHaveSingleItem().DueAt.ShouldBe(firstDue);
-            (await missed.ForAsync(away, atLeast: 1)).Count.ShouldBe(1);
+            (await missed.AboutAsync(away, atLeast: 1)).Count.ShouldBe(1);
         }
 
         // The service restarts hours later, on the same database: the deadline already flagged is not flagged again.
@@ -101,7 +101,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             (await second.Watch.RunOnceAsync(CancellationToken.None)).ShouldBe(1);
             (await second.Watch.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
             (await second.LoadAsync(away)).MissedCheckInFlaggedFor.ShouldBe(secondDue);
-            (await missed.ForAsync(away, atLeast: 2)).Count.ShouldBe(2);
+            (await missed.AboutAsync(away, atLeast: 2)).Count.ShouldBe(2);
         }
 
         // And again: a third start flags nothing more.
@@ -114,7 +114,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
 
         // Delivery is at least once (the outbox sweep may hand the broker a row twice): "once" is one message id per deadline.
         await Task.Delay(TimeSpan.FromSeconds(1)); // a duplicate still in flight would arrive now
-        var messages = await missed.ForAsync(away, atLeast: 2);
+        var messages = await missed.AboutAsync(away, atLeast: 2);
         messages.Count.ShouldBe(2);
         messages.Select(m => m.GetProperty("dueAt").GetDateTimeOffset()).ShouldBe([firstDue, secondDue], ignoreOrder: true);
         messages.ShouldAllBe(m => m.GetProperty("caseId").GetGuid() == caseId);
@@ -123,7 +123,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
     [Fact]
     public async Task An_approaching_end_of_stay_is_flagged_once_per_end_date_and_again_after_an_extension()
     {
-        await using var ending = await Published.BindAsync(_rabbit, StayEndingExchange);
+        await using var ending = await PublishedEvents.BindAsync(_rabbit, StayEndingExchange, "relocationId");
         var clock = new FakeTimeProvider(Start);
         var firstEnd = Today.AddDays(30);
         var secondEnd = Today.AddDays(60);
@@ -147,7 +147,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             (await first.Watch.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
             (await first.LoadAsync(away)).StayEndingFlaggedFor.ShouldBe(firstEnd);
             (await first.EventsAsync(away)).OfType<StayEndingFlagged>().ShouldHaveSingleItem().EndOn.ShouldBe(firstEnd);
-            (await ending.ForAsync(away, atLeast: 1)).Count.ShouldBe(1);
+            (await ending.AboutAsync(away, atLeast: 1)).Count.ShouldBe(1);
 
             // Days later, still before the end: flagged already, nothing new.
             clock.Advance(TimeSpan.FromDays(3));
@@ -172,7 +172,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
                 async () => (await second.LoadAsync(away)).StayEndingFlaggedFor == secondEnd ? "flagged" : null,
                 TimeSpan.FromSeconds(10), "the watch's start-up pass to flag the new end date");
             (await second.Watch.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
-            (await ending.ForAsync(away, atLeast: 2)).Count.ShouldBe(2);
+            (await ending.AboutAsync(away, atLeast: 2)).Count.ShouldBe(2);
 
             clock.Advance(TimeSpan.FromDays(1));
             (await second.Watch.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
@@ -182,7 +182,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
         }
 
         await Task.Delay(TimeSpan.FromSeconds(1)); // a duplicate still in flight would arrive now
-        var messages = await ending.ForAsync(away, atLeast: 2);
+        var messages = await ending.AboutAsync(away, atLeast: 2);
         messages.Count.ShouldBe(2);
         messages.Select(m => DateOnly.Parse(m.GetProperty("endOn").GetString()!)).ShouldBe([firstEnd, secondEnd], ignoreOrder: true);
     }
@@ -190,7 +190,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
     [Fact]
     public async Task A_paid_relocation_grant_delivered_twice_funds_the_planned_relocation_once_and_a_legal_grant_funds_nothing()
     {
-        await using var progressed = await Published.BindAsync(_rabbit, ProgressedExchange);
+        await using var progressed = await PublishedEvents.BindAsync(_rabbit, ProgressedExchange, "relocationId");
         var clock = new FakeTimeProvider(Start);
         await using var host = await RelocationHost.StartAsync(_database, _rabbit, clock);
         var caseId = Guid.CreateVersion7();
@@ -232,7 +232,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
 
         // Planned → Funded is published once: one message id.
         await Task.Delay(TimeSpan.FromSeconds(1)); // a duplicate still in flight would arrive now
-        var toFunded = (await progressed.ForAsync(relocationId, atLeast: 2)) // Requested → Planned, Planned → Funded
+        var toFunded = (await progressed.AboutAsync(relocationId, atLeast: 2)) // Requested → Planned, Planned → Funded
             .Where(m => m.GetProperty("state").GetString() == nameof(RelocationState.Funded))
             .ToArray();
         toFunded.ShouldHaveSingleItem().GetProperty("from").GetString().ShouldBe(nameof(RelocationState.Planned));
@@ -246,42 +246,6 @@ public sealed class RelocationWatchTests : IAsyncLifetime
     /// What was published on one exchange, by message id (copies of one message count once), read
     /// from an exclusive queue bound before anything is published.
     /// </summary>
-    private sealed class Published : IAsyncDisposable
-    {
-        private readonly RawQueue _queue;
-        private readonly string _exchange;
-        private readonly Dictionary<Guid, JsonElement> _byMessageId = [];
-
-        private Published(RawQueue queue, string exchange)
-        {
-            _queue = queue;
-            _exchange = exchange;
-        }
-
-        public static async Task<Published> BindAsync(string rabbit, string exchange) => new(await RawQueue.BindAsync(rabbit, exchange), exchange);
-
-        /// <summary>Waits until at least <paramref name="atLeast"/> distinct messages about the relocation arrived; returns them all.</summary>
-        public async Task<IReadOnlyList<JsonElement>> ForAsync(Guid relocationId, int atLeast)
-        {
-            await Eventually.Get(async () =>
-            {
-                foreach (var body in await _queue.DrainAsync())
-                {
-                    var envelope = JsonDocument.Parse(body).RootElement;
-                    _byMessageId[envelope.GetProperty("messageId").GetGuid()] = envelope.GetProperty("message").Clone();
-                }
-
-                return About(relocationId).Count >= atLeast ? "enough" : null;
-            }, TimeSpan.FromSeconds(10), $"{atLeast} messages on {_exchange} for {relocationId}");
-            return About(relocationId);
-        }
-
-        public ValueTask DisposeAsync() => _queue.DisposeAsync();
-
-        private List<JsonElement> About(Guid relocationId) =>
-            _byMessageId.Values.Where(m => m.GetProperty("relocationId").GetGuid() == relocationId).ToList();
-    }
-
     /// <summary>The relocation module as the service wires it, on a fake clock, with queues of its own.</summary>
     private sealed class RelocationHost : IAsyncDisposable
     {

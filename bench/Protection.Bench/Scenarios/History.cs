@@ -33,8 +33,11 @@ public static class History
         foreach (var size in run.Settings.HistorySizes)
         {
             var opened = await api.OpenCaseAsync(officer, size);
-            var inTriage = await Api.UntilAsync(async () => await stores.TriageStore.QuerySession().LoadAsync<TriageCase>(opened.Id) is not null,
-                TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(20));
+            var inTriage = await Api.UntilAsync(async () =>
+            {
+                await using var session = stores.TriageStore.QuerySession();
+                return await session.LoadAsync<TriageCase>(opened.Id) is not null;
+            }, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(20));
             if (!inTriage)
             {
                 run.Breached("history", $"case {opened.Id} was not taken into triage within 60 s");
