@@ -14,11 +14,6 @@ var app = builder.Build();
 app.UseServiceDefaults();
 app.UseRateLimiter();
 
-if (app.Environment.IsDevelopment())
-{
-    app.MapDevTokens();
-}
-
 // One API reference for every service: each service's OpenAPI document is proxied under /openapi/{service}.json.
 app.MapScalarApiReference("/scalar", scalar => scalar
     .WithTitle("Protection API")

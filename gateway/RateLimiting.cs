@@ -14,7 +14,10 @@ public sealed class RateLimitOptions
     public int TokensPerSecond { get; set; } = 100;
 }
 
-/// <summary>A token bucket per user (per client address before sign-in), applied to every proxied route.</summary>
+/// <summary>
+/// A token bucket per user (per client address before sign-in), applied to every proxied route. The
+/// user is the validated token's issuer and subject: never a name the caller typed.
+/// </summary>
 public static class RateLimiting
 {
     public const string PerUser = "per-user";
@@ -26,7 +29,9 @@ public static class RateLimiting
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(PerUser, http => RateLimitPartition.GetTokenBucketLimiter(
-                http.User.Identity?.IsAuthenticated == true ? $"user:{http.User.UserId()}" : $"ip:{http.Connection.RemoteIpAddress}",
+                http.User.Identity?.IsAuthenticated == true
+                    ? $"user:{http.User.FindFirst("iss")?.Value}|{http.User.UserId()}"
+                    : $"ip:{http.Connection.RemoteIpAddress}",
                 _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = options.TokenLimit,

@@ -10,6 +10,7 @@ RABBIT_PASSWORD=protection
 
 # name | project folder | assembly | port | database ("-" for none). Missing projects are skipped.
 SERVICES=(
+  "identity|services/Identity|Protection.Identity|5105|protection_identity"
   "intake|services/Intake|Protection.Intake|5101|protection_intake"
   "triage|services/Triage|Protection.Triage|5102|protection_triage"
   "assistance|services/EmergencyAssistance|Protection.EmergencyAssistance|5103|protection_assistance"
@@ -61,7 +62,11 @@ start_service() {
   [ "$other" = "$name" ] || fail "no service called $name"
   dll="$ROOT/$folder/bin/Release/net10.0/$assembly.dll"
   [ -f "$dll" ] || return 1
-  env_vars=(ASPNETCORE_ENVIRONMENT=Development)
+  # Every process validates tokens against the identity service's keys, read straight from it; the
+  # issuer (what tokens say in "iss", and where browsers sign in) is the gateway's public address.
+  env_vars=(ASPNETCORE_ENVIRONMENT=Development
+            "Auth__Authority=http://localhost:$(port_of gateway)/"
+            "Auth__MetadataAddress=http://127.0.0.1:$(port_of identity)/.well-known/openid-configuration")
   if [ "$database" != "-" ]; then
     env_vars+=("ConnectionStrings__Postgres=Host=127.0.0.1;Port=5432;Database=$database;Username=$PG_USER;Password=$PG_PASSWORD;$PG_LOCAL_OPTIONS"
                "ConnectionStrings__RabbitMq=amqp://$RABBIT_USER:$RABBIT_PASSWORD@127.0.0.1:5672/")

@@ -28,8 +28,10 @@ cat <<INFO
 Protection is running ($(( $(date +%s) - started_at )) s).
   Gateway:        http://localhost:8080
   API reference:  http://localhost:8080/scalar
+  Sign-in:        http://localhost:8080/account/login (OpenID Connect discovery: http://localhost:8080/.well-known/openid-configuration)
+  First admin:    deploy/local/bootstrap-admin.sh --email you@example.org   (prints a one-time enrolment link)
   Get a token:    curl -s -X POST http://localhost:8080/auth/dev-token -H 'Content-Type: application/json' -d '{"user":"olivia","roles":["officer"]}'
-                  (roles: officer, supervisor, funder, auditor, admin)
+                  (Development only; roles: officer, supervisor, funder, auditor, admin)
   Logs:           $RUN_DIR/logs/
   Stop:           deploy/local/down.sh
 INFO

@@ -16,6 +16,7 @@ public sealed class ProtectionSystem : IAsyncLifetime
     /// <summary>name, project folder, assembly: the services started, in order.</summary>
     private static readonly (string Name, string Folder, string Assembly)[] Services =
     [
+        ("identity", "services/Identity", "Protection.Identity"),
         ("intake", "services/Intake", "Protection.Intake"),
         ("triage", "services/Triage", "Protection.Triage"),
         ("assistance", "services/EmergencyAssistance", "Protection.EmergencyAssistance"),
@@ -29,9 +30,36 @@ public sealed class ProtectionSystem : IAsyncLifetime
         ["relocation"] = new() { ["Testing__AdjustableClock"] = "true", ["Relocation__WatchInterval"] = "00:00:01" },
     };
 
+    /// <summary>Access tokens of the code flow live this long here, so a test can watch one expire.</summary>
+    public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromSeconds(20);
+
+    /// <summary>A public client (code flow + PKCE) and a machine client (client credentials) registered for the tests.</summary>
+    public const string TestClient = "e2e-console";
+    public const string MachineClient = "e2e-scripts";
+    public const string MachineClientSecret = "e2e-machine-client-secret-of-the-test-suite";
+
+    private readonly int _gatewayPort = ServiceProcess.FreePort();
+    private readonly int _identityPort = ServiceProcess.FreePort();
+
     public HttpClient Gateway { get; private set; } = null!;
 
+    /// <summary>The issuer every token names: the gateway's public address, where people sign in.</summary>
+    public Uri Issuer => new($"http://127.0.0.1:{_gatewayPort}/");
+
+    /// <summary>Where the test client's authorization codes are sent (never followed: the test reads the redirect).</summary>
+    public Uri RedirectUri => new(Issuer, "signin-oidc");
+
+    /// <summary>What every process is told about tokens: the issuer, and the identity service to read its keys from.</summary>
+    public Dictionary<string, string> AuthSettings => new()
+    {
+        ["Auth__Authority"] = Issuer.AbsoluteUri,
+        ["Auth__MetadataAddress"] = $"http://127.0.0.1:{_identityPort}/.well-known/openid-configuration",
+        ["Auth__ClockSkew"] = "00:00:01",
+    };
+
     public string RabbitMq { get; private set; } = string.Empty;
+
+    public ServiceProcess Identity => _processes.Single(p => p.Name == "identity");
 
     public ServiceProcess Intake => _processes.Single(p => p.Name == "intake");
 
@@ -52,11 +80,16 @@ public sealed class ProtectionSystem : IAsyncLifetime
                 ["ConnectionStrings__Postgres"] = database,
                 ["ConnectionStrings__RabbitMq"] = rabbit,
             };
-            _processes.Add(await ServiceProcess.StartAsync(name, BuiltAssembly(folder, assembly), environment));
+            foreach (var (key, value) in AuthSettings.Concat(name == "identity" ? IdentitySettings() : []))
+            {
+                environment[key] = value;
+            }
+
+            _processes.Add(await ServiceProcess.StartAsync(name, BuiltAssembly(folder, assembly), environment, name == "identity" ? _identityPort : null));
         }
 
         // Generous enough that the suite is never throttled; the limiter itself has its own test.
-        var gateway = await StartGatewayAsync("gateway", tokenLimit: 10000, tokensPerSecond: 10000);
+        var gateway = await StartGatewayAsync("gateway", tokenLimit: 10000, tokensPerSecond: 10000, port: _gatewayPort);
         _processes.Add(gateway);
         Gateway = new HttpClient { BaseAddress = gateway.Address };
     }
@@ -65,9 +98,9 @@ public sealed class ProtectionSystem : IAsyncLifetime
     public string DatabaseOf(string service) => _databases[service];
 
     /// <summary>Another gateway in front of the same services, with its own rate limit (and any other settings); stopped by the caller.</summary>
-    public Task<ServiceProcess> StartGatewayAsync(string name, int tokenLimit, int tokensPerSecond, IDictionary<string, string>? overrides = null)
+    public Task<ServiceProcess> StartGatewayAsync(string name, int tokenLimit, int tokensPerSecond, IDictionary<string, string>? overrides = null, int? port = null)
     {
-        var settings = new Dictionary<string, string>
+        var settings = new Dictionary<string, string>(AuthSettings)
         {
             ["RateLimiting__TokenLimit"] = tokenLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["RateLimiting__TokensPerSecond"] = tokensPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -82,8 +115,30 @@ public sealed class ProtectionSystem : IAsyncLifetime
             settings[key] = value;
         }
 
-        return ServiceProcess.StartAsync(name, BuiltAssembly("gateway", "Protection.Gateway"), settings);
+        return ServiceProcess.StartAsync(name, BuiltAssembly("gateway", "Protection.Gateway"), settings, port);
     }
+
+    /// <summary>Runs <c>Protection.Identity.dll</c> with a command (e.g. <c>bootstrap-admin</c>) against the system's identity database.</summary>
+    public Task<(int ExitCode, string Output)> RunIdentityCommandAsync(params string[] arguments)
+    {
+        var environment = new Dictionary<string, string>(AuthSettings) { ["ConnectionStrings__Postgres"] = _databases["identity"] };
+        return ServiceProcess.RunToExitAsync("identity-command", BuiltAssembly("services/Identity", "Protection.Identity"), environment, arguments, TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>The path of a built assembly of the solution (same configuration as these tests).</summary>
+    public static string AssemblyOf(string projectFolder, string assemblyName) => BuiltAssembly(projectFolder, assemblyName);
+
+    private Dictionary<string, string> IdentitySettings() => new()
+    {
+        ["Identity__AccessTokenLifetime"] = AccessTokenLifetime.ToString(),
+        ["Identity__SignInAttemptsPerAddressPerMinute"] = "1000",
+        [$"Identity__Clients__{TestClient}__Type"] = "public",
+        [$"Identity__Clients__{TestClient}__RedirectUris__0"] = RedirectUri.AbsoluteUri,
+        [$"Identity__Clients__{MachineClient}__Type"] = "confidential",
+        [$"Identity__Clients__{MachineClient}__ClientSecret"] = MachineClientSecret,
+        [$"Identity__Clients__{MachineClient}__Roles__0"] = "officer",
+        [$"Identity__Clients__{MachineClient}__Organisation"] = "e2e-machines",
+    };
 
     /// <summary>Moves relocation's clock forward (the only service whose clock tests move) and returns its new "now".</summary>
     public async Task<DateTimeOffset> AdvanceRelocationClockAsync(TimeSpan by)

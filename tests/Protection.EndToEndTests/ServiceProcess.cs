@@ -25,15 +25,41 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Everything the process printed, for failure messages and for checking what it logs.</summary>
     public string Output => string.Join('\n', _output);
 
-    public static async Task<ServiceProcess> StartAsync(string name, string assemblyPath, IDictionary<string, string> environment)
+    /// <summary>Starts the service (on <paramref name="port"/>, or a free one) and waits until it is ready.</summary>
+    public static async Task<ServiceProcess> StartAsync(string name, string assemblyPath, IDictionary<string, string> environment, int? port = null)
+    {
+        var service = Launch(name, assemblyPath, environment, [], port ?? FreePort());
+        await service.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        return service;
+    }
+
+    /// <summary>Runs the assembly with <paramref name="arguments"/> (a command, or a start expected to fail) until it exits.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(
+        string name, string assemblyPath, IDictionary<string, string> environment, IReadOnlyList<string> arguments, TimeSpan within)
+    {
+        await using var service = Launch(name, assemblyPath, environment, arguments, FreePort());
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await service._process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{name} {string.Join(' ', arguments)} did not exit within {within.TotalSeconds} s:\n{service.Output}");
+        }
+
+        service._process.WaitForExit(); // drains the output handlers
+        return (service._process.ExitCode, service.Output);
+    }
+
+    private static ServiceProcess Launch(string name, string assemblyPath, IDictionary<string, string> environment, IReadOnlyList<string> arguments, int port)
     {
         if (!File.Exists(assemblyPath))
         {
             throw new FileNotFoundException($"{assemblyPath} is not built. Build the solution first (dotnet build Protection.sln).");
         }
 
-        var port = FreePort();
-        var info = new ProcessStartInfo("dotnet", [assemblyPath, "--urls", $"http://127.0.0.1:{port}"])
+        var info = new ProcessStartInfo("dotnet", [assemblyPath, .. arguments, "--urls", $"http://127.0.0.1:{port}"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -53,7 +79,6 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) service._output.Enqueue(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await service.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
         return service;
     }
 
@@ -90,7 +115,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException($"{Name} was not ready within {within.TotalSeconds} s:\n{Output}");
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

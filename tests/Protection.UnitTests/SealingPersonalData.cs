@@ -71,7 +71,7 @@ public sealed class SealingPersonalData
     {
         Should.Throw<InvalidOperationException>(() => PersonalDataVault.FromOptions(new PersonalDataOptions(), isDevelopment: false));
         Should.Throw<InvalidOperationException>(() => PersonalDataVault.FromOptions(new PersonalDataOptions { MasterKey = "not base64!" }, isDevelopment: false));
-        Should.Throw<ArgumentException>(() => PersonalDataVault.FromOptions(new PersonalDataOptions { MasterKey = Convert.ToBase64String(new byte[16]) }, isDevelopment: false));
+        Should.Throw<InvalidOperationException>(() => PersonalDataVault.FromOptions(new PersonalDataOptions { MasterKey = Convert.ToBase64String(new byte[16]) }, isDevelopment: false));
         PersonalDataVault.FromOptions(new PersonalDataOptions(), isDevelopment: true).ShouldNotBeNull();
     }
 }

@@ -1,27 +1,50 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Protection.ServiceDefaults.Auth;
 
-/// <summary>JWT settings shared by the gateway and every service (section <c>Auth</c>).</summary>
+/// <summary>
+/// Token validation shared by the gateway and every service (section <c>Auth</c>): tokens come from
+/// an OpenID Connect authority (the bundled identity service, Keycloak, Microsoft Entra ID, …) and
+/// are checked against the signing keys it publishes (its JWKS).
+/// </summary>
 public sealed class AuthOptions
 {
     public const string Section = "Auth";
 
+    /// <summary>The bundled identity service behind the local gateway: the authority in Development when none is set.</summary>
+    public const string DevelopmentAuthority = "http://localhost:8080/";
+
+    /// <summary>The issuer, exactly as it writes <c>iss</c> (e.g. <c>https://protection.example.org/</c>). Required outside Development.</summary>
+    public string? Authority { get; set; }
+
     /// <summary>
-    /// Used only when the environment is Development and no key is configured. Anything else
-    /// refuses to start without <c>Auth:SigningKey</c>, so this key can never protect real data.
+    /// Where to read the discovery document when the issuer's public address cannot be reached from
+    /// here (inside a cluster: <c>http://identity:8080/.well-known/openid-configuration</c>). The key
+    /// set is then read from the same place.
     /// </summary>
-    internal const string DevelopmentSigningKey = "protection-development-signing-key-not-for-production-use";
+    public string? MetadataAddress { get; set; }
 
-    [Required]
-    public string Issuer { get; set; } = "protection";
-
-    [Required]
+    /// <summary>The audience every token must name.</summary>
     public string Audience { get; set; } = "protection-api";
 
-    /// <summary>HMAC-SHA256 key, at least 32 characters.</summary>
-    public string? SigningKey { get; set; }
+    /// <summary>Plain-HTTP metadata is accepted only in Development unless this is set to false (e.g. a cluster-internal address).</summary>
+    public bool? RequireHttpsMetadata { get; set; }
 
-    /// <summary>Lifetime of tokens issued by the development token endpoint.</summary>
-    public TimeSpan DevTokenLifetime { get; set; } = TimeSpan.FromHours(8);
+    /// <summary>Asymmetric algorithms only: a symmetric or <c>none</c> token is refused whatever it claims.</summary>
+    public string[] Algorithms { get; set; } = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"];
+
+    /// <summary>Tolerated difference between clocks when checking a token's lifetime.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Where the provider writes roles and the organisation (see <see cref="ClaimMapping"/>).</summary>
+    public ClaimMapping Claims { get; set; } = new();
+}
+
+/// <summary>
+/// Paths into the token's payload: a claim name, or a dotted path into a JSON claim, e.g.
+/// <c>realm_access.roles</c> (Keycloak) or <c>roles</c> (Microsoft Entra ID app roles).
+/// </summary>
+public sealed class ClaimMapping
+{
+    public string Roles { get; set; } = AuthenticationSetup.RoleClaim;
+
+    public string Organisation { get; set; } = AuthenticationSetup.OrganisationClaim;
 }

@@ -37,6 +37,9 @@ public static class Policies
     /// <summary>May read grants: funders, officers and supervisors.</summary>
     public const string GrantReader = "grant-reader";
 
+    /// <summary>May read the log of administrative actions (accounts, roles, organisations): administrators and auditors.</summary>
+    public const string AdminLogReader = "admin-log-reader";
+
     internal static readonly IReadOnlyDictionary<string, string[]> RolesByPolicy = new Dictionary<string, string[]>
     {
         [Officer] = [Roles.Officer, Roles.Supervisor],
@@ -47,5 +50,6 @@ public static class Policies
         [CaseReader] = [Roles.Officer, Roles.Supervisor, Roles.Auditor],
         [HistoryReader] = [Roles.Auditor, Roles.Supervisor],
         [GrantReader] = [Roles.Funder, Roles.Officer, Roles.Supervisor],
+        [AdminLogReader] = [Roles.Admin, Roles.Auditor],
     };
 }

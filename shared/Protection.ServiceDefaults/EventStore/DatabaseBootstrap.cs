@@ -7,7 +7,7 @@ namespace Protection.ServiceDefaults.EventStore;
 /// Creates the service's database when it does not exist yet, so a service owns its database from
 /// its first start (the role needs CREATEDB; an existing database is left as it is).
 /// </summary>
-internal sealed class DatabaseBootstrap(string connectionString) : IHostedService
+public sealed class DatabaseBootstrap(string connectionString) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken) =>
         await EnsureDatabaseAsync(connectionString, cancellationToken);

@@ -24,13 +24,39 @@ public static class EventStoreSetup
         string schema,
         Action<StoreOptions> configure)
     {
-        var connectionString = builder.Configuration.GetConnectionString("Postgres")
-            ?? throw new InvalidOperationException(
-                "ConnectionStrings:Postgres is not configured. Set ConnectionStrings__Postgres, e.g. Host=127.0.0.1;Database=protection_intake;Username=protection;Password=protection (deploy/local/up.sh does this for you).");
-
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
         var committed = Channel.CreateUnbounded<OutboxMessage>(new UnboundedChannelOptions { SingleReader = true });
         builder.Services.AddSingleton(committed);
+
+        AddChainedStore(builder, schema, options =>
+        {
+            options.Listeners.Add(new OutboxCommitListener(committed));
+            options.Schema.For<OutboxMessage>().Index(m => m.CreatedAt);
+            options.Schema.For<ProcessedMessage>();
+            options.Events.AddEventType<CaseRead>();
+            configure(options);
+        });
+
+        builder.Services.AddSingleton<CaseAccessLog>();
+        builder.Services.AddHostedService<OutboxRelay>();
+        return builder;
+    }
+
+    /// <summary>
+    /// The same hash-chained event store for a service that publishes nothing (the identity
+    /// service's log of administrative actions): no outbox, no broker.
+    /// </summary>
+    public static IHostApplicationBuilder AddEventLog(
+        this IHostApplicationBuilder builder,
+        string schema,
+        Action<StoreOptions> configure) =>
+        AddChainedStore(builder, schema, configure);
+
+    private static IHostApplicationBuilder AddChainedStore(IHostApplicationBuilder builder, string schema, Action<StoreOptions> configure)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Postgres")
+            ?? throw new InvalidOperationException(
+                "ConnectionStrings:Postgres is not configured. Set ConnectionStrings__Postgres, e.g. Host=127.0.0.1;Database=protection_intake;Username=protection;Password=… (deploy/local/up.sh does this for you).");
 
         builder.Services.AddMarten(services =>
             {
@@ -48,11 +74,6 @@ public static class EventStoreSetup
                 options.Events.MetadataConfig.UserNameEnabled = true;
 
                 options.Listeners.Add(new HashChainListener(services.GetRequiredService<TimeProvider>()));
-                options.Listeners.Add(new OutboxCommitListener(committed));
-                options.Schema.For<OutboxMessage>().Index(m => m.CreatedAt);
-                options.Schema.For<ProcessedMessage>();
-                options.Events.AddEventType<CaseRead>();
-
                 configure(options);
                 return options;
             })
@@ -62,9 +83,6 @@ public static class EventStoreSetup
         // First of all hosted services (Marten puts its schema migration at the front too): the
         // database must exist before Marten applies its schema to it.
         builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(new DatabaseBootstrap(connectionString)));
-
-        builder.Services.AddSingleton<CaseAccessLog>();
-        builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: "postgres", tags: ["ready"]);
         return builder;
     }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Protection.ServiceDefaults.Secrets;
 
 namespace Protection.ServiceDefaults.PersonalData;
 
@@ -56,16 +57,27 @@ public sealed class PersonalDataVault
         _masterKey = masterKey;
     }
 
-    /// <summary>Registers the vault from <c>PersonalData:MasterKey</c> and the per-case keys (every service that seals data).</summary>
+    /// <summary>
+    /// Registers the vault from <c>PersonalData:MasterKey</c> and the per-case keys (every service
+    /// that seals data). Outside Development the process refuses to start, naming the setting, when
+    /// the key or a connection string's password is missing, published in this repository or weak.
+    /// </summary>
     public static IHostApplicationBuilder AddPersonalDataVault(IHostApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(PersonalDataOptions.Section).Get<PersonalDataOptions>() ?? new();
-        builder.Services.AddSingleton(FromOptions(options, builder.Environment.IsDevelopment()));
+        var guard = SecretGuard.For(builder);
+        var masterKey = guard.Require(
+            $"{PersonalDataOptions.Section}:{nameof(PersonalDataOptions.MasterKey)}", SecretKind.Base64Key, KeySize,
+            "Generate one per service with: openssl rand -base64 32");
+        guard.RequirePostgresPassword("Postgres");
+        guard.RequireRabbitMqPassword("RabbitMq");
+        guard.ThrowIfAnyFailed();
+
+        builder.Services.AddSingleton(FromOptions(new PersonalDataOptions { MasterKey = masterKey }, guard.IsDevelopment));
         builder.Services.AddSingleton<CaseKeys>();
         return builder;
     }
 
-    /// <summary>Reads <c>PersonalData:MasterKey</c>; in Development only, falls back to a fixed development key.</summary>
+    /// <summary>Reads <c>PersonalData:MasterKey</c>; in Development only, falls back to the published development key.</summary>
     public static PersonalDataVault FromOptions(PersonalDataOptions options, bool isDevelopment)
     {
         if (!string.IsNullOrWhiteSpace(options.MasterKey))
@@ -80,6 +92,11 @@ public sealed class PersonalDataVault
                 throw new InvalidOperationException("PersonalData:MasterKey is not base64. Generate one with: openssl rand -base64 32");
             }
 
+            if (key.Length != KeySize)
+            {
+                throw new InvalidOperationException($"PersonalData:MasterKey is {key.Length} bytes; it must be exactly {KeySize}. Generate one with: openssl rand -base64 32");
+            }
+
             return new PersonalDataVault(key);
         }
 
@@ -89,7 +106,7 @@ public sealed class PersonalDataVault
                 "PersonalData:MasterKey is not configured. Set PersonalData__MasterKey to base64 of 32 random bytes (openssl rand -base64 32), from a secret store. The development key is used only when ASPNETCORE_ENVIRONMENT=Development.");
         }
 
-        return new PersonalDataVault(SHA256.HashData(Encoding.UTF8.GetBytes("protection-development-master-key-not-for-real-data")));
+        return new PersonalDataVault(PublishedSecrets.DevelopmentMasterKey);
     }
 
     /// <summary>A fresh data key for a new case and its wrapped form to store.</summary>

@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Protection.Identity.Organisations;
+
+/// <summary>What an organisation does on the platform; it bounds the roles its people may hold.</summary>
+public enum OrganisationKind
+{
+    /// <summary>Holds cases: protection officers and supervisors.</summary>
+    Protection,
+
+    /// <summary>Holds funds: funders.</summary>
+    Funding,
+
+    /// <summary>Audits named organisations: auditors.</summary>
+    Audit,
+
+    /// <summary>Runs the platform: administrators.</summary>
+    Platform,
+}
+
+public sealed class Organisation
+{
+    public Guid Id { get; set; }
+
+    [MaxLength(200)]
+    public string Name { get; set; } = string.Empty;
+
+    public OrganisationKind Kind { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The roles people of an organisation of this kind may hold.</summary>
+    public static IReadOnlySet<string> RolesFor(OrganisationKind kind) => kind switch
+    {
+        OrganisationKind.Protection => new HashSet<string> { ServiceDefaults.Auth.Roles.Officer, ServiceDefaults.Auth.Roles.Supervisor },
+        OrganisationKind.Funding => new HashSet<string> { ServiceDefaults.Auth.Roles.Funder },
+        OrganisationKind.Audit => new HashSet<string> { ServiceDefaults.Auth.Roles.Auditor },
+        _ => new HashSet<string> { ServiceDefaults.Auth.Roles.Admin },
+    };
+}
