@@ -63,7 +63,7 @@ public static class IdentityModule
         AddSignInLimits(builder, options);
 
         builder.Services.AddLocalization();
-        builder.Services.AddRazorPages();
+        builder.Services.AddRazorPages().AddViewLocalization();
         builder.Services.AddScoped<AdminLog>();
         builder.Services.AddScoped<Enrolment>();
         builder.Services.AddScoped<Credentials>();
@@ -152,7 +152,9 @@ public static class IdentityModule
                 server.SetAccessTokenLifetime(options.AccessTokenLifetime)
                     .SetIdentityTokenLifetime(options.AccessTokenLifetime)
                     .SetRefreshTokenLifetime(options.RefreshTokenLifetime)
-                    .SetAuthorizationCodeLifetime(TimeSpan.FromMinutes(2));
+                    .SetAuthorizationCodeLifetime(TimeSpan.FromMinutes(2))
+                    // Strict rotation: a refresh token used twice is theft or a replay, and OpenIddict then revokes the whole family.
+                    .SetRefreshTokenReuseLeeway(TimeSpan.Zero);
                 server.AddSigningCredentials(keys.Current);
                 foreach (var previous in keys.Previous)
                 {

@@ -65,6 +65,8 @@ public sealed class ProtectionSystem : IAsyncLifetime
 
     public ServiceProcess Triage => _processes.Single(p => p.Name == "triage");
 
+    public ServiceProcess Assistance => _processes.Single(p => p.Name == "assistance");
+
     public ServiceProcess Relocation => _processes.Single(p => p.Name == "relocation");
 
     public async Task InitializeAsync()

@@ -99,7 +99,7 @@ public sealed class OverdueDetectionTests : IAsyncLifetime
 
         public static async Task<TriageHost> StartAsync(string database, string rabbit, TimeProvider clock)
         {
-            var builder = Host.CreateApplicationBuilder();
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development }); // local PostgreSQL and RabbitMQ have development passwords
             builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "Triage", "appsettings.json"), optional: false);
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
@@ -107,7 +107,7 @@ public sealed class OverdueDetectionTests : IAsyncLifetime
                 ["ConnectionStrings:RabbitMq"] = rabbit,
                 ["Messaging:QueuePrefix"] = $"itest-triage-{Guid.NewGuid():N}"[..24],
                 ["Triage:OverdueCheckInterval"] = "00:30:00",
-                ["PersonalData:MasterKey"] = Convert.ToBase64String(new byte[32]), // the host is not Development
+                ["PersonalData:MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             });
             builder.Services.AddSingleton(clock);
             builder.AddTriage();

@@ -268,7 +268,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
 
         public static async Task<RelocationHost> StartAsync(string database, string rabbit, TimeProvider clock)
         {
-            var builder = Host.CreateApplicationBuilder();
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development }); // local PostgreSQL and RabbitMQ have development passwords
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Postgres"] = database,
@@ -277,7 +277,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
                 // Timeout.InfiniteTimeSpan: the watch runs its pass at start, then never on its own (a PeriodicTimer refuses
                 // periods over ~49.7 days, and a shorter one would tick as the fake clock jumps, racing the test's passes).
                 ["Relocation:WatchInterval"] = "-00:00:00.001",
-                ["PersonalData:MasterKey"] = Convert.ToBase64String(new byte[32]), // the host is not Development
+                ["PersonalData:MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             });
             builder.Services.AddSingleton(clock);
             builder.AddRelocation();

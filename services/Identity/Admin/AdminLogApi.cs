@@ -27,8 +27,9 @@ public static class AdminLogApi
     {
         await using var session = store.QuerySession();
         var take = Math.Clamp(limit ?? 500, 1, 5000);
+        var from = after ?? 0;
         var events = await session.Events.QueryAllRawEvents()
-            .Where(e => e.Sequence > (after ?? 0))
+            .Where(e => e.Sequence > from)
             .OrderBy(e => e.Sequence)
             .Take(take)
             .ToListAsync(token);

@@ -1,0 +1,326 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Protection.EndToEndTests;
+
+/// <summary>
+/// Signing in for real, through the gateway: the first administrator bootstrapped from the command
+/// line, organisations and accounts created by the admin API, TOTP enrolment by one-time link, the
+/// authorization code flow with PKCE, refresh with rotation, deactivation.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class SigningInTests(ProtectionSystem system)
+{
+    private const string Password = "a long pass phrase for the tests";
+
+    [Fact]
+    public async Task An_officer_enrolled_by_an_administrator_signs_in_with_a_second_factor_opens_a_case_and_loses_access_when_deactivated()
+    {
+        var admin = await AdministratorAsync();
+
+        // The administrator creates a protection organisation and an officer in it.
+        var organisation = await CreateOrganisationAsync(admin, "protection");
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var created = await admin.PostAsJsonAsync("/api/admin/users", new
+        {
+            userName = $"officer-{tag}",
+            email = $"officer-{tag}@example.org",
+            organisationId = organisation,
+            roles = new[] { "officer" },
+        });
+        var officer = await Json(created, HttpStatusCode.Created);
+        var officerId = officer["user"]!["id"]!.GetValue<string>();
+        officer["user"]!["enrolled"]!.GetValue<bool>().ShouldBeFalse();
+
+        // The officer enrols (password + authenticator) through the one-time link, then signs in.
+        using var browser = new Browser(system);
+        var link = new Uri(officer["enrolment"]!["enrolmentLink"]!.GetValue<string>());
+        var (key, _) = await browser.EnrolAsync(link, Password);
+        (await browser.Http.GetAsync(link.PathAndQuery)).StatusCode.ShouldBe(HttpStatusCode.BadRequest); // used once
+
+        var tokens = await browser.CodeFlowAsync($"officer-{tag}", Password, key);
+
+        // The access token: RS256 with a key the JWKS publishes, for the API, with sub, org and role.
+        Jwt.Header(tokens.AccessToken).GetProperty("alg").GetString().ShouldBe("RS256");
+        var kid = Jwt.Header(tokens.AccessToken).GetProperty("kid").GetString();
+        var jwks = await system.Gateway.GetStringAsync("/.well-known/jwks");
+        jwks.ShouldContain($"\"{kid}\"");
+        var claims = tokens.AccessClaims;
+        claims.GetProperty("sub").GetString().ShouldBe(officerId);
+        claims.GetProperty("org").GetString().ShouldBe(organisation);
+        Roles(claims).ShouldBe(["officer"]);
+        claims.GetProperty("aud").ToString().ShouldContain("protection-api");
+        claims.GetProperty("iss").GetString().ShouldBe(system.Issuer.AbsoluteUri);
+        (claims.GetProperty("exp").GetInt64() - claims.GetProperty("iat").GetInt64()).ShouldBeLessThanOrEqualTo(600);
+        tokens.RefreshToken.ShouldNotBeNull();
+
+        using var api = browser.Api(tokens.AccessToken);
+        var opened = await api.PostAsJsonAsync("/api/cases", Cases.OpenCaseBody(Cases.Defender.Unique()));
+        opened.StatusCode.ShouldBe(HttpStatusCode.Created, await opened.Content.ReadAsStringAsync());
+
+        // Refresh tokens rotate: each use gives a new one. Using a spent one again is a replay: it is
+        // refused, and the whole family (the newer token too) is revoked.
+        var refreshed = await Browser.ReadTokensAsync(await browser.RefreshAsync(tokens.RefreshToken!));
+        refreshed.RefreshToken.ShouldNotBe(tokens.RefreshToken);
+        (await browser.RefreshAsync(tokens.RefreshToken!)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await browser.RefreshAsync(refreshed.RefreshToken!)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
+        // Signed in again (a new browser), refreshing works until the account is deactivated.
+        using var second = new Browser(system);
+        refreshed = await second.CodeFlowAsync($"officer-{tag}", Password, key);
+        refreshed = await Browser.ReadTokensAsync(await second.RefreshAsync(refreshed.RefreshToken!));
+
+        // Deactivated: the refresh fails at once; the access token already issued works until it expires, then 401.
+        (await admin.PostAsync($"/api/admin/users/{officerId}/deactivation", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var refusal = await second.RefreshAsync(refreshed.RefreshToken!);
+        refusal.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await refusal.Content.ReadAsStringAsync()).ShouldContain("invalid_grant");
+
+        using var stillValid = second.Api(refreshed.AccessToken);
+        var expiry = DateTimeOffset.FromUnixTimeSeconds(refreshed.AccessClaims.GetProperty("exp").GetInt64());
+        if (DateTimeOffset.UtcNow < expiry.AddSeconds(-3))
+        {
+            (await stillValid.GetAsync("/api/cases")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        await Task.Delay(expiry - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(3));
+        (await stillValid.GetAsync("/api/cases")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+
+        // And no new sign-in either.
+        using var again = new Browser(system);
+        (await again.SignInAsync($"officer-{tag}", Password, Browser.Totp(key))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Every_administrative_action_is_in_a_hash_chained_log_that_auditors_read_and_verify_without_names_or_addresses()
+    {
+        var admin = await AdministratorAsync();
+        var organisation = await CreateOrganisationAsync(admin, "funding");
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var created = await Json(await admin.PostAsJsonAsync("/api/admin/users", new
+        {
+            userName = $"funder-{tag}",
+            email = $"funder-{tag}@example.org",
+            organisationId = organisation,
+            roles = new[] { "funder" },
+        }), HttpStatusCode.Created);
+        var id = created["user"]!["id"]!.GetValue<string>();
+        (await admin.PostAsync($"/api/admin/users/{id}/second-factor/reset", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await admin.PostAsync($"/api/admin/users/{id}/deactivation", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await admin.PostAsync($"/api/admin/users/{id}/deactivation", null)).StatusCode.ShouldBe(HttpStatusCode.Conflict);
+
+        using var auditor = await system.SignedInAs("auditor-of-admins", "auditor");
+        var log = await auditor.GetStringAsync("/api/admin/log?limit=5000");
+        var entries = JsonNode.Parse(log)!.AsArray().Where(e => e!["streamId"]!.GetValue<string>() == id).Select(e => e!["type"]!.GetValue<string>()).ToArray();
+        entries.ShouldBe(["account_created", "second_factor_reset", "account_deactivated"]);
+        log.ShouldNotContain($"funder-{tag}");
+        log.ShouldNotContain("example.org");
+
+        var verify = await Json(await auditor.GetAsync("/api/admin/log/verify"), HttpStatusCode.OK);
+        verify["verdict"]!.GetValue<string>().ShouldBe("intact");
+        verify["eventsChecked"]!.GetValue<int>().ShouldBeGreaterThanOrEqualTo(3);
+
+        // Auditors read the log; they do not administer.
+        (await auditor.PostAsJsonAsync("/api/admin/organisations", new { name = $"Nope {tag}", kind = "audit" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        using var officer = await system.SignedInAs("officer-not-auditor", "officer");
+        (await officer.GetAsync("/api/admin/log")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_role_the_organisation_cannot_hold_is_refused_naming_the_field()
+    {
+        var admin = await AdministratorAsync();
+        var organisation = await CreateOrganisationAsync(admin, "protection");
+        var refused = await admin.PostAsJsonAsync("/api/admin/users", new
+        {
+            userName = $"mixed-{Guid.NewGuid():N}"[..20],
+            email = $"mixed-{Guid.NewGuid():N}@example.org",
+            organisationId = organisation,
+            roles = new[] { "officer", "funder" },
+        });
+        var problem = await Json(refused, HttpStatusCode.UnprocessableEntity);
+        problem["errors"]!["roles"].ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task A_wrong_password_a_wrong_code_and_an_unknown_account_get_the_same_answer_and_five_failures_lock_the_account()
+    {
+        var admin = await AdministratorAsync();
+        var (name, key) = await EnrolledAccountAsync(admin, "protection", "supervisor");
+        using var browser = new Browser(system);
+
+        var wrongPassword = await Refusal(await browser.SignInAsync(name, "not the password at all", Browser.Totp(key)));
+        var wrongCode = await Refusal(await browser.SignInAsync(name, Password, WrongCode(key)));
+        var unknown = await Refusal(await browser.SignInAsync($"nobody-{Guid.NewGuid():N}", Password, "123456"));
+        wrongCode.ShouldBe(wrongPassword);
+        unknown.ShouldBe(wrongPassword);
+
+        // Five failures in all (two above, three more): the right credentials are refused too, the same way.
+        for (var i = 0; i < 3; i++)
+        {
+            await Refusal(await browser.SignInAsync(name, "still not the password", Browser.Totp(key)));
+        }
+
+        (await Refusal(await browser.SignInAsync(name, Password, Browser.Totp(key)))).ShouldBe(wrongPassword);
+
+        // No password or typed name in the identity service's log.
+        system.Identity.Output.ShouldNotContain("not the password at all");
+        system.Identity.Output.ShouldNotContain(name);
+    }
+
+    [Fact]
+    public async Task A_recovery_code_signs_in_once()
+    {
+        var admin = await AdministratorAsync();
+        var organisation = await CreateOrganisationAsync(admin, "audit");
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var created = await Json(await admin.PostAsJsonAsync("/api/admin/users", new
+        {
+            userName = $"auditor-{tag}", email = $"auditor-{tag}@example.org", organisationId = organisation, roles = new[] { "auditor" },
+        }), HttpStatusCode.Created);
+        using var browser = new Browser(system);
+        var (_, codes) = await browser.EnrolAsync(new Uri(created["enrolment"]!["enrolmentLink"]!.GetValue<string>()), Password);
+
+        (await browser.SignInAsync($"auditor-{tag}", Password, codes[0])).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        using var other = new Browser(system);
+        (await other.SignInAsync($"auditor-{tag}", Password, codes[0])).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_machine_client_gets_a_token_with_its_secret_and_not_without_it()
+    {
+        var granted = await system.Gateway.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = ProtectionSystem.MachineClient,
+            ["client_secret"] = ProtectionSystem.MachineClientSecret,
+            ["scope"] = "protection-api",
+        }));
+        var tokens = await Browser.ReadTokensAsync(granted);
+        tokens.AccessClaims.GetProperty("sub").GetString().ShouldBe($"client:{ProtectionSystem.MachineClient}");
+        tokens.AccessClaims.GetProperty("org").GetString().ShouldBe("e2e-machines");
+        using var browser = new Browser(system);
+        using var api = browser.Api(tokens.AccessToken);
+        (await api.GetAsync("/api/cases")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var refused = await system.Gateway.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = ProtectionSystem.MachineClient,
+            ["client_secret"] = "a wrong secret",
+        }));
+        refused.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await refused.Content.ReadAsStringAsync()).ShouldContain("invalid_client");
+    }
+
+    [Theory]
+    [InlineData("GET", "/connect/authorize", "", "invalid_request")]
+    [InlineData("GET", "/connect/authorize?client_id=e2e-console&response_type=code&scope=openid&redirect_uri=http%3A%2F%2Fevil.example%2Fcb&code_challenge=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopq&code_challenge_method=S256", "", "invalid_request")]
+    [InlineData("GET", "/connect/authorize?client_id=unknown-client&response_type=code&scope=openid&redirect_uri=http%3A%2F%2Fx.example%2Fcb", "", "invalid_request")]
+    [InlineData("POST", "/connect/token", "grant_type=password&username=a&password=b&client_id=e2e-console", "unsupported_grant_type")]
+    [InlineData("POST", "/connect/token", "grant_type=authorization_code&code=forged&client_id=e2e-console&redirect_uri=x&code_verifier=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopq", "invalid_grant")]
+    [InlineData("POST", "/connect/token", "grant_type=refresh_token&refresh_token=forged&client_id=e2e-console", "invalid_grant")]
+    [InlineData("POST", "/connect/token", "", "invalid_request")]
+    public async Task A_malformed_OpenID_Connect_request_gets_the_error_the_specification_names_never_a_500(string method, string path, string body, string error)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "POST")
+        {
+            request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded");
+        }
+
+        var response = await system.Gateway.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        ((int)response.StatusCode).ShouldBeInRange(400, 499, text);
+        text.ShouldContain(error);
+    }
+
+    private static string WrongCode(string key)
+    {
+        var right = int.Parse(Browser.Totp(key), System.Globalization.CultureInfo.InvariantCulture);
+        return ((right + 500_000) % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<string> Refusal(HttpResponseMessage response)
+    {
+        var html = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, html);
+        var start = html.IndexOf("<p class=\"error\"", StringComparison.Ordinal);
+        start.ShouldBeGreaterThan(0, html);
+        return html[start..html.IndexOf("</p>", start, StringComparison.Ordinal)];
+    }
+
+    private static string[] Roles(JsonElement claims) =>
+        claims.GetProperty("role").ValueKind == JsonValueKind.Array
+            ? claims.GetProperty("role").EnumerateArray().Select(r => r.GetString()!).ToArray()
+            : [claims.GetProperty("role").GetString()!];
+
+    private static async Task<JsonNode> Json(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(expected, text);
+        return JsonNode.Parse(text)!;
+    }
+
+    private static async Task<string> CreateOrganisationAsync(HttpClient admin, string kind)
+    {
+        var created = await Json(await admin.PostAsJsonAsync("/api/admin/organisations", new { name = $"{kind} organisation {Guid.NewGuid():N}", kind }), HttpStatusCode.Created);
+        return created["id"]!.GetValue<string>();
+    }
+
+    private async Task<(string Name, string Key)> EnrolledAccountAsync(HttpClient admin, string kind, string role)
+    {
+        var organisation = await CreateOrganisationAsync(admin, kind);
+        var name = $"{role}-{Guid.NewGuid():N}"[..24];
+        var created = await Json(await admin.PostAsJsonAsync("/api/admin/users", new
+        {
+            userName = name, email = $"{name}@example.org", organisationId = organisation, roles = new[] { role },
+        }), HttpStatusCode.Created);
+        using var browser = new Browser(system);
+        var (key, _) = await browser.EnrolAsync(new Uri(created["enrolment"]!["enrolmentLink"]!.GetValue<string>()), Password);
+        return (name, key);
+    }
+
+    /// <summary>
+    /// The first administrator, bootstrapped once per system from the command line and signed in
+    /// through the code flow; a second bootstrap is refused.
+    /// </summary>
+    private async Task<HttpClient> AdministratorAsync()
+    {
+        await AdminGate.WaitAsync();
+        try
+        {
+            // Access tokens live 20 s here: a known administrator refreshes (rotating the refresh token).
+            if (_admin.TryGetValue(system, out var known))
+            {
+                var fresh = await Browser.ReadTokensAsync(await known.Browser.RefreshAsync(known.RefreshToken));
+                _admin[system] = (known.Browser, fresh.RefreshToken!);
+                return known.Browser.Api(fresh.AccessToken);
+            }
+
+            var (exit, output) = await system.RunIdentityCommandAsync("bootstrap-admin", "--email", "first.admin@example.org", "--user", "first-admin");
+            exit.ShouldBe(0, output);
+            var link = output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith(system.Issuer.AbsoluteUri, StringComparison.Ordinal) && l.Contains("/account/enrol", StringComparison.Ordinal));
+
+            var (again, refusal) = await system.RunIdentityCommandAsync("bootstrap-admin", "--email", "second.admin@example.org");
+            again.ShouldNotBe(0);
+            refusal.ShouldContain("An administrator exists already");
+
+            var browser = new Browser(system);
+            var (key, _) = await browser.EnrolAsync(new Uri(link), Password);
+            var tokens = await browser.CodeFlowAsync("first-admin", Password, key);
+            Roles(tokens.AccessClaims).ShouldBe(["admin"]);
+            _admin[system] = (browser, tokens.RefreshToken!);
+            return browser.Api(tokens.AccessToken);
+        }
+        finally
+        {
+            AdminGate.Release();
+        }
+    }
+
+    private static readonly SemaphoreSlim AdminGate = new(1, 1);
+    private static readonly Dictionary<ProtectionSystem, (Browser Browser, string RefreshToken)> _admin = [];
+}
