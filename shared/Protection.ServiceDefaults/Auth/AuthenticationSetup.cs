@@ -106,6 +106,12 @@ public static class AuthenticationSetup
         }
 
         var segments = path.Split('.');
+        if (segments.Length == 1 && token.TryGetPayloadValue<string>(segments[0], out var single))
+        {
+            identity.AddClaim(new Claim(target, single));
+            return;
+        }
+
         if (!token.TryGetPayloadValue<JsonElement>(segments[0], out var element))
         {
             return;
