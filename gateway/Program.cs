@@ -9,8 +9,20 @@ builder.Services.AddValidation();
 builder.Services.AddPerUserRateLimiting(builder.Configuration);
 AuditFanOut.Register(builder);
 builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+// Behind a TLS-terminating ingress: believe its X-Forwarded-* (the scheme the browser used is what the
+// identity service checks), only when told to.
+builder.Services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(forwarded =>
+{
+    forwarded.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto;
+    if (builder.Configuration.GetValue<bool>("Gateway:TrustForwardedHeaders"))
+    {
+        forwarded.KnownIPNetworks.Clear();
+        forwarded.KnownProxies.Clear();
+    }
+});
 
 var app = builder.Build();
+app.UseForwardedHeaders();
 app.UseServiceDefaults();
 app.UseRateLimiter();
 

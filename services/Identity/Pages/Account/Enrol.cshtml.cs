@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -37,6 +36,17 @@ public sealed class EnrolModel(UserManager<Accounts.Account> users, Enrolment en
     public string FormattedKey => string.Join(' ', AuthenticatorKey.Chunk(4).Select(c => new string(c))).ToLowerInvariant();
 
     public string AuthenticatorUri { get; private set; } = string.Empty;
+
+    /// <summary>The same link as a QR code (SVG, drawn here: nothing leaves the server), for a phone to scan off the screen.</summary>
+    public string QrCodeSvg
+    {
+        get
+        {
+            using var generator = new QRCoder.QRCodeGenerator();
+            using var data = generator.CreateQrCode(AuthenticatorUri, QRCoder.QRCodeGenerator.ECCLevel.M);
+            return new QRCoder.SvgQRCode(data).GetGraphic(4);
+        }
+    }
 
     public List<string> Errors { get; } = [];
 
