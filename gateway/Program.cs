@@ -29,6 +29,7 @@ app.UseRateLimiter();
 // One API reference for every service: each service's OpenAPI document is proxied under /openapi/{service}.json.
 app.MapScalarApiReference("/scalar", scalar => scalar
     .WithTitle("Protection API")
+    .AddDocument("identity", "Identity and administration", "/openapi/identity.json")
     .AddDocument("intake", "Intake", "/openapi/intake.json")
     .AddDocument("triage", "Triage", "/openapi/triage.json")
     .AddDocument("assistance", "Emergency assistance", "/openapi/assistance.json")
