@@ -23,14 +23,7 @@ public sealed class SigningInTests(ProtectionSystem system)
         // The administrator creates a protection organisation and an officer in it.
         var organisation = await CreateOrganisationAsync(admin, "protection");
         var tag = Guid.NewGuid().ToString("N")[..8];
-        var created = await admin.PostAsJsonAsync("/api/admin/users", new
-        {
-            userName = $"officer-{tag}",
-            email = $"officer-{tag}@example.org",
-            organisationId = organisation,
-            roles = new[] { "officer" },
-        });
-        var officer = await Json(created, HttpStatusCode.Created);
+        var officer = await Json(await CreateAccountAsync(admin, $"officer-{tag}", organisation, "officer"), HttpStatusCode.Created);
         var officerId = officer["user"]!["id"]!.GetValue<string>();
         officer["user"]!["enrolled"]!.GetValue<bool>().ShouldBeFalse();
 
@@ -99,13 +92,7 @@ public sealed class SigningInTests(ProtectionSystem system)
         var admin = await AdministratorAsync();
         var organisation = await CreateOrganisationAsync(admin, "funding");
         var tag = Guid.NewGuid().ToString("N")[..8];
-        var created = await Json(await admin.PostAsJsonAsync("/api/admin/users", new
-        {
-            userName = $"funder-{tag}",
-            email = $"funder-{tag}@example.org",
-            organisationId = organisation,
-            roles = new[] { "funder" },
-        }), HttpStatusCode.Created);
+        var created = await Json(await CreateAccountAsync(admin, $"funder-{tag}", organisation, "funder"), HttpStatusCode.Created);
         var id = created["user"]!["id"]!.GetValue<string>();
         (await admin.PostAsync($"/api/admin/users/{id}/second-factor/reset", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await admin.PostAsync($"/api/admin/users/{id}/deactivation", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -133,13 +120,7 @@ public sealed class SigningInTests(ProtectionSystem system)
     {
         var admin = await AdministratorAsync();
         var organisation = await CreateOrganisationAsync(admin, "protection");
-        var refused = await admin.PostAsJsonAsync("/api/admin/users", new
-        {
-            userName = $"mixed-{Guid.NewGuid():N}"[..20],
-            email = $"mixed-{Guid.NewGuid():N}@example.org",
-            organisationId = organisation,
-            roles = new[] { "officer", "funder" },
-        });
+        var refused = await CreateAccountAsync(admin, $"mixed-{Guid.NewGuid():N}"[..20], organisation, "officer", "funder");
         var problem = await Json(refused, HttpStatusCode.UnprocessableEntity);
         problem["errors"]!["roles"].ShouldNotBeNull();
     }
@@ -176,10 +157,7 @@ public sealed class SigningInTests(ProtectionSystem system)
         var admin = await AdministratorAsync();
         var organisation = await CreateOrganisationAsync(admin, "audit");
         var tag = Guid.NewGuid().ToString("N")[..8];
-        var created = await Json(await admin.PostAsJsonAsync("/api/admin/users", new
-        {
-            userName = $"auditor-{tag}", email = $"auditor-{tag}@example.org", organisationId = organisation, roles = new[] { "auditor" },
-        }), HttpStatusCode.Created);
+        var created = await Json(await CreateAccountAsync(admin, $"auditor-{tag}", organisation, "auditor"), HttpStatusCode.Created);
         using var browser = new Browser(system);
         var (_, codes) = await browser.EnrolAsync(new Uri(created["enrolment"]!["enrolmentLink"]!.GetValue<string>()), Password);
 
@@ -264,6 +242,9 @@ public sealed class SigningInTests(ProtectionSystem system)
         return JsonNode.Parse(text)!;
     }
 
+    private static Task<HttpResponseMessage> CreateAccountAsync(HttpClient admin, string userName, string organisation, params string[] roles) =>
+        admin.PostAsJsonAsync("/api/admin/users", new { userName, email = $"{userName}@example.org", organisationId = organisation, roles });
+
     private static async Task<string> CreateOrganisationAsync(HttpClient admin, string kind)
     {
         var created = await Json(await admin.PostAsJsonAsync("/api/admin/organisations", new { name = $"{kind} organisation {Guid.NewGuid():N}", kind }), HttpStatusCode.Created);
@@ -274,10 +255,7 @@ public sealed class SigningInTests(ProtectionSystem system)
     {
         var organisation = await CreateOrganisationAsync(admin, kind);
         var name = $"{role}-{Guid.NewGuid():N}"[..24];
-        var created = await Json(await admin.PostAsJsonAsync("/api/admin/users", new
-        {
-            userName = name, email = $"{name}@example.org", organisationId = organisation, roles = new[] { role },
-        }), HttpStatusCode.Created);
+        var created = await Json(await CreateAccountAsync(admin, name, organisation, role), HttpStatusCode.Created);
         using var browser = new Browser(system);
         var (key, _) = await browser.EnrolAsync(new Uri(created["enrolment"]!["enrolmentLink"]!.GetValue<string>()), Password);
         return (name, key);
