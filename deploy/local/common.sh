@@ -15,6 +15,7 @@ SERVICES=(
   "triage|services/Triage|Protection.Triage|5102|protection_triage"
   "assistance|services/EmergencyAssistance|Protection.EmergencyAssistance|5103|protection_assistance"
   "relocation|services/Relocation|Protection.Relocation|5104|protection_relocation"
+  "console|services/Console|Protection.Console|5106|-"
   "gateway|gateway|Protection.Gateway|8080|-"
 )
 
@@ -67,7 +68,9 @@ start_service() {
   env_vars=(ASPNETCORE_ENVIRONMENT=Development
             "Auth__Authority=http://localhost:$(port_of gateway)/"
             "Auth__MetadataAddress=http://127.0.0.1:$(port_of identity)/.well-known/openid-configuration")
-  if [ "$database" != "-" ]; then
+  if [ "$name" = console ]; then
+    env_vars+=("Console__Api=http://127.0.0.1:$(port_of gateway)/")
+  elif [ "$database" != "-" ]; then
     env_vars+=("ConnectionStrings__Postgres=Host=127.0.0.1;Port=5432;Database=$database;Username=$PG_USER;Password=$PG_PASSWORD;$PG_LOCAL_OPTIONS"
                "ConnectionStrings__RabbitMq=amqp://$RABBIT_USER:$RABBIT_PASSWORD@127.0.0.1:5672/")
   else

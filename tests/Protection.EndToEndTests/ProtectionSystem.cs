@@ -63,6 +63,8 @@ public sealed class ProtectionSystem : IAsyncLifetime
 
     public ServiceProcess Intake => _processes.Single(p => p.Name == "intake");
 
+    public ServiceProcess Console => _processes.Single(p => p.Name == "console");
+
     public ServiceProcess Triage => _processes.Single(p => p.Name == "triage");
 
     public ServiceProcess Assistance => _processes.Single(p => p.Name == "assistance");
@@ -90,6 +92,12 @@ public sealed class ProtectionSystem : IAsyncLifetime
             _processes.Add(await ServiceProcess.StartAsync(name, BuiltAssembly(folder, assembly), environment, name == "identity" ? _identityPort : null));
         }
 
+        _processes.Add(await ServiceProcess.StartAsync("console", BuiltAssembly("services/Console", "Protection.Console"), new Dictionary<string, string>(AuthSettings)
+        {
+            ["Console__ClientId"] = TestClient,
+            ["Console__Api"] = Issuer.AbsoluteUri,
+        }));
+
         // Generous enough that the suite is never throttled; the limiter itself has its own test.
         var gateway = await StartGatewayAsync("gateway", tokenLimit: 10000, tokensPerSecond: 10000, port: _gatewayPort);
         _processes.Add(gateway);
@@ -107,9 +115,9 @@ public sealed class ProtectionSystem : IAsyncLifetime
             ["RateLimiting__TokenLimit"] = tokenLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["RateLimiting__TokensPerSecond"] = tokensPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        foreach (var (service, _, _) in Services)
+        foreach (var process in _processes.Where(p => !p.Name.StartsWith("gateway", StringComparison.Ordinal)))
         {
-            settings[$"ReverseProxy__Clusters__{service}__Destinations__primary__Address"] = _processes.Single(p => p.Name == service).Address.ToString();
+            settings[$"ReverseProxy__Clusters__{process.Name}__Destinations__primary__Address"] = process.Address.ToString();
         }
 
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
@@ -136,6 +144,7 @@ public sealed class ProtectionSystem : IAsyncLifetime
         ["Identity__SignInAttemptsPerAddressPerMinute"] = "1000",
         [$"Identity__Clients__{TestClient}__Type"] = "public",
         [$"Identity__Clients__{TestClient}__RedirectUris__0"] = RedirectUri.AbsoluteUri,
+        [$"Identity__Clients__{TestClient}__PostLogoutRedirectUris__0"] = new Uri(Issuer, "signout-callback-oidc").AbsoluteUri,
         [$"Identity__Clients__{MachineClient}__Type"] = "confidential",
         [$"Identity__Clients__{MachineClient}__ClientSecret"] = MachineClientSecret,
         [$"Identity__Clients__{MachineClient}__Roles__0"] = "officer",

@@ -13,17 +13,17 @@ namespace Protection.EndToEndTests;
 [Collection(SystemCollection.Name)]
 public sealed class SigningInTests(ProtectionSystem system)
 {
-    private const string Password = "a long pass phrase for the tests";
+    private const string Password = Administration.Password;
 
     [Fact]
     public async Task An_officer_enrolled_by_an_administrator_signs_in_with_a_second_factor_opens_a_case_and_loses_access_when_deactivated()
     {
-        var admin = await AdministratorAsync();
+        var admin = await Administration.AdministratorAsync(system);
 
         // The administrator creates a protection organisation and an officer in it.
-        var organisation = await CreateOrganisationAsync(admin, "protection");
+        var organisation = await Administration.CreateOrganisationAsync(admin, "protection");
         var tag = Guid.NewGuid().ToString("N")[..8];
-        var officer = await Json(await CreateAccountAsync(admin, $"officer-{tag}", organisation, "officer"), HttpStatusCode.Created);
+        var officer = await Administration.Json(await Administration.CreateAccountAsync(admin, $"officer-{tag}", organisation, "officer"), HttpStatusCode.Created);
         var officerId = officer["user"]!["id"]!.GetValue<string>();
         officer["user"]!["enrolled"]!.GetValue<bool>().ShouldBeFalse();
 
@@ -89,10 +89,10 @@ public sealed class SigningInTests(ProtectionSystem system)
     [Fact]
     public async Task Every_administrative_action_is_in_a_hash_chained_log_that_auditors_read_and_verify_without_names_or_addresses()
     {
-        var admin = await AdministratorAsync();
-        var organisation = await CreateOrganisationAsync(admin, "funding");
+        var admin = await Administration.AdministratorAsync(system);
+        var organisation = await Administration.CreateOrganisationAsync(admin, "funding");
         var tag = Guid.NewGuid().ToString("N")[..8];
-        var created = await Json(await CreateAccountAsync(admin, $"funder-{tag}", organisation, "funder"), HttpStatusCode.Created);
+        var created = await Administration.Json(await Administration.CreateAccountAsync(admin, $"funder-{tag}", organisation, "funder"), HttpStatusCode.Created);
         var id = created["user"]!["id"]!.GetValue<string>();
         (await admin.PostAsync($"/api/admin/users/{id}/second-factor/reset", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await admin.PostAsync($"/api/admin/users/{id}/deactivation", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -105,7 +105,7 @@ public sealed class SigningInTests(ProtectionSystem system)
         log.ShouldNotContain($"funder-{tag}");
         log.ShouldNotContain("example.org");
 
-        var verify = await Json(await auditor.GetAsync("/api/admin/log/verify"), HttpStatusCode.OK);
+        var verify = await Administration.Json(await auditor.GetAsync("/api/admin/log/verify"), HttpStatusCode.OK);
         verify["verdict"]!.GetValue<string>().ShouldBe("intact");
         verify["eventsChecked"]!.GetValue<int>().ShouldBeGreaterThanOrEqualTo(3);
 
@@ -118,18 +118,18 @@ public sealed class SigningInTests(ProtectionSystem system)
     [Fact]
     public async Task A_role_the_organisation_cannot_hold_is_refused_naming_the_field()
     {
-        var admin = await AdministratorAsync();
-        var organisation = await CreateOrganisationAsync(admin, "protection");
-        var refused = await CreateAccountAsync(admin, $"mixed-{Guid.NewGuid():N}"[..20], organisation, "officer", "funder");
-        var problem = await Json(refused, HttpStatusCode.UnprocessableEntity);
+        var admin = await Administration.AdministratorAsync(system);
+        var organisation = await Administration.CreateOrganisationAsync(admin, "protection");
+        var refused = await Administration.CreateAccountAsync(admin, $"mixed-{Guid.NewGuid():N}"[..20], organisation, "officer", "funder");
+        var problem = await Administration.Json(refused, HttpStatusCode.UnprocessableEntity);
         problem["errors"]!["roles"].ShouldNotBeNull();
     }
 
     [Fact]
     public async Task A_wrong_password_a_wrong_code_and_an_unknown_account_get_the_same_answer_and_five_failures_lock_the_account()
     {
-        var admin = await AdministratorAsync();
-        var (name, key) = await EnrolledAccountAsync(admin, "protection", "supervisor");
+        var admin = await Administration.AdministratorAsync(system);
+        var (name, key) = await Administration.EnrolledAccountAsync(system, admin, "protection", "supervisor");
         using var browser = new Browser(system);
 
         var wrongPassword = await Refusal(await browser.SignInAsync(name, "not the password at all", Browser.Totp(key)));
@@ -154,10 +154,10 @@ public sealed class SigningInTests(ProtectionSystem system)
     [Fact]
     public async Task A_recovery_code_signs_in_once()
     {
-        var admin = await AdministratorAsync();
-        var organisation = await CreateOrganisationAsync(admin, "audit");
+        var admin = await Administration.AdministratorAsync(system);
+        var organisation = await Administration.CreateOrganisationAsync(admin, "audit");
         var tag = Guid.NewGuid().ToString("N")[..8];
-        var created = await Json(await CreateAccountAsync(admin, $"auditor-{tag}", organisation, "auditor"), HttpStatusCode.Created);
+        var created = await Administration.Json(await Administration.CreateAccountAsync(admin, $"auditor-{tag}", organisation, "auditor"), HttpStatusCode.Created);
         using var browser = new Browser(system);
         var (_, codes) = await browser.EnrolAsync(new Uri(created["enrolment"]!["enrolmentLink"]!.GetValue<string>()), Password);
 
@@ -234,71 +234,4 @@ public sealed class SigningInTests(ProtectionSystem system)
         claims.GetProperty("role").ValueKind == JsonValueKind.Array
             ? claims.GetProperty("role").EnumerateArray().Select(r => r.GetString()!).ToArray()
             : [claims.GetProperty("role").GetString()!];
-
-    private static async Task<JsonNode> Json(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(expected, text);
-        return JsonNode.Parse(text)!;
-    }
-
-    private static Task<HttpResponseMessage> CreateAccountAsync(HttpClient admin, string userName, string organisation, params string[] roles) =>
-        admin.PostAsJsonAsync("/api/admin/users", new { userName, email = $"{userName}@example.org", organisationId = organisation, roles });
-
-    private static async Task<string> CreateOrganisationAsync(HttpClient admin, string kind)
-    {
-        var created = await Json(await admin.PostAsJsonAsync("/api/admin/organisations", new { name = $"{kind} organisation {Guid.NewGuid():N}", kind }), HttpStatusCode.Created);
-        return created["id"]!.GetValue<string>();
-    }
-
-    private async Task<(string Name, string Key)> EnrolledAccountAsync(HttpClient admin, string kind, string role)
-    {
-        var organisation = await CreateOrganisationAsync(admin, kind);
-        var name = $"{role}-{Guid.NewGuid():N}"[..24];
-        var created = await Json(await CreateAccountAsync(admin, name, organisation, role), HttpStatusCode.Created);
-        using var browser = new Browser(system);
-        var (key, _) = await browser.EnrolAsync(new Uri(created["enrolment"]!["enrolmentLink"]!.GetValue<string>()), Password);
-        return (name, key);
-    }
-
-    /// <summary>
-    /// The first administrator, bootstrapped once per system from the command line and signed in
-    /// through the code flow; a second bootstrap is refused.
-    /// </summary>
-    private async Task<HttpClient> AdministratorAsync()
-    {
-        await AdminGate.WaitAsync();
-        try
-        {
-            // Access tokens live 20 s here: a known administrator refreshes (rotating the refresh token).
-            if (_admin.TryGetValue(system, out var known))
-            {
-                var fresh = await Browser.ReadTokensAsync(await known.Browser.RefreshAsync(known.RefreshToken));
-                _admin[system] = (known.Browser, fresh.RefreshToken!);
-                return known.Browser.Api(fresh.AccessToken);
-            }
-
-            var (exit, output) = await system.RunIdentityCommandAsync("bootstrap-admin", "--email", "first.admin@example.org", "--user", "first-admin");
-            exit.ShouldBe(0, output);
-            var link = output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith(system.Issuer.AbsoluteUri, StringComparison.Ordinal) && l.Contains("/account/enrol", StringComparison.Ordinal));
-
-            var (again, refusal) = await system.RunIdentityCommandAsync("bootstrap-admin", "--email", "second.admin@example.org");
-            again.ShouldNotBe(0);
-            refusal.ShouldContain("An administrator exists already");
-
-            var browser = new Browser(system);
-            var (key, _) = await browser.EnrolAsync(new Uri(link), Password);
-            var tokens = await browser.CodeFlowAsync("first-admin", Password, key);
-            Roles(tokens.AccessClaims).ShouldBe(["admin"]);
-            _admin[system] = (browser, tokens.RefreshToken!);
-            return browser.Api(tokens.AccessToken);
-        }
-        finally
-        {
-            AdminGate.Release();
-        }
-    }
-
-    private static readonly SemaphoreSlim AdminGate = new(1, 1);
-    private static readonly Dictionary<ProtectionSystem, (Browser Browser, string RefreshToken)> _admin = [];
 }

@@ -1,0 +1,17 @@
+using Protection.Console;
+using Protection.Console.Components;
+using Protection.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults(ConsoleModule.ServiceName);
+builder.AddProtectionConsole();
+
+var app = builder.Build();
+app.UseProtectionConsole();
+app.UseServiceDefaults();
+app.MapConsoleEndpoints();
+app.MapRazorComponents<App>();
+app.Run();
+
+/// <summary>Entry point, visible to tests.</summary>
+public partial class Program;

@@ -1,0 +1,83 @@
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace Protection.EndToEndTests;
+
+/// <summary>
+/// Debian's Chromium driven by Playwright (its own browser download cannot work here), headless. One
+/// browser for the test class; each person gets a context of their own (cookies, language).
+/// </summary>
+public sealed class ConsoleBrowser : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var chromium = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("Chromium is not installed: apt-get install -y chromium (deploy/local/test.sh installs it when missing).");
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    /// <summary>A fresh browser profile whose language is <paramref name="locale"/>, signed in as <paramref name="person"/> through the real sign-in page.</summary>
+    public async Task<IPage> SignedInAsync(ProtectionSystem system, Person person, string locale = "en-GB")
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = locale, ViewportSize = new ViewportSize { Width = 1200, Height = 900 } });
+        context.SetDefaultTimeout(20_000);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(system.Issuer, "cases").AbsoluteUri);
+        await page.WaitForURLAsync("**/account/login**");
+        await page.FillAsync("#name", person.Name);
+        await page.FillAsync("#password", Administration.Password);
+        await page.FillAsync("#code", Browser_Totp(person.Key));
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/cases", StringComparison.Ordinal));
+        return page;
+    }
+
+    private static string Browser_Totp(string key) => EndToEndTests.Browser.Totp(key);
+
+    /// <summary>axe on the page as it is now: no serious or critical violation.</summary>
+    public static async Task ShouldBeAccessibleAsync(IPage page, string what)
+    {
+        var result = await page.RunAxe();
+        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical").ToArray();
+        bad.ShouldBeEmpty($"{what}: " + string.Join("; ", bad.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))}")));
+    }
+
+    /// <summary>Saved with the test results (.test-results/screenshots), one per main page and language.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        var folder = Path.Combine(RepositoryRoot(), ".test-results", "screenshots");
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}.png"), FullPage = true });
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Protection.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? AppContext.BaseDirectory;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+}

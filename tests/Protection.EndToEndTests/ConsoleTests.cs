@@ -1,0 +1,222 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using Protection.Testing;
+
+namespace Protection.EndToEndTests;
+
+/// <summary>
+/// The console in a real browser (Debian's Chromium), through the gateway, signed in through the
+/// identity service with a second factor: what an officer and a supervisor do, in English and Arabic,
+/// with axe run on every page.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser) : IClassFixture<ConsoleBrowser>
+{
+    [Fact]
+    public async Task An_officer_opens_a_case_sees_it_high_assesses_it_covers_every_area_and_requests_a_grant()
+    {
+        var (officer, _, _) = await TeamAsync();
+        var fund = await FundAsync();
+        var page = await browser.SignedInAsync(system, officer);
+        await page.Locator("h1").Filter(new() { HasText = "My cases" }).WaitForAsync();
+        await ConsoleBrowser.ShouldBeAccessibleAsync(page, "my cases (empty)");
+
+        var defender = Cases.Defender.Unique();
+        var reference = await OpenCaseAsync(page, defender, "open-case-en");
+
+        // My cases: the new case, high (a physical threat two days ago), with its deadline as a countdown.
+        var row = await Eventually.Get(async () =>
+        {
+            await page.GotoAsync(new Uri(system.Issuer, "cases").AbsoluteUri);
+            var found = page.Locator("tr", new() { HasText = reference });
+            return await found.CountAsync() == 1 && (await found.InnerTextAsync()).Contains("High", StringComparison.Ordinal) ? found : null;
+        }, TimeSpan.FromSeconds(20), "the new case, high, in My cases");
+        (await row.InnerTextAsync()).ShouldContain("in ");
+        (await page.ContentAsync()).ShouldNotContain(defender.FullName); // lists carry no personal data
+        await ConsoleBrowser.ShouldBeAccessibleAsync(page, "my cases");
+        await ConsoleBrowser.ScreenshotAsync(page, "my-cases-en");
+
+        // Assess: the five dimensions; the reasons that fired are shown with their evidence.
+        await page.ClickAsync($"a:text('{reference}')");
+        await page.ClickAsync("a:text('Record an assessment')");
+        await ConsoleBrowser.ShouldBeAccessibleAsync(page, "assessment");
+        await page.CheckAsync("#Physical-2");
+        await page.CheckAsync("#Political-2");
+        await page.CheckAsync("#EmotionalCognitive-1");
+        await page.ClickAsync("button:text('Save the assessment')");
+        var reasons = page.Locator("ul.reasons");
+        await reasons.WaitForAsync();
+        (await reasons.InnerTextAsync()).ShouldContain("recent-violence");
+        (await reasons.InnerTextAsync()).ShouldContain("physical threat");
+
+        // A measure in each of ICAN's four areas: every area covered.
+        foreach (var (area, type) in new[] { ("LegalAndPoliticalSafetyNet", "legal-accompaniment"), ("ThreatsOnTheGround", "safe-house-visit"), ("PeaceTableAndInternationalSpaces", "un-briefing"), ("EmergencyAssistanceAndRelocation", "emergency-grant") })
+        {
+            await page.SelectOptionAsync("#area", area);
+            await page.FillAsync("#measureType", type);
+            await page.FillAsync("#owner", "partner:ican");
+            await page.ClickAsync("form[name=add-measure] button[type=submit], button:text('Add a measure')");
+            await page.Locator("p.notice").WaitForAsync();
+        }
+
+        var coverage = await page.Locator("table.coverage").InnerTextAsync();
+        coverage.ShouldNotContain("not covered");
+        await ConsoleBrowser.ShouldBeAccessibleAsync(page, "case file");
+        await ConsoleBrowser.ScreenshotAsync(page, "case-file-en");
+
+        // A grant request for the case.
+        await page.ClickAsync("a:text('Request a grant')");
+        await ConsoleBrowser.ShouldBeAccessibleAsync(page, "grant request");
+        await page.FillAsync("#fundId", fund);
+        await page.SelectOptionAsync("#category", "DigitalSecurity");
+        await page.FillAsync("#amount", "1200");
+        await page.FillAsync("#purpose", "Encrypted phones and a security audit of the office");
+        await page.ClickAsync("button:text('Send the request')");
+        await page.Locator("#support-heading").WaitForAsync();
+        (await page.Locator("#support-heading + h3 + ul").InnerTextAsync()).ShouldContain("1,200.00 EUR");
+
+        // Personal data pages are never stored by the browser; no inline script is allowed to run.
+        var response = await page.Context.APIRequest.GetAsync(page.Url);
+        response.Headers["cache-control"].ShouldContain("no-store");
+        response.Headers["content-security-policy"].ShouldContain("script-src 'self'");
+        response.Headers["content-security-policy"].ShouldNotContain("unsafe-inline");
+        (await page.TitleAsync()).ShouldNotContain(defender.FullName);
+        system.Console.Output.ShouldNotContain(defender.FullName);
+    }
+
+    [Fact]
+    public async Task A_bad_case_is_refused_with_the_problem_shown_next_to_the_field()
+    {
+        var (officer, _, _) = await TeamAsync();
+        var page = await browser.SignedInAsync(system, officer);
+        await page.GotoAsync(new Uri(system.Issuer, "cases/new").AbsoluteUri);
+        await page.FillAsync("#fullName", "Someone");
+        await page.FillAsync("#country", "CO");
+        await page.FillAsync("#description", "Threatened on the phone");
+        await page.ClickAsync("button:text('Open the case')"); // consent to record the data not given
+
+        var error = page.Locator("label.check:has(#dataProcessing) + .field-error");
+        (await error.InnerTextAsync()).ShouldNotBeNullOrWhiteSpace();
+        new Uri(page.Url).AbsolutePath.ShouldBe("/cases/new");
+        await ConsoleBrowser.ShouldBeAccessibleAsync(page, "open a case with errors");
+    }
+
+    [Fact]
+    public async Task The_supervisors_queue_shows_a_new_case_by_itself_and_the_supervisor_assigns_and_overrides_it()
+    {
+        var (officer, supervisor, _) = await TeamAsync();
+        var page = await browser.SignedInAsync(system, supervisor);
+        await page.GotoAsync(new Uri(system.Issuer, "queue").AbsoluteUri);
+        await ConsoleBrowser.ShouldBeAccessibleAsync(page, "queue");
+
+        // The officer opens a case (through the API); once triage has it, the open queue page shows it without a reload.
+        using var api = await system.SignedInAs(officer.Id, "officer");
+        var opened = await (await api.PostAsJsonAsync("/api/cases", Cases.OpenCaseBody(Cases.Defender.Unique()))).Content.ReadFromJsonAsync<JsonObject>();
+        var reference = opened!["reference"]!.GetValue<string>();
+        var caseId = opened["id"]!.GetValue<string>();
+        await Eventually.Get(async () => (await api.GetStringAsync("/api/triage/queue?pageSize=200")).Contains(reference, StringComparison.Ordinal) ? reference : null, TimeSpan.FromSeconds(20), "the case in triage's queue");
+        await page.Locator("#queue tr", new() { HasText = reference }).WaitForAsync(new() { Timeout = 2_000 });
+        await ConsoleBrowser.ScreenshotAsync(page, "queue-en");
+
+        // Assign to the officer, then override the level with a reason.
+        await page.ClickAsync($"a:text('{reference}')");
+        await page.FillAsync("#officer", officer.Id);
+        await page.ClickAsync("button:text('Assign')");
+        (await page.Locator("p.notice").InnerTextAsync()).ShouldContain("assigned");
+        await page.SelectOptionAsync("#overrideLevel", "Critical");
+        await page.FillAsync("#overrideReason", "Armed men were seen outside her home again last night");
+        await page.ClickAsync("button:text('Override the risk')");
+        (await page.Locator("p.notice").InnerTextAsync()).ShouldContain("changed");
+        (await page.Locator("#risk-heading + p").InnerTextAsync()).ShouldContain("Critical");
+        await ConsoleBrowser.ShouldBeAccessibleAsync(page, "case file as supervisor");
+
+        await page.GotoAsync(new Uri(system.Issuer, "team").AbsoluteUri);
+        (await page.Locator("table").InnerTextAsync()).ShouldContain(officer.Id);
+        await ConsoleBrowser.ShouldBeAccessibleAsync(page, "team");
+        caseId.ShouldNotBeNullOrEmpty();
+    }
+
+    [Fact]
+    public async Task Another_officer_sees_no_link_to_the_case_and_its_address_shows_a_not_yours_page_without_its_data()
+    {
+        var (officer, _, other) = await TeamAsync();
+        using var api = await system.SignedInAs(officer.Id, "officer");
+        var defender = Cases.Defender.Unique();
+        var opened = await (await api.PostAsJsonAsync("/api/cases", Cases.OpenCaseBody(defender))).Content.ReadFromJsonAsync<JsonObject>();
+        var reference = opened!["reference"]!.GetValue<string>();
+
+        var page = await browser.SignedInAsync(system, other);
+        (await page.ContentAsync()).ShouldNotContain(reference);
+        await page.GotoAsync(new Uri(system.Issuer, $"cases/{opened["id"]!.GetValue<string>()}").AbsoluteUri);
+        (await page.Locator("h1").InnerTextAsync()).ShouldBe("Not your case");
+        var html = await page.ContentAsync();
+        html.ShouldNotContain(reference);
+        defender.ShouldNotAppearIn(html);
+        await ConsoleBrowser.ShouldBeAccessibleAsync(page, "not yours");
+    }
+
+    [Fact]
+    public async Task In_Arabic_the_pages_read_right_to_left_and_the_officer_flow_works()
+    {
+        var (officer, _, _) = await TeamAsync();
+        var page = await browser.SignedInAsync(system, officer, locale: "ar");
+        (await page.GetAttributeAsync("html", "dir")).ShouldBe("rtl");
+        (await page.GetAttributeAsync("html", "lang")).ShouldBe("ar");
+        (await page.Locator("h1").InnerTextAsync()).ShouldBe("حالاتي");
+        await ConsoleBrowser.ShouldBeAccessibleAsync(page, "my cases (ar)");
+
+        var reference = await OpenCaseAsync(page, Cases.Defender.Unique(), "open-case-ar", submit: "افتح الحالة");
+        (await page.GetAttributeAsync("html", "dir")).ShouldBe("rtl");
+        await ConsoleBrowser.ShouldBeAccessibleAsync(page, "case file (ar)");
+        await ConsoleBrowser.ScreenshotAsync(page, "case-file-ar");
+        reference.ShouldStartWith("PC-");
+
+        // The switcher changes the language for the rest of the session.
+        await page.SelectOptionAsync("#language", "es");
+        await page.ClickAsync("form.language button");
+        (await page.GetAttributeAsync("html", "dir")).ShouldBe("ltr");
+        (await page.GetAttributeAsync("html", "lang")).ShouldBe("es");
+    }
+
+    /// <summary>Fills in and sends the form to open a case; returns the new case's reference from the case file it lands on.</summary>
+    private async Task<string> OpenCaseAsync(IPage page, Cases.Defender defender, string screenshot, string submit = "Open the case")
+    {
+        await page.GotoAsync(new Uri(system.Issuer, "cases/new").AbsoluteUri);
+        await ConsoleBrowser.ShouldBeAccessibleAsync(page, screenshot);
+        await ConsoleBrowser.ScreenshotAsync(page, screenshot);
+        await page.FillAsync("#fullName", defender.FullName);
+        await page.FillAsync("#phone", defender.Phone);
+        await page.FillAsync("#country", "CO");
+        await page.FillAsync("#region", "Cauca");
+        await page.FillAsync("#exactLocation", defender.ExactLocation);
+        await page.CheckAsync("#dataProcessing");
+        await page.CheckAsync("#shareWithFunders");
+        await page.SelectOptionAsync("#threatType", "Physical");
+        await page.SelectOptionAsync("#perpetrator", "NonStateArmedGroup");
+        await page.FillAsync("#occurredOn", DateTime.UtcNow.AddDays(-2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await page.FillAsync("#description", defender.ThreatDescription);
+        await page.ClickAsync($"button:text('{submit}')");
+        await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(new Uri(url).AbsolutePath, "^/cases/[0-9a-f-]{36}$"));
+        var title = await page.Locator("h1").InnerTextAsync();
+        return System.Text.RegularExpressions.Regex.Match(title, "PC-[0-9]{4}-[0-9]+").Value;
+    }
+
+    /// <summary>A protection organisation with an officer, a supervisor and a second officer, all enrolled.</summary>
+    private async Task<(Person Officer, Person Supervisor, Person OtherOfficer)> TeamAsync()
+    {
+        var admin = await Administration.AdministratorAsync(system);
+        var organisation = await Administration.CreateOrganisationAsync(admin, "protection");
+        return (
+            await Administration.EnrolledAsync(system, admin, organisation, "officer"),
+            await Administration.EnrolledAsync(system, admin, organisation, "supervisor"),
+            await Administration.EnrolledAsync(system, admin, organisation, "officer"));
+    }
+
+    private async Task<string> FundAsync()
+    {
+        using var funder = await system.SignedInAs("console-funder", "funder");
+        var created = await funder.PostAsJsonAsync("/api/funds", new { name = $"Rapid response {Guid.NewGuid():N}"[..30], currency = "EUR", openingBalance = 50_000 });
+        return (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+    }
+}
