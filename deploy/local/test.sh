@@ -15,6 +15,13 @@ if [ -z "${PROTECTION_TEST_POSTGRES:-}" ] || [ -z "${PROTECTION_TEST_RABBITMQ:-}
   export PROTECTION_TEST_RABBITMQ="amqp://$RABBIT_USER:$RABBIT_PASSWORD@127.0.0.1:5672/protection-test"
 fi
 
+# The console's tests drive Debian's Chromium (Playwright cannot download its own browser here).
+if ! command -v chromium >/dev/null; then
+  say "installing chromium (for the console's browser tests)"
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+    || fail "could not install chromium; install it (apt-get install -y chromium) and run deploy/local/test.sh again"
+fi
+
 results="$ROOT/.test-results"
 rm -rf "$results"
 # The whole solution first: the end-to-end tests start the services from their build output, and

@@ -136,7 +136,7 @@ public static class ConsoleModule
             http.Response.OnStarting(() =>
             {
                 var headers = http.Response.Headers;
-                if (!http.Request.Path.StartsWithSegments("/_framework") && !http.Request.Path.StartsWithSegments("/console"))
+                if (!IsAsset(http.Request.Path))
                 {
                     headers.CacheControl = "no-store";
                 }
@@ -151,15 +151,19 @@ public static class ConsoleModule
             await next(http);
         });
         app.UseRequestLocalization();
-        app.UseStaticFiles();
 
         return app;
     }
+
+    /// <summary>Scripts and styles carry no personal data: they keep the caching MapStaticAssets gives them.</summary>
+    private static bool IsAsset(PathString path) =>
+        path.Value is { } value && (value.EndsWith(".js", StringComparison.Ordinal) || value.EndsWith(".css", StringComparison.Ordinal) || value.EndsWith(".js.map", StringComparison.Ordinal));
 
     /// <summary>Anti-forgery (after authentication: tokens are bound to the signed-in person), the language switcher and sign-out.</summary>
     public static WebApplication MapConsoleEndpoints(this WebApplication app)
     {
         app.UseAntiforgery();
+        app.MapStaticAssets(); // fingerprinted, pre-compressed (gzip) framework and console assets
 
         // The language switcher: a form that posts here (no JavaScript), remembered in a cookie.
         app.MapPost("/language", (HttpContext http, [FromForm] string culture, [FromForm] string? returnUrl) =>

@@ -52,6 +52,33 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         bad.ShouldBeEmpty($"{what}: " + string.Join("; ", bad.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))}")));
     }
 
+    /// <summary>
+    /// Bytes transferred (compressed bodies and headers) for a first load of <paramref name="path"/>:
+    /// a fresh browser profile with the same session cookie, so nothing comes from the cache.
+    /// Written beside the screenshots.
+    /// </summary>
+    public async Task<long> FirstLoadBytesAsync(IPage signedIn, Uri address, string name)
+    {
+        var state = await signedIn.Context.StorageStateAsync();
+        await using var context = await Browser.NewContextAsync(new BrowserNewContextOptions { StorageState = state });
+        var page = await context.NewPageAsync();
+        var responses = new List<IResponse>();
+        page.Response += (_, response) => responses.Add(response);
+        await page.GotoAsync(address.AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
+        long total = 0;
+        foreach (var response in responses)
+        {
+            var sizes = await response.Request.SizesAsync();
+            total += sizes.ResponseBodySize + sizes.ResponseHeadersSize;
+        }
+
+        var folder = Path.Combine(RepositoryRoot(), ".test-results", "screenshots");
+        Directory.CreateDirectory(folder);
+        await File.AppendAllTextAsync(Path.Combine(folder, "page-weights.txt"),
+            $"{name}\t{total} bytes\t{responses.Count} responses\t{string.Join(", ", responses.Select(r => new Uri(r.Url).AbsolutePath))}\n");
+        return total;
+    }
+
     /// <summary>Saved with the test results (.test-results/screenshots), one per main page and language.</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {

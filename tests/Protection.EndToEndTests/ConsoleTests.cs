@@ -36,6 +36,7 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
         (await page.ContentAsync()).ShouldNotContain(defender.FullName); // lists carry no personal data
         await ConsoleBrowser.ShouldBeAccessibleAsync(page, "my cases");
         await ConsoleBrowser.ScreenshotAsync(page, "my-cases-en");
+        (await browser.FirstLoadBytesAsync(page, new Uri(system.Issuer, "cases"), "my-cases")).ShouldBeLessThanOrEqualTo(150 * 1024); // the page weight budget
 
         // Assess: the five dimensions; the reasons that fired are shown with their evidence.
         await page.ClickAsync($"a:text('{reference}')");
@@ -64,6 +65,7 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
         coverage.ShouldNotContain("not covered");
         await ConsoleBrowser.ShouldBeAccessibleAsync(page, "case file");
         await ConsoleBrowser.ScreenshotAsync(page, "case-file-en");
+        (await browser.FirstLoadBytesAsync(page, new Uri(page.Url), "case-file")).ShouldBeLessThanOrEqualTo(150 * 1024);
 
         // A grant request for the case.
         await page.ClickAsync("a:text('Request a grant')");
