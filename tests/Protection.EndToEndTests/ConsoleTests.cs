@@ -181,6 +181,83 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
         (await page.GetAttributeAsync("html", "lang")).ShouldBe("es");
     }
 
+    [Fact]
+    public async Task An_officer_reports_a_new_threat_requests_plans_and_cancels_a_relocation()
+    {
+        var (officer, _, _) = await TeamAsync();
+        var page = await browser.SignedInAsync(system, officer);
+        await OpenCaseAsync(page, Cases.Defender.Unique(), "open-case-for-relocation");
+
+        await page.SelectOptionAsync("#newThreatType", "Digital");
+        await page.FillAsync("#newThreatCountry", "CO");
+        await page.FillAsync("#newDescription", "Her e-mail account was broken into");
+        await page.ClickAsync("button:text('Report a threat')");
+        (await page.Locator("p.notice").InnerTextAsync()).ShouldContain("threat was recorded");
+        (await page.Locator("#threats-heading + ul").InnerTextAsync()).ShouldContain("Digital");
+
+        await page.SelectOptionAsync("#relocationKind", "InCountrySafeHouse");
+        await page.SelectOptionAsync("#relocationReason", "IncreasedRisk");
+        await page.FillAsync("#familyMembers", "2");
+        await page.FillAsync("#children", "1");
+        await page.ClickAsync("button:text('Request a relocation')");
+        (await page.Locator("p.notice").InnerTextAsync()).ShouldContain("relocation was requested");
+        await page.ClickAsync("a:text('Safe house in the country')");
+        await page.Locator("#state-heading").WaitForAsync();
+        await ConsoleBrowser.ShouldBeAccessibleAsync(page, "relocation");
+
+        await page.FillAsync("#destCountry", "CO");
+        await page.FillAsync("#destCity", "Bogotá");
+        await page.FillAsync("#host", "Casa Refugio Bogotá");
+        await page.FillAsync("#startOn", DateTime.UtcNow.AddDays(3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await page.FillAsync("#securityPlan", "Driver from the partner network; no phone on the way");
+        await page.ClickAsync("button:text('Save the plan')");
+        (await page.Locator("#state-heading + p").InnerTextAsync()).ShouldContain("Planned");
+        await ConsoleBrowser.ScreenshotAsync(page, "relocation-en");
+
+        await page.FillAsync("#stepReason", "The defender decided to stay with family instead");
+        await page.ClickAsync("button:text('Close the relocation')");
+        (await page.Locator("#state-heading + p").InnerTextAsync()).ShouldContain("Closed");
+    }
+
+    [Fact]
+    public async Task An_officer_opens_a_case_with_the_keyboard_alone()
+    {
+        var (officer, _, _) = await TeamAsync();
+        var page = await browser.SignedInAsync(system, officer);
+
+        await TabToAsync(page, "Open a case");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator("#fullName").WaitForAsync();
+        await TabToAsync(page, null, "fullName");
+        await page.Keyboard.TypeAsync("Keyboard Person");
+        await TabToAsync(page, null, "country");
+        await page.Keyboard.TypeAsync("CO");
+        await TabToAsync(page, null, "dataProcessing");
+        await page.Keyboard.PressAsync("Space");
+        await TabToAsync(page, null, "description");
+        await page.Keyboard.TypeAsync("Threatening calls at night");
+        await TabToAsync(page, "Open the case");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator("#risk-heading").WaitForAsync();
+        (await page.Locator("h1").InnerTextAsync()).ShouldStartWith("Case PC-");
+    }
+
+    /// <summary>Presses Tab until the focused element shows <paramref name="text"/> (or has <paramref name="id"/>); fails after 80 presses.</summary>
+    private static async Task TabToAsync(IPage page, string? text, string? id = null)
+    {
+        for (var i = 0; i < 80; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            var focused = await page.EvaluateAsync<string[]>("() => [document.activeElement?.id ?? '', (document.activeElement?.innerText ?? '').trim()]");
+            if ((id is not null && focused[0] == id) || (text is not null && focused[1] == text))
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"Tab never reached {text ?? id}.");
+    }
+
     /// <summary>Fills in and sends the form to open a case; returns the new case's reference from the case file it lands on.</summary>
     private async Task<string> OpenCaseAsync(IPage page, Cases.Defender defender, string screenshot, string submit = "Open the case")
     {

@@ -58,8 +58,14 @@ public sealed record TriageQueue(IReadOnlyList<QueueItem> Items, int Page, int P
 public sealed record GrantSummary(
     Guid Id, string Status, decimal RequestedAmount, decimal? ApprovedAmount, string Currency, Protection.Contracts.Assistance.GrantCategory Category, DateTimeOffset DecisionDueAt, bool DecisionOverdue);
 
-public sealed record RelocationSummary(Guid Id, string State, string Kind, DateTimeOffset? NextCheckInDueAt, bool CheckInOverdue);
+public sealed record RelocationSummary(Guid Id, Protection.Contracts.Relocation.RelocationState State, Protection.Contracts.Relocation.RelocationKind Kind, DateTimeOffset? NextCheckInDueAt, bool CheckInOverdue);
 
 public sealed record CaseRelocations(IReadOnlyList<RelocationSummary> Items);
+
+public sealed record CheckInView(string Status, DateTimeOffset At);
+
+public sealed record RelocationView(
+    Guid Id, Guid CaseId, string CaseReference, Protection.Contracts.Relocation.RelocationState State, Protection.Contracts.Relocation.RelocationKind Kind,
+    DateTimeOffset? NextCheckInDueAt, bool CheckInOverdue, IReadOnlyList<CheckInView> CheckIns, IReadOnlyList<string> AllowedSteps);
 
 public sealed record Opened(Guid Id, string Reference);

@@ -47,6 +47,8 @@ public sealed class ProtectionApi(HttpClient http, IHttpContextAccessor context)
 
     public Task<ApiResult<CaseRelocations>> RelocationsAsync(Guid id) => GetAsync<CaseRelocations>($"api/cases/{id}/relocations");
 
+    public Task<ApiResult<RelocationView>> RelocationAsync(Guid id) => GetAsync<RelocationView>($"api/relocations/{id}");
+
     public Task<ApiResult<TriageQueue>> QueueAsync(string query) => GetAsync<TriageQueue>($"api/triage/queue{query}");
 
     public Task<ApiResult<Opened>> OpenCaseAsync(JsonObject body) => SendAsync<Opened>(HttpMethod.Post, "api/cases", body);
