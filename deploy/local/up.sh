@@ -26,6 +26,7 @@ done
 cat <<INFO
 
 Protection is running ($(( $(date +%s) - started_at )) s).
+  Console:        http://localhost:8080 (officers and supervisors; sign in with an account made by the admin API)
   Gateway:        http://localhost:8080
   API reference:  http://localhost:8080/scalar
   Sign-in:        http://localhost:8080/account/login (OpenID Connect discovery: http://localhost:8080/.well-known/openid-configuration)
