@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark, against the system of deploy/local/up.sh on 127.0.0.1 (started here if it is not running).
-#   bench/run.sh [--quick] [--no-micro] [--only throughput,freshness,gateway,grants,history]
+#   bench/run.sh [--quick] [--no-micro] [--only throughput,freshness,gateway,grants,history,console]
 # Times each service's start-up to ready (restarting each in turn), then runs the load driver and the
 # micro-benchmarks (bench/Protection.Bench), and writes bench/results/<date>.json and .md; a full run
 # also puts the table into README.md. Bounded counts throughout: about 6 minutes on 2 cores.

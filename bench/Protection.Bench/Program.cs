@@ -68,6 +68,7 @@ if (!warmedUp)
     ("gateway", () => GatewayOverhead.RunAsync(run)),
     ("grants", () => GrantContention.RunAsync(run)),
     ("history", () => History.RunAsync(run, stores)),
+    ("console", () => ConsolePages.RunAsync(run)),
 ];
 foreach (var (name, scenario) in scenarios)
 {
