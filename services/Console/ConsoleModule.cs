@@ -56,7 +56,16 @@ public static class ConsoleModule
                 cookie.Events.OnValidatePrincipal = refresh.ValidateAsync;
             });
         builder.Services.AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme)
-            .Configure<AuthOptions>((oidc, auth) => ConfigureOpenIdConnect(oidc, auth, console));
+            .Configure<AuthOptions>((oidc, auth) =>
+            {
+                ConfigureOpenIdConnect(oidc, auth, console);
+                // The code comes back on a top-level GET: Lax is enough for the correlation and nonce cookies.
+                var secure = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+                oidc.CorrelationCookie.SameSite = SameSiteMode.Lax;
+                oidc.CorrelationCookie.SecurePolicy = secure;
+                oidc.NonceCookie.SameSite = SameSiteMode.Lax;
+                oidc.NonceCookie.SecurePolicy = secure;
+            });
         builder.Services.AddAuthentication().AddOpenIdConnect();
 
         builder.Services.AddLocalization();
@@ -82,6 +91,8 @@ public static class ConsoleModule
         oidc.RequireHttpsMetadata = auth.RequireHttpsMetadata ?? true;
         oidc.ClientId = console.ClientId;
         oidc.ResponseType = OpenIdConnectResponseType.Code;
+        // The code comes back on a redirect (GET), not through an auto-submitted form: no script on the way.
+        oidc.ResponseMode = OpenIdConnectResponseMode.Query;
         oidc.UsePkce = true;
         oidc.SaveTokens = true;
         oidc.MapInboundClaims = false;

@@ -31,9 +31,10 @@ public static partial class ConsolePages
         }
 
         run.Say("console: a supervisor enrols and signs in through the code flow");
+        // The console's redirect address is registered under the public name (localhost), not the loopback address.
         using var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = true, AutomaticDecompression = DecompressionMethods.All })
         {
-            BaseAddress = run.Api.Gateway,
+            BaseAddress = new UriBuilder(run.Api.Gateway) { Host = "localhost" }.Uri,
         };
         var (name, key) = await EnrolSupervisorAsync(run, browser, admin);
         await SignInAsync(browser, name, key);
