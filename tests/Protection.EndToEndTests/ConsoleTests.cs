@@ -242,6 +242,33 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
         (await page.Locator("h1").InnerTextAsync()).ShouldStartWith("Case PC-");
     }
 
+    [Theory]
+    [InlineData("en")]
+    [InlineData("es")]
+    [InlineData("fr")]
+    [InlineData("ar")]
+    public async Task Every_main_page_is_accessible_in_every_language(string language)
+    {
+        var (officer, supervisor, _) = await TeamAsync();
+        using var api = await system.SignedInAs(officer.Id, "officer");
+        var opened = await (await api.PostAsJsonAsync("/api/cases", Cases.OpenCaseBody(Cases.Defender.Unique()))).Content.ReadFromJsonAsync<JsonObject>();
+        var id = opened!["id"]!.GetValue<string>();
+        var page = await browser.SignedInAsync(system, supervisor, locale: language);
+        (await page.GetAttributeAsync("html", "lang")).ShouldBe(language);
+        (await page.GetAttributeAsync("html", "dir")).ShouldBe(language == "ar" ? "rtl" : "ltr");
+
+        foreach (var (name, path) in new[]
+        {
+            ("my-cases", "cases"), ("open-case", "cases/new"), ("case-file", $"cases/{id}"), ("assessment", $"cases/{id}/assessment"),
+            ("grant-request", $"cases/{id}/grants/new"), ("queue", "queue"), ("team", "team"),
+        })
+        {
+            await page.GotoAsync(new Uri(system.Issuer, path).AbsoluteUri);
+            await ConsoleBrowser.ShouldBeAccessibleAsync(page, $"{name} ({language})");
+            await ConsoleBrowser.ScreenshotAsync(page, $"{name}-{language}");
+        }
+    }
+
     /// <summary>Presses Tab until the focused element shows <paramref name="text"/> (or has <paramref name="id"/>); fails after 80 presses.</summary>
     private static async Task TabToAsync(IPage page, string? text, string? id = null)
     {
