@@ -63,7 +63,19 @@ public static class IdentityModule
         AddSignInLimits(builder, options);
 
         builder.Services.AddLocalization();
-        builder.Services.AddRazorPages().AddViewLocalization();
+        builder.Services.AddRazorPages();
+        builder.Services.Configure<RequestLocalizationOptions>(localization =>
+        {
+            // The same languages and the same cookie as the console (one origin): a person who chose
+            // Arabic there signs in in Arabic.
+            string[] cultures = ["en", "es", "fr", "ar"];
+            localization.SetDefaultCulture("en").AddSupportedCultures(cultures).AddSupportedUICultures(cultures);
+            localization.RequestCultureProviders =
+            [
+                new Microsoft.AspNetCore.Localization.CookieRequestCultureProvider(),
+                new Microsoft.AspNetCore.Localization.AcceptLanguageHeaderRequestCultureProvider(),
+            ];
+        });
         builder.Services.AddScoped<AdminLog>();
         builder.Services.AddScoped<Enrolment>();
         builder.Services.AddScoped<Credentials>();
@@ -214,6 +226,7 @@ public static class IdentityModule
     public static WebApplication UseIdentityService(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        app.UseRequestLocalization();
         return app;
     }
 }

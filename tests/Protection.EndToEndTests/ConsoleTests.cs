@@ -162,6 +162,18 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
     public async Task In_Arabic_the_pages_read_right_to_left_and_the_officer_flow_works()
     {
         var (officer, _, _) = await TeamAsync();
+
+        // The sign-in page is in the browser's language too.
+        await using (var context = await browser.Browser.NewContextAsync(new() { Locale = "ar" }))
+        {
+            var signIn = await context.NewPageAsync();
+            await signIn.GotoAsync(new Uri(system.Issuer, "account/login").AbsoluteUri);
+            (await signIn.GetAttributeAsync("html", "dir")).ShouldBe("rtl");
+            (await signIn.Locator("h1").InnerTextAsync()).ShouldBe("تسجيل الدخول إلى Protection");
+            await ConsoleBrowser.ShouldBeAccessibleAsync(signIn, "sign-in (ar)");
+            await ConsoleBrowser.ScreenshotAsync(signIn, "sign-in-ar");
+        }
+
         var page = await browser.SignedInAsync(system, officer, locale: "ar");
         (await page.GetAttributeAsync("html", "dir")).ShouldBe("rtl");
         (await page.GetAttributeAsync("html", "lang")).ShouldBe("ar");

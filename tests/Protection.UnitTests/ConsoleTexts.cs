@@ -42,6 +42,24 @@ public sealed partial class ConsoleTexts
     }
 
     [Theory]
+    [InlineData("Text.es.resx")]
+    [InlineData("Text.fr.resx")]
+    [InlineData("Text.ar.resx")]
+    public void The_sign_in_pages_are_translated_and_ask_only_for_texts_that_exist(string file)
+    {
+        var folder = Path.Combine(Root(), "services", "Identity");
+        XDocument Load(string name) => XDocument.Load(Path.Combine(folder, "Resources", name));
+        var english = Load("Text.resx").Root!.Elements("data").Select(d => d.Attribute("name")!.Value).ToHashSet();
+        var other = Load(file).Root!.Elements("data").Where(d => !string.IsNullOrWhiteSpace(d.Element("value")!.Value)).Select(d => d.Attribute("name")!.Value).ToHashSet();
+        english.Except(other).ShouldBeEmpty($"missing in {file}");
+
+        var asked = Directory.EnumerateFiles(Path.Combine(folder, "Pages"), "*.cshtml", SearchOption.AllDirectories)
+            .SelectMany(page => PageText().Matches(File.ReadAllText(page)).Select(m => m.Groups[1].Value)).ToArray();
+        asked.Length.ShouldBeGreaterThan(20);
+        asked.Where(key => !english.Contains(key)).ShouldBeEmpty();
+    }
+
+    [Theory]
     [InlineData("Risk", typeof(Protection.Contracts.Triage.RiskLevel))]
     [InlineData("Threat", typeof(Protection.Contracts.Cases.ThreatType))]
     [InlineData("Perpetrator", typeof(Protection.Contracts.Cases.PerpetratorCategory))]
@@ -70,6 +88,9 @@ public sealed partial class ConsoleTexts
 
     [GeneratedRegex("""L\["([^"]+)"\]""")]
     private static partial Regex StaticKey();
+
+    [GeneratedRegex("""Text\["([^"]+)"\]""")]
+    private static partial Regex PageText();
 
     [GeneratedRegex(@"\{\d+\}")]
     private static partial Regex Placeholder();
