@@ -88,6 +88,26 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
     }
 
     [Fact]
+    public async Task An_officer_saves_a_filter_and_finds_it_again_in_another_visit()
+    {
+        var (officer, _, _) = await TeamAsync();
+        var page = await browser.SignedInAsync(system, officer);
+        await page.SelectOptionAsync("select[name=risk]", "high");
+        await page.CheckAsync("input[name=overdue]");
+        await page.ClickAsync("button:text('Filter')");
+        await page.FillAsync("#filterName", "High and late");
+        await page.ClickAsync("button:text('Save')");
+
+        await page.GotoAsync(new Uri(system.Issuer, "cases").AbsoluteUri);
+        var saved = page.Locator("nav.saved a", new() { HasText = "High and late" });
+        (await saved.GetAttributeAsync("href"))!.ShouldContain("risk=high");
+        await saved.ClickAsync();
+        (await page.Locator("select[name=risk]").InputValueAsync()).ShouldBe("high");
+        (await page.Locator("input[name=overdue]").IsCheckedAsync()).ShouldBeTrue();
+        await ConsoleBrowser.ShouldBeAccessibleAsync(page, "my cases with saved filters");
+    }
+
+    [Fact]
     public async Task A_bad_case_is_refused_with_the_problem_shown_next_to_the_field()
     {
         var (officer, _, _) = await TeamAsync();
