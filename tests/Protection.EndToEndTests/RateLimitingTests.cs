@@ -22,6 +22,10 @@ public sealed class RateLimitingTests(ProtectionSystem system)
         burst.Take(5).ShouldAllBe(status => status == HttpStatusCode.OK);
         burst.ShouldContain(HttpStatusCode.TooManyRequests);
         (await quiet.GetAsync("/api/cases")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // The bucket is the token's subject, not the name as typed: "BUSY-OFFICER" is the same user.
+        using var shouting = await ThroughGateway(gateway, "BUSY-OFFICER");
+        (await shouting.GetAsync("/api/cases")).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
     }
 
     private async Task<HttpClient> ThroughGateway(ServiceProcess gateway, string user)
