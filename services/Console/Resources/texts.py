@@ -2,7 +2,10 @@
 #   python3 services/Console/Resources/texts.py
 # to write Text.resx, Text.es.resx, Text.fr.resx and Text.ar.resx. A test fails on a key missing in any language.
 import os
-from xml.sax.saxutils import escape
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "deploy", "tools"))
+import resx  # noqa: E402
 
 T = {
  "Layout.Skip": ("Skip to the content", "Saltar al contenido", "Aller au contenu", "انتقل إلى المحتوى"),
@@ -261,18 +264,4 @@ T = {
  "Team.Overdue": ("Overdue", "Vencidos", "En retard", "المتأخرة"),
 }
 
-HEADER = """<?xml version="1.0" encoding="utf-8"?>
-<root>
-  <resheader name="resmimetype"><value>text/microsoft-resx</value></resheader>
-  <resheader name="version"><value>2.0</value></resheader>
-  <resheader name="reader"><value>System.Resources.ResXResourceReader, System.Windows.Forms, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089</value></resheader>
-  <resheader name="writer"><value>System.Resources.ResXResourceWriter, System.Windows.Forms, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089</value></resheader>
-"""
-
-here = os.path.dirname(os.path.abspath(__file__))
-for index, suffix in enumerate(["", ".es", ".fr", ".ar"]):
-    with open(os.path.join(here, f"Text{suffix}.resx"), "w", encoding="utf-8") as out:
-        out.write(HEADER)
-        for key in sorted(T):
-            out.write(f'  <data name="{escape(key)}" xml:space="preserve"><value>{escape(T[key][index])}</value></data>\n')
-        out.write("</root>\n")
+resx.write(os.path.dirname(os.path.abspath(__file__)), T)

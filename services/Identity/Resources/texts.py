@@ -2,7 +2,10 @@
 #   python3 services/Identity/Resources/texts.py
 # after editing, to write Text.resx and Text.{es,fr,ar}.resx.
 import os
-from xml.sax.saxutils import escape
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "deploy", "tools"))
+import resx  # noqa: E402
 
 T = {
  "At least 12 characters. A sentence you can remember works well.": ("Al menos 12 caracteres. Una frase que puedas recordar funciona bien.", "Au moins 12 caractères. Une phrase dont vous vous souvenez fait l'affaire.", "12 حرفًا على الأقل. جملة يسهل تذكّرها خيار جيد."),
@@ -42,19 +45,4 @@ T = {
  "add to authenticator": ("añadir al autenticador", "ajouter à l'authentificateur", "أضيفي إلى تطبيق المصادقة"),
 }
 
-HEADER = """<?xml version="1.0" encoding="utf-8"?>
-<root>
-  <resheader name="resmimetype"><value>text/microsoft-resx</value></resheader>
-  <resheader name="version"><value>2.0</value></resheader>
-  <resheader name="reader"><value>System.Resources.ResXResourceReader, System.Windows.Forms, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089</value></resheader>
-  <resheader name="writer"><value>System.Resources.ResXResourceWriter, System.Windows.Forms, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089</value></resheader>
-"""
-
-here = os.path.dirname(os.path.abspath(__file__))
-for index, suffix in enumerate(["", ".es", ".fr", ".ar"]):
-    with open(os.path.join(here, f"Text{suffix}.resx"), "w", encoding="utf-8") as out:
-        out.write(HEADER)
-        for key in sorted(T):
-            value = key if index == 0 else T[key][index - 1]
-            out.write(f'  <data name="{escape(key, {chr(34): "&quot;"})}" xml:space="preserve"><value>{escape(value)}</value></data>\n')
-        out.write("</root>\n")
+resx.write(os.path.dirname(os.path.abspath(__file__)), {key: (key, *others) for key, others in T.items()})
