@@ -157,6 +157,8 @@ public static class IdentityModule
                     .SetUserInfoEndpointUris("connect/userinfo")
                     .SetEndSessionEndpointUris("connect/logout")
                     .SetRevocationEndpointUris("connect/revoke");
+                // PKCE with S256 only: the "plain" method protects nothing against an intercepted code.
+                server.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
                 server.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange()
                     .AllowRefreshTokenFlow()
                     .AllowClientCredentialsFlow();

@@ -196,6 +196,8 @@ public sealed class SigningInTests(ProtectionSystem system)
     [Theory]
     [InlineData("GET", "/connect/authorize", "", "invalid_request")]
     [InlineData("GET", "/connect/authorize?client_id=e2e-console&response_type=code&scope=openid&redirect_uri=http%3A%2F%2Fevil.example%2Fcb&code_challenge=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopq&code_challenge_method=S256", "", "invalid_request")]
+    [InlineData("GET", "/connect/authorize?client_id=e2e-console&response_type=code&scope=openid&redirect_uri=REDIRECT&code_challenge=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopq&code_challenge_method=plain", "", "invalid_request")]
+    [InlineData("GET", "/connect/authorize?client_id=e2e-console&response_type=code&scope=openid&redirect_uri=REDIRECT", "", "invalid_request")]
     [InlineData("GET", "/connect/authorize?client_id=unknown-client&response_type=code&scope=openid&redirect_uri=http%3A%2F%2Fx.example%2Fcb", "", "invalid_request")]
     [InlineData("POST", "/connect/token", "grant_type=password&username=a&password=b&client_id=e2e-console", "unsupported_grant_type")]
     [InlineData("POST", "/connect/token", "grant_type=authorization_code&code=forged&client_id=e2e-console&redirect_uri=x&code_verifier=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopq", "invalid_grant")]
@@ -203,7 +205,7 @@ public sealed class SigningInTests(ProtectionSystem system)
     [InlineData("POST", "/connect/token", "", "invalid_request")]
     public async Task A_malformed_OpenID_Connect_request_gets_the_error_the_specification_names_never_a_500(string method, string path, string body, string error)
     {
-        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        using var request = new HttpRequestMessage(new HttpMethod(method), path.Replace("REDIRECT", Uri.EscapeDataString(system.RedirectUri.AbsoluteUri), StringComparison.Ordinal));
         if (method == "POST")
         {
             request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded");
