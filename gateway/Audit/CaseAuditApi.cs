@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using CsvHelper;
+using CsvHelper.Configuration;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.ServiceDefaults.Audit;
 using Protection.ServiceDefaults.Auth;
@@ -148,7 +149,9 @@ public static class CaseAuditApi
         {
             http.Response.ContentType = "text/csv; charset=utf-8";
             await using var writer = new StreamWriter(http.Response.Body, leaveOpen: true);
-            await using var table = new CsvWriter(writer, CultureInfo.InvariantCulture);
+            // OWASP CSV injection: a cell starting with = + - @ tab or CR is prefixed with ' so a
+            // spreadsheet shows it as text instead of running it as a formula.
+            await using var table = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape });
             table.WriteHeader<ExportRow>();
             await table.NextRecordAsync();
             foreach (var e in entries)

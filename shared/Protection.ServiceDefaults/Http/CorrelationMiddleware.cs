@@ -9,14 +9,25 @@ namespace Protection.ServiceDefaults.Http;
 /// makes the acting user and the correlation id the current <see cref="OperationContext"/>.
 /// Runs after authentication so the actor is known.
 /// </summary>
-public sealed class CorrelationMiddleware(RequestDelegate next)
+public sealed partial class CorrelationMiddleware(RequestDelegate next)
 {
     public const string Header = "X-Correlation-Id";
+
+    /// <summary>
+    /// A caller's correlation id is kept only when it is 1 to 128 letters, digits and <c>. _ : -</c>,
+    /// starting with a letter or digit: it is echoed in a header, stored with every event and written
+    /// into exports, so anything else (control or line-separator characters, a leading <c>=</c>) is
+    /// replaced by a fresh id rather than refused.
+    /// </summary>
+    public static bool IsSafe(string? correlationId) => correlationId is { Length: > 0 } && SafePattern().IsMatch(correlationId);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
+    private static partial System.Text.RegularExpressions.Regex SafePattern();
 
     public async Task InvokeAsync(HttpContext context)
     {
         var correlationId = context.Request.Headers[Header].ToString();
-        if (string.IsNullOrWhiteSpace(correlationId) || correlationId.Length > 128)
+        if (!IsSafe(correlationId))
         {
             correlationId = Guid.CreateVersion7().ToString();
             context.Request.Headers[Header] = correlationId;
