@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -27,11 +29,24 @@ public static class ServiceDefaultsExtensions
 
         AdjustableClock.Register(builder);
         builder.Services.AddProtectionProblemDetails();
-        builder.Services.Configure<JsonOptions>(json => ConfigureJson(json.SerializerOptions));
+        builder.Services.Configure<JsonOptions>(json =>
+        {
+            ConfigureJson(json.SerializerOptions);
+            // Request bodies are read strictly: an unknown member or one given twice ("dataProcessing":
+            // false, "dataProcessing": true) is a 400 naming it, never silently dropped or last-one-wins.
+            json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            json.SerializerOptions.AllowDuplicateProperties = false;
+        });
+        // No JSON body of this API comes near this; a larger one is refused (413) before it is read.
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>("Http:MaxRequestBodySize") ?? MaxRequestBodySize);
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
         return builder;
     }
+
+    /// <summary>The largest request body any process accepts, unless <c>Http:MaxRequestBodySize</c> says otherwise.</summary>
+    public const long MaxRequestBodySize = 256 * 1024;
 
     /// <summary>Enums as camelCase strings (numbers refused), camelCase properties: the API's JSON conventions.</summary>
     public static void ConfigureJson(JsonSerializerOptions options)

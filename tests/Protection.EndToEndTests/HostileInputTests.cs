@@ -46,4 +46,39 @@ public sealed class HostileInputTests(ProtectionSystem system)
         var cells = Regex.Split(csv, "[,\n]").Select(c => c.Trim('"'));
         cells.Where(c => c.Length > 0 && "=+-@\t\r".Contains(c[0], StringComparison.Ordinal) && !c.StartsWith("'", StringComparison.Ordinal)).ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task A_body_over_the_limit_is_413_and_unknown_or_repeated_members_are_400_naming_them()
+    {
+        using var officer = await system.SignedInAs("hostile-bodies", "officer");
+        var before = await CaseCountAsync(officer);
+
+        var huge = Cases.OpenCaseBody(Cases.Defender.Unique());
+        huge["padding"] = new string('x', 10 * 1024 * 1024);
+        // Expect: 100-continue, as well-behaved clients send large bodies: the refusal comes before the 10 MB are sent.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/cases") { Content = new StringContent(huge.ToJsonString(), Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = true;
+        var tooLarge = await officer.SendAsync(request);
+        tooLarge.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+        tooLarge.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+
+        var unknown = Cases.OpenCaseBody(Cases.Defender.Unique());
+        unknown["isVip"] = true;
+        var refused = await officer.PostAsync("/api/cases", new StringContent(unknown.ToJsonString(), Encoding.UTF8, "application/json"));
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await refused.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key).ShouldContain("isVip");
+
+        // "dataProcessing": false, then true: the last one must not win.
+        var twice = Cases.OpenCaseBody(Cases.Defender.Unique()).ToJsonString()
+            .Replace("\"dataProcessing\":true", "\"dataProcessing\":false,\"dataProcessing\":true", StringComparison.Ordinal);
+        twice.ShouldContain("\"dataProcessing\":false,\"dataProcessing\":true");
+        var repeated = await officer.PostAsync("/api/cases", new StringContent(twice, Encoding.UTF8, "application/json"));
+        repeated.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await repeated.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key).ShouldContain("consent.dataProcessing");
+
+        (await CaseCountAsync(officer)).ShouldBe(before); // nothing was written
+    }
+
+    private static async Task<long> CaseCountAsync(HttpClient officer) =>
+        (await officer.GetFromJsonAsync<JsonObject>("/api/cases?pageSize=1"))!["total"]!.GetValue<long>();
 }

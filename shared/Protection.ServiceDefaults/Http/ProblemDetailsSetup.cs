@@ -61,6 +61,8 @@ public static partial class ProblemDetailsSetup
         {
             var (status, title, errors) = exception switch
             {
+                BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+                    (StatusCodes.Status413PayloadTooLarge, $"The request body is larger than this service accepts ({ServiceDefaultsExtensions.MaxRequestBodySize / 1024} KB).", null),
                 BadHttpRequestException { InnerException: JsonException json } =>
                     (StatusCodes.Status400BadRequest, "The request body is not valid JSON for this operation.",
                         new Dictionary<string, string[]> { [FieldName(json.Path)] = [JsonProblem(json)] }),
@@ -98,10 +100,16 @@ public static partial class ProblemDetailsSetup
         private static partial Regex BindingFailure();
 
         // JsonException messages quote the path and the expected type, never the value sent.
-        private static string JsonProblem(JsonException json) =>
-            json.Message.Contains("could not be converted", StringComparison.Ordinal)
-                ? "The value is not valid for this field (wrong type, or not one of the accepted values listed in the API description)."
-                : json.Message.Split(" Path:", 2)[0];
+        private static string JsonProblem(JsonException json) => json.Message switch
+        {
+            var m when m.Contains("could not be converted", StringComparison.Ordinal) =>
+                "The value is not valid for this field (wrong type, or not one of the accepted values listed in the API description).",
+            var m when m.Contains("could not be mapped to any .NET member", StringComparison.Ordinal) =>
+                "This operation has no such member; the API description lists the ones it takes.",
+            var m when m.Contains("Duplicate", StringComparison.OrdinalIgnoreCase) =>
+                "This member is given more than once; give it once.",
+            var m => m.Split(" Path:", 2)[0],
+        };
 
         // Only the exception type: messages and stack data may carry request content.
         [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} (trace {TraceId}) {StackTrace}")]
