@@ -123,19 +123,8 @@ public static class ConsoleModule
     /// the internal address, names internal endpoints (the bundled identity service names the host it
     /// was asked on).
     /// </summary>
-    public static string PublicAddress(string endpoint, AuthOptions auth)
-    {
-        if (auth.MetadataAddress is null || auth.Authority is null)
-        {
-            return endpoint;
-        }
-
-        var wellKnown = auth.MetadataAddress.IndexOf("/.well-known/", StringComparison.Ordinal);
-        var internalBase = wellKnown >= 0 ? auth.MetadataAddress[..wellKnown] : auth.MetadataAddress;
-        return endpoint.StartsWith(internalBase, StringComparison.OrdinalIgnoreCase)
-            ? auth.Authority.TrimEnd('/') + endpoint[internalBase.Length..]
-            : endpoint;
-    }
+    public static string PublicAddress(string endpoint, AuthOptions auth) =>
+        auth.InternalBase() is { } internalBase && auth.Authority is not null ? AuthOptions.Rebase(endpoint, internalBase, auth.Authority) : endpoint;
 
     /// <summary>Forwarded headers (behind the gateway), security headers, languages, static files; before the service defaults (authentication).</summary>
     public static WebApplication UseProtectionConsole(this WebApplication app)

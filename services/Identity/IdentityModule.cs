@@ -29,7 +29,7 @@ public static class IdentityModule
     {
         var options = builder.Configuration.GetSection(IdentityServiceOptions.Section).Get<IdentityServiceOptions>() ?? new();
         builder.Services.AddOptions<IdentityServiceOptions>().BindConfiguration(IdentityServiceOptions.Section);
-        var issuer = new Uri(builder.Services.BuildIssuer(builder.Configuration));
+        var issuer = new Uri(BuildIssuer(builder.Configuration));
         builder.Services.AddSingleton(new Issuer(issuer));
 
         var guard = SecretGuard.For(builder);
@@ -97,9 +97,8 @@ public static class IdentityModule
     }
 
     /// <summary>The issuer is the public address of the authority the other processes validate against (<c>Auth:Authority</c>).</summary>
-    private static string BuildIssuer(this IServiceCollection services, IConfiguration configuration)
+    private static string BuildIssuer(IConfiguration configuration)
     {
-        _ = services;
         var authority = configuration[$"{AuthOptions.Section}:{nameof(AuthOptions.Authority)}"];
         return string.IsNullOrWhiteSpace(authority) ? AuthOptions.DevelopmentAuthority : authority.TrimEnd('/') + "/";
     }

@@ -36,13 +36,11 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         await page.WaitForURLAsync("**/account/login**");
         await page.FillAsync("#name", person.Name);
         await page.FillAsync("#password", Administration.Password);
-        await page.FillAsync("#code", Browser_Totp(person.Key));
+        await page.FillAsync("#code", EndToEndTests.Browser.Totp(person.Key));
         await page.ClickAsync("button[type=submit]");
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/cases", StringComparison.Ordinal));
         return page;
     }
-
-    private static string Browser_Totp(string key) => EndToEndTests.Browser.Totp(key);
 
     /// <summary>axe on the page as it is now: no serious or critical violation.</summary>
     public static async Task ShouldBeAccessibleAsync(IPage page, string what)

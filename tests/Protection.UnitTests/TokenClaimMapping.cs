@@ -72,7 +72,7 @@ public sealed class TokenClaimMapping
                 """{"issuer":"https://protection.example.org/","jwks_uri":"https://protection.example.org/.well-known/jwks"}""",
             ["http://identity:8080/.well-known/jwks"] = """{"keys":[]}""",
         });
-        var retriever = new DiscoveryRetriever("https://protection.example.org/", "http://identity:8080/.well-known/openid-configuration");
+        var retriever = new DiscoveryRetriever(new AuthOptions { Authority = "https://protection.example.org/", MetadataAddress = "http://identity:8080/.well-known/openid-configuration" });
 
         var configuration = await retriever.GetConfigurationAsync("http://identity:8080/.well-known/openid-configuration", documents, CancellationToken.None);
 
@@ -89,7 +89,7 @@ public sealed class TokenClaimMapping
                 """{"issuer":"https://login.example.com/tenant/v2.0","jwks_uri":"https://login.example.com/tenant/discovery/v2.0/keys"}""",
             ["https://login.example.com/tenant/discovery/v2.0/keys"] = """{"keys":[]}""",
         });
-        var retriever = new DiscoveryRetriever("https://login.example.com/tenant/v2.0", "https://login.example.com/tenant/v2.0/.well-known/openid-configuration");
+        var retriever = new DiscoveryRetriever(new AuthOptions { Authority = "https://login.example.com/tenant/v2.0" });
 
         await retriever.GetConfigurationAsync("https://login.example.com/tenant/v2.0/.well-known/openid-configuration", documents, CancellationToken.None);
 

@@ -96,7 +96,7 @@ public static class BootstrapAdmin
             return 1;
         }
 
-        Console.WriteLine($"Administrator {userName} created in '{platform.Name}'.");
+        Console.WriteLine($"Administrator created (account {account.Id}) in '{platform.Name}'.");
         Console.WriteLine($"One-time enrolment link (valid until {expires:u}); open it to choose a password and set up an authenticator:");
         Console.WriteLine(link.AbsoluteUri);
         return 0;

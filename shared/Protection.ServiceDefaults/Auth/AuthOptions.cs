@@ -36,6 +36,25 @@ public sealed class AuthOptions
 
     /// <summary>Where the provider writes roles and the organisation (see <see cref="ClaimMapping"/>).</summary>
     public ClaimMapping Claims { get; set; } = new();
+
+    /// <summary>The internal base address discovery is read from (before <c>/.well-known/</c>), when one is set.</summary>
+    public string? InternalBase()
+    {
+        if (MetadataAddress is null)
+        {
+            return null;
+        }
+
+        var wellKnown = MetadataAddress.IndexOf("/.well-known/", StringComparison.Ordinal);
+        return wellKnown >= 0 ? MetadataAddress[..wellKnown] : new Uri(MetadataAddress).GetLeftPart(UriPartial.Authority);
+    }
+
+    /// <summary><paramref name="address"/> under <paramref name="to"/> when it lies under <paramref name="from"/>; otherwise unchanged.</summary>
+    public static string Rebase(string address, string from, string to)
+    {
+        from = from.TrimEnd('/');
+        return address.StartsWith(from, StringComparison.OrdinalIgnoreCase) ? to.TrimEnd('/') + address[from.Length..] : address;
+    }
 }
 
 /// <summary>

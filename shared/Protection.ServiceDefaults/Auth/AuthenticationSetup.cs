@@ -144,7 +144,7 @@ public static class AuthenticationSetup
         {
             RequireHttps = options.RequireHttpsMetadata ?? true,
         };
-        return new ConfigurationManager<OpenIdConnectConfiguration>(metadata, new DiscoveryRetriever(options.Authority!, metadata), documents)
+        return new ConfigurationManager<OpenIdConnectConfiguration>(metadata, new DiscoveryRetriever(options), documents)
         {
             // Rollover: an unknown key id makes the handler read the keys again, at most this often.
             RefreshInterval = TimeSpan.FromSeconds(30),
@@ -190,7 +190,7 @@ public static class AuthenticationSetup
 /// (<see cref="AuthOptions.MetadataAddress"/>), the key set's address, which the authority writes
 /// under its public address, is read from the same internal host.
 /// </summary>
-internal sealed class DiscoveryRetriever(string authority, string metadataAddress) : IConfigurationRetriever<OpenIdConnectConfiguration>
+internal sealed class DiscoveryRetriever(AuthOptions options) : IConfigurationRetriever<OpenIdConnectConfiguration>
 {
     public async Task<OpenIdConnectConfiguration> GetConfigurationAsync(string address, IDocumentRetriever retriever, CancellationToken cancel)
     {
@@ -209,16 +209,6 @@ internal sealed class DiscoveryRetriever(string authority, string metadataAddres
         return configuration;
     }
 
-    private string? Rebase(string? jwksUri)
-    {
-        var publicBase = authority.TrimEnd('/');
-        if (jwksUri is null || !jwksUri.StartsWith(publicBase, StringComparison.OrdinalIgnoreCase))
-        {
-            return jwksUri;
-        }
-
-        var wellKnown = metadataAddress.IndexOf("/.well-known/", StringComparison.Ordinal);
-        var internalBase = wellKnown >= 0 ? metadataAddress[..wellKnown] : new Uri(metadataAddress).GetLeftPart(UriPartial.Authority);
-        return internalBase + jwksUri[publicBase.Length..];
-    }
+    private string? Rebase(string? jwksUri) =>
+        jwksUri is not null && options.InternalBase() is { } internalBase ? AuthOptions.Rebase(jwksUri, options.Authority!, internalBase) : jwksUri;
 }
