@@ -135,6 +135,10 @@ public sealed partial class OpeningACaseTests(ProtectionSystem system)
         Add("date not a date", b => b["threats"]![0]!["occurredOn"] = "yesterday", 400, "threats[0].occurredOn");
         Add("no consent to record", b => b["consent"]!["dataProcessing"] = false, 422, "consent.dataProcessing");
         Add("threat in the future", b => b["threats"]![0]!["occurredOn"] = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(10)).ToString("yyyy-MM-dd"), 422, "threats[0].occurredOn");
+        // Tomorrow in Colombia (UTC−5), whatever the UTC time of the run.
+        var tomorrowInColombia = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(-5)).AddDays(1).ToString("yyyy-MM-dd");
+        Add("threat tomorrow in its country", b => b["threats"]![0]!["occurredOn"] = tomorrowInColombia, 422, "threats[0].occurredOn");
+        Add("threat before 1900", b => b["threats"]![0]!["occurredOn"] = "0001-01-01", 422, "threats[0].occurredOn");
         data.Add("truncated JSON (named where it breaks)", "{\"defender\": ", 400, "defender");
         data.Add("not JSON at all", "defender=Amina", 400, "body");
         return data;

@@ -133,6 +133,7 @@ public sealed class TriageTests(ProtectionSystem system)
         await officer.PostAsJsonAsync($"/api/cases/{id}/plan/measures", new { area = "moon", type = "safe-house", owner = "o", dueOn }).ShouldBeProblem(HttpStatusCode.BadRequest, "area");
         await officer.PostAsJsonAsync($"/api/cases/{id}/plan/measures", new { area = "threatsOnTheGround", type = "Safe House!", owner = "o", dueOn }).ShouldBeProblem(HttpStatusCode.BadRequest, "type");
         await officer.PostAsJsonAsync($"/api/cases/{id}/plan/measures", new { area = "threatsOnTheGround", type = "safe-house", owner = "o", dueOn = "2020-01-01" }).ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "dueOn");
+        await officer.PostAsJsonAsync($"/api/cases/{id}/plan/measures", new { area = "threatsOnTheGround", type = "safe-house", owner = "o", dueOn = "9999-12-31" }).ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "dueOn");
 
         await officer.PostAsync($"/api/cases/{id}/plan/measures/{legalId}/complete", null).OkJson();
         await officer.PostAsync($"/api/cases/{id}/plan/measures/{legalId}/complete", null).ShouldBeProblem(HttpStatusCode.Conflict);

@@ -555,6 +555,30 @@ public sealed class RelocationRulesTests
         ShouldBeRefusedOn(_rules.Plan(Requested(), plan, SealPlan, Officer, Now), "endOn");
     }
 
+    [Theory]
+    // Now is 2026-11-25 10:00 UTC: the 24th at UTC−12, the 26th at UTC+14.
+    [InlineData("2026-10-24", true)]
+    [InlineData("2026-10-23", false)]
+    [InlineData("2027-11-26", true)]
+    [InlineData("2027-11-27", false)]
+    [InlineData("0001-01-01", false)]
+    [InlineData("9999-12-31", false)]
+    public void A_stay_starts_from_a_month_ago_to_a_year_ahead(string startOn, bool accepted)
+    {
+        var plan = ValidPlan() with { StartOn = DateOnly.Parse(startOn), EndOn = null };
+
+        var change = _rules.Plan(Requested(), plan, SealPlan, Officer, Now);
+
+        if (accepted)
+        {
+            Accepted(change).ShouldHaveSingleItem().ShouldBeOfType<RelocationPlanned>();
+        }
+        else
+        {
+            ShouldBeRefusedOn(change, "startOn");
+        }
+    }
+
     [Fact]
     public void Re_planning_a_funded_relocation_keeps_it_funded_with_the_new_dates()
     {

@@ -40,8 +40,10 @@ public sealed class SealedStaffTexts
     private readonly TriageDecisions _decisions = new(Options.Create(ShippedTriageOptions.Load()));
     private readonly Guid _caseId = Guid.CreateVersion7();
 
-    private static readonly ClaimsPrincipal Supervisor = new(new ClaimsIdentity(
-        [new Claim("sub", "sam"), new Claim("role", "supervisor")], "test", "sub", "role"));
+    private static readonly ClaimsPrincipal Supervisor = Reader("sam", "supervisor");
+
+    private static ClaimsPrincipal Reader(string user, string role) =>
+        new(new ClaimsIdentity([new Claim("sub", user), new Claim("role", role)], "test", "sub", "role"));
 
     private CaseSeal NewSeal(Guid caseId) => new(_vault, caseId, _vault.NewCaseKey(caseId, Now).DataKey);
 
@@ -196,10 +198,10 @@ public sealed class SealedStaffTexts
         stored.ShouldNotContain("Calle 5");
 
         var options = _rules.Options;
-        var rejectedView = GrantView.Of(rejected, seal, options, Now);
+        var rejectedView = GrantView.Of(rejected, seal, options, Now, Supervisor);
         rejectedView.Purpose.ShouldBe(Purpose);
         rejectedView.Rejection.ShouldNotBeNull().Reason.ShouldBe(RejectionReason);
-        GrantView.Of(reported, seal, options, Now).Report.ShouldNotBeNull().Summary.ShouldBe(Summary);
+        GrantView.Of(reported, seal, options, Now, Supervisor).Report.ShouldNotBeNull().Summary.ShouldBe(Summary);
     }
 
     [Fact]
@@ -210,11 +212,58 @@ public sealed class SealedStaffTexts
         var grant = RequestedGrant(seal, fund);
         grant = _rules.Reject(grant, "funder-amara", RejectionReason, seal.Seal, Now).GrantEvents.Aggregate(grant, GrantChanges.Fold);
 
-        var view = GrantView.Of(grant, null, _rules.Options, Now);
+        var view = GrantView.Of(grant, null, _rules.Options, Now, Supervisor);
 
         view.Purpose.ShouldBe(CaseKeys.Erased);
         view.Rejection.ShouldNotBeNull().Reason.ShouldBe(CaseKeys.Erased);
         view.Rejection.Funder.ShouldBe("funder-amara");
         (view.RequestedAmount, view.Currency, view.Status, view.CaseReference).ShouldBe((1_000m, "EUR", GrantStatus.Rejected, "PC-2026-000001"));
+    }
+
+    [Fact]
+    public void An_auditor_reads_the_triage_view_with_every_staff_text_withheld()
+    {
+        var seal = NewSeal(_caseId);
+        var (@case, _) = TriageCaseWithTexts(seal);
+
+        var view = TriageView.Of(@case, seal, Reader("audrey", "auditor"), Now.AddHours(3));
+
+        var text = JsonSerializer.Serialize(view, Json);
+        foreach (var written in TriageTexts)
+        {
+            text.ShouldNotContain(written);
+        }
+
+        view.Override.ShouldNotBeNull().Reason.ShouldBe(CaseKeys.Withheld);
+        view.Measures.Where(m => m.Status == MeasureStatus.Cancelled).ShouldAllBe(m => m.CancelReason == CaseKeys.Withheld);
+        view.Assessment.ShouldNotBeNull().Notes.ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("funder-amara", "funder", true)]   // rejected the first grant, approved and paid the second
+    [InlineData("funder-bea", "funder", false)]    // another funder: the purpose only
+    [InlineData("olivia", "officer", true)]        // the officer (the route lets only the case's officer in)
+    [InlineData("sam", "supervisor", true)]
+    public void A_grants_rejection_reason_and_report_are_read_by_the_funders_who_decided_or_paid_it(
+        string user, string role, bool readsTexts)
+    {
+        var seal = NewSeal(_caseId);
+        var fund = NewFund();
+        var rejected = RequestedGrant(seal, fund);
+        rejected = _rules.Reject(rejected, "funder-amara", RejectionReason, seal.Seal, Now).GrantEvents
+            .Aggregate(rejected, GrantChanges.Fold);
+        var reported = RequestedGrant(seal, fund);
+        reported = _rules.Approve(reported, fund, "funder-amara", null, Now).GrantEvents.Aggregate(reported, GrantChanges.Fold);
+        reported = _rules.Disburse(reported, 1_000m, "funder-amara", Now).GrantEvents.Aggregate(reported, GrantChanges.Fold);
+        reported = _rules.SubmitReport(reported, 950m, seal.Seal(Summary), "olivia", Now.AddDays(10)).GrantEvents
+            .Aggregate(reported, GrantChanges.Fold);
+        var reader = Reader(user, role);
+
+        var rejectedView = GrantView.Of(rejected, seal, _rules.Options, Now, reader);
+        var reportedView = GrantView.Of(reported, seal, _rules.Options, Now, reader);
+
+        rejectedView.Purpose.ShouldBe(Purpose);
+        rejectedView.Rejection.ShouldNotBeNull().Reason.ShouldBe(readsTexts ? RejectionReason : CaseKeys.Withheld);
+        reportedView.Report.ShouldNotBeNull().Summary.ShouldBe(readsTexts ? Summary : CaseKeys.Withheld);
     }
 }

@@ -127,12 +127,14 @@ public sealed record GrantView(
     long Version)
 {
     /// <param name="seal">The key of the grant's case; null once its personal data was erased.</param>
-    public static GrantView Of(Grant g, CaseSeal? seal, AssistanceOptions options, DateTimeOffset now)
+    /// <param name="reader">Who asks: see <see cref="ReadsTexts"/>.</param>
+    public static GrantView Of(Grant g, CaseSeal? seal, AssistanceOptions options, DateTimeOffset now, ClaimsPrincipal reader)
     {
-        string Text(SealedData sealedData) => CaseKeys.Text(seal, sealedData)!;
+        var readsTexts = ReadsTexts(reader, g);
+        string Text(SealedData sealedData) => readsTexts ? CaseKeys.Text(seal, sealedData)! : CaseKeys.Withheld;
         return new(
             g.Id, g.CaseId, g.CaseReference, g.Country, g.Risk, g.ThreatTypes, g.FundId, g.Currency, g.RequestedAmount, g.ApprovedAmount,
-            g.Category, Text(g.Purpose), g.PeopleCovered, g.Status, g.RequestedBy, g.RequestedAt, g.DecisionDueAt,
+            g.Category, CaseKeys.Text(seal, g.Purpose)!, g.PeopleCovered, g.Status, g.RequestedBy, g.RequestedAt, g.DecisionDueAt,
             g.Status == GrantStatus.Pending && g.DecisionDueAt <= now,
             g.Approvals,
             g.Approvals.Select(a => a.Amount).Append(g.RequestedAmount).Min() > options.TwoApprovalsAbove ? 2 : 1,
@@ -141,6 +143,21 @@ public sealed record GrantView(
             g.Status == GrantStatus.Disbursed && g.ReportDueAt <= now,
             g.Report is { } report ? new ReportView(report.Spent, Text(report.Summary), report.By, report.At) : null,
             g.Version);
+    }
+
+    /// <summary>
+    /// Every funder reads a grant's purpose (they decide on it); its rejection reason and report only
+    /// the funders who approved, rejected or paid it, besides the case's officer and supervisors.
+    /// </summary>
+    public static bool ReadsTexts(ClaimsPrincipal reader, Grant g)
+    {
+        if (reader.IsInRole(Roles.Officer) || reader.IsInRole(Roles.Supervisor))
+        {
+            return true;
+        }
+
+        var user = reader.UserId();
+        return g.Approvals.Any(a => a.Funder == user) || g.Rejection?.Funder == user || g.Tranches.Any(t => t.By == user);
     }
 }
 
@@ -204,7 +221,7 @@ public static class GrantsApi
             await SaveAsync(session, id, cancellationToken);
             grant.Version = 1;
             http.Response.Headers.ETag = "\"1\"";
-            return TypedResults.Created($"/api/grants/{grant.Id}", GrantView.Of(grant, seal, rules.Options, now));
+            return TypedResults.Created($"/api/grants/{grant.Id}", GrantView.Of(grant, seal, rules.Options, now, http.User));
         }), cancellationToken);
 
     public static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Get(
@@ -224,7 +241,7 @@ public static class GrantsApi
 
         var seal = await keys.ForReadingAsync(session, grant.CaseId, cancellationToken);
         http.Response.Headers.ETag = $"\"{grant.Version}\"";
-        return TypedResults.Ok(GrantView.Of(grant, seal, rules.Options, clock.GetUtcNow()));
+        return TypedResults.Ok(GrantView.Of(grant, seal, rules.Options, clock.GetUtcNow(), http.User));
     }
 
     public static async Task<Results<Ok<GrantList>, ProblemHttpResult>> List(
@@ -255,7 +272,7 @@ public static class GrantsApi
         var now = clock.GetUtcNow();
         var seals = await SealsOf(session, vault, grants.Select(g => g.CaseId), cancellationToken);
         return TypedResults.Ok(new GrantList(
-            grants.Select(g => GrantView.Of(g, seals.GetValueOrDefault(g.CaseId), rules.Options, now)).ToArray(), page, pageSize, grants.TotalItemCount));
+            grants.Select(g => GrantView.Of(g, seals.GetValueOrDefault(g.CaseId), rules.Options, now, http.User)).ToArray(), page, pageSize, grants.TotalItemCount));
     }
 
     public static async Task<Results<Ok<IReadOnlyList<GrantView>>, ProblemHttpResult>> ForCase(
@@ -275,7 +292,7 @@ public static class GrantsApi
         var now = clock.GetUtcNow();
         var grants = await session.Query<Grant>().Where(g => g.CaseId == id).OrderBy(g => g.RequestedAt).ToListAsync(cancellationToken);
         var seal = await keys.ForReadingAsync(session, id, cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<GrantView>>(grants.Select(g => GrantView.Of(g, seal, rules.Options, now)).ToArray());
+        return TypedResults.Ok<IReadOnlyList<GrantView>>(grants.Select(g => GrantView.Of(g, seal, rules.Options, now, http.User)).ToArray());
     }
 
     public static Task<Results<Ok<GrantView>, ProblemHttpResult>> Decide(
@@ -353,7 +370,7 @@ public static class GrantsApi
             var after = GrantChanges.Append(session, grant, fund, change, now);
             await SaveAsync(session, caseId, cancellationToken);
             http.Response.Headers.ETag = $"\"{after.Version}\"";
-            return TypedResults.Ok(GrantView.Of(after, seal, rules.Options, now));
+            return TypedResults.Ok(GrantView.Of(after, seal, rules.Options, now, http.User));
         }), cancellationToken);
     }
 

@@ -15,7 +15,6 @@ public sealed record RecordedThreat(
     PerpetratorCategory Perpetrator,
     DateOnly OccurredOn,
     string Country,
-    string? Region,
     SealedData Details);
 
 /// <summary>What the defender consented to, and who recorded the consent.</summary>
@@ -29,7 +28,6 @@ public sealed record CaseOpened(
     string Reference,
     SealedData Defender,
     string Country,
-    string? Region,
     int PeopleAtRisk,
     Consent Consent,
     IReadOnlyList<RecordedThreat> Threats,
@@ -102,7 +100,6 @@ public sealed record Case(
     CaseStatus Status,
     CaseStage Stage,
     string Country,
-    string? Region,
     int PeopleAtRisk,
     Consent Consent,
     SealedData Defender,
@@ -152,7 +149,6 @@ public sealed record Case(
         CaseStatus.Open,
         CaseStage.Intake,
         opened.Country,
-        opened.Region,
         opened.PeopleAtRisk,
         opened.Consent,
         opened.Defender,

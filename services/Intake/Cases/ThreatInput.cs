@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Protection.Contracts.Cases;
+using Protection.ServiceDefaults.Time;
 
 namespace Protection.Intake.Cases;
 
@@ -12,7 +13,7 @@ public sealed record ThreatInput
     [Required]
     public PerpetratorCategory? Perpetrator { get; init; }
 
-    /// <summary>The day it happened (or started); not in the future.</summary>
+    /// <summary>The day it happened (or started): from 1900-01-01 to today in <see cref="Country"/>.</summary>
     [Required]
     public DateOnly? OccurredOn { get; init; }
 
@@ -21,6 +22,7 @@ public sealed record ThreatInput
     [RegularExpression("^[A-Z]{2}$", ErrorMessage = "Use the ISO 3166-1 alpha-2 country code, e.g. CO.")]
     public string? Country { get; init; }
 
+    /// <summary>Province, department or district, as the defender names it. Sealed with the case key.</summary>
     [StringLength(120)]
     public string? Region { get; init; }
 
@@ -36,12 +38,20 @@ public sealed record ThreatInput
 
 public static class ThreatRules
 {
-    /// <summary>Rules that need the clock: a threat cannot have happened in the future.</summary>
+    /// <summary>
+    /// Rules that need the clock: a threat happened on or after <see cref="DateBounds.EarliestThreat"/>
+    /// and not after today in its country (the latest date in any of the country's time zones).
+    /// </summary>
     public static void Check(ThreatInput threat, string field, DateTimeOffset now, IDictionary<string, string[]> errors)
     {
-        if (threat.OccurredOn > DateOnly.FromDateTime(now.UtcDateTime).AddDays(1))
+        var name = string.IsNullOrEmpty(field) ? "occurredOn" : $"{field}.occurredOn";
+        if (threat.OccurredOn < DateBounds.EarliestThreat)
         {
-            errors[string.IsNullOrEmpty(field) ? "occurredOn" : $"{field}.occurredOn"] = ["The threat cannot have happened in the future."];
+            errors[name] = [$"The earliest date accepted is {DateBounds.EarliestThreat:yyyy-MM-dd}."];
+        }
+        else if (threat.OccurredOn > DateBounds.TodayIn(threat.Country, now))
+        {
+            errors[name] = ["The threat cannot have happened in the future (it is not yet that day in the country given)."];
         }
     }
 }

@@ -4,6 +4,7 @@ using Protection.Contracts.Relocation;
 using Protection.Relocations.Cases;
 using Protection.ServiceDefaults.Http;
 using Protection.ServiceDefaults.PersonalData;
+using Protection.ServiceDefaults.Time;
 
 namespace Protection.Relocations.Relocations;
 
@@ -143,7 +144,13 @@ public sealed class RelocationRules(IOptions<RelocationOptions> options)
         }
 
         var endOn = plan.EndOn;
-        if (plan.StartOn is { } start)
+        var earliestStart = DateBounds.EarliestToday(now).AddDays(-DateBounds.StayStartPastDays);
+        var latestStart = DateBounds.LatestToday(now).AddYears(DateBounds.StayStartHorizonYears);
+        if (plan.StartOn < earliestStart || plan.StartOn > latestStart)
+        {
+            errors["startOn"] = [$"A stay starts between {earliestStart:yyyy-MM-dd} and {latestStart:yyyy-MM-dd}."];
+        }
+        else if (plan.StartOn is { } start)
         {
             var longest = start.AddMonths(Options.InitialStayMonths);
             endOn ??= longest;

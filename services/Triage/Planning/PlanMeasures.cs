@@ -5,6 +5,7 @@ using Protection.Contracts.Triage;
 using Protection.ServiceDefaults.Auth;
 using Protection.ServiceDefaults.Http;
 using Protection.ServiceDefaults.PersonalData;
+using Protection.ServiceDefaults.Time;
 using Protection.Triage.Cases;
 using Protection.Triage.Reading;
 
@@ -40,14 +41,27 @@ public sealed record MeasureAddedResponse(Guid MeasureId, TriageView Case);
 
 public static class PlanMeasures
 {
+    /// <summary>
+    /// A new measure is due from today (where it is earliest on Earth, so no officer's today is refused)
+    /// to <see cref="DateBounds.MeasureHorizonYears"/> years ahead; null when the date is accepted.
+    /// </summary>
+    public static string? DueOnProblem(DateOnly dueOn, DateTimeOffset now)
+    {
+        var today = DateBounds.EarliestToday(now);
+        var latest = DateBounds.LatestToday(now).AddYears(DateBounds.MeasureHorizonYears);
+        return dueOn < today ? "A new measure cannot be due in the past."
+            : dueOn > latest ? $"A measure is planned at most {DateBounds.MeasureHorizonYears} years ahead (until {latest:yyyy-MM-dd})."
+            : null;
+    }
+
     /// <summary><c>POST /api/cases/{id}/plan/measures</c>: adds a measure to the protection plan.</summary>
     public static async Task<Results<Created<MeasureAddedResponse>, ProblemHttpResult>> Add(
         Guid id, AddMeasureRequest request, HttpContext http, IDocumentSession session, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        if (request.DueOn < DateOnly.FromDateTime(now.UtcDateTime))
+        if (DueOnProblem(request.DueOn!.Value, now) is { } dueOn)
         {
-            return Problems.Unprocessable(new Dictionary<string, string[]> { ["dueOn"] = ["A new measure cannot be due in the past."] }, "The measure cannot be added.");
+            return Problems.Unprocessable(new Dictionary<string, string[]> { ["dueOn"] = [dueOn] }, "The measure cannot be added.");
         }
 
         var (stream, problem) = await CaseCommands.Load(id, http, session, Actor.Caseworker, mustBeOpen: true, cancellationToken);

@@ -49,12 +49,15 @@ public sealed record TriageView(
     /// <summary>
     /// The case for <paramref name="reader"/>, its sealed texts opened with <paramref name="seal"/>
     /// (null: the case has no key, i.e. its personal data was erased, or nothing was ever sealed).
-    /// Assessment notes are shown to the case's officer and supervisors only.
+    /// Staff texts (assessment notes, the override reason, reasons for risk changes and cancelled
+    /// measures) are opened for the case's officer and supervisors only; auditors read "[withheld]".
     /// </summary>
     public static TriageView Of(TriageCase c, CaseSeal? seal, ClaimsPrincipal reader, DateTimeOffset now)
     {
-        string? Text(SealedData? sealedData) => CaseKeys.Text(seal, sealedData);
-        var overrideReason = c.Override is { } o ? Text(o.Reason) : null;
+        var caseworker = CaseAccess.IsCaseworker(reader, c);
+        string? Text(SealedData? sealedData) =>
+            sealedData is null ? null : caseworker ? CaseKeys.Text(seal, sealedData) : CaseKeys.Withheld;
+        var overrideReason = c.Override is { } o && caseworker ? Text(o.Reason) : null;
         return new(
             c.Id,
             c.Reference,
@@ -65,9 +68,9 @@ public sealed record TriageView(
                 .Select(r => r.Rule == TriageCase.OverrideRule && overrideReason is not null ? r with { Because = TriageCase.OverrideBecause(r.Level, overrideReason) } : r)
                 .ToArray()),
             c.RiskHistory.Select(h => new RiskChangeView(h.Level, h.Basis, h.By, h.At, h.SystemReason ?? Text(h.Reason))).ToArray(),
-            c.Override is { } current ? new OverrideView(current.Level, overrideReason!, current.By, current.At) : null,
+            c.Override is { } current ? new OverrideView(current.Level, Text(current.Reason)!, current.By, current.At) : null,
             c.Assessment is { } a
-                ? new AssessmentView(a.Scores, CaseAccess.IsCaseworker(reader, c) ? a.Notes?.Open(seal) : null, a.Computed.Level, a.By, a.At)
+                ? new AssessmentView(a.Scores, caseworker ? a.Notes?.Open(seal) : null, a.Computed.Level, a.By, a.At)
                 : null,
             c.AssignedTo,
             c.ResponsibleOfficer,

@@ -27,7 +27,7 @@ public static class AuditEndpoints
     /// <summary>The JSON of audit answers: the API's conventions (camelCase, enums as strings).</summary>
     public static readonly JsonSerializerOptions Json = CreateJson();
 
-    public const string Withheld = "[withheld]";
+    public const string Withheld = CaseKeys.Withheld;
 
     public static IHostApplicationBuilder AddCaseAudit<TSource>(this IHostApplicationBuilder builder)
         where TSource : class, ICaseAuditSource

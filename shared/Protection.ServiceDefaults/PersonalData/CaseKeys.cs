@@ -12,6 +12,9 @@ public sealed class CaseKeys(PersonalDataVault vault)
 {
     public const string Erased = "[erased]";
 
+    /// <summary>What a reader sees in place of a sealed text their role does not read.</summary>
+    public const string Withheld = "[withheld]";
+
     /// <summary>Loads the case's key, or makes one (stored with the session's other changes) when <paramref name="create"/>.</summary>
     public async Task<CaseSeal?> ForCaseAsync(IDocumentSession session, Guid caseId, bool create, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -67,6 +67,7 @@ public sealed record LocationInput
     [RegularExpression("^[A-Z]{2}$", ErrorMessage = "Use the ISO 3166-1 alpha-2 country code, e.g. CO.")]
     public string? Country { get; init; }
 
+    /// <summary>Province, department or district, as the defender names it. Sealed with the case key.</summary>
     [StringLength(120)]
     public string? Region { get; init; }
 
@@ -150,7 +151,8 @@ public static class OpenCase
             defender.Organisation,
             new ContactDetails(defender.Contacts?.Phone, defender.Contacts?.Email, defender.Contacts?.SecureMessenger),
             defender.Location!.ExactLocation,
-            familyMembers));
+            familyMembers,
+            defender.Location.Region));
 
         var consent = new Consent(true, request.Consent!.ShareWithFunders!.Value, request.Consent.ShareWithRelocationHost!.Value);
         var opened = new CaseOpened(
@@ -158,7 +160,6 @@ public static class OpenCase
             reference,
             sealedDefender,
             defender.Location.Country!,
-            defender.Location.Region,
             PeopleAtRisk: 1 + familyMembers.Length,
             consent,
             request.Threats!.Select(t => Record(vault, dataKey, caseId, t)).ToArray(),
@@ -188,8 +189,7 @@ public static class OpenCase
         threat.Perpetrator!.Value,
         threat.OccurredOn!.Value,
         threat.Country!,
-        threat.Region,
-        vault.Seal(dataKey, caseId, new ThreatDetails(threat.Description!, threat.ExactLocation)));
+        vault.Seal(dataKey, caseId, new ThreatDetails(threat.Description!, threat.ExactLocation, threat.Region)));
 
     internal static Published.ThreatSummary Summary(RecordedThreat threat) =>
         new(threat.ThreatId, threat.Type, threat.Perpetrator, threat.OccurredOn, threat.Country);

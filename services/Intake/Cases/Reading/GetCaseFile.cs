@@ -93,6 +93,7 @@ public static class GetCaseFile
         }
 
         var dataKey = caseworker ? await DataKey(session, vault, id, cancellationToken) : null;
+        var defender = dataKey is null ? null : vault.Open<DefenderDetails>(dataKey, id, @case.Defender);
         var visibility = (caseworker, dataKey) switch
         {
             (false, _) => PersonalDataVisibility.WithheldForRole,
@@ -107,11 +108,11 @@ public static class GetCaseFile
             @case.Status,
             @case.Stage,
             @case.Country,
-            @case.Region,
+            defender?.Region,
             @case.PeopleAtRisk,
             @case.Consent.Scopes,
             visibility,
-            dataKey is null ? null : vault.Open<DefenderDetails>(dataKey, id, @case.Defender),
+            defender,
             @case.Threats.Select(t => View(t, dataKey is null ? null : vault.Open<ThreatDetails>(dataKey, id, t.Details))).ToArray(),
             @case.Risk,
             @case.AssignedTo,
@@ -144,7 +145,7 @@ public static class GetCaseFile
         threat.Perpetrator,
         threat.OccurredOn,
         threat.Country,
-        threat.Region,
+        details?.Region,
         details?.Description,
         details?.ExactLocation);
 }
