@@ -63,6 +63,10 @@ public static class ServiceDefaultsExtensions
         app.UseAuthentication();
         app.UseMiddleware<CorrelationMiddleware>();
         app.UseAuthorization();
+        if (app.Services.GetService<IdempotencyKeysEnabled>() is not null)
+        {
+            app.UseMiddleware<IdempotencyKeys>();
+        }
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => !check.Tags.Contains("live") });

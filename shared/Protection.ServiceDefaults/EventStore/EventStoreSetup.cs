@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Protection.ServiceDefaults.Audit;
+using Protection.ServiceDefaults.Http;
 using Protection.ServiceDefaults.Messaging;
 using Weasel.Core;
 
@@ -74,6 +75,7 @@ public static class EventStoreSetup
                 options.Events.MetadataConfig.UserNameEnabled = true;
 
                 options.Listeners.Add(new HashChainListener(services.GetRequiredService<TimeProvider>()));
+                options.Schema.For<IdempotentAnswer>().Index(a => a.ExpiresAt);
                 configure(options);
                 return options;
             })
@@ -84,6 +86,8 @@ public static class EventStoreSetup
         // database must exist before Marten applies its schema to it.
         builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(new DatabaseBootstrap(connectionString)));
         builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: "postgres", tags: ["ready"]);
+        builder.Services.AddSingleton<IdempotencyKeysEnabled>();
+        builder.Services.AddHostedService<IdempotentAnswerSweep>();
         return builder;
     }
 }
