@@ -38,6 +38,10 @@ app.MapScalarApiReference("/scalar", scalar => scalar
 
 app.MapCaseAuditApi();
 app.MapReverseProxy();
+// An /api path no route takes (a dot segment resolved, an unknown operation) is a 404 problem here,
+// not a page of the console (whose catch-all route comes last, at order 1000).
+app.Map("/api/{**rest}", () => Protection.ServiceDefaults.Http.Problems.NotFound("This API operation"))
+    .WithOrder(500).AllowAnonymous().ExcludeFromDescription();
 app.Run();
 
 /// <summary>Entry point, visible to tests.</summary>

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
 using Protection.ServiceDefaults.Auth;
 
 namespace Protection.Gateway;
@@ -28,6 +29,7 @@ public static class RateLimiting
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = WriteRejectionAsync;
             limiter.AddPolicy(PerUser, http => RateLimitPartition.GetTokenBucketLimiter(
                 http.User.Identity?.IsAuthenticated == true
                     ? $"user:{http.User.FindFirst("iss")?.Value}|{http.User.UserId()}"
@@ -42,5 +44,27 @@ public static class RateLimiting
                 }));
         });
         return services;
+    }
+
+    /// <summary>
+    /// 429 with <c>Retry-After</c> (whole seconds, at least 1: when the bucket has a token again) and a
+    /// problem saying so, so that clients back off for as long as they must instead of retrying at once.
+    /// </summary>
+    private static async ValueTask WriteRejectionAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    {
+        var http = context.HttpContext;
+        var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Title = $"Too many requests. Try again in {seconds} s.",
+            },
+        });
     }
 }

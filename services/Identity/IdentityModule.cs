@@ -29,6 +29,9 @@ public static class IdentityModule
     {
         var options = builder.Configuration.GetSection(IdentityServiceOptions.Section).Get<IdentityServiceOptions>() ?? new();
         builder.Services.AddOptions<IdentityServiceOptions>().BindConfiguration(IdentityServiceOptions.Section);
+        // The data annotations of the request bodies (lengths, patterns) are checked before a handler runs:
+        // without it a 100 000-character organisation name reached the database (a 500).
+        builder.Services.AddValidation();
         var issuer = new Uri(BuildIssuer(builder.Configuration));
         builder.Services.AddSingleton(new Issuer(issuer));
 

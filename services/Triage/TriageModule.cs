@@ -15,6 +15,7 @@ using Protection.Triage.Intake;
 using Protection.Triage.Planning;
 using Protection.Triage.Reading;
 using Protection.Triage.Risk;
+using Protection.ServiceDefaults.Http;
 
 namespace Protection.Triage;
 
@@ -71,39 +72,47 @@ public static class TriageModule
             .WithSummary("The case's risk with its reasons and history, deadline, assignee, protection plan and coverage per framework area.");
 
         cases.MapPost("/assessment", AssessCase.Assess)
+            .WithBodyLimit(BodyLimits.LongText)
             .RequireAuthorization(Policies.Officer)
             .WithName("AssessCase")
             .WithSummary("Score the five Secure, Here and Now dimensions (0-3); answers the risk level with the rules that produced it.");
 
         cases.MapPost("/assessment/override", AssessCase.Override)
+            .WithBodyLimit(BodyLimits.Text)
             .RequireAuthorization(Policies.Supervisor)
             .WithName("OverrideRisk")
             .WithSummary("Supervisor: set the risk level by hand, with a reason kept in the case's history.");
 
         cases.MapPost("/assignment", AssignCase.Handle)
+            .WithBodyLimit(BodyLimits.Small)
             .RequireAuthorization(Policies.Supervisor)
             .WithName("AssignCase")
             .WithSummary("Supervisor: assign the case to an officer (by user id).");
 
         cases.MapPost("/plan/measures", PlanMeasures.Add)
+            .WithBodyLimit(BodyLimits.Small)
             .RequireAuthorization(Policies.Officer)
             .WithName("AddMeasure")
             .WithSummary("Add a protection-plan measure: framework area, type, owner, due date.");
 
         cases.MapPost("/plan/measures/{measureId:guid}/complete", PlanMeasures.Complete)
+            .WithBodyLimit(BodyLimits.Small)
             .RequireAuthorization(Policies.Officer)
             .WithName("CompleteMeasure");
 
         cases.MapPost("/plan/measures/{measureId:guid}/cancel", PlanMeasures.Cancel)
+            .WithBodyLimit(BodyLimits.Text)
             .RequireAuthorization(Policies.Officer)
             .WithName("CancelMeasure");
 
         cases.MapPost("/close", CloseCase.Close)
+            .WithBodyLimit(BodyLimits.Text)
             .RequireAuthorization(Policies.Officer)
             .WithName("CloseCase")
             .WithSummary("Close the case with an outcome.");
 
         cases.MapPost("/reopen", CloseCase.Reopen)
+            .WithBodyLimit(BodyLimits.Text)
             .RequireAuthorization(Policies.Officer)
             .WithName("ReopenCase")
             .WithSummary("Re-open a closed case, with a reason; it re-enters the triage queue.");

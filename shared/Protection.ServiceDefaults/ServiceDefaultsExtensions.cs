@@ -36,6 +36,7 @@ public static class ServiceDefaultsExtensions
             // false, "dataProcessing": true) is a 400 naming it, never silently dropped or last-one-wins.
             json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             json.SerializerOptions.AllowDuplicateProperties = false;
+            json.SerializerOptions.Converters.Add(new NoNulStringConverter());
         });
         // No JSON body of this API comes near this; a larger one is refused (413) before it is read.
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -62,6 +63,7 @@ public static class ServiceDefaultsExtensions
         app.UseProtectionProblemDetails();
         app.UseAuthentication();
         app.UseMiddleware<CorrelationMiddleware>();
+        app.UseMiddleware<JsonCharsetMiddleware>();
         app.UseAuthorization();
         if (app.Services.GetService<IdempotencyKeysEnabled>() is not null)
         {

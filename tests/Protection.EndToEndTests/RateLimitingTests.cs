@@ -19,6 +19,12 @@ public sealed class RateLimitingTests(ProtectionSystem system)
             burst.Add((await busy.GetAsync("/api/cases")).StatusCode);
         }
 
+        // The refusal says when to come back: Retry-After (whole seconds) and a problem.
+        var refused = await busy.GetAsync("/api/cases");
+        refused.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds.ShouldBeInRange(1, 5);
+        refused.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+
         burst.Take(5).ShouldAllBe(status => status == HttpStatusCode.OK);
         burst.ShouldContain(HttpStatusCode.TooManyRequests);
         (await quiet.GetAsync("/api/cases")).StatusCode.ShouldBe(HttpStatusCode.OK);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.ServiceDefaults.Auth;
@@ -16,12 +17,14 @@ public sealed record CreateFundRequest
     public string? Currency { get; init; }
 
     [Required, Range(typeof(decimal), "0", "100000000", ErrorMessage = "Between 0 and 100,000,000.")]
+    [JsonConverter(typeof(MoneyJsonConverter))]
     public decimal? OpeningBalance { get; init; }
 }
 
 public sealed record TopUpRequest
 {
     [Required, Range(typeof(decimal), "0.01", "100000000", ErrorMessage = "Between 0.01 and 100,000,000.")]
+    [JsonConverter(typeof(MoneyJsonConverter))]
     public decimal? Amount { get; init; }
 }
 
@@ -35,10 +38,12 @@ public static class FundsApi
     public static IEndpointRouteBuilder MapFundsApi(this IEndpointRouteBuilder app)
     {
         var funds = app.MapGroup("/api/funds").WithTags("Funds").RequireAuthorization(Policies.Funder);
-        funds.MapPost("/", Create).WithName("CreateFund").WithSummary("Create a fund with its currency and opening balance.");
+        funds.MapPost("/", Create).WithBodyLimit(BodyLimits.Small)
+            .WithName("CreateFund").WithSummary("Create a fund with its currency and opening balance.");
         funds.MapGet("/", List).WithName("ListFunds");
         funds.MapGet("/{id:guid}", Get).WithName("GetFund").WithSummary("Balance, reserved, disbursed and available.");
-        funds.MapPost("/{id:guid}/top-ups", TopUp).WithName("TopUpFund").WithSummary("Add money to a fund.");
+        funds.MapPost("/{id:guid}/top-ups", TopUp).WithBodyLimit(BodyLimits.Small)
+            .WithName("TopUpFund").WithSummary("Add money to a fund.");
         return app;
     }
 

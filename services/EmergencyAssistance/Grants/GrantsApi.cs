@@ -25,6 +25,7 @@ public sealed record GrantRequestInput
     public Guid? FundId { get; init; }
 
     [Required, Range(typeof(decimal), "0.01", "1000000000", ErrorMessage = "A positive amount.")]
+    [JsonConverter(typeof(MoneyJsonConverter))]
     public decimal? Amount { get; init; }
 
     /// <summary>Must be the fund's currency (ISO 4217).</summary>
@@ -57,6 +58,7 @@ public sealed record DecisionInput
 
     /// <summary>For an approval: the amount approved, the requested amount when absent (partial approval is allowed).</summary>
     [Range(typeof(decimal), "0.01", "1000000000", ErrorMessage = "A positive amount.")]
+    [JsonConverter(typeof(MoneyJsonConverter))]
     public decimal? Amount { get; init; }
 
     /// <summary>Required for a rejection. Stored sealed with the case's key.</summary>
@@ -67,12 +69,14 @@ public sealed record DecisionInput
 public sealed record DisbursementInput
 {
     [Required, Range(typeof(decimal), "0.01", "1000000000", ErrorMessage = "A positive amount.")]
+    [JsonConverter(typeof(MoneyJsonConverter))]
     public decimal? Amount { get; init; }
 }
 
 public sealed record ReportInput
 {
     [Required, Range(typeof(decimal), "0", "1000000000", ErrorMessage = "Zero or more.")]
+    [JsonConverter(typeof(MoneyJsonConverter))]
     public decimal? Spent { get; init; }
 
     /// <summary>Stored sealed with the case's key.</summary>
@@ -167,7 +171,8 @@ public static class GrantsApi
 {
     public static IEndpointRouteBuilder MapGrantsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/cases/{id:guid}/grants", Request).RequireAuthorization(Policies.Officer).WithTags("Grants")
+        app.MapPost("/api/cases/{id:guid}/grants", Request).WithBodyLimit(BodyLimits.Text)
+            .RequireAuthorization(Policies.Officer).WithTags("Grants")
             .WithName("RequestGrant").WithSummary("Request an emergency grant for a case from a fund.");
         app.MapGet("/api/cases/{id:guid}/grants", ForCase).RequireAuthorization(Policies.Officer).RecordsCaseRead(CaseReads.Grants).WithTags("Grants")
             .WithName("CaseGrants").WithSummary("The grants of one case.");
@@ -176,13 +181,17 @@ public static class GrantsApi
         grants.MapGet("/", List).RequireAuthorization(Policies.GrantReader)
             .WithName("ListGrants").WithSummary("Pending decisions first, by deadline. Funders and supervisors see all; officers the grants they requested.");
         grants.MapGet("/{id:guid}", Get).RequireAuthorization(Policies.GrantReader).RecordsCaseRead(CaseReads.Grant, routeIdIsCase: false).WithName("GetGrant");
-        grants.MapPost("/{id:guid}/decisions", Decide).RequireAuthorization(Policies.Funder)
+        grants.MapPost("/{id:guid}/decisions", Decide).WithBodyLimit(BodyLimits.Text)
+            .RequireAuthorization(Policies.Funder)
             .WithName("DecideGrant").WithSummary("Approve (optionally a lower amount) or reject with a reason.");
-        grants.MapPost("/{id:guid}/disbursements", Disburse).RequireAuthorization(Policies.Funder)
+        grants.MapPost("/{id:guid}/disbursements", Disburse).WithBodyLimit(BodyLimits.Small)
+            .RequireAuthorization(Policies.Funder)
             .WithName("DisburseGrant").WithSummary("Record a tranche paid.");
-        grants.MapPost("/{id:guid}/reports", SubmitReport).RequireAuthorization(Policies.Officer)
+        grants.MapPost("/{id:guid}/reports", SubmitReport).WithBodyLimit(BodyLimits.LongText)
+            .RequireAuthorization(Policies.Officer)
             .WithName("SubmitGrantReport").WithSummary("The accountability report, once the grant is fully paid.");
-        grants.MapPost("/{id:guid}/withdrawal", Withdraw).RequireAuthorization(Policies.Officer)
+        grants.MapPost("/{id:guid}/withdrawal", Withdraw).WithBodyLimit(BodyLimits.Text)
+            .RequireAuthorization(Policies.Officer)
             .WithName("WithdrawGrant").WithSummary("Withdraw a pending or approved, unpaid request; releases its reservation.");
         return app;
     }

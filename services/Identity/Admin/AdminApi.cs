@@ -68,6 +68,8 @@ public static class AdminApi
     {
         var admin = app.MapGroup("/api/admin").WithTags("Administration");
         var manage = admin.MapGroup(string.Empty).RequireAuthorization(Policies.Admin);
+        // Names, e-mail addresses, ids and role names only.
+        manage.WithBodyLimit(BodyLimits.Small);
         manage.MapPost("/organisations", CreateOrganisation);
         manage.MapGet("/organisations", ListOrganisations);
         manage.MapPost("/users", CreateUser);
@@ -180,7 +182,7 @@ public static class AdminApi
         }
 
         var organisation = await db.Organisations.SingleAsync(o => o.Id == account.OrganisationId, token);
-        if (RoleProblem(organisation, [request.Role!]) is { } problem)
+        if (RoleProblem(organisation, [request.Role!], "role") is { } problem)
         {
             return problem;
         }
@@ -204,6 +206,12 @@ public static class AdminApi
         if (await users.FindByIdAsync(id.ToString()) is not { } account)
         {
             return Problems.NotFound("The account");
+        }
+
+        // A role that does not exist is not in the path of anything: refused rather than "revoked".
+        if (!Roles.All.Contains(role))
+        {
+            return Problems.NotFound("The role");
         }
 
         if (!await users.IsInRoleAsync(account, role))
@@ -281,16 +289,18 @@ public static class AdminApi
         return revoked;
     }
 
-    private static ProblemHttpResult? RoleProblem(Organisation organisation, IReadOnlyCollection<string> roles)
+    /// <summary>Refused roles are named only when they are roles at all: a problem never quotes an arbitrary value sent.</summary>
+    private static ProblemHttpResult? RoleProblem(Organisation organisation, IReadOnlyCollection<string> roles, string field = "roles")
     {
         var allowed = Organisation.RolesFor(organisation.Kind);
-        var refused = roles.Where(r => !allowed.Contains(r)).ToArray();
+        var refused = roles.Where(r => !allowed.Contains(r)).Select(r => Roles.All.Contains(r) ? r : "an unknown role").Distinct().ToArray();
+        var kind = organisation.Kind.ToString().ToLowerInvariant();
         return refused.Length == 0
             ? null
             : Problems.Unprocessable(
                 new Dictionary<string, string[]>
                 {
-                    ["roles"] = [$"A {organisation.Kind.ToString().ToLowerInvariant()} organisation's people may hold only: {string.Join(", ", allowed)} (refused: {string.Join(", ", refused)})."],
+                    [field] = [$"A {kind} organisation's people may hold only: {string.Join(", ", allowed)} (refused: {string.Join(", ", refused)})."],
                 },
                 "The role cannot be given.");
     }

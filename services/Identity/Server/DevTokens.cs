@@ -38,6 +38,7 @@ public static class DevTokens
     public static IEndpointRouteBuilder MapDevTokens(this IEndpointRouteBuilder app)
     {
         app.MapPost("/auth/dev-token", Issue)
+            .WithBodyLimit(BodyLimits.Small)
             .AllowAnonymous()
             .WithTags("Development")
             .WithSummary("Development only: issue a token for any user and roles (officer, supervisor, funder, auditor, admin).");
@@ -51,7 +52,7 @@ public static class DevTokens
         if (unknown.Length > 0)
         {
             return Problems.Unprocessable(
-                new Dictionary<string, string[]> { ["roles"] = [$"Unknown role(s): {string.Join(", ", unknown)}. Use: {string.Join(", ", Roles.All)}."] },
+                new Dictionary<string, string[]> { ["roles"] = [$"Unknown role(s). Use: {string.Join(", ", Roles.All)}."] },
                 "The token cannot be issued.");
         }
 

@@ -4,6 +4,7 @@ using Protection.Intake.Cases.Reading;
 using Protection.Intake.Cases.ReportingThreats;
 using Protection.ServiceDefaults.Audit;
 using Protection.ServiceDefaults.Auth;
+using Protection.ServiceDefaults.Http;
 
 namespace Protection.Intake.Cases;
 
@@ -14,6 +15,7 @@ public static class CasesApi
         var cases = app.MapGroup("/api/cases").WithTags("Cases");
 
         cases.MapPost("/", OpenCase.Handle)
+            .WithBodyLimit(BodyLimits.Case)
             .RequireAuthorization(Policies.Officer)
             .WithName("OpenCase")
             .WithSummary("Open a protection case: defender data (sealed), consent and at least one threat.");
@@ -30,11 +32,13 @@ public static class CasesApi
             .WithSummary("Read a case file; personal data only for the case's officer and supervisors.");
 
         cases.MapPost("/{id:guid}/threats", ReportThreat.Handle)
+            .WithBodyLimit(BodyLimits.LongText)
             .RequireAuthorization(Policies.Officer)
             .WithName("ReportThreat")
             .WithSummary("Report a new threat on an existing case. Send If-Match with the version you read to avoid overwriting a concurrent change.");
 
         cases.MapPost("/{id:guid}/erasure", Erasing.EraseCase.Handle)
+            .WithBodyLimit(BodyLimits.Small)
             .RequireAuthorization(Policies.Admin)
             .WithName("EraseCase")
             .WithSummary("Admin: destroy the case's key (crypto-shredding) in every service. Personal data reads as erased everywhere; the history and its hashes stay verifiable.");

@@ -24,6 +24,15 @@ public sealed partial class CorrelationMiddleware(RequestDelegate next)
     [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
     private static partial System.Text.RegularExpressions.Regex SafePattern();
 
+    /// <summary>
+    /// The request's correlation id, as soon as this middleware has run: problem details are written
+    /// before the response's headers (where the id is added as the response starts) exist.
+    /// </summary>
+    public static string? Of(HttpContext context) =>
+        context.Items.TryGetValue(typeof(CorrelationMiddleware), out var id) ? id as string
+        : context.Request.Headers[Header].ToString() is var sent && IsSafe(sent) ? sent
+        : null;
+
     public async Task InvokeAsync(HttpContext context)
     {
         var correlationId = context.Request.Headers[Header].ToString();
@@ -32,6 +41,8 @@ public sealed partial class CorrelationMiddleware(RequestDelegate next)
             correlationId = Guid.CreateVersion7().ToString();
             context.Request.Headers[Header] = correlationId;
         }
+
+        context.Items[typeof(CorrelationMiddleware)] = correlationId;
 
         // Only if the response has none yet: behind the gateway the proxied answer already carries it.
         context.Response.OnStarting(() =>

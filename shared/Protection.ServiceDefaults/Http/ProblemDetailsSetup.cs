@@ -5,7 +5,9 @@ using JasperFx;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace Protection.ServiceDefaults.Http;
@@ -23,15 +25,27 @@ public static partial class ProblemDetailsSetup
         {
             if (context.ProblemDetails is HttpValidationProblemDetails validation)
             {
-                validation.Errors = validation.Errors.ToDictionary(e => JsonFieldName(e.Key), e => e.Value);
+                validation.Errors = validation.Errors.ToDictionary(e => JsonFieldName(e.Key), e => JsonMessages(e.Key, e.Value));
             }
 
-            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
-            if (context.HttpContext.Response.Headers.TryGetValue(CorrelationMiddleware.Header, out var correlationId))
+            var http = context.HttpContext;
+            if (context.ProblemDetails.Status == StatusCodes.Status413PayloadTooLarge)
             {
-                context.ProblemDetails.Extensions["correlationId"] = correlationId.ToString();
+                // The limit of this route (set by its metadata, or the gateway's route), not the server-wide one.
+                var limit = http.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize
+                    ?? ServiceDefaultsExtensions.MaxRequestBodySize;
+                context.ProblemDetails.Title = $"The request body is larger than this operation accepts ({BodyLimits.Describe(limit)}).";
+                context.ProblemDetails.Extensions["maxBodySize"] = limit;
+            }
+
+            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
+            if (CorrelationMiddleware.Of(http) is { } correlationId)
+            {
+                context.ProblemDetails.Extensions["correlationId"] = correlationId;
             }
         });
+        // After the default writer: a problem is JSON even for a client that only accepts, say, text/html.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, ProblemJsonWriter>());
         services.AddExceptionHandler<ProtectionExceptionHandler>();
         // Binding failures throw in every environment, so they all become problem details naming the parameter.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -49,6 +63,24 @@ public static partial class ProblemDetailsSetup
     public static string JsonFieldName(string key) =>
         string.Join('.', key.Split('.').Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
 
+    /// <summary>
+    /// Validation messages name the member as the JSON does: "The Defender field is required." under
+    /// <c>Defender</c> becomes "The defender field is required." under <c>defender</c>.
+    /// </summary>
+    public static string[] JsonMessages(string key, string[] messages)
+    {
+        var member = key.Split('.')[^1];
+        member = member.Contains('[', StringComparison.Ordinal) ? member[..member.IndexOf('[', StringComparison.Ordinal)] : member;
+        if (member.Length == 0 || !char.IsUpper(member[0]))
+        {
+            return messages;
+        }
+
+        var pattern = new Regex($@"\b{Regex.Escape(member)}\b", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+        var json = JsonFieldName(member);
+        return messages.Select(m => pattern.Replace(m, json)).ToArray();
+    }
+
     /// <summary>The body's JSON path as a field name: <c>$.threats[0].type</c> → <c>threats[0].type</c>.</summary>
     public static string FieldName(string? jsonPath) =>
         string.IsNullOrEmpty(jsonPath) || jsonPath == "$" ? "body" : jsonPath.TrimStart('$', '.');
@@ -61,11 +93,17 @@ public static partial class ProblemDetailsSetup
         {
             var (status, title, errors) = exception switch
             {
+                // The title says the route's limit (see CustomizeProblemDetails).
                 BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-                    (StatusCodes.Status413PayloadTooLarge, $"The request body is larger than this service accepts ({ServiceDefaultsExtensions.MaxRequestBodySize / 1024} KB).", null),
+                    (StatusCodes.Status413PayloadTooLarge, (string?)null, null),
                 BadHttpRequestException { InnerException: JsonException json } =>
                     (StatusCodes.Status400BadRequest, "The request body is not valid JSON for this operation.",
                         new Dictionary<string, string[]> { [FieldName(json.Path)] = [JsonProblem(json)] }),
+                // An empty or null body: the body itself is missing, whatever the handler calls its parameter.
+                BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } bad
+                    when bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase) =>
+                    (StatusCodes.Status400BadRequest, "The request body is missing.",
+                        new Dictionary<string, string[]> { ["body"] = ["Send a JSON object as the request body."] }),
                 BadHttpRequestException bad when BindingFailure().Match(bad.Message) is { Success: true } binding =>
                     (StatusCodes.Status400BadRequest, "A parameter has a value this operation does not accept.",
                         new Dictionary<string, string[]> { [binding.Groups["name"].Value] = ["The value is not valid for this parameter."] }),
@@ -99,16 +137,21 @@ public static partial class ProblemDetailsSetup
         [GeneratedRegex("""^(Failed to bind parameter|Required parameter) "(\S+ )?(?<name>[A-Za-z0-9_]+)""")]
         private static partial Regex BindingFailure();
 
-        // JsonException messages quote the path and the expected type, never the value sent.
+        // Only messages known to quote the path and the expected type are used; the reader's own
+        // (malformed JSON) quote what was sent ("'tru' is an invalid JSON literal"), so they are replaced.
         private static string JsonProblem(JsonException json) => json.Message switch
         {
+            var m when json is JsonMemberException => m.Split(" Path:", 2)[0],
+            var m when m.Contains("maximum configured depth", StringComparison.Ordinal) =>
+                "The body is nested too deeply (at most 64 levels).",
             var m when m.Contains("could not be converted", StringComparison.Ordinal) =>
                 "The value is not valid for this field (wrong type, or not one of the accepted values listed in the API description).",
             var m when m.Contains("could not be mapped to any .NET member", StringComparison.Ordinal) =>
                 "This operation has no such member; the API description lists the ones it takes.",
             var m when m.Contains("Duplicate", StringComparison.OrdinalIgnoreCase) =>
                 "This member is given more than once; give it once.",
-            var m => m.Split(" Path:", 2)[0],
+            _ => $"Not well-formed JSON here (line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1}): check the quotes, "
+                + "commas, brackets and escapes, and that the body is UTF-8.",
         };
 
         // Only the exception type: messages and stack data may carry request content.
