@@ -6,6 +6,9 @@ using Protection.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(IdentityModule.ServiceName);
 builder.AddIdentityService();
+// Here and not in the service defaults: the validation source generator only sees calls in this project.
+// Without it the [Required] of the admin and dev-token requests were not checked (a missing member was a 500).
+builder.Services.AddValidation();
 
 var app = builder.Build();
 if (BootstrapAdmin.IsRequested(args))

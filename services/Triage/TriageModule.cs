@@ -15,6 +15,7 @@ using Protection.Triage.Intake;
 using Protection.Triage.Planning;
 using Protection.Triage.Reading;
 using Protection.Triage.Risk;
+using Protection.ServiceDefaults.Http;
 
 namespace Protection.Triage;
 
@@ -72,45 +73,54 @@ public static class TriageModule
 
         cases.MapPost("/assessment", AssessCase.Assess)
             .RequireAuthorization(Policies.Officer)
+            .ProducesProblems(StatusCodes.Status409Conflict)
             .WithName("AssessCase")
             .WithSummary("Score the five Secure, Here and Now dimensions (0-3); answers the risk level with the rules that produced it.");
 
         cases.MapPost("/assessment/override", AssessCase.Override)
             .RequireAuthorization(Policies.Supervisor)
+            .ProducesProblems(StatusCodes.Status409Conflict)
             .WithName("OverrideRisk")
             .WithSummary("Supervisor: set the risk level by hand, with a reason kept in the case's history.");
 
         cases.MapPost("/assignment", AssignCase.Handle)
             .RequireAuthorization(Policies.Supervisor)
+            .ProducesProblems(StatusCodes.Status409Conflict)
             .WithName("AssignCase")
             .WithSummary("Supervisor: assign the case to an officer (by user id).");
 
         cases.MapPost("/plan/measures", PlanMeasures.Add)
             .RequireAuthorization(Policies.Officer)
+            .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithName("AddMeasure")
             .WithSummary("Add a protection-plan measure: framework area, type, owner, due date.");
 
         cases.MapPost("/plan/measures/{measureId:guid}/complete", PlanMeasures.Complete)
             .RequireAuthorization(Policies.Officer)
+            .ProducesProblems(StatusCodes.Status409Conflict)
             .WithName("CompleteMeasure");
 
         cases.MapPost("/plan/measures/{measureId:guid}/cancel", PlanMeasures.Cancel)
             .RequireAuthorization(Policies.Officer)
+            .ProducesProblems(StatusCodes.Status409Conflict)
             .WithName("CancelMeasure");
 
         cases.MapPost("/close", CloseCase.Close)
             .RequireAuthorization(Policies.Officer)
+            .ProducesProblems(StatusCodes.Status409Conflict)
             .WithName("CloseCase")
             .WithSummary("Close the case with an outcome.");
 
         cases.MapPost("/reopen", CloseCase.Reopen)
             .RequireAuthorization(Policies.Officer)
+            .ProducesProblems(StatusCodes.Status409Conflict)
             .WithName("ReopenCase")
             .WithSummary("Re-open a closed case, with a reason; it re-enters the triage queue.");
 
         app.MapGet("/api/triage/queue", ReadTriage.Queue)
             .RequireAuthorization(Policies.Officer)
             .WithTags("Triage")
+            .ProducesProblems(StatusCodes.Status422UnprocessableEntity)
             .WithName("TriageQueue")
             .WithSummary("Open cases, most urgent first (overdue lead), with risk, deadline and assignee.");
 

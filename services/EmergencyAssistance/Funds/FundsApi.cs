@@ -38,7 +38,9 @@ public static class FundsApi
         funds.MapPost("/", Create).WithName("CreateFund").WithSummary("Create a fund with its currency and opening balance.");
         funds.MapGet("/", List).WithName("ListFunds");
         funds.MapGet("/{id:guid}", Get).WithName("GetFund").WithSummary("Balance, reserved, disbursed and available.");
-        funds.MapPost("/{id:guid}/top-ups", TopUp).WithName("TopUpFund").WithSummary("Add money to a fund.");
+        funds.MapPost("/{id:guid}/top-ups", TopUp)
+            .ProducesProblems(StatusCodes.Status409Conflict)
+            .WithName("TopUpFund").WithSummary("Add money to a fund.");
         return app;
     }
 

@@ -39,6 +39,7 @@ public static class DevTokens
     {
         app.MapPost("/auth/dev-token", Issue)
             .AllowAnonymous()
+            .ProducesProblems(StatusCodes.Status422UnprocessableEntity)
             .WithTags("Development")
             .WithSummary("Development only: issue a token for any user and roles (officer, supervisor, funder, auditor, admin).");
         return app;
