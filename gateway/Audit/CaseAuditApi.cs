@@ -49,6 +49,7 @@ public static class CaseAuditApi
         var cases = app.MapGroup("/api/cases/{id:guid}").WithTags("Audit").RequireRateLimiting("per-user");
 
         cases.MapGet("/history", History).RequireAuthorization(Policies.HistoryReader)
+            .ProducesProblems(StatusCodes.Status422UnprocessableEntity)
             .WithName("CaseHistory")
             .WithSummary("One timeline of the case from all four services, ordered by time, and the case view (stage, risk, grants, relocations) as of ?asOf=. Names any service whose part is missing.");
         cases.MapGet("/verify", Verify).RequireAuthorization(Policies.Auditor)
@@ -58,6 +59,8 @@ public static class CaseAuditApi
             .WithName("CaseAccessLog")
             .WithSummary("Who read the case, when, with which roles, what they read, and the answer they got.");
         cases.MapGet("/export", Export).RequireAuthorization(Policies.Auditor)
+            .Produces<string>(StatusCodes.Status200OK, "application/x-ndjson", "text/csv")
+            .ProducesProblems(StatusCodes.Status422UnprocessableEntity, StatusCodes.Status503ServiceUnavailable)
             .WithName("ExportCase")
             .WithSummary("The full history with each event's data, as JSON lines (format=jsonl, default) or CSV (format=csv). Personal data is never in it: sealed values read [withheld], or [erased] after erasure. Refused (503) unless every service answers.");
         return app;

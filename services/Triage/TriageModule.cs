@@ -74,52 +74,61 @@ public static class TriageModule
         cases.MapPost("/assessment", AssessCase.Assess)
             .WithBodyLimit(BodyLimits.LongText)
             .RequireAuthorization(Policies.Officer)
+            .ProducesProblems(StatusCodes.Status409Conflict)
             .WithName("AssessCase")
             .WithSummary("Score the five Secure, Here and Now dimensions (0-3); answers the risk level with the rules that produced it.");
 
         cases.MapPost("/assessment/override", AssessCase.Override)
             .WithBodyLimit(BodyLimits.Text)
             .RequireAuthorization(Policies.Supervisor)
+            .ProducesProblems(StatusCodes.Status409Conflict)
             .WithName("OverrideRisk")
             .WithSummary("Supervisor: set the risk level by hand, with a reason kept in the case's history.");
 
         cases.MapPost("/assignment", AssignCase.Handle)
             .WithBodyLimit(BodyLimits.Small)
             .RequireAuthorization(Policies.Supervisor)
+            .ProducesProblems(StatusCodes.Status409Conflict)
             .WithName("AssignCase")
             .WithSummary("Supervisor: assign the case to an officer (by user id).");
 
         cases.MapPost("/plan/measures", PlanMeasures.Add)
             .WithBodyLimit(BodyLimits.Small)
             .RequireAuthorization(Policies.Officer)
+            .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithName("AddMeasure")
             .WithSummary("Add a protection-plan measure: framework area, type, owner, due date.");
 
         cases.MapPost("/plan/measures/{measureId:guid}/complete", PlanMeasures.Complete)
             .WithBodyLimit(BodyLimits.Small)
             .RequireAuthorization(Policies.Officer)
+            .ProducesProblems(StatusCodes.Status409Conflict)
             .WithName("CompleteMeasure");
 
         cases.MapPost("/plan/measures/{measureId:guid}/cancel", PlanMeasures.Cancel)
             .WithBodyLimit(BodyLimits.Text)
             .RequireAuthorization(Policies.Officer)
+            .ProducesProblems(StatusCodes.Status409Conflict)
             .WithName("CancelMeasure");
 
         cases.MapPost("/close", CloseCase.Close)
             .WithBodyLimit(BodyLimits.Text)
             .RequireAuthorization(Policies.Officer)
+            .ProducesProblems(StatusCodes.Status409Conflict)
             .WithName("CloseCase")
             .WithSummary("Close the case with an outcome.");
 
         cases.MapPost("/reopen", CloseCase.Reopen)
             .WithBodyLimit(BodyLimits.Text)
             .RequireAuthorization(Policies.Officer)
+            .ProducesProblems(StatusCodes.Status409Conflict)
             .WithName("ReopenCase")
             .WithSummary("Re-open a closed case, with a reason; it re-enters the triage queue.");
 
         app.MapGet("/api/triage/queue", ReadTriage.Queue)
             .RequireAuthorization(Policies.Officer)
             .WithTags("Triage")
+            .ProducesProblems(StatusCodes.Status422UnprocessableEntity)
             .WithName("TriageQueue")
             .WithSummary("Open cases, most urgent first (overdue lead), with risk, deadline and assignee.");
 

@@ -41,7 +41,7 @@ public static class ServiceDefaultsExtensions
         // No JSON body of this API comes near this; a larger one is refused (413) before it is read.
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>("Http:MaxRequestBodySize") ?? MaxRequestBodySize);
-        builder.Services.AddOpenApi();
+        builder.Services.AddProtectionOpenApi(builder.Configuration);
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
         return builder;
     }

@@ -43,6 +43,9 @@ public sealed class ProtectionSystem : IAsyncLifetime
 
     public HttpClient Gateway { get; private set; } = null!;
 
+    /// <summary>Every answer to the API that <see cref="Gateway"/> and <see cref="SignedInAs"/> clients received.</summary>
+    public ContractRecorder Contract { get; } = new();
+
     /// <summary>The issuer every token names: the gateway's public address, where people sign in.</summary>
     public Uri Issuer => new($"http://127.0.0.1:{_gatewayPort}/");
 
@@ -101,7 +104,7 @@ public sealed class ProtectionSystem : IAsyncLifetime
         // Generous enough that the suite is never throttled; the limiter itself has its own test.
         var gateway = await StartGatewayAsync("gateway", tokenLimit: 10000, tokensPerSecond: 10000, port: _gatewayPort);
         _processes.Add(gateway);
-        Gateway = new HttpClient { BaseAddress = gateway.Address };
+        Gateway = new HttpClient(Contract.Wrap(new SocketsHttpHandler())) { BaseAddress = gateway.Address };
     }
 
     /// <summary>The connection string of a service's own database, for tests that must reach under the API (tampering).</summary>
@@ -166,7 +169,7 @@ public sealed class ProtectionSystem : IAsyncLifetime
         var response = await Gateway.PostAsJsonAsync("/auth/dev-token", new { user, roles });
         response.EnsureSuccessStatusCode();
         var token = (await response.Content.ReadFromJsonAsync<TokenResponse>())!.Token;
-        var client = new HttpClient { BaseAddress = Gateway.BaseAddress };
+        var client = new HttpClient(Contract.Wrap(new SocketsHttpHandler())) { BaseAddress = Gateway.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }

@@ -43,6 +43,7 @@ public static class FundsApi
         funds.MapGet("/", List).WithName("ListFunds");
         funds.MapGet("/{id:guid}", Get).WithName("GetFund").WithSummary("Balance, reserved, disbursed and available.");
         funds.MapPost("/{id:guid}/top-ups", TopUp).WithBodyLimit(BodyLimits.Small)
+            .ProducesProblems(StatusCodes.Status409Conflict)
             .WithName("TopUpFund").WithSummary("Add money to a fund.");
         return app;
     }

@@ -171,27 +171,28 @@ public static class GrantsApi
 {
     public static IEndpointRouteBuilder MapGrantsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/cases/{id:guid}/grants", Request).WithBodyLimit(BodyLimits.Text)
-            .RequireAuthorization(Policies.Officer).WithTags("Grants")
+        app.MapPost("/api/cases/{id:guid}/grants", Request).WithBodyLimit(BodyLimits.Text).RequireAuthorization(Policies.Officer).WithTags("Grants")
+            .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithName("RequestGrant").WithSummary("Request an emergency grant for a case from a fund.");
         app.MapGet("/api/cases/{id:guid}/grants", ForCase).RequireAuthorization(Policies.Officer).RecordsCaseRead(CaseReads.Grants).WithTags("Grants")
             .WithName("CaseGrants").WithSummary("The grants of one case.");
 
         var grants = app.MapGroup("/api/grants").WithTags("Grants");
         grants.MapGet("/", List).RequireAuthorization(Policies.GrantReader)
+            .ProducesProblems(StatusCodes.Status422UnprocessableEntity)
             .WithName("ListGrants").WithSummary("Pending decisions first, by deadline. Funders and supervisors see all; officers the grants they requested.");
         grants.MapGet("/{id:guid}", Get).RequireAuthorization(Policies.GrantReader).RecordsCaseRead(CaseReads.Grant, routeIdIsCase: false).WithName("GetGrant");
-        grants.MapPost("/{id:guid}/decisions", Decide).WithBodyLimit(BodyLimits.Text)
-            .RequireAuthorization(Policies.Funder)
+        grants.MapPost("/{id:guid}/decisions", Decide).WithBodyLimit(BodyLimits.Text).RequireAuthorization(Policies.Funder)
+            .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithName("DecideGrant").WithSummary("Approve (optionally a lower amount) or reject with a reason.");
-        grants.MapPost("/{id:guid}/disbursements", Disburse).WithBodyLimit(BodyLimits.Small)
-            .RequireAuthorization(Policies.Funder)
+        grants.MapPost("/{id:guid}/disbursements", Disburse).WithBodyLimit(BodyLimits.Small).RequireAuthorization(Policies.Funder)
+            .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithName("DisburseGrant").WithSummary("Record a tranche paid.");
-        grants.MapPost("/{id:guid}/reports", SubmitReport).WithBodyLimit(BodyLimits.LongText)
-            .RequireAuthorization(Policies.Officer)
+        grants.MapPost("/{id:guid}/reports", SubmitReport).WithBodyLimit(BodyLimits.LongText).RequireAuthorization(Policies.Officer)
+            .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithName("SubmitGrantReport").WithSummary("The accountability report, once the grant is fully paid.");
-        grants.MapPost("/{id:guid}/withdrawal", Withdraw).WithBodyLimit(BodyLimits.Text)
-            .RequireAuthorization(Policies.Officer)
+        grants.MapPost("/{id:guid}/withdrawal", Withdraw).WithBodyLimit(BodyLimits.Text).RequireAuthorization(Policies.Officer)
+            .ProducesProblems(StatusCodes.Status409Conflict)
             .WithName("WithdrawGrant").WithSummary("Withdraw a pending or approved, unpaid request; releases its reservation.");
         return app;
     }

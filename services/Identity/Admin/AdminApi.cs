@@ -70,15 +70,17 @@ public static class AdminApi
         var manage = admin.MapGroup(string.Empty).RequireAuthorization(Policies.Admin);
         // Names, e-mail addresses, ids and role names only.
         manage.WithBodyLimit(BodyLimits.Small);
-        manage.MapPost("/organisations", CreateOrganisation);
+        manage.MapPost("/organisations", CreateOrganisation).ProducesProblems(StatusCodes.Status409Conflict);
         manage.MapGet("/organisations", ListOrganisations);
-        manage.MapPost("/users", CreateUser);
+        manage.MapPost("/users", CreateUser)
+            .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         manage.MapGet("/users", ListUsers);
         manage.MapGet("/users/{id:guid}", GetUser);
-        manage.MapPost("/users/{id:guid}/roles", GrantRole);
+        manage.MapPost("/users/{id:guid}/roles", GrantRole).ProducesProblems(StatusCodes.Status422UnprocessableEntity);
         manage.MapDelete("/users/{id:guid}/roles/{role}", RevokeRole);
-        manage.MapPost("/users/{id:guid}/second-factor/reset", ResetSecondFactor);
-        manage.MapPost("/users/{id:guid}/deactivation", Deactivate);
+        manage.MapPost("/users/{id:guid}/second-factor/reset", ResetSecondFactor)
+            .ProducesProblems(StatusCodes.Status409Conflict);
+        manage.MapPost("/users/{id:guid}/deactivation", Deactivate).ProducesProblems(StatusCodes.Status409Conflict);
 
         admin.MapAdminLog();
         return app;

@@ -40,6 +40,7 @@ public static class DevTokens
         app.MapPost("/auth/dev-token", Issue)
             .WithBodyLimit(BodyLimits.Small)
             .AllowAnonymous()
+            .ProducesProblems(StatusCodes.Status422UnprocessableEntity)
             .WithTags("Development")
             .WithSummary("Development only: issue a token for any user and roles (officer, supervisor, funder, auditor, admin).");
         return app;

@@ -185,8 +185,8 @@ public static class RelocationsApi
 {
     public static IEndpointRouteBuilder MapRelocationEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/cases/{id:guid}/relocations", Request).WithBodyLimit(BodyLimits.Small)
-            .RequireAuthorization(Policies.Officer).WithTags("Relocations")
+        app.MapPost("/api/cases/{id:guid}/relocations", Request).WithBodyLimit(BodyLimits.Small).RequireAuthorization(Policies.Officer).WithTags("Relocations")
+            .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithName("RequestRelocation").WithSummary("Request a relocation for the case (one in progress at a time).");
         app.MapGet("/api/cases/{id:guid}/relocations", ForCase).RequireAuthorization(Policies.Officer).RecordsCaseRead(CaseReads.Relocations).WithTags("Relocations")
             .WithName("CaseRelocations").WithSummary("The case's relocations and triage's recommendation, if any.");
@@ -194,20 +194,28 @@ public static class RelocationsApi
         var relocations = app.MapGroup("/api/relocations/{id:guid}").WithTags("Relocations").RequireAuthorization(Policies.Officer);
         relocations.MapGet("/", Get).RecordsCaseRead(CaseReads.Relocation, routeIdIsCase: false).WithName("GetRelocation").WithSummary("State, people, dates, next check-in due, history of transitions.");
         relocations.MapPost("/plan", Plan).WithBodyLimit(BodyLimits.LongText)
+            .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithName("PlanRelocation").WithSummary("Destination, host, dates, security plan (international: visa plan and return strategy).");
         relocations.MapPost("/depart", Depart).WithBodyLimit(BodyLimits.Small)
+            .ProducesProblems(StatusCodes.Status409Conflict)
             .WithName("DepartRelocation").WithSummary("The defender left; check-ins are due from now.");
         relocations.MapPost("/arrive", Arrive).WithBodyLimit(BodyLimits.Small)
+            .ProducesProblems(StatusCodes.Status409Conflict)
             .WithName("ArriveRelocation");
         relocations.MapPost("/check-ins", CheckIn).WithBodyLimit(BodyLimits.Text)
+            .ProducesProblems(StatusCodes.Status409Conflict)
             .WithName("CheckIn").WithSummary("Safe, concern or emergency; an emergency escalates the case in triage at once.");
         relocations.MapPost("/extend", Extend).WithBodyLimit(BodyLimits.Text)
+            .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithName("ExtendStay").WithSummary("A later end date (at most 12 months in all), with a reason.");
         relocations.MapPost("/return", Return).WithBodyLimit(BodyLimits.Small)
+            .ProducesProblems(StatusCodes.Status409Conflict)
             .WithName("ReturnFromRelocation");
         relocations.MapPost("/resettle", Resettle).WithBodyLimit(BodyLimits.Small)
+            .ProducesProblems(StatusCodes.Status409Conflict)
             .WithName("Resettle").WithSummary("The defender stays at the destination for good.");
         relocations.MapPost("/close", Close).WithBodyLimit(BodyLimits.Text)
+            .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithName("CloseRelocation").WithSummary("After the return or resettlement; before the move it cancels (reason required).");
         return app;
     }

@@ -38,7 +38,9 @@ public static class AuditEndpoints
 
     public static IEndpointRouteBuilder MapCaseAudit(this IEndpointRouteBuilder app, string service)
     {
-        var audit = app.MapGroup("/audit/cases/{id:guid}").WithTags("Audit");
+        // Internal: only the gateway calls these (it publishes their composition under /api/cases/{id}/…),
+        // so they are not in the published documents.
+        var audit = app.MapGroup("/audit/cases/{id:guid}").WithTags("Audit").ExcludeFromDescription();
 
         audit.MapGet("/history", (Guid id, string? asOf, bool? details, HttpContext http, IQuerySession session, ICaseAuditSource source, CancellationToken ct) =>
                 History(service, id, asOf, details == true, http, session, source, ct))

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Protection.ServiceDefaults.Http;
 
 namespace Protection.ServiceDefaults.Audit;
 
@@ -108,7 +109,7 @@ public static partial class AccessLogEndpoints
     /// </summary>
     public static TBuilder RecordsCaseRead<TBuilder>(this TBuilder builder, string what, bool routeIdIsCase = true)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.ProducesProblems(StatusCodes.Status503ServiceUnavailable).AddEndpointFilter(async (context, next) =>
         {
             var result = await next(context);
             var http = context.HttpContext;
