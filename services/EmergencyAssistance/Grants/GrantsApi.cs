@@ -309,7 +309,10 @@ public static class GrantsApi
         Guid id, DecisionInput input, HttpContext http, IDocumentStore store, GrantRules rules, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>
         Execute(id, http, store, rules, keys, clock, seals: input.Decision == DecisionKind.Reject, (_, grant, fund, seal, now) => Task.FromResult(input.Decision == DecisionKind.Approve
             ? rules.Approve(grant, fund, http.User.UserId(), input.Amount, now)
-            : rules.Reject(grant, http.User.UserId(), input.Reason, seal!.Seal, now)), cancellationToken);
+            : rules.Reject(grant, http.User.UserId(), input.Reason, seal!.Seal, now)), cancellationToken,
+            refusesWithoutTurn: input.Decision == DecisionKind.Approve
+                ? (grant, fund, now) => rules.Approve(grant, fund, http.User.UserId(), input.Amount, now)
+                : null);
 
     public static Task<Results<Ok<GrantView>, ProblemHttpResult>> Disburse(
         Guid id, DisbursementInput input, HttpContext http, IDocumentStore store, GrantRules rules, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>
@@ -336,6 +339,13 @@ public static class GrantsApi
     /// <paramref name="decide"/> gets the case's key to seal its free text with (made if the case has
     /// none: an erased case gets a new one); otherwise the key, if any, only opens the answer.
     /// </summary>
+    /// <param name="refusesWithoutTurn">
+    /// The same rule without I/O, for a command whose refusal needs no turn (an approval): decided on the
+    /// committed grant and fund before waiting, and again whenever a decision in this process left the
+    /// fund with less than this one would reserve. A refusal so read is the answer at that moment; only
+    /// a change that appends waits for its turn. A burst of approvals on one fund is then answered as fast
+    /// as the fund runs out, not one by one behind every approval queued before it.
+    /// </param>
     private static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Execute(
         Guid id,
         HttpContext http,
@@ -345,7 +355,8 @@ public static class GrantsApi
         TimeProvider clock,
         bool seals,
         Func<IDocumentSession, Grant, Fund, CaseSeal?, DateTimeOffset, Task<GrantChange>> decide,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<Grant, Fund, DateTimeOffset, GrantChange>? refusesWithoutTurn = null)
     {
         Guid fundId, caseId;
         await using (var query = store.QuerySession())
@@ -360,7 +371,34 @@ public static class GrantsApi
         }
 
         var pinned = Problems.IfMatchVersion(http.Request);
-        return await StripedLocks.Funds.RunAsync(fundId, () => OptimisticRetry.RunAsync(store, pinned is not null, async session =>
+        decimal? reserving = null;
+        async Task<Results<Ok<GrantView>, ProblemHttpResult>?> RefusedWithoutTurn()
+        {
+            if (reserving is { } amount && (amount == 0
+                || !(AvailableAfterLastDecision.TryGetValue(fundId, out var available) && available < amount)))
+            {
+                return null; // nothing decided since that could change the last reading's answer
+            }
+
+            await using var query = store.QuerySession();
+            var grant = await query.LoadAsync<Grant>(id, cancellationToken);
+            var fund = await query.LoadAsync<Fund>(fundId, cancellationToken);
+            if (grant is null || fund is null)
+            {
+                return null;
+            }
+
+            var change = refusesWithoutTurn!(grant, fund, clock.GetUtcNow());
+            reserving = change.FundEvents.OfType<FundsReserved>().Sum(r => r.Amount);
+            if (change.Problem is { } refused)
+            {
+                return refused;
+            }
+
+            return null;
+        }
+
+        var turn = () => OptimisticRetry.RunAsync(store, pinned is not null, async session =>
         {
             var grant = await session.Events.FetchForWriting<Grant>(id, cancellationToken);
             var fund = await session.Events.FetchForWriting<Fund>(fundId, cancellationToken);
@@ -379,10 +417,26 @@ public static class GrantsApi
 
             var after = GrantChanges.Append(session, grant, fund, change, now);
             await SaveAsync(session, caseId, cancellationToken);
+            if (change.FundEvents.Count > 0)
+            {
+                AvailableAfterLastDecision[fundId] = change.FundEvents.Aggregate(fund.Aggregate!, GrantChanges.FoldFund).Available;
+            }
+
             http.Response.Headers.ETag = $"\"{after.Version}\"";
             return TypedResults.Ok(GrantView.Of(after, seal, rules.Options, now, http.User));
-        }), cancellationToken);
+        });
+
+        return refusesWithoutTurn is null || pinned is not null
+            ? await StripedLocks.Funds.RunAsync(fundId, turn, cancellationToken)
+            : await StripedLocks.Funds.RunAsync(fundId, turn, RefusedWithoutTurn, cancellationToken);
     }
+
+    /// <summary>
+    /// Per fund, what was available after the last decision that moved its money in this process: a hint
+    /// that tells a waiting approval when to read the fund again (never what decides; a top-up or another
+    /// replica makes it stale, and the turn then decides on the stored figures).
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, decimal> AvailableAfterLastDecision = new();
 
     /// <summary>
     /// Commits. A case key made at the same time by another request of the case (another replica, or a

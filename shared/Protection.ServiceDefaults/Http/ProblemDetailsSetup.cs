@@ -14,7 +14,8 @@ namespace Protection.ServiceDefaults.Http;
 
 /// <summary>
 /// RFC 9457 problem details for every error: malformed bodies name the offending field (400), a
-/// concurrent write is a 409, anything unexpected a 500 without internals (exception messages can
+/// concurrent write is a 409, a transient database or broker failure a 503 with Retry-After, anything
+/// unexpected a 500 without internals (exception messages can
 /// hold personal data, so none reach the client or the log line's message template).
 /// </summary>
 public static partial class ProblemDetailsSetup
@@ -111,10 +112,20 @@ public static partial class ProblemDetailsSetup
                     (bad.StatusCode, "The request could not be read. Send a JSON body with Content-Type: application/json.", null),
                 ConcurrencyException =>
                     (StatusCodes.Status409Conflict, "The case was changed by someone else at the same time. Reload it and try again.", null),
+                _ when TransientFaults.IsTransient(exception) =>
+                    (StatusCodes.Status503ServiceUnavailable,
+                        "The service could not reach its database or broker just now. Try again in a moment; "
+                        + "a change may have been saved already, so reload before repeating it.", null),
                 _ => (StatusCodes.Status500InternalServerError, "Something went wrong on our side. The error was logged with this trace id.", null),
             };
 
-            if (status >= 500)
+            if (status == StatusCodes.Status503ServiceUnavailable)
+            {
+                LogTransient(logger, exception.GetType().FullName!, Activity.Current?.TraceId.ToString());
+                httpContext.Response.Headers.RetryAfter =
+                    TransientFaults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            else if (status >= 500)
             {
                 LogUnhandled(logger, exception.GetType().FullName!, Activity.Current?.TraceId.ToString(), exception.StackTrace);
             }
@@ -153,6 +164,9 @@ public static partial class ProblemDetailsSetup
             _ => $"Not well-formed JSON here (line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1}): check the quotes, "
                 + "commas, brackets and escapes, and that the body is UTF-8.",
         };
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Transient {ExceptionType} answered 503 (trace {TraceId})")]
+        private static partial void LogTransient(ILogger logger, string exceptionType, string? traceId);
 
         // Only the exception type: messages and stack data may carry request content.
         [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} (trace {TraceId}) {StackTrace}")]
