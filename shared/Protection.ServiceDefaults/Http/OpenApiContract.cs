@@ -155,12 +155,17 @@ public static class OpenApiContract
     /// <summary>
     /// The refusals that follow from an endpoint's shape, added to what ApiExplorer describes (so the
     /// schemas are made as for any declared response): a body or a typed query value can be
-    /// malformed (400), a body too large (413); a protected endpoint refuses the anonymous (401) and
-    /// the wrong role (403); a path with an id answers 404 for an unknown one; and every published
-    /// operation passes the gateway's per-user rate limit (429).
+    /// malformed (400), a body too large (413) or not UTF-8 (415); a protected endpoint refuses the
+    /// anonymous (401) and the wrong role (403); a path with an id answers 404 for an unknown one; a
+    /// command's Idempotency-Key can be malformed (400), reused (422) or busy (409); a service with a
+    /// database answers a transient fault with 503; and every published operation passes the gateway's
+    /// per-user rate limit (429).
     /// </summary>
-    internal sealed class ProblemResponses : IApiDescriptionProvider
+    internal sealed class ProblemResponses(IServiceProvider services) : IApiDescriptionProvider
     {
+        // A process with an event store keeps idempotent answers and answers a database fault with 503.
+        private readonly bool _stored = services.GetService<IdempotencyKeysEnabled>() is not null;
+
         // After the minimal-API provider (-1100) has described the endpoints.
         public int Order => 0;
 
@@ -168,7 +173,7 @@ public static class OpenApiContract
         {
             foreach (var description in context.Results)
             {
-                foreach (var status in StatusesOf(description))
+                foreach (var status in StatusesOf(description, _stored))
                 {
                     if (description.SupportedResponseTypes.All(r => r.StatusCode != status))
                     {
@@ -195,7 +200,7 @@ public static class OpenApiContract
         {
         }
 
-        private static IEnumerable<int> StatusesOf(ApiDescription description)
+        private static IEnumerable<int> StatusesOf(ApiDescription description, bool stored)
         {
             var metadata = description.ActionDescriptor.EndpointMetadata;
             var parameters = description.ParameterDescriptions;
@@ -222,6 +227,22 @@ public static class OpenApiContract
             if (body)
             {
                 yield return StatusCodes.Status413PayloadTooLarge;
+                yield return StatusCodes.Status415UnsupportedMediaType; // a charset other than UTF-8
+            }
+
+            // Idempotency-Key: malformed (400), used with another body (422), its first request still running (409).
+            if (stored && description.HttpMethod == HttpMethods.Post
+                && description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true)
+            {
+                yield return StatusCodes.Status400BadRequest;
+                yield return StatusCodes.Status409Conflict;
+                yield return StatusCodes.Status422UnprocessableEntity;
+            }
+
+            // A database fault that says nothing about the request (TransientFaults).
+            if (stored)
+            {
+                yield return StatusCodes.Status503ServiceUnavailable;
             }
 
             if (!metadata.OfType<DisableRateLimitingAttribute>().Any())
