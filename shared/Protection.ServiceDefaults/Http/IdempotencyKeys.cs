@@ -183,21 +183,19 @@ public sealed partial class IdempotencyKeys(
         }
     }
 
-    /// <summary>Inserts the claim; false when another request holds it (the insert conflicts).</summary>
+    /// <summary>
+    /// Inserts the claim; false when another request holds it. An expired answer, or a claim abandoned by
+    /// a request that died, is deleted in the same transaction, under the same condition: of two requests
+    /// taking it over at once, or one taking over a claim just made, one insert conflicts.
+    /// </summary>
     private async Task<bool> Claim(IdempotentAnswer claim, CancellationToken cancellationToken)
     {
         await using var session = store.LightweightSession();
-        var earlier = await session.LoadAsync<IdempotentAnswer>(claim.Id, cancellationToken);
-        if (earlier is null)
-        {
-            session.Insert(claim);
-        }
-        else
-        {
-            // Expired, or abandoned by a request that died: taken over.
-            session.Store(claim);
-        }
-
+        var now = claim.StartedAt;
+        var abandoned = now - AbandonedAfter;
+        session.DeleteWhere<IdempotentAnswer>(a =>
+            a.Id == claim.Id && (a.ExpiresAt <= now || (a.Status == null && a.StartedAt <= abandoned)));
+        session.Insert(claim);
         try
         {
             await session.SaveChangesAsync(cancellationToken);
