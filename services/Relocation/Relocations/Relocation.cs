@@ -140,7 +140,9 @@ public sealed record Relocation(
         Transitions = [new Transition(RelocationState.Requested, RelocationState.Requested, "request", e.RequestedBy, e.At)],
     };
 
-    public Relocation Apply(RelocationPlanned e) => Moved(RelocationCommand.Plan, e.By, e.At) with
+    /// <summary>A plan keeps a funded relocation funded (re-planned before departure); else it is planned.</summary>
+    public Relocation Apply(RelocationPlanned e) =>
+        Moved(FundedBy is null ? RelocationState.Planned : RelocationState.Funded, "plan", e.By, e.At) with
     {
         Plan = new PlannedStay(e.StartOn, e.EndOn, e.Details, e.By, e.At),
         StayEndsAt = EndOf(e.EndOn),
@@ -152,11 +154,17 @@ public sealed record Relocation(
         LastChangedAt = e.At,
     };
 
-    public Relocation Apply(RelocationFunded e) => Moved(RelocationCommand.Fund, "system", e.At) with { FundedBy = e.GrantId };
+    public Relocation Apply(RelocationFunded e) =>
+        Moved(RelocationState.Funded, "fund", "system", e.At) with { FundedBy = e.GrantId };
 
-    public Relocation Apply(RelocationDeparted e) => Moved(RelocationCommand.Depart, e.By, e.At) with { DepartedAt = e.At, NextCheckInDueAt = e.NextCheckInDueAt };
+    public Relocation Apply(RelocationDeparted e) => Moved(RelocationState.InTransit, "depart", e.By, e.At) with
+    {
+        DepartedAt = e.At,
+        NextCheckInDueAt = e.NextCheckInDueAt,
+    };
 
-    public Relocation Apply(RelocationArrived e) => Moved(RelocationCommand.Arrive, e.By, e.At) with { ArrivedAt = e.At };
+    public Relocation Apply(RelocationArrived e) =>
+        Moved(RelocationState.Arrived, "arrive", e.By, e.At) with { ArrivedAt = e.At };
 
     public Relocation Apply(CheckInRecorded e) => this with
     {
@@ -178,11 +186,13 @@ public sealed record Relocation(
 
     public Relocation Apply(StayEndingFlagged e) => this with { StayEndingFlaggedFor = e.EndOn };
 
-    public Relocation Apply(DefenderReturned e) => Moved(RelocationCommand.Return, e.By, e.At) with { EndedAt = e.At, NextCheckInDueAt = null };
+    public Relocation Apply(DefenderReturned e) =>
+        Moved(RelocationState.Returned, "return", e.By, e.At) with { EndedAt = e.At, NextCheckInDueAt = null };
 
-    public Relocation Apply(DefenderResettled e) => Moved(RelocationCommand.Resettle, e.By, e.At) with { EndedAt = e.At, NextCheckInDueAt = null };
+    public Relocation Apply(DefenderResettled e) =>
+        Moved(RelocationState.Resettled, "resettle", e.By, e.At) with { EndedAt = e.At, NextCheckInDueAt = null };
 
-    public Relocation Apply(RelocationClosed e) => Moved(RelocationCommand.Close, e.By, e.At) with
+    public Relocation Apply(RelocationClosed e) => Moved(RelocationState.Closed, "close", e.By, e.At) with
     {
         ClosedAt = e.At,
         Outcome = e.Outcome,
@@ -192,18 +202,20 @@ public sealed record Relocation(
 
     public static DateTimeOffset EndOf(DateOnly day) => new(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
-    /// <summary>Applies a transition of the table; the events are only ever appended after the table allowed it.</summary>
-    private Relocation Moved(RelocationCommand command, string by, DateTimeOffset at)
+    /// <summary>
+    /// Records the move an event says happened: to <paramref name="to"/>, by the step the API names
+    /// <paramref name="step"/>. Each event owns its target state (and its step name) so that a recorded stream
+    /// folds the same whatever the transition table becomes: the table decides which commands are accepted
+    /// (<see cref="RelocationRules"/>), never what an accepted event meant. No version of an event carries
+    /// the target state, so it follows from the event type alone; only a plan looks at whether a funding
+    /// event came before it, as the rules did when they recorded it.
+    /// </summary>
+    private Relocation Moved(RelocationState to, string step, string by, DateTimeOffset at) => this with
     {
-        var next = RelocationStateMachine.Next(State, command)
-            ?? throw new InvalidOperationException($"No transition from {State} by {command}.");
-        return this with
-        {
-            State = next,
-            Away = next is RelocationState.InTransit or RelocationState.Arrived,
-            Active = next != RelocationState.Closed,
-            Transitions = [.. Transitions, new Transition(State, next, RelocationStateMachine.Name(command), by, at)],
-            LastChangedAt = at,
-        };
-    }
+        State = to,
+        Away = to is RelocationState.InTransit or RelocationState.Arrived,
+        Active = to != RelocationState.Closed,
+        Transitions = [.. Transitions, new Transition(State, to, step, by, at)],
+        LastChangedAt = at,
+    };
 }
