@@ -43,6 +43,3 @@ app.MapReverseProxy();
 app.Map("/api/{**rest}", () => Protection.ServiceDefaults.Http.Problems.NotFound("This API operation"))
     .WithOrder(500).AllowAnonymous().ExcludeFromDescription();
 app.Run();
-
-/// <summary>Entry point, visible to tests.</summary>
-public partial class Program;

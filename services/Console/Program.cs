@@ -12,6 +12,3 @@ app.UseServiceDefaults();
 app.MapConsoleEndpoints();
 app.MapRazorComponents<App>();
 app.Run();
-
-/// <summary>Entry point, visible to tests.</summary>
-public partial class Program;

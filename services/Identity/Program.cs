@@ -26,6 +26,3 @@ if (app.Environment.IsDevelopment())
 
 await app.RunAsync();
 return 0;
-
-/// <summary>Entry point, visible to tests.</summary>
-public partial class Program;

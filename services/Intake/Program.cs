@@ -12,6 +12,3 @@ app.UseServiceDefaults();
 app.MapCasesApi();
 app.MapCaseAudit(IntakeModule.ServiceName);
 app.Run();
-
-/// <summary>Entry point, visible to the integration tests' WebApplicationFactory.</summary>
-public partial class Program;

@@ -1,6 +1,10 @@
 namespace Protection.Testing;
 
-/// <summary>Waits for something asynchronous (a message, a projection) with a deadline, never a fixed sleep.</summary>
+/// <summary>
+/// Waits for something asynchronous (a message, a projection) to appear, polling until a deadline,
+/// so a test waits only as long as it must. It proves presence; a test that must show something
+/// did not happen (a duplicate, a leaked message) still waits a fixed time before it looks.
+/// </summary>
 public static class Eventually
 {
     public static async Task<T> Get<T>(Func<Task<T?>> probe, TimeSpan within, string what)

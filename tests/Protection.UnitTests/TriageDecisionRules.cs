@@ -408,6 +408,68 @@ public sealed class TriageDecisionRules
         after.TriageDueAt.ShouldBe(Now.AddDays(1).AddHours(1));
     }
 
+    // Recommending a relocation (an officer decides; triage recommends once, when a case becomes critical)
+
+    [Fact]
+    public void A_case_taken_in_critical_is_recommended_for_relocation()
+    {
+        var opened = Opened(Threat(ThreatType.Physical, daysAgo: 2), Threat(ThreatType.Detention, daysAgo: 20));
+
+        opened.Risk.Level.ShouldBe(RiskLevel.Critical);
+        TriageDecisions.RecommendsRelocation(null, opened).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void A_case_a_new_threat_makes_critical_is_recommended_for_relocation()
+    {
+        var high = Opened(Threat(ThreatType.Physical, daysAgo: 2));
+        var detention = Threat(ThreatType.Detention, daysAgo: 0);
+
+        var critical = Fold(high, _decisions.AddThreat(high, detention, Now.AddHours(1)));
+
+        high.Risk.Level.ShouldBe(RiskLevel.High);
+        critical.Risk.Level.ShouldBe(RiskLevel.Critical);
+        TriageDecisions.RecommendsRelocation(high, critical).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void A_case_that_was_critical_already_is_not_recommended_again()
+    {
+        var critical = Opened(Threat(ThreatType.Physical, daysAgo: 2), Threat(ThreatType.Detention, daysAgo: 20));
+        var intimidation = Threat(ThreatType.Intimidation, daysAgo: 0);
+
+        var still = Fold(critical, _decisions.AddThreat(critical, intimidation, Now.AddHours(1)));
+
+        still.Risk.Level.ShouldBe(RiskLevel.Critical);
+        TriageDecisions.RecommendsRelocation(critical, still).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_case_that_becomes_high_is_not_recommended_for_relocation()
+    {
+        var opened = Opened();
+        var assessed = _decisions.Assess(opened, new DimensionScores(0, 0, 3, 0, 0), null, "olivia", Now.AddHours(1));
+
+        var high = Fold(opened, assessed);
+
+        opened.Risk.Level.ShouldBe(RiskLevel.Low);
+        high.Risk.Level.ShouldBe(RiskLevel.High);
+        TriageDecisions.RecommendsRelocation(opened, high).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_critical_case_reopened_is_recommended_again_and_a_closed_one_is_not()
+    {
+        var critical = Opened(Threat(ThreatType.Physical, daysAgo: 2), Threat(ThreatType.Detention, daysAgo: 20));
+        var closed = Fold(critical, new CaseClosed(_caseId, CaseOutcome.RiskReduced, null, "sam", Now.AddHours(1)));
+
+        var reopened = Fold(closed, _decisions.Reopen(closed, Seal("New threats reported."), "sam", Now.AddDays(1)));
+
+        TriageDecisions.RecommendsRelocation(critical, closed).ShouldBeFalse();
+        reopened.Risk.Level.ShouldBe(RiskLevel.Critical);
+        TriageDecisions.RecommendsRelocation(closed, reopened).ShouldBeTrue();
+    }
+
     // The plan and the queue's order
 
     [Fact]

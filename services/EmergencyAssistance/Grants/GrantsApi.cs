@@ -463,13 +463,14 @@ public static class GrantsApi
     }
 
     private static bool IsCaseworker(ClaimsPrincipal user, CaseRecord @case) =>
-        user.IsInRole(Roles.Supervisor) || (user.IsInRole(Roles.Officer) && @case.ResponsibleOfficer == user.UserId());
+        CaseworkerRule.IsCaseworker(user, @case.ResponsibleOfficer);
 
     /// <summary>Officers act on the grants they requested or that belong to their cases; supervisors on all.</summary>
     private static async Task<bool> MayAct(ClaimsPrincipal user, Grant grant, IQuerySession session, CancellationToken cancellationToken) =>
         user.IsInRole(Roles.Supervisor)
         || (user.IsInRole(Roles.Officer) && (grant.RequestedBy == user.UserId()
-            || (await session.LoadAsync<CaseRecord>(grant.CaseId, cancellationToken)) is { } @case && @case.ResponsibleOfficer == user.UserId()));
+            || CaseworkerRule.IsCaseworker(
+                user, (await session.LoadAsync<CaseRecord>(grant.CaseId, cancellationToken))?.ResponsibleOfficer)));
 
     private static async Task<bool> MayRead(ClaimsPrincipal user, Grant grant, IQuerySession session, CancellationToken cancellationToken) =>
         user.IsInRole(Roles.Funder) || await MayAct(user, grant, session, cancellationToken);

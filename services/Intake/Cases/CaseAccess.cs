@@ -10,7 +10,7 @@ public static class CaseAccess
 
     /// <summary>May read the full case file, personal data included, and act on the case.</summary>
     public static bool IsCaseworker(ClaimsPrincipal user, Case @case) =>
-        IsSupervisor(user) || (user.IsInRole(Roles.Officer) && @case.ResponsibleOfficer == user.UserId());
+        CaseworkerRule.IsCaseworker(user, @case.ResponsibleOfficer);
 
     /// <summary>May read the case file without personal data (auditors).</summary>
     public static bool MayReadWithoutPersonalData(ClaimsPrincipal user) => user.IsInRole(Roles.Auditor);

@@ -406,5 +406,5 @@ public static class RelocationsApi
 
     /// <summary>Supervisors act on every case; officers on the cases they are responsible for.</summary>
     private static bool MayAct(ClaimsPrincipal user, CaseRecord? @case) =>
-        user.IsInRole(Roles.Supervisor) || (@case is not null && user.IsInRole(Roles.Officer) && @case.ResponsibleOfficer == user.UserId());
+        CaseworkerRule.IsCaseworker(user, @case?.ResponsibleOfficer);
 }

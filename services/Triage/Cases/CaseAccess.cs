@@ -9,7 +9,7 @@ public static class CaseAccess
     public static bool IsSupervisor(ClaimsPrincipal user) => user.IsInRole(Roles.Supervisor);
 
     public static bool IsCaseworker(ClaimsPrincipal user, TriageCase @case) =>
-        IsSupervisor(user) || (user.IsInRole(Roles.Officer) && @case.ResponsibleOfficer == user.UserId());
+        CaseworkerRule.IsCaseworker(user, @case.ResponsibleOfficer);
 
     /// <summary>Auditors read triage (its free text is sealed and withheld from them) but change nothing.</summary>
     public static bool MayRead(ClaimsPrincipal user, TriageCase @case) => IsCaseworker(user, @case) || user.IsInRole(Roles.Auditor);

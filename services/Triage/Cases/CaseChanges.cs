@@ -103,10 +103,7 @@ public static class CaseChanges
             }
         }
 
-        // Triage recommends a relocation whenever an open case becomes critical; an officer decides.
-        var becameCritical = after.Status == TriageStatus.Open && after.Risk.Level == RiskLevel.Critical
-            && (before is null || before.Risk.Level < RiskLevel.Critical || before.Status == TriageStatus.Closed);
-        if (becameCritical)
+        if (TriageDecisions.RecommendsRelocation(before, after))
         {
             session.PublishAfterCommit(new RelocationRecommended(
                 id, reference, after.Risk.Level, after.Risk.Reasons.Where(r => r.Decisive).Select(r => r.Rule).ToArray(), version, Meta()));

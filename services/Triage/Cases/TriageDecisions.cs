@@ -131,6 +131,15 @@ public sealed class TriageDecisions(IOptions<TriageOptions> options)
         return events;
     }
 
+    /// <summary>
+    /// Whether triage recommends a relocation after a change: the case is open and critical now, and
+    /// was not before (lower, closed, or not yet known to triage). An officer decides; a case that
+    /// stays critical is not recommended again with every change.
+    /// </summary>
+    public static bool RecommendsRelocation(TriageCase? before, TriageCase after) =>
+        after.Status == TriageStatus.Open && after.Risk.Level == RiskLevel.Critical
+        && (before is null || before.Risk.Level < RiskLevel.Critical || before.Status == TriageStatus.Closed);
+
     /// <summary>Whether the overdue detector must flag this case now: awaiting, past its deadline, not flagged for this deadline yet.</summary>
     public static bool IsNewlyOverdue(TriageCase @case, DateTimeOffset now) =>
         @case.Status == TriageStatus.Open && @case.AwaitingTriage && @case.TriageDueAt is { } due && due <= now && !@case.OverdueFlagged;

@@ -10,9 +10,6 @@ namespace Protection.ServiceDefaults.Telemetry;
 
 public static class TelemetrySetup
 {
-    /// <summary>Meter for the product's own figures (cases per stage, overdue items, grant amounts).</summary>
-    public const string MeterName = "Protection";
-
     /// <summary>
     /// Traces and metrics for ASP.NET Core, HttpClient, MassTransit, Npgsql and Marten, exported over
     /// OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Span attributes carry ids and paths only:
@@ -30,7 +27,7 @@ public static class TelemetrySetup
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter("MassTransit", "Marten", MeterName));
+                .AddMeter("MassTransit", "Marten"));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

@@ -8,9 +8,10 @@ using Protection.ServiceDefaults.Messaging;
 namespace Protection.Intake.Cases.News;
 
 /// <summary>
-/// Records what triage (and emergency assistance) published about a case in the case's own stream, so intake's case file
-/// (stage, risk, assignee, status) is derived from events. Idempotent by message id; an event about
-/// a case intake does not hold changes nothing.
+/// Records what triage, emergency assistance and relocation published about a case in the case's
+/// own stream, so intake's case file (risk, assignee, open or closed, and the stage the grants and
+/// relocations opened and ended put it in) is derived from events. Idempotent by message id; an
+/// event about a case intake does not hold changes nothing.
 /// </summary>
 public abstract class NoteNews<TMessage>(IDocumentStore store, TimeProvider clock) : IdempotentConsumer<TMessage>(store, clock)
     where TMessage : class, IIntegrationEvent
