@@ -99,4 +99,30 @@ public sealed class SafeRetryTests(ProtectionSystem system)
         var list = await (await first.GetAsync("/api/cases")).Json();
         list.GetProperty("total").GetInt64().ShouldBe(1);
     }
+
+    [Fact]
+    public async Task A_key_is_kept_for_24_hours_and_then_the_command_runs_again()
+    {
+        // Relocation is the service whose clock the tests move; its answers are kept by that clock.
+        var officer = await system.SignedInAs($"officer-{Guid.NewGuid():N}", "officer");
+        var (caseId, _) = await officer.OpenAsync(Cases.Defender.Unique());
+        await officer.WaitForAsync($"/api/cases/{caseId}/relocations", _ => true, "relocation to know the case");
+        var path = $"/api/cases/{caseId}/relocations";
+        var body = RelocationTests.RelocationBody("inCountrySafeHouse");
+        var key = Guid.NewGuid().ToString();
+
+        var first = await officer.SendAsync(Post(path, body, key));
+        first.StatusCode.ShouldBe(HttpStatusCode.Created, await first.Content.ReadAsStringAsync());
+        await system.AdvanceRelocationClockAsync(TimeSpan.FromHours(23));
+        var withinTheDay = await officer.SendAsync(Post(path, body, key));
+        withinTheDay.StatusCode.ShouldBe(HttpStatusCode.Created);
+        withinTheDay.Headers.Contains("Idempotent-Replayed").ShouldBeTrue();
+
+        await system.AdvanceRelocationClockAsync(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1));
+        var dayAfter = await officer.SendAsync(Post(path, body, key));
+
+        // Run again, the command meets the relocation it made the first time: one in progress at a time.
+        dayAfter.Headers.Contains("Idempotent-Replayed").ShouldBeFalse();
+        await Task.FromResult(dayAfter).ShouldBeProblem(HttpStatusCode.Conflict);
+    }
 }

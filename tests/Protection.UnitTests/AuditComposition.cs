@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Protection.ServiceDefaults.Audit;
+using Protection.ServiceDefaults.PersonalData;
 
 namespace Protection.UnitTests;
 
@@ -19,7 +20,7 @@ public sealed class AuditComposition
             }
             """);
 
-        var redacted = AuditEndpoints.Redact(data, AuditEndpoints.Withheld)!.ToJsonString();
+        var redacted = AuditEndpoints.Redact(data, CaseKeys.Withheld)!.ToJsonString();
 
         redacted.ShouldBe("""{"caseId":"0199","defender":"[withheld]","threats":[{"type":"physical","details":"[withheld]"},{"type":"digital","details":null}],"consent":{"shareWithFunders":true},"note":{"ciphertext":"CCCC","other":1}}""");
     }

@@ -306,13 +306,15 @@ public static class GrantsApi
     }
 
     public static Task<Results<Ok<GrantView>, ProblemHttpResult>> Decide(
-        Guid id, DecisionInput input, HttpContext http, IDocumentStore store, GrantRules rules, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>
-        Execute(id, http, store, rules, keys, clock, seals: input.Decision == DecisionKind.Reject, (_, grant, fund, seal, now) => Task.FromResult(input.Decision == DecisionKind.Approve
-            ? rules.Approve(grant, fund, http.User.UserId(), input.Amount, now)
+        Guid id, DecisionInput input, HttpContext http, IDocumentStore store, GrantRules rules, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        GrantChange Approve(Grant grant, Fund fund, DateTimeOffset now) => rules.Approve(grant, fund, http.User.UserId(), input.Amount, now);
+        var approving = input.Decision == DecisionKind.Approve;
+        return Execute(id, http, store, rules, keys, clock, seals: !approving, (_, grant, fund, seal, now) => Task.FromResult(approving
+            ? Approve(grant, fund, now)
             : rules.Reject(grant, http.User.UserId(), input.Reason, seal!.Seal, now)), cancellationToken,
-            refusesWithoutTurn: input.Decision == DecisionKind.Approve
-                ? (grant, fund, now) => rules.Approve(grant, fund, http.User.UserId(), input.Amount, now)
-                : null);
+            refusesWithoutTurn: approving ? Approve : null);
+    }
 
     public static Task<Results<Ok<GrantView>, ProblemHttpResult>> Disburse(
         Guid id, DisbursementInput input, HttpContext http, IDocumentStore store, GrantRules rules, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken) =>

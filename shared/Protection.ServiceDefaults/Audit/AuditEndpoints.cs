@@ -27,8 +27,6 @@ public static class AuditEndpoints
     /// <summary>The JSON of audit answers: the API's conventions (camelCase, enums as strings).</summary>
     public static readonly JsonSerializerOptions Json = CreateJson();
 
-    public const string Withheld = CaseKeys.Withheld;
-
     public static IHostApplicationBuilder AddCaseAudit<TSource>(this IHostApplicationBuilder builder)
         where TSource : class, ICaseAuditSource
     {
@@ -94,7 +92,7 @@ public static class AuditEndpoints
 
         var events = await EventsAsync(session, streams.Where(s => s.InHistory).Select(s => s.Id).ToArray(), asOf, ct);
         var kinds = streams.ToDictionary(s => s.Id, s => s.Kind);
-        var marker = details && await session.LoadAsync<CaseKey>(id, ct) is null ? CaseKeys.Erased : Withheld;
+        var marker = details && await session.LoadAsync<CaseKey>(id, ct) is null ? CaseKeys.Erased : CaseKeys.Withheld;
         var serializer = session.DocumentStore.Options.Serializer();
 
         var entries = events.Select(e => new HistoryEntry(

@@ -13,7 +13,7 @@ namespace Protection.ServiceDefaults.Http;
 
 /// <summary>
 /// The first answer to a command sent with an <c>Idempotency-Key</c>, kept for
-/// <see cref="IdempotencyKeys.Retention"/>: a retry of the same request gets it again instead of
+/// <c>Idempotency:Retention</c> (24 h): a retry of the same request gets it again instead of
 /// running the command twice. <see cref="Status"/> is null while the first request is still running.
 /// </summary>
 /// <param name="Id">A hash of the caller, the method, the path and the key (the key itself is not kept).</param>
@@ -56,9 +56,6 @@ public sealed partial class IdempotencyKeys(
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromSeconds(60);
 
     private readonly TimeSpan _retention = configuration.GetValue<TimeSpan?>("Idempotency:Retention") ?? TimeSpan.FromHours(24);
-
-    /// <summary>How long a first answer is kept (<c>Idempotency:Retention</c>, 24 h).</summary>
-    public TimeSpan Retention => _retention;
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
     private static partial Regex KeyPattern();
