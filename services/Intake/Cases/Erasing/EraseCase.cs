@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.Contracts.Cases;
 using Protection.ServiceDefaults;
 using Protection.ServiceDefaults.Auth;
+using Protection.ServiceDefaults.Decisions;
 using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.Http;
 using Protection.ServiceDefaults.Messaging;
@@ -18,39 +19,48 @@ public sealed record ErasureRequest
     public ErasureBasis? Basis { get; init; }
 }
 
-public sealed record ErasureResponse(Guid CaseId, ErasureBasis Basis, DateTimeOffset ErasedAt, long Version);
+public sealed record ErasureResponse(Guid CaseId, ErasureBasis Basis, DateTimeOffset ErasedAt, long Version) : IVersioned;
 
 public static class EraseCase
 {
+    /// <summary>A case's personal data is erased once.</summary>
+    public static Outcome<PersonalDataErased> Decide(Case @case, ErasureBasis basis, string by, DateTimeOffset now) =>
+        @case.ErasedAt is { } erasedAt
+            ? Refusal.Conflict(
+                "The case's personal data was already erased.",
+                new Dictionary<string, object?> { ["erasedAt"] = erasedAt })
+            : new PersonalDataErased(@case.Id, basis, by, now);
+
     /// <summary>
     /// <c>POST /api/cases/{id}/erasure</c> (admin): crypto-shredding. Deletes the case's key, records
     /// <see cref="PersonalDataErased"/> in the case's stream and publishes <see cref="Contracts.Cases.CaseErased"/>
     /// (so relocation, triage and assistance destroy their keys too) in one transaction. The events
     /// and their hashes are untouched: the history still verifies; what was sealed reads as erased.
     /// </summary>
-    public static Task<Results<Ok<ErasureResponse>, ProblemHttpResult>> Handle(
+    public static async Task<Results<Ok<ErasureResponse>, NotFoundProblem, ForbiddenProblem, ConflictProblem>> Handle(
         Guid id, ErasureRequest request, HttpContext http, IDocumentStore store, TimeProvider clock, CancellationToken cancellationToken) =>
-        OptimisticRetry.RunAsync(store, callerPinnedVersion: false, async session =>
-        {
-            var stream = await session.Events.FetchForWriting<Case>(id, cancellationToken);
-            if (stream.Aggregate is not { } @case)
+        Answers.OkWithoutRules(http, await CommandPath.RunAsync<Case, ErasureResponse>(
+            store,
+            id,
+            ifMatch: null,
+            "The case",
+            (_, _) => Task.FromResult<Refusal?>(null),
+            (session, stream) =>
             {
-                return (Results<Ok<ErasureResponse>, ProblemHttpResult>)Problems.NotFound("The case");
-            }
+                var now = clock.GetUtcNow();
+                var decided = Decide(stream.Aggregate!, request.Basis!.Value, http.User.UserId(), now);
+                if (decided.Refusal is { } refused)
+                {
+                    return Task.FromResult<Outcome<ErasureResponse>>(refused);
+                }
 
-            if (@case.ErasedAt is { } erasedAt)
-            {
-                return Problems.Conflict(
-                    "The case's personal data was already erased.",
-                    new Dictionary<string, object?> { ["erasedAt"] = erasedAt });
-            }
-
-            var now = clock.GetUtcNow();
-            var basis = request.Basis!.Value;
-            session.Delete<CaseKey>(id);
-            stream.AppendOne(new PersonalDataErased(id, basis, http.User.UserId(), now));
-            session.PublishAfterCommit(new Contracts.Cases.CaseErased(id, @case.Reference, basis, now, OperationContext.Current!.ToEventMetadata(now)));
-            await session.SaveChangesAsync(cancellationToken);
-            return TypedResults.Ok(new ErasureResponse(id, basis, now, stream.CurrentVersion ?? 0));
-        });
+                var erased = decided.Value!;
+                session.Delete<CaseKey>(id);
+                stream.AppendOne(erased);
+                session.PublishAfterCommit(new CaseErased(
+                    id, stream.Aggregate!.Reference, erased.Basis, now, OperationContext.Current!.ToEventMetadata(now)));
+                return Task.FromResult<Outcome<ErasureResponse>>(
+                    new ErasureResponse(id, erased.Basis, now, stream.CurrentVersion ?? 0));
+            },
+            cancellationToken));
 }
