@@ -101,7 +101,7 @@ public sealed class AuditFanOut(IHttpClientFactory clients, IOptions<AuditCompos
             if (response.IsSuccessStatusCode)
             {
                 await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-                var value = await JsonSerializer.DeserializeAsync<T>(body, AuditEndpoints.Json, cancellationToken);
+                var value = await JsonSerializer.DeserializeAsync<T>(body, AuditWire.Json, cancellationToken);
                 return new Part<T>(service, value, response.StatusCode, value is null ? "answered with an empty body" : null);
             }
 

@@ -69,9 +69,9 @@ public static class CaseAuditApi
     private static async Task<Results<Ok<CaseHistory>, ProblemHttpResult>> History(
         Guid id, string? asOf, HttpContext http, AuditFanOut fanOut, CancellationToken cancellationToken)
     {
-        if (!AuditEndpoints.TryReadMoment(asOf, out var moment))
+        if (!AuditWire.TryReadMoment(asOf, out var moment))
         {
-            return AuditEndpoints.BadMoment();
+            return AuditWire.BadMoment();
         }
 
         var query = moment is { } m ? $"?asOf={Uri.EscapeDataString(m.ToString("O", CultureInfo.InvariantCulture))}" : string.Empty;
@@ -169,7 +169,7 @@ public static class CaseAuditApi
             await using var writer = new StreamWriter(http.Response.Body, leaveOpen: true);
             foreach (var e in entries)
             {
-                await writer.WriteLineAsync(JsonSerializer.Serialize(e, AuditEndpoints.Json));
+                await writer.WriteLineAsync(JsonSerializer.Serialize(e, AuditWire.Json));
             }
         }
 
@@ -198,7 +198,7 @@ public static class CaseAuditApi
 
         if (parts.Any(p => p.Status == HttpStatusCode.UnprocessableEntity))
         {
-            return AuditEndpoints.BadMoment();
+            return AuditWire.BadMoment();
         }
 
         return parts.FirstOrDefault(p => p.Service == "intake")?.Status == HttpStatusCode.NotFound ? Problems.NotFound("The case") : null;

@@ -3,9 +3,9 @@ using Marten;
 using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Funds;
 using Protection.EmergencyAssistance.Grants;
-using Protection.ServiceDefaults.EventStore;
-using Protection.ServiceDefaults.Messaging;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.EventStore;
+using Protection.EventSourcing.Messaging;
+using Protection.EventSourcing.PersonalData;
 
 namespace Protection.EmergencyAssistance;
 

@@ -1,6 +1,7 @@
 using Protection.EmergencyAssistance;
 using Protection.ServiceDefaults;
 using Protection.ServiceDefaults.Audit;
+using Protection.EventSourcing.Audit;
 using Protection.EmergencyAssistance.Audit;
 
 var builder = WebApplication.CreateBuilder(args);

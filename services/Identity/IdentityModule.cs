@@ -9,7 +9,7 @@ using Protection.Identity.Accounts;
 using Protection.Identity.Admin;
 using Protection.Identity.Server;
 using Protection.ServiceDefaults.Auth;
-using Protection.ServiceDefaults.EventStore;
+using Protection.EventSourcing.EventStore;
 using Protection.ServiceDefaults.Secrets;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

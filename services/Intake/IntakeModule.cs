@@ -5,9 +5,10 @@ using Protection.Intake.Cases;
 using Protection.Intake.Cases.News;
 using Protection.Intake.PersonalData;
 using Protection.ServiceDefaults.Audit;
-using Protection.ServiceDefaults.PersonalData;
-using Protection.ServiceDefaults.EventStore;
-using Protection.ServiceDefaults.Messaging;
+using Protection.EventSourcing.Audit;
+using Protection.EventSourcing.PersonalData;
+using Protection.EventSourcing.EventStore;
+using Protection.EventSourcing.Messaging;
 using Weasel.Postgresql;
 
 namespace Protection.Intake;

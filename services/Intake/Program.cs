@@ -3,6 +3,7 @@ using Protection.Intake.Cases;
 using Protection.ServiceDefaults;
 using Protection.ServiceDefaults.Audit;
 
+using Protection.EventSourcing.Audit;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(IntakeModule.ServiceName);
 builder.AddIntake();

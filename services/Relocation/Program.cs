@@ -1,6 +1,7 @@
 using Protection.Relocations;
 using Protection.ServiceDefaults;
 using Protection.ServiceDefaults.Audit;
+using Protection.EventSourcing.Audit;
 using Protection.Relocations.Audit;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -2,9 +2,9 @@ using JasperFx.Events.Projections;
 using Marten;
 using Protection.Relocations.Cases;
 using Protection.Relocations.Relocations;
-using Protection.ServiceDefaults.EventStore;
-using Protection.ServiceDefaults.Messaging;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.EventStore;
+using Protection.EventSourcing.Messaging;
+using Protection.EventSourcing.PersonalData;
 
 namespace Protection.Relocations;
 

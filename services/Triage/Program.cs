@@ -1,5 +1,6 @@
 using Protection.ServiceDefaults;
 using Protection.ServiceDefaults.Audit;
+using Protection.EventSourcing.Audit;
 using Protection.Triage.Audit;
 using Protection.Triage;
 

@@ -1,10 +1,11 @@
 using JasperFx.Events.Projections;
 using Marten;
 using Protection.ServiceDefaults.Audit;
+using Protection.EventSourcing.Audit;
 using Protection.ServiceDefaults.Auth;
-using Protection.ServiceDefaults.EventStore;
-using Protection.ServiceDefaults.Messaging;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.EventStore;
+using Protection.EventSourcing.Messaging;
+using Protection.EventSourcing.PersonalData;
 using Protection.Triage.Alerts;
 using Protection.Triage.Assessing;
 using Protection.Triage.Assigning;

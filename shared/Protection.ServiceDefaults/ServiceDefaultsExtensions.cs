@@ -65,9 +65,9 @@ public static class ServiceDefaultsExtensions
         app.UseMiddleware<CorrelationMiddleware>();
         app.UseMiddleware<JsonCharsetMiddleware>();
         app.UseAuthorization();
-        if (app.Services.GetService<IdempotencyKeysEnabled>() is not null)
+        if (app.Services.GetService<IdempotencyKeysEnabled>() is { } idempotencyKeys)
         {
-            app.UseMiddleware<IdempotencyKeys>();
+            app.UseMiddleware(idempotencyKeys.Middleware);
         }
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });

@@ -1,6 +1,7 @@
 using Protection.ServiceDefaults;
 using Protection.ServiceDefaults.Audit;
-using Protection.ServiceDefaults.EventStore;
+using Protection.EventSourcing.Audit;
+using Protection.EventSourcing.EventStore;
 
 namespace Protection.IntegrationTests;
 

@@ -3,8 +3,8 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Protection.ServiceDefaults.EventStore;
-using Protection.ServiceDefaults.Messaging;
+using Protection.EventSourcing.EventStore;
+using Protection.EventSourcing.Messaging;
 using Protection.Testing;
 
 namespace Protection.IntegrationTests;

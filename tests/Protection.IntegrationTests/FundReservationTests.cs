@@ -10,7 +10,7 @@ using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Funds;
 using Protection.EmergencyAssistance.Grants;
 using Protection.ServiceDefaults;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 using Protection.Testing;
 
 namespace Protection.IntegrationTests;

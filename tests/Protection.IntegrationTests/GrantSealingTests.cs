@@ -14,9 +14,9 @@ using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Funds;
 using Protection.EmergencyAssistance.Grants;
 using Protection.ServiceDefaults;
-using Protection.ServiceDefaults.EventStore;
-using Protection.ServiceDefaults.Messaging;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.EventStore;
+using Protection.EventSourcing.Messaging;
+using Protection.EventSourcing.PersonalData;
 using Protection.Testing;
 using GrantCategory = Protection.Contracts.Assistance.GrantCategory;
 

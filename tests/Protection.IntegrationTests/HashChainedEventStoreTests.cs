@@ -2,7 +2,7 @@ using JasperFx;
 using Marten;
 using Npgsql;
 using Protection.ServiceDefaults;
-using Protection.ServiceDefaults.EventStore;
+using Protection.EventSourcing.EventStore;
 
 namespace Protection.IntegrationTests;
 

@@ -1,6 +1,6 @@
 using JasperFx;
 using Marten;
-using Protection.ServiceDefaults.Messaging;
+using Protection.EventSourcing.Messaging;
 using Protection.Testing;
 using Weasel.Core;
 

@@ -8,7 +8,7 @@ using Protection.Contracts;
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
 using Protection.ServiceDefaults;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 using Protection.Testing;
 using Protection.Triage;
 using Protection.Triage.Cases;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Marten;
 using Protection.Contracts.Cases;
-using Protection.ServiceDefaults.Messaging;
+using Protection.EventSourcing.Messaging;
 
 namespace Protection.IntegrationTests;
 

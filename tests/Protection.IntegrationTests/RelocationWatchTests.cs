@@ -12,8 +12,8 @@ using Protection.Relocations;
 using Protection.Relocations.Cases;
 using Protection.Relocations.Relocations;
 using Protection.ServiceDefaults;
-using Protection.ServiceDefaults.Messaging;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.Messaging;
+using Protection.EventSourcing.PersonalData;
 using Protection.Testing;
 
 namespace Protection.IntegrationTests;

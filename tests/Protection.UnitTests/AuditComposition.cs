@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Protection.ServiceDefaults.Audit;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.Audit;
+using Protection.EventSourcing.PersonalData;
 
 namespace Protection.UnitTests;
 

@@ -4,7 +4,7 @@ using Protection.Contracts.Triage;
 using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Funds;
 using Protection.EmergencyAssistance.Grants;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 using GrantCategory = Protection.Contracts.Assistance.GrantCategory;
 
 namespace Protection.UnitTests;

@@ -1,4 +1,4 @@
-using Protection.ServiceDefaults.EventStore;
+using Protection.EventSourcing.EventStore;
 
 namespace Protection.UnitTests;
 

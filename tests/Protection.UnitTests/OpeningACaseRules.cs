@@ -6,7 +6,7 @@ using ThreatReported = Protection.Intake.Cases.ThreatReported;
 using Protection.Intake.Cases;
 using Protection.Intake.Cases.Opening;
 using Protection.Intake.PersonalData;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 
 namespace Protection.UnitTests;
 

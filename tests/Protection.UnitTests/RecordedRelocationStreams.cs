@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Protection.Relocations.Relocations;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 using CheckInStatus = Protection.Contracts.Relocation.CheckInStatus;
 using RelocationOutcome = Protection.Contracts.Relocation.RelocationOutcome;
 using RelocationState = Protection.Contracts.Relocation.RelocationState;

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.Relocations.Cases;
 using Protection.Relocations.Relocations;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 using CheckInStatus = Protection.Contracts.Relocation.CheckInStatus;
 using RelocationKind = Protection.Contracts.Relocation.RelocationKind;
 using RelocationOutcome = Protection.Contracts.Relocation.RelocationOutcome;

@@ -7,7 +7,7 @@ using Protection.Contracts.Triage;
 using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Funds;
 using Protection.EmergencyAssistance.Grants;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 using Protection.Triage.Cases;
 using Protection.Triage.Reading;
 using Protection.Triage.Risk;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Protection.Intake.PersonalData;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 
 namespace Protection.UnitTests;
 

@@ -3,7 +3,7 @@ using CaseClosed = Protection.Triage.Cases.CaseClosed;
 using Microsoft.Extensions.Options;
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 using Protection.Triage.Cases;
 using Protection.Triage.Risk;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Protection.ServiceDefaults.Audit;
 
+using Protection.EventSourcing.Audit;
 namespace Protection.Bench.Micro;
 
 /// <summary>The same 14 scalar fields as <see cref="HistoryEntry"/>, without its optional JSON data.</summary>

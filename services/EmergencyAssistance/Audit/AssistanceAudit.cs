@@ -4,6 +4,7 @@ using Protection.EmergencyAssistance.Funds;
 using Protection.EmergencyAssistance.Grants;
 using Protection.ServiceDefaults.Audit;
 
+using Protection.EventSourcing.Audit;
 namespace Protection.EmergencyAssistance.Audit;
 
 public sealed record GrantState(Guid GrantId, GrantStatus Status, Contracts.Assistance.GrantCategory Category, string Currency, decimal Requested, decimal? Approved, decimal Disbursed, long Version);

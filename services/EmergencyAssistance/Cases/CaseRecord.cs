@@ -1,7 +1,7 @@
 using Marten;
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
-using Protection.ServiceDefaults.Cases;
+using Protection.EventSourcing.Cases;
 
 namespace Protection.EmergencyAssistance.Cases;
 

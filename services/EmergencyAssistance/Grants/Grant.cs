@@ -1,7 +1,7 @@
 using Protection.Contracts.Assistance;
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 
 namespace Protection.EmergencyAssistance.Grants;
 

@@ -3,7 +3,7 @@ using Marten;
 using Protection.Contracts;
 using Protection.EmergencyAssistance.Funds;
 using Protection.ServiceDefaults;
-using Protection.ServiceDefaults.Messaging;
+using Protection.EventSourcing.Messaging;
 using Published = Protection.Contracts.Assistance;
 
 namespace Protection.EmergencyAssistance.Grants;

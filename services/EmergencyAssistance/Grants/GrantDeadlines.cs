@@ -2,6 +2,7 @@ using Marten;
 using Microsoft.Extensions.Options;
 using Protection.ServiceDefaults;
 
+using Protection.EventSourcing;
 namespace Protection.EmergencyAssistance.Grants;
 
 /// <summary>

@@ -5,7 +5,7 @@ using Protection.Contracts.Triage;
 using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Funds;
 using Protection.ServiceDefaults.Http;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 
 namespace Protection.EmergencyAssistance.Grants;
 

@@ -11,11 +11,13 @@ using Protection.Contracts.Triage;
 using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Funds;
 using Protection.ServiceDefaults;
+using Protection.EventSourcing;
 using Protection.ServiceDefaults.Audit;
+using Protection.EventSourcing.Audit;
 using Protection.ServiceDefaults.Auth;
-using Protection.ServiceDefaults.EventStore;
+using Protection.EventSourcing.EventStore;
 using Protection.ServiceDefaults.Http;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 
 namespace Protection.EmergencyAssistance.Grants;
 

@@ -2,7 +2,7 @@ using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.ServiceDefaults.Auth;
-using Protection.ServiceDefaults.EventStore;
+using Protection.EventSourcing.EventStore;
 
 namespace Protection.Identity.Admin;
 

@@ -6,7 +6,7 @@ using Protection.Identity.Organisations;
 using Protection.Identity.Server;
 using Protection.ServiceDefaults;
 using Protection.ServiceDefaults.Auth;
-using Protection.ServiceDefaults.EventStore;
+using Protection.EventSourcing.EventStore;
 
 namespace Protection.Identity;
 

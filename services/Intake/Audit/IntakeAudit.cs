@@ -4,6 +4,7 @@ using Protection.Contracts.Triage;
 using Protection.Intake.Cases;
 using Protection.ServiceDefaults.Audit;
 
+using Protection.EventSourcing.Audit;
 namespace Protection.Intake.Audit;
 
 /// <summary>Intake's part of the case view at a moment: status, stage, risk, and what was open.</summary>

@@ -2,8 +2,8 @@ using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
 using Protection.Intake.PersonalData;
 using Protection.Contracts;
-using Protection.ServiceDefaults.EventStore;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.EventStore;
+using Protection.EventSourcing.PersonalData;
 using Published = Protection.Contracts.Cases;
 
 namespace Protection.Intake.Cases;

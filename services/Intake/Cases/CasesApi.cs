@@ -3,6 +3,7 @@ using Protection.Intake.Cases.Opening;
 using Protection.Intake.Cases.Reading;
 using Protection.Intake.Cases.ReportingThreats;
 using Protection.ServiceDefaults.Audit;
+using Protection.EventSourcing.Audit;
 using Protection.ServiceDefaults.Auth;
 using Protection.ServiceDefaults.Http;
 

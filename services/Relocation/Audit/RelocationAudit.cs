@@ -4,6 +4,7 @@ using Protection.Contracts.Relocation;
 using Protection.Relocations.Relocations;
 using Protection.ServiceDefaults.Audit;
 
+using Protection.EventSourcing.Audit;
 namespace Protection.Relocations.Audit;
 
 public sealed record RelocationStateAt(Guid RelocationId, RelocationState State, RelocationKind Kind, DateTimeOffset? NextCheckInDueAt, RelocationOutcome? Outcome, long Version);

@@ -2,7 +2,7 @@ using Marten;
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
 using Protection.Relocations.Relocations;
-using Protection.ServiceDefaults.Cases;
+using Protection.EventSourcing.Cases;
 
 namespace Protection.Relocations.Cases;
 

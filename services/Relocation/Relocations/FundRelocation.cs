@@ -1,7 +1,7 @@
 using Marten;
 using Protection.Contracts.Assistance;
 using Protection.Relocations.Cases;
-using Protection.ServiceDefaults.Messaging;
+using Protection.EventSourcing.Messaging;
 
 namespace Protection.Relocations.Relocations;
 

@@ -1,5 +1,5 @@
 using Protection.Contracts.Relocation;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 
 namespace Protection.Relocations.Relocations;
 

@@ -3,7 +3,7 @@ using Marten;
 using Protection.Contracts;
 using Protection.Contracts.Relocation;
 using Protection.ServiceDefaults;
-using Protection.ServiceDefaults.Messaging;
+using Protection.EventSourcing.Messaging;
 using Published = Protection.Contracts.Relocation;
 
 namespace Protection.Relocations.Relocations;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Protection.Contracts.Relocation;
 using Protection.Relocations.Cases;
 using Protection.ServiceDefaults.Http;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 using Protection.ServiceDefaults.Time;
 
 namespace Protection.Relocations.Relocations;

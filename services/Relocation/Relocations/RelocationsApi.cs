@@ -5,11 +5,13 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.Contracts.Relocation;
 using Protection.Relocations.Cases;
 using Protection.ServiceDefaults;
+using Protection.EventSourcing;
 using Protection.ServiceDefaults.Audit;
+using Protection.EventSourcing.Audit;
 using Protection.ServiceDefaults.Auth;
-using Protection.ServiceDefaults.EventStore;
+using Protection.EventSourcing.EventStore;
 using Protection.ServiceDefaults.Http;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 
 namespace Protection.Relocations.Relocations;
 

@@ -1,7 +1,7 @@
 using Marten;
 using Protection.Contracts;
 using Protection.Contracts.Relocation;
-using Protection.ServiceDefaults.Messaging;
+using Protection.EventSourcing.Messaging;
 using Protection.Triage.Cases;
 using Protection.Triage.Intake;
 

@@ -2,6 +2,7 @@ using JasperFx.Events;
 using Marten;
 using Protection.Contracts.Triage;
 using Protection.ServiceDefaults.Audit;
+using Protection.EventSourcing.Audit;
 using Protection.Triage.Cases;
 
 namespace Protection.Triage.Audit;

@@ -3,7 +3,7 @@ using JasperFx.Events;
 using Protection.Contracts;
 using Protection.Contracts.Triage;
 using Protection.ServiceDefaults;
-using Protection.ServiceDefaults.Messaging;
+using Protection.EventSourcing.Messaging;
 using Published = Protection.Contracts.Triage;
 
 namespace Protection.Triage.Cases;

@@ -3,7 +3,7 @@ using Marten;
 using JasperFx.Events;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.ServiceDefaults.Http;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 using Protection.Triage.Reading;
 
 namespace Protection.Triage.Cases;

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 using Protection.Triage.Risk;
 
 namespace Protection.Triage.Cases;

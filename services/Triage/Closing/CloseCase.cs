@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.Contracts.Triage;
 using Protection.ServiceDefaults.Auth;
 using Protection.ServiceDefaults.Http;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 using Protection.Triage.Cases;
 using Protection.Triage.Reading;
 

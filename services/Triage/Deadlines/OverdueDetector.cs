@@ -1,6 +1,7 @@
 using Marten;
 using Microsoft.Extensions.Options;
 using Protection.ServiceDefaults;
+using Protection.EventSourcing;
 using Protection.Triage.Cases;
 using Protection.Triage.Risk;
 

@@ -1,5 +1,5 @@
 using Marten;
-using Protection.ServiceDefaults.Messaging;
+using Protection.EventSourcing.Messaging;
 using Protection.Triage.Cases;
 using Published = Protection.Contracts.Cases;
 

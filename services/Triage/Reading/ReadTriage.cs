@@ -5,7 +5,7 @@ using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
 using Protection.ServiceDefaults.Auth;
 using Protection.ServiceDefaults.Http;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 using Protection.Triage.Cases;
 
 namespace Protection.Triage.Reading;

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 using Protection.Triage.Cases;
 using Protection.Triage.Risk;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 
 namespace Protection.Triage.Risk;
 

@@ -1,3 +1,6 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Protection.ServiceDefaults.Http;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -55,4 +58,42 @@ public static class CaseReads
     public const string Grant = "grant";
     public const string Relocations = "relocations";
     public const string Relocation = "relocation";
+}
+
+/// <summary>What the services' audit endpoints and the gateway that composes them read and write alike.</summary>
+public static class AuditWire
+{
+    /// <summary>The JSON of audit answers: the API's conventions (camelCase, enums as strings).</summary>
+    public static readonly JsonSerializerOptions Json = CreateJson();
+
+    /// <summary>422 naming <c>asOf</c>.</summary>
+    public static ProblemHttpResult BadMoment() => Problems.Unprocessable(
+        new Dictionary<string, string[]> { ["asOf"] = ["Use an ISO 8601 moment with its offset, e.g. 2026-11-25T10:30:00Z."] },
+        "The moment to travel to is not a timestamp.");
+
+    /// <summary>Reads <c>asOf</c>: empty is "now"; anything else must be an ISO 8601 moment.</summary>
+    public static bool TryReadMoment(string? text, out DateTimeOffset? moment)
+    {
+        moment = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return true;
+        }
+
+        if (DateTimeOffset.TryParse(
+            text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        {
+            moment = parsed;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static JsonSerializerOptions CreateJson()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        ServiceDefaultsExtensions.ConfigureJson(options);
+        return options;
+    }
 }

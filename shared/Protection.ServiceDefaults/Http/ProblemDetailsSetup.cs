@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using JasperFx;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -86,8 +85,12 @@ public static partial class ProblemDetailsSetup
     public static string FieldName(string? jsonPath) =>
         string.IsNullOrEmpty(jsonPath) || jsonPath == "$" ? "body" : jsonPath.TrimStart('$', '.');
 
+    /// <summary>Seconds a client should wait after a 503 before trying again.</summary>
+    public const int RetryAfterSeconds = 2;
+
     internal sealed partial class ProtectionExceptionHandler(
         IProblemDetailsService problemDetails,
+        IEnumerable<IExceptionStatus> classifiers,
         ILogger<ProtectionExceptionHandler> logger) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -110,12 +113,8 @@ public static partial class ProblemDetailsSetup
                         new Dictionary<string, string[]> { [binding.Groups["name"].Value] = ["The value is not valid for this parameter."] }),
                 BadHttpRequestException bad =>
                     (bad.StatusCode, "The request could not be read. Send a JSON body with Content-Type: application/json.", null),
-                ConcurrencyException =>
-                    (StatusCodes.Status409Conflict, "The case was changed by someone else at the same time. Reload it and try again.", null),
-                _ when TransientFaults.IsTransient(exception) =>
-                    (StatusCodes.Status503ServiceUnavailable,
-                        "The service could not reach its database or broker just now. Try again in a moment; "
-                        + "a change may have been saved already, so reload before repeating it.", null),
+                _ when classifiers.Select(c => c.Classify(exception)).FirstOrDefault(c => c is not null) is { } known =>
+                    (known.Status, known.Title, null),
                 _ => (StatusCodes.Status500InternalServerError, "Something went wrong on our side. The error was logged with this trace id.", null),
             };
 
@@ -123,7 +122,7 @@ public static partial class ProblemDetailsSetup
             {
                 LogTransient(logger, exception.GetType().FullName!, Activity.Current?.TraceId.ToString());
                 httpContext.Response.Headers.RetryAfter =
-                    TransientFaults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
             else if (status >= 500)
             {

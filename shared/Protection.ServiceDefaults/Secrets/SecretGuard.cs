@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using Npgsql;
+using System.Data.Common;
 
 namespace Protection.ServiceDefaults.Secrets;
 
@@ -141,7 +141,9 @@ public sealed class SecretGuard(IConfiguration configuration, IHostEnvironment e
         string? password;
         try
         {
-            password = new NpgsqlConnectionStringBuilder(connectionString).Password;
+            // The generic key=value reader: the gateway checks these strings too, without a database driver.
+            var parsed = new DbConnectionStringBuilder { ConnectionString = connectionString };
+            password = parsed.TryGetValue("Password", out var value) ? value?.ToString() : null;
         }
         catch (ArgumentException)
         {

@@ -11,7 +11,7 @@ namespace Protection.ServiceDefaults.Telemetry;
 public static class TelemetrySetup
 {
     /// <summary>
-    /// Traces and metrics for ASP.NET Core, HttpClient, MassTransit, Npgsql and Marten, exported over
+    /// Traces and metrics for ASP.NET Core and HttpClient (the event store adds MassTransit, Npgsql and Marten), exported over
     /// OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Span attributes carry ids and paths only:
     /// query text is parameterised and request bodies are never recorded.
     /// </summary>
@@ -21,13 +21,11 @@ public static class TelemetrySetup
             .ConfigureResource(resource => resource.AddService(serviceName))
             .WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(o => o.Filter = IsNotHealthProbe)
-                .AddHttpClientInstrumentation()
-                .AddSource("MassTransit", "Npgsql", "Marten"))
+                .AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation()
-                .AddMeter("MassTransit", "Marten"));
+                .AddRuntimeInstrumentation());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

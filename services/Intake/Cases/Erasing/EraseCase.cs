@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.Contracts.Cases;
 using Protection.ServiceDefaults.Auth;
 using Protection.ServiceDefaults.Decisions;
-using Protection.ServiceDefaults.EventStore;
+using Protection.EventSourcing.EventStore;
 using Protection.ServiceDefaults.Http;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 
 namespace Protection.Intake.Cases.Erasing;
 

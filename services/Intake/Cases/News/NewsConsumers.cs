@@ -3,7 +3,7 @@ using Protection.Contracts;
 using Protection.Contracts.Assistance;
 using Protection.Contracts.Relocation;
 using Protection.Contracts.Triage;
-using Protection.ServiceDefaults.Messaging;
+using Protection.EventSourcing.Messaging;
 
 namespace Protection.Intake.Cases.News;
 

@@ -2,10 +2,10 @@ using System.ComponentModel.DataAnnotations;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.Intake.PersonalData;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 using Protection.ServiceDefaults.Auth;
 using Protection.ServiceDefaults.Http;
-using Protection.ServiceDefaults.EventStore;
+using Protection.EventSourcing.EventStore;
 
 namespace Protection.Intake.Cases.Opening;
 

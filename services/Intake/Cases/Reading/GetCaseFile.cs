@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
 using Protection.Intake.PersonalData;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 using Protection.ServiceDefaults.Audit;
+using Protection.EventSourcing.Audit;
 using Protection.ServiceDefaults.Http;
 
 namespace Protection.Intake.Cases.Reading;

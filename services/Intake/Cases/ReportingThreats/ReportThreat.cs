@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.Intake.Cases.Opening;
 using Protection.ServiceDefaults.Auth;
 using Protection.ServiceDefaults.Decisions;
-using Protection.ServiceDefaults.EventStore;
+using Protection.EventSourcing.EventStore;
 using Protection.ServiceDefaults.Http;
-using Protection.ServiceDefaults.PersonalData;
+using Protection.EventSourcing.PersonalData;
 
 namespace Protection.Intake.Cases.ReportingThreats;
 

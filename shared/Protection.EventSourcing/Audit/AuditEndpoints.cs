@@ -1,0 +1,206 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using JasperFx.Events;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Protection.ServiceDefaults.Auth;
+using Protection.EventSourcing.EventStore;
+using Protection.ServiceDefaults.Http;
+using Protection.EventSourcing.PersonalData;
+
+using Protection.ServiceDefaults.Audit;
+
+namespace Protection.EventSourcing.Audit;
+
+/// <summary>
+/// The service's part of a case's audit, under <c>/audit/cases/{id}</c>: its history (and the case
+/// view as of a moment), its hash chains recomputed, and its access log. The gateway composes the
+/// four services' parts into <c>/api/cases/{id}/history</c>, <c>/verify</c>, <c>/access-log</c> and
+/// <c>/export</c>. Each of these reads is itself recorded in the case's access log.
+/// </summary>
+public static class AuditEndpoints
+{
+    /// <summary>The JSON of audit answers: the API's conventions (camelCase, enums as strings).</summary>
+    public static JsonSerializerOptions Json => AuditWire.Json;
+
+    public static IHostApplicationBuilder AddCaseAudit<TSource>(this IHostApplicationBuilder builder)
+        where TSource : class, ICaseAuditSource
+    {
+        builder.Services.AddSingleton<ICaseAuditSource, TSource>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapCaseAudit(this IEndpointRouteBuilder app, string service)
+    {
+        // Internal: only the gateway calls these (it publishes their composition under /api/cases/{id}/…),
+        // so they are not in the published documents.
+        var audit = app.MapGroup("/audit/cases/{id:guid}").WithTags("Audit").ExcludeFromDescription();
+
+        audit.MapGet("/history", (Guid id, string? asOf, bool? details, HttpContext http, IQuerySession session, ICaseAuditSource source, CancellationToken ct) =>
+                History(service, id, asOf, details == true, http, session, source, ct))
+            .RequireAuthorization(Policies.HistoryReader)
+            .RecordsCaseRead(CaseReads.History)
+            .WithName("ServiceCaseHistory")
+            .WithSummary("This service's events of the case (optionally as of a moment) and its part of the case view then. details=true (auditors): each event's data, sealed values withheld.");
+
+        audit.MapGet("/verify", (Guid id, IQuerySession session, ICaseAuditSource source, CancellationToken ct) =>
+                Verify(service, id, session, source, ct))
+            .RequireAuthorization(Policies.Auditor)
+            .RecordsCaseRead(CaseReads.Verification)
+            .WithName("ServiceCaseVerification")
+            .WithSummary("Recomputes the hash chain of every stream of this service that holds the case, and of its access log.");
+
+        audit.MapGet("/access-log", async Task<Results<Ok<ServiceAccessLog>, ProblemHttpResult>> (Guid id, IQuerySession session, ICaseAuditSource source, CaseAccessLog log, CancellationToken ct) =>
+                source.OwnsCases && (await source.StreamsAsync(session, id, ct)).Count == 0
+                    ? Problems.NotFound("The case")
+                    : TypedResults.Ok(new ServiceAccessLog(service, id, await log.ReadAsync(session, service, id, ct))))
+            .RequireAuthorization(Policies.Auditor)
+            .RecordsCaseRead(CaseReads.AccessLog)
+            .WithName("ServiceCaseAccessLog")
+            .WithSummary("Every read of the case in this service: who, roles, when, what, and the answer's status.");
+
+        return app;
+    }
+
+    private static async Task<Results<Ok<ServiceHistory>, ProblemHttpResult>> History(
+        string service, Guid id, string? asOfText, bool details, HttpContext http, IQuerySession session, ICaseAuditSource source, CancellationToken ct)
+    {
+        if (!TryReadMoment(asOfText, out var asOf))
+        {
+            return BadMoment();
+        }
+
+        if (details)
+        {
+            if (!http.User.IsInRole(Roles.Auditor))
+            {
+                return Problems.Forbidden("Exports are for auditors.");
+            }
+
+            http.ReadsCase(id, CaseReads.Export);
+        }
+
+        var streams = await source.StreamsAsync(session, id, ct);
+        if (source.OwnsCases && streams.Count == 0)
+        {
+            return Problems.NotFound("The case");
+        }
+
+        var events = await EventsAsync(session, streams.Where(s => s.InHistory).Select(s => s.Id).ToArray(), asOf, ct);
+        var kinds = streams.ToDictionary(s => s.Id, s => s.Kind);
+        var marker = details && await session.LoadAsync<CaseKey>(id, ct) is null ? CaseKeys.Erased : CaseKeys.Withheld;
+        var serializer = session.DocumentStore.Options.Serializer();
+
+        var entries = events.Select(e => new HistoryEntry(
+                e.Timestamp,
+                service,
+                e.StreamId,
+                kinds.GetValueOrDefault(e.StreamId, "stream"),
+                e.Version,
+                e.Sequence,
+                e.EventType.Name,
+                Header(e, EventHeaders.Actor) ?? e.UserName ?? "unknown",
+                Header(e, EventHeaders.ActorRole) ?? string.Empty,
+                e.CorrelationId,
+                e.CausationId,
+                source.Describe(e),
+                Header(e, EventHeaders.Hash),
+                details ? Redact(JsonNode.Parse(serializer.ToJson(e.Data)), marker) : null))
+            .ToArray();
+
+        // An export carries the events, not the view: folding every stream again would be work thrown away.
+        var state = details ? null : await source.StateAsync(session, id, streams, asOf, ct);
+        return TypedResults.Ok(new ServiceHistory(
+            service, id, asOf, entries, state is null ? null : JsonSerializer.SerializeToElement(state, state.GetType(), Json)));
+    }
+
+    private static async Task<Results<Ok<ServiceVerification>, ProblemHttpResult>> Verify(
+        string service, Guid id, IQuerySession session, ICaseAuditSource source, CancellationToken ct)
+    {
+        var owned = await source.StreamsAsync(session, id, ct);
+        if (source.OwnsCases && owned.Count == 0)
+        {
+            return Problems.NotFound("The case");
+        }
+
+        var streams = owned.Append(new AuditedStream(CaseAccessLog.StreamOf(id), "access-log", false));
+        var results = new List<StreamVerification>();
+        foreach (var stream in streams.DistinctBy(s => s.Id))
+        {
+            var checkedChain = await ChainVerifier.VerifyAsync(session, stream.Id, ct);
+            results.Add(new StreamVerification(
+                stream.Id,
+                stream.Kind,
+                checkedChain.Intact,
+                checkedChain.EventsChecked,
+                checkedChain.Intact ? null : new BrokenLink(checkedChain.FirstBrokenVersion ?? 0, checkedChain.FirstBrokenEventType, checkedChain.Reason ?? "broken")));
+        }
+
+        return TypedResults.Ok(new ServiceVerification(service, id, results.All(r => r.Intact), results));
+    }
+
+    /// <summary>All events of <paramref name="streams"/> committed up to <paramref name="asOf"/>, in commit order, in one query.</summary>
+    public static async Task<IReadOnlyList<IEvent>> EventsAsync(IQuerySession session, Guid[] streams, DateTimeOffset? asOf, CancellationToken ct)
+    {
+        if (streams.Length == 0)
+        {
+            return [];
+        }
+
+        var query = session.Events.QueryAllRawEvents().Where(e => streams.Contains(e.StreamId));
+        if (asOf is { } moment)
+        {
+            query = query.Where(e => e.Timestamp <= moment);
+        }
+
+        return await query.OrderBy(e => e.Sequence).ToListAsync(ct);
+    }
+
+    /// <summary>422 naming <c>asOf</c>.</summary>
+    public static ProblemHttpResult BadMoment() => AuditWire.BadMoment();
+
+    /// <summary>Reads <c>asOf</c>: empty is "now"; anything else must be an ISO 8601 moment.</summary>
+    public static bool TryReadMoment(string? text, out DateTimeOffset? moment) => AuditWire.TryReadMoment(text, out moment);
+
+    /// <summary>Replaces every sealed value (an object holding only a <c>ciphertext</c>) with <paramref name="marker"/>.</summary>
+    public static JsonNode? Redact(JsonNode? node, string marker)
+    {
+        switch (node)
+        {
+            case JsonObject obj when obj.Count == 1 && obj.ContainsKey("ciphertext"):
+                return JsonValue.Create(marker);
+            case JsonObject obj:
+                foreach (var key in obj.Select(p => p.Key).ToArray())
+                {
+                    var child = obj[key];
+                    if (Redact(child, marker) is var redacted && !ReferenceEquals(redacted, child))
+                    {
+                        obj[key] = redacted; // only replacements are assigned: a node may have one parent
+                    }
+                }
+
+                return obj;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    var child = array[i];
+                    if (Redact(child, marker) is var redacted && !ReferenceEquals(redacted, child))
+                    {
+                        array[i] = redacted;
+                    }
+                }
+
+                return array;
+            default:
+                return node;
+        }
+    }
+
+    private static string? Header(IEvent e, string name) => e.GetHeader(name)?.ToString();
+}

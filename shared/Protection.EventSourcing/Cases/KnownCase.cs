@@ -1,0 +1,108 @@
+using Marten;
+using Protection.Contracts;
+using Protection.Contracts.Cases;
+using Protection.Contracts.Triage;
+using Protection.EventSourcing.Messaging;
+
+namespace Protection.EventSourcing.Cases;
+
+/// <summary>
+/// What a downstream service (emergency assistance, relocation) knows of a case from intake's and
+/// triage's events: the non-identifying facts (reference, country, threat types, risk) and who may act on it.
+/// </summary>
+public abstract class KnownCase
+{
+    public Guid Id { get; set; }
+
+    public string Reference { get; set; } = string.Empty;
+
+    public string Country { get; set; } = string.Empty;
+
+    public List<ThreatType> ThreatTypes { get; set; } = [];
+
+    public RiskLevel? Risk { get; set; }
+
+    public bool Closed { get; set; }
+
+    public string OpenedBy { get; set; } = string.Empty;
+
+    public string? AssignedTo { get; set; }
+
+    /// <summary>What the defender consented to share; null until intake's <c>CaseOpened</c> arrived.</summary>
+    public ConsentScopes? Consent { get; set; }
+
+    /// <summary>The triage version each fact was last set at; an older message never overwrites a newer fact.</summary>
+    public long RiskVersion { get; set; }
+
+    public long StatusVersion { get; set; }
+
+    public long AssignmentVersion { get; set; }
+
+    /// <summary>True once intake's <c>CaseOpened</c> arrived (other messages may come first).</summary>
+    public bool IsKnown => !string.IsNullOrEmpty(OpenedBy);
+
+    public string ResponsibleOfficer => AssignedTo ?? OpenedBy;
+}
+
+/// <summary>Consumers that keep a <see cref="KnownCase"/> current. Each change commits with its "handled" marker.</summary>
+public abstract class KnownCaseConsumer<TMessage, TCase>(IDocumentStore store, TimeProvider clock) : IdempotentConsumer<TMessage>(store, clock)
+    where TMessage : class, IIntegrationEvent
+    where TCase : KnownCase, new()
+{
+    protected override async Task Handle(IDocumentSession session, TMessage message, CancellationToken cancellationToken)
+    {
+        var record = await session.LoadAsync<TCase>(message.CaseId, cancellationToken)
+            ?? new TCase { Id = message.CaseId, Reference = message.CaseReference };
+        Apply(record, message);
+        session.Store(record);
+    }
+
+    protected abstract void Apply(TCase record, TMessage message);
+}
+
+/// <summary>
+/// Records one of the facts every downstream service keeps (<see cref="KnownCaseFacts.Apply"/>); a
+/// service derives one concrete consumer per message, e.g. <c>RecordOpenedCase : RecordCaseFact&lt;CaseOpened, CaseRecord&gt;</c>.
+/// </summary>
+public abstract class RecordCaseFact<TMessage, TCase>(IDocumentStore store, TimeProvider clock) : KnownCaseConsumer<TMessage, TCase>(store, clock)
+    where TMessage : class, IIntegrationEvent
+    where TCase : KnownCase, new()
+{
+    protected override void Apply(TCase record, TMessage message) => KnownCaseFacts.Apply(record, message);
+}
+
+/// <summary>How each of intake's and triage's events changes a <see cref="KnownCase"/>. Triage's facts keep the newest version.</summary>
+public static class KnownCaseFacts
+{
+    public static void Apply(KnownCase record, IIntegrationEvent message)
+    {
+        switch (message)
+        {
+            case CaseOpened m:
+                record.Country = m.Country;
+                record.OpenedBy = m.Metadata.Actor;
+                record.Consent = m.Consent;
+                record.ThreatTypes = [.. record.ThreatTypes.Union(m.Threats.Select(t => t.Type)).Order()];
+                break;
+            case ThreatReported m:
+                record.ThreatTypes = [.. record.ThreatTypes.Append(m.Threat.Type).Distinct().Order()];
+                break;
+            case RiskAssessed m when m.TriageVersion > record.RiskVersion:
+                (record.Risk, record.RiskVersion) = (m.Level, m.TriageVersion);
+                break;
+            case CaseAssigned m when m.TriageVersion > record.AssignmentVersion:
+                (record.AssignedTo, record.AssignmentVersion) = (m.Officer, m.TriageVersion);
+                break;
+            case CaseClosed m when m.TriageVersion > record.StatusVersion:
+                (record.Closed, record.StatusVersion) = (true, m.TriageVersion);
+                break;
+            case CaseReopened m when m.TriageVersion > record.StatusVersion:
+                (record.Closed, record.StatusVersion) = (false, m.TriageVersion);
+                break;
+            case RiskAssessed or CaseAssigned or CaseClosed or CaseReopened:
+                break; // older than the fact held
+            default:
+                throw new ArgumentException($"A known case has no fact from {message.GetType().Name}.", nameof(message));
+        }
+    }
+}
