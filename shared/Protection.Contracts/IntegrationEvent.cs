@@ -5,9 +5,13 @@ namespace Protection.Contracts;
 /// continue the causal chain (its own events get <see cref="CausationId"/> = this event's id)
 /// and an auditor can follow one request across services.
 /// </summary>
-/// <param name="EventId">Unique id of this integration event; also the broker message id, so redeliveries are recognised.</param>
+/// <param name="EventId">
+/// Unique id of this integration event; also the broker message id, so redeliveries are recognised.
+/// </param>
 /// <param name="OccurredAt">When the fact happened in the publishing service.</param>
-/// <param name="Actor">Pseudonymous user id of the staff member (never a defender), or <c>system:&lt;job&gt;</c>.</param>
+/// <param name="Actor">
+/// Pseudonymous user id of the staff member (never a defender), or <c>system:&lt;job&gt;</c>.
+/// </param>
 /// <param name="ActorRole">The role the actor acted in.</param>
 /// <param name="CorrelationId">The id of the originating request, shared by everything it caused.</param>
 /// <param name="CausationId">The id of the event or request that directly caused this one.</param>

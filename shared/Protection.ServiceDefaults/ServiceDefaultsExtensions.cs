@@ -40,16 +40,21 @@ public static class ServiceDefaultsExtensions
         });
         // No JSON body of this API comes near this; a larger one is refused (413) before it is read.
         builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>("Http:MaxRequestBodySize") ?? MaxRequestBodySize);
+            kestrel.Limits.MaxRequestBodySize =
+                builder.Configuration.GetValue<long?>("Http:MaxRequestBodySize") ?? MaxRequestBodySize);
         builder.Services.AddProtectionOpenApi(builder.Configuration);
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
         return builder;
     }
 
-    /// <summary>The largest request body any process accepts, unless <c>Http:MaxRequestBodySize</c> says otherwise.</summary>
+    /// <summary>
+    /// The largest request body any process accepts, unless <c>Http:MaxRequestBodySize</c> says otherwise.
+    /// </summary>
     public const long MaxRequestBodySize = 256 * 1024;
 
-    /// <summary>Enums as camelCase strings (numbers refused), camelCase properties: the API's JSON conventions.</summary>
+    /// <summary>
+    /// Enums as camelCase strings (numbers refused), camelCase properties: the API's JSON conventions.
+    /// </summary>
     public static void ConfigureJson(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
@@ -70,8 +75,10 @@ public static class ServiceDefaultsExtensions
             app.UseMiddleware(idempotencyKeys.Middleware);
         }
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => !check.Tags.Contains("live") });
+        app.MapHealthChecks(
+            "/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
+        app.MapHealthChecks(
+            "/health/ready", new HealthCheckOptions { Predicate = check => !check.Tags.Contains("live") });
         app.MapOpenApi("/openapi/{documentName}.json");
         AdjustableClock.MapEndpoint(app);
         return app;

@@ -38,7 +38,9 @@ public sealed record GrantRequested(
     DateTimeOffset DecisionDueAt,
     EventMetadata Metadata) : IIntegrationEvent;
 
-/// <summary>The grant has all the approvals it needs; <see cref="Amount"/> is reserved in the fund. Version 1.</summary>
+/// <summary>
+/// The grant has all the approvals it needs; <see cref="Amount"/> is reserved in the fund. Version 1.
+/// </summary>
 [EntityName("protection.assistance.grant-approved.v1")]
 [MessageUrn("protection:assistance:grant-approved:v1")]
 public sealed record GrantApproved(
@@ -55,14 +57,24 @@ public sealed record GrantApproved(
 /// <summary>A funder rejected the grant (the reason stays in the service). Version 1.</summary>
 [EntityName("protection.assistance.grant-rejected.v1")]
 [MessageUrn("protection:assistance:grant-rejected:v1")]
-public sealed record GrantRejected(Guid CaseId, string CaseReference, Guid GrantId, EventMetadata Metadata) : IIntegrationEvent;
+public sealed record GrantRejected(
+    Guid CaseId,
+    string CaseReference,
+    Guid GrantId,
+    EventMetadata Metadata) : IIntegrationEvent;
 
 /// <summary>The request was withdrawn before payment; any reservation was released. Version 1.</summary>
 [EntityName("protection.assistance.grant-withdrawn.v1")]
 [MessageUrn("protection:assistance:grant-withdrawn:v1")]
-public sealed record GrantWithdrawn(Guid CaseId, string CaseReference, Guid GrantId, EventMetadata Metadata) : IIntegrationEvent;
+public sealed record GrantWithdrawn(
+    Guid CaseId,
+    string CaseReference,
+    Guid GrantId,
+    EventMetadata Metadata) : IIntegrationEvent;
 
-/// <summary>A tranche was paid. <see cref="FullyDisbursed"/> when the whole approved amount is paid. Version 1.</summary>
+/// <summary>
+/// A tranche was paid. <see cref="FullyDisbursed"/> when the whole approved amount is paid. Version 1.
+/// </summary>
 [EntityName("protection.assistance.grant-disbursed.v1")]
 [MessageUrn("protection:assistance:grant-disbursed:v1")]
 public sealed record GrantDisbursed(
@@ -81,14 +93,28 @@ public sealed record GrantDisbursed(
 /// <summary>The accountability report was submitted; the grant is closed. Version 1.</summary>
 [EntityName("protection.assistance.grant-report-submitted.v1")]
 [MessageUrn("protection:assistance:grant-report-submitted:v1")]
-public sealed record GrantReportSubmitted(Guid CaseId, string CaseReference, Guid GrantId, EventMetadata Metadata) : IIntegrationEvent;
+public sealed record GrantReportSubmitted(
+    Guid CaseId,
+    string CaseReference,
+    Guid GrantId,
+    EventMetadata Metadata) : IIntegrationEvent;
 
 /// <summary>No decision by the deadline. Published once per grant. Version 1.</summary>
 [EntityName("protection.assistance.grant-decision-overdue.v1")]
 [MessageUrn("protection:assistance:grant-decision-overdue:v1")]
-public sealed record GrantDecisionOverdue(Guid CaseId, string CaseReference, Guid GrantId, DateTimeOffset DueAt, EventMetadata Metadata) : IIntegrationEvent;
+public sealed record GrantDecisionOverdue(
+    Guid CaseId,
+    string CaseReference,
+    Guid GrantId,
+    DateTimeOffset DueAt,
+    EventMetadata Metadata) : IIntegrationEvent;
 
 /// <summary>No accountability report by its due date. Published once per grant. Version 1.</summary>
 [EntityName("protection.assistance.grant-report-overdue.v1")]
 [MessageUrn("protection:assistance:grant-report-overdue:v1")]
-public sealed record GrantReportOverdue(Guid CaseId, string CaseReference, Guid GrantId, DateTimeOffset DueAt, EventMetadata Metadata) : IIntegrationEvent;
+public sealed record GrantReportOverdue(
+    Guid CaseId,
+    string CaseReference,
+    Guid GrantId,
+    DateTimeOffset DueAt,
+    EventMetadata Metadata) : IIntegrationEvent;

@@ -14,7 +14,9 @@ public enum ErasureBasis
     /// <summary>A lawful order required it.</summary>
     LegalObligation,
 
-    /// <summary>Keeping the data puts the defender at greater risk than destroying it (e.g. a seizure threat).</summary>
+    /// <summary>
+    /// Keeping the data puts the defender at greater risk than destroying it (e.g. a seizure threat).
+    /// </summary>
     SecurityRisk,
 }
 

@@ -11,7 +11,10 @@ public sealed record ThreatSummary(
     string Country);
 
 /// <summary>Threat types from the brief (intimidation, detention, reprisal, physical, digital, other).</summary>
-/// <remarks>Serialised by name on the wire, so adding or reordering members never changes the meaning of a published message.</remarks>
+/// <remarks>
+/// Serialised by name on the wire, so adding or reordering members never changes the meaning of a
+/// published message.
+/// </remarks>
 [JsonConverter(typeof(JsonStringEnumConverter<ThreatType>))]
 public enum ThreatType
 {

@@ -78,7 +78,10 @@ public sealed record RelocationRequested(
     long RelocationVersion,
     EventMetadata Metadata) : IIntegrationEvent;
 
-/// <summary>The relocation moved from one state to another (planned, funded, departed, arrived, returned, resettled). Version 1.</summary>
+/// <summary>
+/// The relocation moved from one state to another (planned, funded, departed, arrived, returned,
+/// resettled). Version 1.
+/// </summary>
 [EntityName("protection.relocation.relocation-progressed.v1")]
 [MessageUrn("protection:relocation:relocation-progressed:v1")]
 public sealed record RelocationProgressed(
@@ -93,7 +96,10 @@ public sealed record RelocationProgressed(
     long RelocationVersion,
     EventMetadata Metadata) : IIntegrationEvent;
 
-/// <summary>The defender checked in; an <see cref="CheckInStatus.Emergency"/> is published at once for triage to escalate. Version 1.</summary>
+/// <summary>
+/// The defender checked in; an <see cref="CheckInStatus.Emergency"/> is published at once for triage to
+/// escalate. Version 1.
+/// </summary>
 [EntityName("protection.relocation.check-in-recorded.v1")]
 [MessageUrn("protection:relocation:check-in-recorded:v1")]
 public sealed record CheckInRecorded(
@@ -105,7 +111,10 @@ public sealed record CheckInRecorded(
     long RelocationVersion,
     EventMetadata Metadata) : IIntegrationEvent;
 
-/// <summary>A check-in due at <see cref="DueAt"/> did not come within the grace period. Published once per deadline. Version 1.</summary>
+/// <summary>
+/// A check-in due at <see cref="DueAt"/> did not come within the grace period. Published once per
+/// deadline. Version 1.
+/// </summary>
 [EntityName("protection.relocation.check-in-missed.v1")]
 [MessageUrn("protection:relocation:check-in-missed:v1")]
 public sealed record CheckInMissed(
@@ -128,7 +137,10 @@ public sealed record StayExtended(
     long RelocationVersion,
     EventMetadata Metadata) : IIntegrationEvent;
 
-/// <summary>The stay ends on <see cref="EndOn"/>, soon: plan the return or extend. Published once per end date. Version 1.</summary>
+/// <summary>
+/// The stay ends on <see cref="EndOn"/>, soon: plan the return or extend. Published once per end date.
+/// Version 1.
+/// </summary>
 [EntityName("protection.relocation.stay-ending.v1")]
 [MessageUrn("protection:relocation:stay-ending:v1")]
 public sealed record StayEnding(

@@ -7,7 +7,10 @@ namespace Protection.Contracts.Triage;
 // queues, in no guaranteed order, and keep a fact only when it is newer than the one they hold.
 // None carries free text (assessment notes, reasons): those stay in the triage service.
 
-/// <summary>Triage took in a case (or took it in again after a new threat): it is in the queue with a deadline. Version 1.</summary>
+/// <summary>
+/// Triage took in a case (or took it in again after a new threat): it is in the queue with a deadline.
+/// Version 1.
+/// </summary>
 [EntityName("protection.triage.triage-started.v1")]
 [MessageUrn("protection:triage:triage-started:v1")]
 public sealed record TriageStarted(
@@ -18,7 +21,10 @@ public sealed record TriageStarted(
     long TriageVersion,
     EventMetadata Metadata) : IIntegrationEvent;
 
-/// <summary>The case's risk level in force changed or was confirmed; <see cref="Rules"/> names the rules that produced it. Version 1.</summary>
+/// <summary>
+/// The case's risk level in force changed or was confirmed; <see cref="Rules"/> names the rules that
+/// produced it. Version 1.
+/// </summary>
 [EntityName("protection.triage.risk-assessed.v1")]
 [MessageUrn("protection:triage:risk-assessed:v1")]
 public sealed record RiskAssessed(
@@ -31,7 +37,11 @@ public sealed record RiskAssessed(
     long TriageVersion,
     EventMetadata Metadata) : IIntegrationEvent;
 
-/// <summary>A new threat raised the case's risk level, or a relocation alert (missed or emergency check-in) raised it or put the case back in the queue (<see cref="From"/> may equal <see cref="To"/>). Version 1.</summary>
+/// <summary>
+/// A new threat raised the case's risk level, or a relocation alert (missed or emergency check-in)
+/// raised it or put the case back in the queue (<see cref="From"/> may equal <see cref="To"/>).
+/// Version 1.
+/// </summary>
 [EntityName("protection.triage.case-escalated.v1")]
 [MessageUrn("protection:triage:case-escalated:v1")]
 public sealed record CaseEscalated(
@@ -58,7 +68,10 @@ public sealed record CaseAssigned(
 /// <summary>Open measures of one framework area, and how many were completed.</summary>
 public sealed record AreaCoverage(FrameworkArea Area, int Open, int Completed);
 
-/// <summary>A measure of the protection plan was added, completed or cancelled; <see cref="Coverage"/> is the plan afterwards. Version 1.</summary>
+/// <summary>
+/// A measure of the protection plan was added, completed or cancelled; <see cref="Coverage"/> is the
+/// plan afterwards. Version 1.
+/// </summary>
 [EntityName("protection.triage.protection-plan-updated.v1")]
 [MessageUrn("protection:triage:protection-plan-updated:v1")]
 public sealed record ProtectionPlanUpdated(

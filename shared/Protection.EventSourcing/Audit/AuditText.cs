@@ -12,7 +12,10 @@ public static class AuditText
     public static string Describe(IEvent @event) =>
         @event.Data is IDescribed described ? described.Describe() : Humanize(@event.EventType.Name);
 
-    /// <summary><c>TriageOverdueFlagged</c> → <c>Triage overdue flagged</c>: the fallback line for an event without its own.</summary>
+    /// <summary>
+    /// <c>TriageOverdueFlagged</c> → <c>Triage overdue flagged</c>: the fallback line for an event without
+    /// its own.
+    /// </summary>
     public static string Humanize(string typeName)
     {
         var text = new StringBuilder(typeName.Length + 8);

@@ -16,7 +16,10 @@ using Protection.ServiceDefaults.Audit;
 
 namespace Protection.EventSourcing.Audit;
 
-/// <summary>One read of a case, as its access log stores it (reader = pseudonymous user id, role = the reader's roles).</summary>
+/// <summary>
+/// One read of a case, as its access log stores it (reader = pseudonymous user id, role = the reader's
+/// roles).
+/// </summary>
 public sealed record CaseRead(Guid CaseId, string What, string Reader, string Role, int Status, DateTimeOffset At);
 
 /// <summary>
@@ -31,7 +34,10 @@ public sealed class CaseAccessLog(IDocumentStore store, TimeProvider clock)
     private const int Attempts = 10;
     private readonly StripedLocks _locks = new();
 
-    /// <summary>The access-log stream of a case: a name-based id derived from the case id (stable, never a case's own stream).</summary>
+    /// <summary>
+    /// The access-log stream of a case: a name-based id derived from the case id (stable, never a case's
+    /// own stream).
+    /// </summary>
     public static Guid StreamOf(Guid caseId)
     {
         Span<byte> hash = stackalloc byte[32];
@@ -44,7 +50,8 @@ public sealed class CaseAccessLog(IDocumentStore store, TimeProvider clock)
 
     public async Task RecordAsync(Guid caseId, string what, int status, CancellationToken cancellationToken)
     {
-        var context = OperationContext.Current ?? throw new InvalidOperationException("A case read outside a request cannot be attributed.");
+        var context = OperationContext.Current
+            ?? throw new InvalidOperationException("A case read outside a request cannot be attributed.");
         var read = new CaseRead(caseId, what, context.Actor, context.ActorRole, status, clock.GetUtcNow());
 
         // Reads of one case take turns in this process; another replica's read in between is a version
@@ -73,15 +80,20 @@ public sealed class CaseAccessLog(IDocumentStore store, TimeProvider clock)
     /// the same new stream row (a unique violation on the stream's key).
     /// </summary>
     private static bool IsRace(Exception e) => e is ConcurrencyException or ExistingStreamIdCollisionException
-        || e is MartenCommandException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } };
+        || e is MartenCommandException
+        {
+            InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation },
+        };
 
-    public async Task<IReadOnlyList<AccessEntry>> ReadAsync(IQuerySession session, string service, Guid caseId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AccessEntry>> ReadAsync(
+        IQuerySession session, string service, Guid caseId, CancellationToken cancellationToken)
     {
         var events = await session.Events.FetchStreamAsync(StreamOf(caseId), token: cancellationToken);
         return events
             .Select(e => (e, read: e.Data as CaseRead))
             .Where(x => x.read is not null)
-            .Select(x => new AccessEntry(x.read!.At, service, x.read.Reader, x.read.Role, x.read.What, x.read.Status, x.e.CorrelationId))
+            .Select(x => new AccessEntry(
+                x.read!.At, service, x.read.Reader, x.read.Role, x.read.What, x.read.Status, x.e.CorrelationId))
             .ToArray();
     }
 }
@@ -139,7 +151,8 @@ public static partial class AccessLogEndpoints
                 NotRecorded(http.RequestServices.GetRequiredService<ILogger<CaseAccessLog>>(), e, caseId.Value);
                 return TypedResults.Problem(
                     statusCode: StatusCodes.Status503ServiceUnavailable,
-                    title: "This read could not be recorded in the case's access log, so it was refused. Try again in a moment; if it persists, check the service's database.");
+                    title: "This read could not be recorded in the case's access log, so it was refused. "
+                        + "Try again in a moment; if it persists, check the service's database.");
             }
         });
 
@@ -153,6 +166,8 @@ public static partial class AccessLogEndpoints
         return result is IStatusCodeHttpResult { StatusCode: { } status } ? status : StatusCodes.Status200OK;
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A read of case {CaseId} could not be recorded in its access log; the read was refused")]
+    [LoggerMessage(
+        Level = LogLevel.Error,
+        Message = "A read of case {CaseId} could not be recorded in its access log; the read was refused")]
     private static partial void NotRecorded(ILogger logger, Exception exception, Guid caseId);
 }

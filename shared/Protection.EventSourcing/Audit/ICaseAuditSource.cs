@@ -6,8 +6,12 @@ using Protection.ServiceDefaults.Audit;
 namespace Protection.EventSourcing.Audit;
 
 /// <summary>A stream of this service's store that holds events of a case.</summary>
-/// <param name="Kind">What the stream is: <c>case</c>, <c>grant</c>, <c>fund</c>, <c>relocation</c>, <c>access-log</c>.</param>
-/// <param name="InHistory">False for streams that are only verified (a fund shared by many cases, the access log).</param>
+/// <param name="Kind">
+/// What the stream is: <c>case</c>, <c>grant</c>, <c>fund</c>, <c>relocation</c>, <c>access-log</c>.
+/// </param>
+/// <param name="InHistory">
+/// False for streams that are only verified (a fund shared by many cases, the access log).
+/// </param>
 public sealed record AuditedStream(Guid Id, string Kind, bool InHistory = true);
 
 /// <summary>
@@ -17,11 +21,16 @@ public sealed record AuditedStream(Guid Id, string Kind, bool InHistory = true);
 /// </summary>
 public interface ICaseAuditSource
 {
-    /// <summary>True for the service that opens cases (intake): a case it has no stream for does not exist (404).</summary>
+    /// <summary>
+    /// True for the service that opens cases (intake): a case it has no stream for does not exist (404).
+    /// </summary>
     bool OwnsCases => false;
 
-    /// <summary>The service's streams that hold events of the case (the access log is added by the audit module).</summary>
-    Task<IReadOnlyList<AuditedStream>> StreamsAsync(IQuerySession session, Guid caseId, CancellationToken cancellationToken);
+    /// <summary>
+    /// The service's streams that hold events of the case (the access log is added by the audit module).
+    /// </summary>
+    Task<IReadOnlyList<AuditedStream>> StreamsAsync(
+        IQuerySession session, Guid caseId, CancellationToken cancellationToken);
 
     /// <summary>One line for an auditor. Never a name, contact, location or free text.</summary>
     string Describe(IEvent @event) => AuditText.Describe(@event);
@@ -30,20 +39,34 @@ public interface ICaseAuditSource
     /// The service's part of the case view as it was at <paramref name="asOf"/> (now when null),
     /// rebuilt from the events, never read from a stored snapshot. Null when the service did not know the case then.
     /// </summary>
-    Task<object?> StateAsync(IQuerySession session, Guid caseId, IReadOnlyList<AuditedStream> streams, DateTimeOffset? asOf, CancellationToken cancellationToken);
+    Task<object?> StateAsync(
+        IQuerySession session,
+        Guid caseId,
+        IReadOnlyList<AuditedStream> streams,
+        DateTimeOffset? asOf,
+        CancellationToken cancellationToken);
 }
 
 public static class AuditState
 {
-    /// <summary>Folds each stream of <paramref name="kind"/> up to <paramref name="asOf"/>; streams not yet started then are left out.</summary>
+    /// <summary>
+    /// Folds each stream of <paramref name="kind"/> up to <paramref name="asOf"/>; streams not yet started
+    /// then are left out.
+    /// </summary>
     public static async Task<IReadOnlyList<TView>> FoldEachAsync<T, TView>(
-        IQuerySession session, IEnumerable<AuditedStream> streams, string kind, DateTimeOffset? asOf, Func<T, TView> view, CancellationToken cancellationToken)
+        IQuerySession session,
+        IEnumerable<AuditedStream> streams,
+        string kind,
+        DateTimeOffset? asOf,
+        Func<T, TView> view,
+        CancellationToken cancellationToken)
         where T : class
     {
         var views = new List<TView>();
         foreach (var stream in streams.Where(s => s.Kind == kind))
         {
-            if (await session.Events.AggregateStreamAsync<T>(stream.Id, timestamp: asOf, token: cancellationToken) is { } folded)
+            if (await session.Events.AggregateStreamAsync<T>(
+                    stream.Id, timestamp: asOf, token: cancellationToken) is { } folded)
             {
                 views.Add(view(folded));
             }

@@ -44,12 +44,16 @@ public abstract class KnownCase
     public string ResponsibleOfficer => AssignedTo ?? OpenedBy;
 }
 
-/// <summary>Consumers that keep a <see cref="KnownCase"/> current. Each change commits with its "handled" marker.</summary>
-public abstract class KnownCaseConsumer<TMessage, TCase>(IDocumentStore store, TimeProvider clock) : IdempotentConsumer<TMessage>(store, clock)
+/// <summary>
+/// Consumers that keep a <see cref="KnownCase"/> current. Each change commits with its "handled" marker.
+/// </summary>
+public abstract class KnownCaseConsumer<TMessage, TCase>(IDocumentStore store, TimeProvider clock)
+    : IdempotentConsumer<TMessage>(store, clock)
     where TMessage : class, IIntegrationEvent
     where TCase : KnownCase, new()
 {
-    protected override async Task Handle(IDocumentSession session, TMessage message, CancellationToken cancellationToken)
+    protected override async Task Handle(
+        IDocumentSession session, TMessage message, CancellationToken cancellationToken)
     {
         var record = await session.LoadAsync<TCase>(message.CaseId, cancellationToken)
             ?? new TCase { Id = message.CaseId, Reference = message.CaseReference };
@@ -62,16 +66,21 @@ public abstract class KnownCaseConsumer<TMessage, TCase>(IDocumentStore store, T
 
 /// <summary>
 /// Records one of the facts every downstream service keeps (<see cref="KnownCaseFacts.Apply"/>); a
-/// service derives one concrete consumer per message, e.g. <c>RecordOpenedCase : RecordCaseFact&lt;CaseOpened, CaseRecord&gt;</c>.
+/// service derives one concrete consumer per message, e.g.
+/// <c>RecordOpenedCase : RecordCaseFact&lt;CaseOpened, CaseRecord&gt;</c>.
 /// </summary>
-public abstract class RecordCaseFact<TMessage, TCase>(IDocumentStore store, TimeProvider clock) : KnownCaseConsumer<TMessage, TCase>(store, clock)
+public abstract class RecordCaseFact<TMessage, TCase>(IDocumentStore store, TimeProvider clock)
+    : KnownCaseConsumer<TMessage, TCase>(store, clock)
     where TMessage : class, IIntegrationEvent
     where TCase : KnownCase, new()
 {
     protected override void Apply(TCase record, TMessage message) => KnownCaseFacts.Apply(record, message);
 }
 
-/// <summary>How each of intake's and triage's events changes a <see cref="KnownCase"/>. Triage's facts keep the newest version.</summary>
+/// <summary>
+/// How each of intake's and triage's events changes a <see cref="KnownCase"/>. Triage's facts keep the
+/// newest version.
+/// </summary>
 public static class KnownCaseFacts
 {
     public static void Apply(KnownCase record, IIntegrationEvent message)
@@ -102,7 +111,8 @@ public static class KnownCaseFacts
             case RiskAssessed or CaseAssigned or CaseClosed or CaseReopened:
                 break; // older than the fact held
             default:
-                throw new ArgumentException($"A known case has no fact from {message.GetType().Name}.", nameof(message));
+                throw new ArgumentException(
+                    $"A known case has no fact from {message.GetType().Name}.", nameof(message));
         }
     }
 }

@@ -21,7 +21,9 @@ public static class CommandPath
 {
     public const int Attempts = 3;
 
-    /// <summary>Runs <paramref name="decide"/> on the stream <paramref name="id"/> and commits what it appended.</summary>
+    /// <summary>
+    /// Runs <paramref name="decide"/> on the stream <paramref name="id"/> and commits what it appended.
+    /// </summary>
     /// <param name="what">How a refusal names the stream's subject when it does not exist: "The case".</param>
     /// <param name="authorize">Whether this actor may act on it at all; checked before the version.</param>
     /// <param name="decide">Decides on the loaded state and appends to the stream; a refusal commits nothing.</param>
@@ -101,7 +103,8 @@ public static class CommandPath
         }
     }
 
-    private static async Task<long> CurrentVersionAsync(IDocumentStore store, Guid id, CancellationToken cancellationToken)
+    private static async Task<long> CurrentVersionAsync(
+        IDocumentStore store, Guid id, CancellationToken cancellationToken)
     {
         await using var query = store.QuerySession();
         return (await query.Events.FetchStreamStateAsync(id, cancellationToken))?.Version ?? 0;

@@ -17,8 +17,13 @@ public sealed class DatabaseBootstrap(string connectionString) : IHostedService
     public static async Task EnsureDatabaseAsync(string connectionString, CancellationToken cancellationToken = default)
     {
         var target = new NpgsqlConnectionStringBuilder(connectionString);
-        var database = target.Database ?? throw new InvalidOperationException("The PostgreSQL connection string names no database.");
-        var maintenance = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        var database = target.Database
+            ?? throw new InvalidOperationException("The PostgreSQL connection string names no database.");
+        var maintenance = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            Database = "postgres",
+            Pooling = false,
+        };
 
         await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
         await connection.OpenAsync(cancellationToken);
@@ -31,7 +36,8 @@ public sealed class DatabaseBootstrap(string connectionString) : IHostedService
 
         try
         {
-            await using var create = new NpgsqlCommand($"create database \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+            await using var create = new NpgsqlCommand(
+                $"create database \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateDatabase)

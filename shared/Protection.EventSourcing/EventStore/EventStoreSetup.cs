@@ -57,11 +57,14 @@ public static class EventStoreSetup
         Action<StoreOptions> configure) =>
         AddChainedStore(builder, schema, configure);
 
-    private static IHostApplicationBuilder AddChainedStore(IHostApplicationBuilder builder, string schema, Action<StoreOptions> configure)
+    private static IHostApplicationBuilder AddChainedStore(
+        IHostApplicationBuilder builder, string schema, Action<StoreOptions> configure)
     {
         var connectionString = builder.Configuration.GetConnectionString("Postgres")
             ?? throw new InvalidOperationException(
-                "ConnectionStrings:Postgres is not configured. Set ConnectionStrings__Postgres, e.g. Host=127.0.0.1;Database=protection_intake;Username=protection;Password=… (deploy/local/up.sh does this for you).");
+                "ConnectionStrings:Postgres is not configured. Set ConnectionStrings__Postgres, e.g. "
+                + "Host=127.0.0.1;Database=protection_intake;Username=protection;Password=… "
+                + "(deploy/local/up.sh does this for you).");
 
         builder.Services.AddMarten(services =>
             {
@@ -88,11 +91,13 @@ public static class EventStoreSetup
 
         // First of all hosted services (Marten puts its schema migration at the front too): the
         // database must exist before Marten applies its schema to it.
-        builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(new DatabaseBootstrap(connectionString)));
+        builder.Services.Insert(
+            0, ServiceDescriptor.Singleton<IHostedService>(new DatabaseBootstrap(connectionString)));
         builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: "postgres", tags: ["ready"]);
         builder.Services.AddSingleton(new IdempotencyKeysEnabled(typeof(IdempotencyKeys)));
         builder.Services.AddSingleton<IExceptionStatus, StoreAndBrokerFaults>();
-        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource("MassTransit", "Npgsql", "Marten"));
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing =>
+            tracing.AddSource("MassTransit", "Npgsql", "Marten"));
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter("MassTransit", "Marten"));
         builder.Services.AddHostedService<IdempotentAnswerSweep>();
         return builder;

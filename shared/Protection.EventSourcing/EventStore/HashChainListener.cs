@@ -68,10 +68,12 @@ internal sealed class HashChainListener(TimeProvider clock) : DocumentSessionLis
             return (0, HashChain.Genesis);
         }
 
-        var previous = await session.Events.FetchStreamAsync(stream.Id, version: expected, fromVersion: expected, token: token);
+        var previous = await session.Events.FetchStreamAsync(
+            stream.Id, version: expected, fromVersion: expected, token: token);
         var hash = previous.Count == 1 ? previous[0].GetHeader(EventHeaders.Hash)?.ToString() : null;
         return (expected, hash ?? throw new InvalidOperationException(
-            $"Stream {stream.Id} has no hash at version {expected}; the chain cannot be continued. Verify the stream before appending."));
+            $"Stream {stream.Id} has no hash at version {expected}; the chain cannot be continued. "
+            + "Verify the stream before appending."));
     }
 
     private static void Stamp(IEvent @event, OperationContext context, string occurredAt)
@@ -87,5 +89,6 @@ internal sealed class HashChainListener(TimeProvider clock) : DocumentSessionLis
     }
 
     internal static IEnumerable<KeyValuePair<string, string>> HeaderStrings(IEvent @event) =>
-        (@event.Headers ?? []).Select(kv => new KeyValuePair<string, string>(kv.Key, kv.Value?.ToString() ?? string.Empty));
+        (@event.Headers ?? []).Select(kv =>
+            new KeyValuePair<string, string>(kv.Key, kv.Value?.ToString() ?? string.Empty));
 }

@@ -13,7 +13,8 @@ public static class OptimisticRetry
 {
     public const int Attempts = 3;
 
-    public static async Task<T> RunAsync<T>(IDocumentStore store, bool callerPinnedVersion, Func<IDocumentSession, Task<T>> attempt)
+    public static async Task<T> RunAsync<T>(
+        IDocumentStore store, bool callerPinnedVersion, Func<IDocumentSession, Task<T>> attempt)
     {
         for (var i = 1; ; i++)
         {

@@ -53,14 +53,21 @@ public sealed class SelfApplyingProjection<TState> : SingleStreamProjection<TSta
     };
 }
 
-/// <summary>Appends events that apply themselves, and queues what they publish in the same transaction (the outbox).</summary>
+/// <summary>
+/// Appends events that apply themselves, and queues what they publish in the same transaction (the outbox).
+/// </summary>
 public static class StreamChanges
 {
-    /// <summary>Appends <paramref name="events"/> and returns the state after them; each publishes with the stream's new version.</summary>
-    public static TState Append<TState>(IDocumentSession session, IEventStream<TState> stream, IReadOnlyList<object> events, DateTimeOffset now)
+    /// <summary>
+    /// Appends <paramref name="events"/> and returns the state after them; each publishes with the stream's
+    /// new version.
+    /// </summary>
+    public static TState Append<TState>(
+        IDocumentSession session, IEventStream<TState> stream, IReadOnlyList<object> events, DateTimeOffset now)
         where TState : class
     {
-        var before = stream.Aggregate ?? throw new InvalidOperationException("Append to a stream that exists; start new ones with Start.");
+        var before = stream.Aggregate
+            ?? throw new InvalidOperationException("Append to a stream that exists; start new ones with Start.");
         stream.AppendMany(events);
         var after = events.Aggregate(before, (state, e) => e is IEventOf<TState> change ? change.Apply(state) : state);
         Publish(session, after, events, stream.CurrentVersion ?? 0, now);
@@ -68,16 +75,23 @@ public static class StreamChanges
     }
 
     /// <summary>Starts the stream <paramref name="id"/> with <paramref name="started"/> and what follows it.</summary>
-    public static TState Start<TState>(IDocumentSession session, Guid id, IStartOf<TState> started, IReadOnlyList<object> more, DateTimeOffset now)
+    public static TState Start<TState>(
+        IDocumentSession session,
+        Guid id,
+        IStartOf<TState> started,
+        IReadOnlyList<object> more,
+        DateTimeOffset now)
         where TState : class
     {
         session.Events.StartStream<TState>(id, [started, .. more]);
-        var after = more.Aggregate(started.Start(), (state, e) => e is IEventOf<TState> change ? change.Apply(state) : state);
+        var after = more.Aggregate(started.Start(), (state, e) =>
+            e is IEventOf<TState> change ? change.Apply(state) : state);
         Publish(session, after, [started, .. more], 1 + more.Count, now);
         return after;
     }
 
-    private static void Publish<TState>(IDocumentSession session, TState after, IEnumerable<object> events, long version, DateTimeOffset now)
+    private static void Publish<TState>(
+        IDocumentSession session, TState after, IEnumerable<object> events, long version, DateTimeOffset now)
         where TState : class
     {
         foreach (var published in events.OfType<IPublishedAs<TState>>())

@@ -56,7 +56,8 @@ public sealed partial class IdempotencyKeys(
     /// <summary>A claim with no answer after this long belongs to a request that died.</summary>
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromSeconds(60);
 
-    private readonly TimeSpan _retention = configuration.GetValue<TimeSpan?>("Idempotency:Retention") ?? TimeSpan.FromHours(24);
+    private readonly TimeSpan _retention =
+        configuration.GetValue<TimeSpan?>("Idempotency:Retention") ?? TimeSpan.FromHours(24);
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
     private static partial Regex KeyPattern();
@@ -143,7 +144,8 @@ public sealed partial class IdempotencyKeys(
         context.Response.Headers.RetryAfter = "1";
         return TypedResults.Problem(
             statusCode: StatusCodes.Status409Conflict,
-            title: "A request with this Idempotency-Key is still being processed. Retry in a moment.").ExecuteAsync(context);
+            title: "A request with this Idempotency-Key is still being processed. Retry in a moment.")
+            .ExecuteAsync(context);
     }
 
     private static async Task Answer(HttpContext context, IdempotentAnswer earlier, string bodyHash)
@@ -205,7 +207,8 @@ public sealed partial class IdempotencyKeys(
         }
     }
 
-    private async Task Keep(string id, string bodyHash, DateTimeOffset startedAt, HttpContext context, MemoryStream captured)
+    private async Task Keep(
+        string id, string bodyHash, DateTimeOffset startedAt, HttpContext context, MemoryStream captured)
     {
         var response = context.Response;
         await using var session = store.LightweightSession();
@@ -238,14 +241,17 @@ public sealed partial class IdempotencyKeys(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "An Idempotency-Key claim could not be released ({ExceptionType}); it lapses in 60 s")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "An Idempotency-Key claim could not be released ({ExceptionType}); it lapses in 60 s")]
     private static partial void LogReleaseFailed(ILogger logger, string exceptionType);
 }
 
 /// <summary>Registered with the event store: a process with a Marten store keeps idempotent answers.</summary>
 
 /// <summary>Deletes the answers whose retention ended, every hour.</summary>
-public sealed class IdempotentAnswerSweep(IDocumentStore store, TimeProvider clock, ILogger<IdempotentAnswerSweep> logger)
+public sealed class IdempotentAnswerSweep(
+    IDocumentStore store, TimeProvider clock, ILogger<IdempotentAnswerSweep> logger)
     : PeriodicJob(clock, logger)
 {
     protected override TimeSpan Interval => TimeSpan.FromHours(1);

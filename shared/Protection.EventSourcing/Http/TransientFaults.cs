@@ -30,10 +30,13 @@ public static class TransientFaults
         _ => IsBrokerFault(e),
     });
 
-    /// <summary>Shutdown (57P01-57P03), cannot connect now, too many connections (53300), any connection exception (08xxx).</summary>
+    /// <summary>
+    /// Shutdown (57P01-57P03), cannot connect now, too many connections (53300), any connection exception
+    /// (08xxx).
+    /// </summary>
     public static bool IsTransientState(string sqlState) =>
-        sqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
-            or PostgresErrorCodes.TooManyConnections
+        sqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
+            or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections
         || sqlState.StartsWith("08", StringComparison.Ordinal);
 
     // By name: the broker client's exceptions (RabbitMQ.Client, MassTransit) without a reference to either here.
@@ -69,13 +72,16 @@ public static class TransientFaults
     }
 }
 
-/// <summary>The event store's exceptions as answers: a concurrent write is 409, a lost database or broker 503.</summary>
+/// <summary>
+/// The event store's exceptions as answers: a concurrent write is 409, a lost database or broker 503.
+/// </summary>
 public sealed class StoreAndBrokerFaults : IExceptionStatus
 {
     public (int Status, string Title)? Classify(Exception exception) => exception switch
     {
         ConcurrencyException =>
-            (StatusCodes.Status409Conflict, "The case was changed by someone else at the same time. Reload it and try again."),
+            (StatusCodes.Status409Conflict,
+                "The case was changed by someone else at the same time. Reload it and try again."),
         _ when TransientFaults.IsTransient(exception) =>
             (StatusCodes.Status503ServiceUnavailable,
                 "The service could not reach its database or broker just now. Try again in a moment; "

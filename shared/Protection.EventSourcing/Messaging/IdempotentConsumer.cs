@@ -6,7 +6,9 @@ using Protection.Contracts;
 using Protection.EventSourcing;
 namespace Protection.EventSourcing.Messaging;
 
-/// <summary>Marks a message as handled by one consumer. Written in the same transaction as the consumer's changes.</summary>
+/// <summary>
+/// Marks a message as handled by one consumer. Written in the same transaction as the consumer's changes.
+/// </summary>
 public sealed class ProcessedMessage
 {
     /// <summary><c>{consumer}:{message id}</c>.</summary>
@@ -73,6 +75,8 @@ public abstract class IdempotentConsumer<TMessage>(IDocumentStore store, TimePro
         }
     }
 
-    /// <summary>Applies the message to <paramref name="session"/>; the base commits it together with the marker.</summary>
+    /// <summary>
+    /// Applies the message to <paramref name="session"/>; the base commits it together with the marker.
+    /// </summary>
     protected abstract Task Handle(IDocumentSession session, TMessage message, CancellationToken cancellationToken);
 }

@@ -19,7 +19,8 @@ public static class MessagingSetup
     {
         var connectionString = builder.Configuration.GetConnectionString("RabbitMq")
             ?? throw new InvalidOperationException(
-                "ConnectionStrings:RabbitMq is not configured. Set ConnectionStrings__RabbitMq, e.g. amqp://protection:protection@127.0.0.1:5672/ (deploy/local/up.sh does this for you).");
+                "ConnectionStrings:RabbitMq is not configured. Set ConnectionStrings__RabbitMq, e.g. "
+                + "amqp://protection:protection@127.0.0.1:5672/ (deploy/local/up.sh does this for you).");
 
         // The service must start (and report not-ready) while the broker is down, not hang.
         builder.Services.Configure<MassTransitHostOptions>(o =>

@@ -136,10 +136,15 @@ internal sealed partial class OutboxRelay(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {MessageId} ({MessageType}) not published yet ({Error}); it stays in the outbox and is retried by the sweep")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Outbox message {MessageId} ({MessageType}) not published yet ({Error}); "
+            + "it stays in the outbox and is retried by the sweep")]
     private static partial void LogPublishFailed(ILogger logger, string error, Guid messageId, string messageType);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox sweep found {Count} committed messages not yet published")]
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "Outbox sweep found {Count} committed messages not yet published")]
     private static partial void LogSweeping(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox sweep failed; retrying on the next tick")]

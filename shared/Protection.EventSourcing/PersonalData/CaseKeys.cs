@@ -15,8 +15,12 @@ public sealed class CaseKeys(PersonalDataVault vault)
     /// <summary>What a reader sees in place of a sealed text their role does not read.</summary>
     public const string Withheld = "[withheld]";
 
-    /// <summary>Loads the case's key, or makes one (stored with the session's other changes) when <paramref name="create"/>.</summary>
-    public async Task<CaseSeal?> ForCaseAsync(IDocumentSession session, Guid caseId, bool create, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Loads the case's key, or makes one (stored with the session's other changes) when
+    /// <paramref name="create"/>.
+    /// </summary>
+    public async Task<CaseSeal?> ForCaseAsync(
+        IDocumentSession session, Guid caseId, bool create, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (await session.LoadAsync<CaseKey>(caseId, cancellationToken) is { } stored)
         {
@@ -33,11 +37,20 @@ public sealed class CaseKeys(PersonalDataVault vault)
         return new CaseSeal(vault, caseId, key);
     }
 
-    /// <summary>For reading: the key when the case's personal data still exists, else a seal that shows everything as erased.</summary>
-    public async Task<CaseSeal?> ForReadingAsync(IQuerySession session, Guid caseId, CancellationToken cancellationToken) =>
-        await session.LoadAsync<CaseKey>(caseId, cancellationToken) is { } stored ? new CaseSeal(vault, caseId, vault.Unwrap(stored)) : null;
+    /// <summary>
+    /// For reading: the key when the case's personal data still exists, else a seal that shows everything
+    /// as erased.
+    /// </summary>
+    public async Task<CaseSeal?> ForReadingAsync(
+        IQuerySession session, Guid caseId, CancellationToken cancellationToken) =>
+        await session.LoadAsync<CaseKey>(caseId, cancellationToken) is { } stored
+            ? new CaseSeal(vault, caseId, vault.Unwrap(stored))
+            : null;
 
-    /// <summary>Opens a sealed text for a reader: the text, <see cref="Erased"/> after erasure, or null when nothing was sealed.</summary>
+    /// <summary>
+    /// Opens a sealed text for a reader: the text, <see cref="Erased"/> after erasure, or null when nothing
+    /// was sealed.
+    /// </summary>
     public static string? Text(CaseSeal? seal, SealedData? sealedData) =>
         sealedData is null ? null : seal?.Open<string>(sealedData) ?? Erased;
 }

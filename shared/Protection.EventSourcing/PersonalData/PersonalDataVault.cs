@@ -8,7 +8,9 @@ using Protection.ServiceDefaults.Secrets;
 
 namespace Protection.EventSourcing.PersonalData;
 
-/// <summary>Ciphertext of personal data: base64 of nonce (12 bytes) ‖ ciphertext ‖ tag (16 bytes), AES-256-GCM.</summary>
+/// <summary>
+/// Ciphertext of personal data: base64 of nonce (12 bytes) ‖ ciphertext ‖ tag (16 bytes), AES-256-GCM.
+/// </summary>
 public sealed record SealedData(string Ciphertext);
 
 /// <summary>
@@ -29,7 +31,9 @@ public sealed class PersonalDataOptions
 {
     public const string Section = "PersonalData";
 
-    /// <summary>Base64 of 32 random bytes (e.g. <c>openssl rand -base64 32</c>). Required outside Development.</summary>
+    /// <summary>
+    /// Base64 of 32 random bytes (e.g. <c>openssl rand -base64 32</c>). Required outside Development.
+    /// </summary>
     public string? MasterKey { get; set; }
 }
 
@@ -51,7 +55,8 @@ public sealed class PersonalDataVault
     {
         if (masterKey.Length != KeySize)
         {
-            throw new ArgumentException("The master key must be 32 bytes (base64 of 32 random bytes).", nameof(masterKey));
+            throw new ArgumentException(
+                "The master key must be 32 bytes (base64 of 32 random bytes).", nameof(masterKey));
         }
 
         _masterKey = masterKey;
@@ -72,12 +77,15 @@ public sealed class PersonalDataVault
         guard.RequireRabbitMqPassword("RabbitMq");
         guard.ThrowIfAnyFailed();
 
-        builder.Services.AddSingleton(FromOptions(new PersonalDataOptions { MasterKey = masterKey }, guard.IsDevelopment));
+        builder.Services.AddSingleton(
+            FromOptions(new PersonalDataOptions { MasterKey = masterKey }, guard.IsDevelopment));
         builder.Services.AddSingleton<CaseKeys>();
         return builder;
     }
 
-    /// <summary>Reads <c>PersonalData:MasterKey</c>; in Development only, falls back to the published development key.</summary>
+    /// <summary>
+    /// Reads <c>PersonalData:MasterKey</c>; in Development only, falls back to the published development key.
+    /// </summary>
     public static PersonalDataVault FromOptions(PersonalDataOptions options, bool isDevelopment)
     {
         if (!string.IsNullOrWhiteSpace(options.MasterKey))
@@ -89,12 +97,15 @@ public sealed class PersonalDataVault
             }
             catch (FormatException)
             {
-                throw new InvalidOperationException("PersonalData:MasterKey is not base64. Generate one with: openssl rand -base64 32");
+                throw new InvalidOperationException(
+                    "PersonalData:MasterKey is not base64. Generate one with: openssl rand -base64 32");
             }
 
             if (key.Length != KeySize)
             {
-                throw new InvalidOperationException($"PersonalData:MasterKey is {key.Length} bytes; it must be exactly {KeySize}. Generate one with: openssl rand -base64 32");
+                throw new InvalidOperationException(
+                    $"PersonalData:MasterKey is {key.Length} bytes; it must be exactly {KeySize}. "
+                    + "Generate one with: openssl rand -base64 32");
             }
 
             return new PersonalDataVault(key);
@@ -103,7 +114,9 @@ public sealed class PersonalDataVault
         if (!isDevelopment)
         {
             throw new InvalidOperationException(
-                "PersonalData:MasterKey is not configured. Set PersonalData__MasterKey to base64 of 32 random bytes (openssl rand -base64 32), from a secret store. The development key is used only when ASPNETCORE_ENVIRONMENT=Development.");
+                "PersonalData:MasterKey is not configured. Set PersonalData__MasterKey to base64 of 32 random "
+                + "bytes (openssl rand -base64 32), from a secret store. The development key is used only when "
+                + "ASPNETCORE_ENVIRONMENT=Development.");
         }
 
         return new PersonalDataVault(PublishedSecrets.DevelopmentMasterKey);
@@ -132,7 +145,12 @@ public sealed class PersonalDataVault
         var nonce = output.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
         using var aes = new AesGcm(key, TagSize);
-        aes.Encrypt(nonce, plaintext, output.AsSpan(NonceSize, plaintext.Length), output.AsSpan(NonceSize + plaintext.Length), caseId.ToByteArray());
+        aes.Encrypt(
+            nonce,
+            plaintext,
+            output.AsSpan(NonceSize, plaintext.Length),
+            output.AsSpan(NonceSize + plaintext.Length),
+            caseId.ToByteArray());
         return Convert.ToBase64String(output);
     }
 
@@ -147,7 +165,12 @@ public sealed class PersonalDataVault
         var length = input.Length - NonceSize - TagSize;
         var plaintext = new byte[length];
         using var aes = new AesGcm(key, TagSize);
-        aes.Decrypt(input.AsSpan(0, NonceSize), input.AsSpan(NonceSize, length), input.AsSpan(NonceSize + length), plaintext, caseId.ToByteArray());
+        aes.Decrypt(
+            input.AsSpan(0, NonceSize),
+            input.AsSpan(NonceSize, length),
+            input.AsSpan(NonceSize + length),
+            plaintext,
+            caseId.ToByteArray());
         return plaintext;
     }
 }

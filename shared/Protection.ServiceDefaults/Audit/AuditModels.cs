@@ -9,10 +9,18 @@ namespace Protection.ServiceDefaults.Audit;
 // What each service answers on /audit/cases/{id}/…, and the gateway composes into one answer.
 // Shared by both sides so that the wire shape is one definition.
 
-/// <summary>One event of a case, as an auditor reads it. No personal data: <see cref="Summary"/> is built from non-identifying facts.</summary>
+/// <summary>
+/// One event of a case, as an auditor reads it. No personal data: <see cref="Summary"/> is built from
+/// non-identifying facts.
+/// </summary>
 /// <param name="At">When the event was committed to the service's store (the store's clock).</param>
-/// <param name="Stream">The stream (case, grant, relocation) the event belongs to; <see cref="StreamKind"/> says which.</param>
-/// <param name="Data">Only in exports: the event's data with every sealed value replaced by <c>"[withheld]"</c> or <c>"[erased]"</c>.</param>
+/// <param name="Stream">
+/// The stream (case, grant, relocation) the event belongs to; <see cref="StreamKind"/> says which.
+/// </param>
+/// <param name="Data">
+/// Only in exports: the event's data with every sealed value replaced by <c>"[withheld]"</c> or
+/// <c>"[erased]"</c>.
+/// </param>
 public sealed record HistoryEntry(
     DateTimeOffset At,
     string Service,
@@ -30,18 +38,42 @@ public sealed record HistoryEntry(
     JsonNode? Data = null);
 
 /// <summary>A service's part of a case's history, and its part of the case view as of <see cref="AsOf"/>.</summary>
-/// <param name="State">Folded from the events up to <see cref="AsOf"/> (or all of them); null when the service did not know the case then.</param>
-public sealed record ServiceHistory(string Service, Guid CaseId, DateTimeOffset? AsOf, IReadOnlyList<HistoryEntry> Entries, JsonElement? State);
+/// <param name="State">
+/// Folded from the events up to <see cref="AsOf"/> (or all of them); null when the service did not know
+/// the case then.
+/// </param>
+public sealed record ServiceHistory(
+    string Service,
+    Guid CaseId,
+    DateTimeOffset? AsOf,
+    IReadOnlyList<HistoryEntry> Entries,
+    JsonElement? State);
 
 /// <summary>The first event of a stream whose link or hash does not match.</summary>
 public sealed record BrokenLink(long Version, string? Type, string Reason);
 
-public sealed record StreamVerification(Guid Stream, string Kind, bool Intact, int EventsChecked, BrokenLink? FirstBroken);
+public sealed record StreamVerification(
+    Guid Stream,
+    string Kind,
+    bool Intact,
+    int EventsChecked,
+    BrokenLink? FirstBroken);
 
-public sealed record ServiceVerification(string Service, Guid CaseId, bool Intact, IReadOnlyList<StreamVerification> Streams);
+public sealed record ServiceVerification(
+    string Service,
+    Guid CaseId,
+    bool Intact,
+    IReadOnlyList<StreamVerification> Streams);
 
 /// <summary>One read of a case: who (user id and roles), when, what they read, and the answer they got.</summary>
-public sealed record AccessEntry(DateTimeOffset At, string Service, string Reader, string Role, string What, int Status, string? CorrelationId);
+public sealed record AccessEntry(
+    DateTimeOffset At,
+    string Service,
+    string Reader,
+    string Role,
+    string What,
+    int Status,
+    string? CorrelationId);
 
 public sealed record ServiceAccessLog(string Service, Guid CaseId, IReadOnlyList<AccessEntry> Entries);
 
@@ -68,7 +100,10 @@ public static class AuditWire
 
     /// <summary>422 naming <c>asOf</c>.</summary>
     public static ProblemHttpResult BadMoment() => Problems.Unprocessable(
-        new Dictionary<string, string[]> { ["asOf"] = ["Use an ISO 8601 moment with its offset, e.g. 2026-11-25T10:30:00Z."] },
+        new Dictionary<string, string[]>
+        {
+            ["asOf"] = ["Use an ISO 8601 moment with its offset, e.g. 2026-11-25T10:30:00Z."],
+        },
         "The moment to travel to is not a timestamp.");
 
     /// <summary>Reads <c>asOf</c>: empty is "now"; anything else must be an ISO 8601 moment.</summary>
@@ -81,7 +116,10 @@ public static class AuditWire
         }
 
         if (DateTimeOffset.TryParse(
-            text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+            text,
+            CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+            out var parsed))
         {
             moment = parsed;
             return true;

@@ -9,10 +9,15 @@ public sealed class AuthOptions
 {
     public const string Section = "Auth";
 
-    /// <summary>The bundled identity service behind the local gateway: the authority in Development when none is set.</summary>
+    /// <summary>
+    /// The bundled identity service behind the local gateway: the authority in Development when none is set.
+    /// </summary>
     public const string DevelopmentAuthority = "http://localhost:8080/";
 
-    /// <summary>The issuer, exactly as it writes <c>iss</c> (e.g. <c>https://protection.example.org/</c>). Required outside Development.</summary>
+    /// <summary>
+    /// The issuer, exactly as it writes <c>iss</c> (e.g. <c>https://protection.example.org/</c>). Required
+    /// outside Development.
+    /// </summary>
     public string? Authority { get; set; }
 
     /// <summary>
@@ -25,11 +30,15 @@ public sealed class AuthOptions
     /// <summary>The audience every token must name.</summary>
     public string Audience { get; set; } = "protection-api";
 
-    /// <summary>Plain-HTTP metadata is accepted only in Development unless this is set to false (e.g. a cluster-internal address).</summary>
+    /// <summary>
+    /// Plain-HTTP metadata is accepted only in Development unless this is set to false (e.g. a
+    /// cluster-internal address).
+    /// </summary>
     public bool? RequireHttpsMetadata { get; set; }
 
     /// <summary>Asymmetric algorithms only: a symmetric or <c>none</c> token is refused whatever it claims.</summary>
-    public string[] Algorithms { get; set; } = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"];
+    public string[] Algorithms { get; set; } =
+        ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"];
 
     /// <summary>Tolerated difference between clocks when checking a token's lifetime.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
@@ -37,7 +46,9 @@ public sealed class AuthOptions
     /// <summary>Where the provider writes roles and the organisation (see <see cref="ClaimMapping"/>).</summary>
     public ClaimMapping Claims { get; set; } = new();
 
-    /// <summary>The internal base address discovery is read from (before <c>/.well-known/</c>), when one is set.</summary>
+    /// <summary>
+    /// The internal base address discovery is read from (before <c>/.well-known/</c>), when one is set.
+    /// </summary>
     public string? InternalBase()
     {
         if (MetadataAddress is null)
@@ -46,14 +57,21 @@ public sealed class AuthOptions
         }
 
         var wellKnown = MetadataAddress.IndexOf("/.well-known/", StringComparison.Ordinal);
-        return wellKnown >= 0 ? MetadataAddress[..wellKnown] : new Uri(MetadataAddress).GetLeftPart(UriPartial.Authority);
+        return wellKnown >= 0
+            ? MetadataAddress[..wellKnown]
+            : new Uri(MetadataAddress).GetLeftPart(UriPartial.Authority);
     }
 
-    /// <summary><paramref name="address"/> under <paramref name="to"/> when it lies under <paramref name="from"/>; otherwise unchanged.</summary>
+    /// <summary>
+    /// <paramref name="address"/> under <paramref name="to"/> when it lies under <paramref name="from"/>;
+    /// otherwise unchanged.
+    /// </summary>
     public static string Rebase(string address, string from, string to)
     {
         from = from.TrimEnd('/');
-        return address.StartsWith(from, StringComparison.OrdinalIgnoreCase) ? to.TrimEnd('/') + address[from.Length..] : address;
+        return address.StartsWith(from, StringComparison.OrdinalIgnoreCase)
+            ? to.TrimEnd('/') + address[from.Length..]
+            : address;
     }
 }
 

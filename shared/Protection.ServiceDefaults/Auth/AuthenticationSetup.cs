@@ -32,7 +32,8 @@ public static class AuthenticationSetup
             .AddJwtBearer(jwt =>
             {
                 jwt.MapInboundClaims = false;
-                jwt.TimeProvider = TimeProvider.System; // never a test's adjustable clock: tokens are checked against real time
+                // Never a test's adjustable clock: tokens are checked against real time.
+                jwt.TimeProvider = TimeProvider.System;
                 jwt.RefreshOnIssuerKeyNotFound = true;
                 jwt.ConfigurationManager = ConfigurationManager(options);
                 jwt.TokenValidationParameters = ValidationParameters(options);
@@ -40,7 +41,8 @@ public static class AuthenticationSetup
                 {
                     OnTokenValidated = context =>
                     {
-                        if (context.Principal?.Identity is ClaimsIdentity identity && context.SecurityToken is JsonWebToken token)
+                        if (context.Principal?.Identity is ClaimsIdentity identity
+                            && context.SecurityToken is JsonWebToken token)
                         {
                             MapClaims(identity, token, options.Claims);
                         }
@@ -127,7 +129,9 @@ public static class AuthenticationSetup
 
         var values = element.ValueKind switch
         {
-            JsonValueKind.Array => element.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!),
+            JsonValueKind.Array => element.EnumerateArray()
+                .Where(e => e.ValueKind == JsonValueKind.String)
+                .Select(e => e.GetString()!),
             JsonValueKind.String => [element.GetString()!],
             _ => [],
         };
@@ -144,7 +148,8 @@ public static class AuthenticationSetup
         {
             RequireHttps = options.RequireHttpsMetadata ?? true,
         };
-        return new ConfigurationManager<OpenIdConnectConfiguration>(metadata, new DiscoveryRetriever(options), documents)
+        return new ConfigurationManager<OpenIdConnectConfiguration>(
+            metadata, new DiscoveryRetriever(options), documents)
         {
             // Rollover: an unknown key id makes the handler read the keys again, at most this often.
             RefreshInterval = TimeSpan.FromSeconds(30),
@@ -159,7 +164,9 @@ public static class AuthenticationSetup
             if (!environment.IsDevelopment())
             {
                 throw new InvalidOperationException(
-                    "Auth:Authority is not configured. Set Auth__Authority to the OpenID Connect issuer (the bundled identity service's public address, e.g. https://protection.example.org/, or your Keycloak realm / Entra ID tenant); see README, Sign-in.");
+                    "Auth:Authority is not configured. Set Auth__Authority to the OpenID Connect issuer "
+                    + "(the bundled identity service's public address, e.g. https://protection.example.org/, "
+                    + "or your Keycloak realm / Entra ID tenant); see README, Sign-in.");
             }
 
             options.Authority = AuthOptions.DevelopmentAuthority;
@@ -167,7 +174,8 @@ public static class AuthenticationSetup
 
         if (!Uri.TryCreate(options.Authority, UriKind.Absolute, out _))
         {
-            throw new InvalidOperationException($"Auth:Authority must be an absolute URL; it is '{options.Authority}'.");
+            throw new InvalidOperationException(
+                $"Auth:Authority must be an absolute URL; it is '{options.Authority}'.");
         }
 
         options.RequireHttpsMetadata ??= !environment.IsDevelopment();
@@ -192,7 +200,8 @@ public static class AuthenticationSetup
 /// </summary>
 internal sealed class DiscoveryRetriever(AuthOptions options) : IConfigurationRetriever<OpenIdConnectConfiguration>
 {
-    public async Task<OpenIdConnectConfiguration> GetConfigurationAsync(string address, IDocumentRetriever retriever, CancellationToken cancel)
+    public async Task<OpenIdConnectConfiguration> GetConfigurationAsync(
+        string address, IDocumentRetriever retriever, CancellationToken cancel)
     {
         var document = await retriever.GetDocumentAsync(address, cancel);
         var configuration = OpenIdConnectConfiguration.Create(document);
@@ -210,5 +219,7 @@ internal sealed class DiscoveryRetriever(AuthOptions options) : IConfigurationRe
     }
 
     private string? Rebase(string? jwksUri) =>
-        jwksUri is not null && options.InternalBase() is { } internalBase ? AuthOptions.Rebase(jwksUri, options.Authority!, internalBase) : jwksUri;
+        jwksUri is not null && options.InternalBase() is { } internalBase
+            ? AuthOptions.Rebase(jwksUri, options.Authority!, internalBase)
+            : jwksUri;
 }

@@ -37,7 +37,10 @@ public static class Policies
     /// <summary>May read grants: funders, officers and supervisors.</summary>
     public const string GrantReader = "grant-reader";
 
-    /// <summary>May read the log of administrative actions (accounts, roles, organisations): administrators and auditors.</summary>
+    /// <summary>
+    /// May read the log of administrative actions (accounts, roles, organisations): administrators and
+    /// auditors.
+    /// </summary>
     public const string AdminLogReader = "admin-log-reader";
 
     internal static readonly IReadOnlyDictionary<string, string[]> RolesByPolicy = new Dictionary<string, string[]>

@@ -30,7 +30,10 @@ public sealed record Refusal(
 
     public static Refusal Forbidden(string why) => new(RefusalKind.Forbidden, why);
 
-    /// <summary>The state does not allow it now (e.g. the case is closed); <paramref name="extensions"/> may name the allowed next steps.</summary>
+    /// <summary>
+    /// The state does not allow it now (e.g. the case is closed); <paramref name="extensions"/> may name the
+    /// allowed next steps.
+    /// </summary>
     public static Refusal Conflict(string title, IReadOnlyDictionary<string, object?>? extensions = null) =>
         new(RefusalKind.Conflict, title, Extensions: extensions);
 

@@ -19,7 +19,8 @@ public sealed partial class CorrelationMiddleware(RequestDelegate next)
     /// into exports, so anything else (control or line-separator characters, a leading <c>=</c>) is
     /// replaced by a fresh id rather than refused.
     /// </summary>
-    public static bool IsSafe(string? correlationId) => correlationId is { Length: > 0 } && SafePattern().IsMatch(correlationId);
+    public static bool IsSafe(string? correlationId) =>
+        correlationId is { Length: > 0 } && SafePattern().IsMatch(correlationId);
 
     [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
     private static partial System.Text.RegularExpressions.Regex SafePattern();

@@ -17,8 +17,11 @@ public sealed class NoNulStringConverter : JsonConverter<string>
     public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         var value = reader.GetString();
-        return value is not null && value.Contains('\0', StringComparison.Ordinal) ? throw new JsonMemberException(Problem) : value;
+        return value is not null && value.Contains('\0', StringComparison.Ordinal)
+            ? throw new JsonMemberException(Problem)
+            : value;
     }
 
-    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value);
 }

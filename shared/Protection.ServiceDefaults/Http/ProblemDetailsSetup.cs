@@ -25,7 +25,8 @@ public static partial class ProblemDetailsSetup
         {
             if (context.ProblemDetails is HttpValidationProblemDetails validation)
             {
-                validation.Errors = validation.Errors.ToDictionary(e => JsonFieldName(e.Key), e => JsonMessages(e.Key, e.Value));
+                validation.Errors = validation.Errors.ToDictionary(
+                    e => JsonFieldName(e.Key), e => JsonMessages(e.Key, e.Value));
             }
 
             var http = context.HttpContext;
@@ -34,7 +35,8 @@ public static partial class ProblemDetailsSetup
                 // The limit of this route (set by its metadata, or the gateway's route), not the server-wide one.
                 var limit = http.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize
                     ?? ServiceDefaultsExtensions.MaxRequestBodySize;
-                context.ProblemDetails.Title = $"The request body is larger than this operation accepts ({BodyLimits.Describe(limit)}).";
+                context.ProblemDetails.Title =
+                    $"The request body is larger than this operation accepts ({BodyLimits.Describe(limit)}).";
                 context.ProblemDetails.Extensions["maxBodySize"] = limit;
             }
 
@@ -59,9 +61,12 @@ public static partial class ProblemDetailsSetup
         return app;
     }
 
-    /// <summary>Validation keys as the client wrote them: <c>Defender.Contacts.Email</c> → <c>defender.contacts.email</c>.</summary>
+    /// <summary>
+    /// Validation keys as the client wrote them: <c>Defender.Contacts.Email</c> → <c>defender.contacts.email</c>.
+    /// </summary>
     public static string JsonFieldName(string key) =>
-        string.Join('.', key.Split('.').Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
+        string.Join('.', key.Split('.').Select(part =>
+            part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
 
     /// <summary>
     /// Validation messages name the member as the JSON does: "The Defender field is required." under
@@ -70,13 +75,16 @@ public static partial class ProblemDetailsSetup
     public static string[] JsonMessages(string key, string[] messages)
     {
         var member = key.Split('.')[^1];
-        member = member.Contains('[', StringComparison.Ordinal) ? member[..member.IndexOf('[', StringComparison.Ordinal)] : member;
+        member = member.Contains('[', StringComparison.Ordinal)
+            ? member[..member.IndexOf('[', StringComparison.Ordinal)]
+            : member;
         if (member.Length == 0 || !char.IsUpper(member[0]))
         {
             return messages;
         }
 
-        var pattern = new Regex($@"\b{Regex.Escape(member)}\b", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+        var pattern = new Regex(
+            $@"\b{Regex.Escape(member)}\b", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
         var json = JsonFieldName(member);
         return messages.Select(m => pattern.Replace(m, json)).ToArray();
     }
@@ -93,7 +101,8 @@ public static partial class ProblemDetailsSetup
         IEnumerable<IExceptionStatus> classifiers,
         ILogger<ProtectionExceptionHandler> logger) : IExceptionHandler
     {
-        public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+        public async ValueTask<bool> TryHandleAsync(
+            HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
         {
             var (status, title, errors) = exception switch
             {
@@ -110,12 +119,18 @@ public static partial class ProblemDetailsSetup
                         new Dictionary<string, string[]> { ["body"] = ["Send a JSON object as the request body."] }),
                 BadHttpRequestException bad when BindingFailure().Match(bad.Message) is { Success: true } binding =>
                     (StatusCodes.Status400BadRequest, "A parameter has a value this operation does not accept.",
-                        new Dictionary<string, string[]> { [binding.Groups["name"].Value] = ["The value is not valid for this parameter."] }),
+                        new Dictionary<string, string[]>
+                        {
+                            [binding.Groups["name"].Value] = ["The value is not valid for this parameter."],
+                        }),
                 BadHttpRequestException bad =>
-                    (bad.StatusCode, "The request could not be read. Send a JSON body with Content-Type: application/json.", null),
+                    (bad.StatusCode,
+                        "The request could not be read. Send a JSON body with Content-Type: application/json.",
+                        null),
                 _ when classifiers.Select(c => c.Classify(exception)).FirstOrDefault(c => c is not null) is { } known =>
                     (known.Status, known.Title, null),
-                _ => (StatusCodes.Status500InternalServerError, "Something went wrong on our side. The error was logged with this trace id.", null),
+                _ => (StatusCodes.Status500InternalServerError,
+                    "Something went wrong on our side. The error was logged with this trace id.", null),
             };
 
             if (status == StatusCodes.Status503ServiceUnavailable)
@@ -126,7 +141,8 @@ public static partial class ProblemDetailsSetup
             }
             else if (status >= 500)
             {
-                LogUnhandled(logger, exception.GetType().FullName!, Activity.Current?.TraceId.ToString(), exception.StackTrace);
+                LogUnhandled(
+                    logger, exception.GetType().FullName!, Activity.Current?.TraceId.ToString(), exception.StackTrace);
             }
 
             httpContext.Response.StatusCode = status;
@@ -155,13 +171,14 @@ public static partial class ProblemDetailsSetup
             var m when m.Contains("maximum configured depth", StringComparison.Ordinal) =>
                 "The body is nested too deeply (at most 64 levels).",
             var m when m.Contains("could not be converted", StringComparison.Ordinal) =>
-                "The value is not valid for this field (wrong type, or not one of the accepted values listed in the API description).",
+                "The value is not valid for this field (wrong type, or not one of the accepted values listed "
+                + "in the API description).",
             var m when m.Contains("could not be mapped to any .NET member", StringComparison.Ordinal) =>
                 "This operation has no such member; the API description lists the ones it takes.",
             var m when m.Contains("Duplicate", StringComparison.OrdinalIgnoreCase) =>
                 "This member is given more than once; give it once.",
-            _ => $"Not well-formed JSON here (line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1}): check the quotes, "
-                + "commas, brackets and escapes, and that the body is UTF-8.",
+            _ => $"Not well-formed JSON here (line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1}): "
+                + "check the quotes, commas, brackets and escapes, and that the body is UTF-8.",
         };
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Transient {ExceptionType} answered 503 (trace {TraceId})")]
@@ -169,6 +186,7 @@ public static partial class ProblemDetailsSetup
 
         // Only the exception type: messages and stack data may carry request content.
         [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} (trace {TraceId}) {StackTrace}")]
-        private static partial void LogUnhandled(ILogger logger, string exceptionType, string? traceId, string? stackTrace);
+        private static partial void LogUnhandled(
+            ILogger logger, string exceptionType, string? traceId, string? stackTrace);
     }
 }

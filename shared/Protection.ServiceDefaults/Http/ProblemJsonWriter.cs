@@ -10,7 +10,8 @@ namespace Protection.ServiceDefaults.Http;
 /// still a problem naming the member, where it used to be an unhandled exception (a 500) or an empty
 /// body. Registered after the default writer, so it only answers what that one would not.
 /// </summary>
-internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> options, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+internal sealed class ProblemJsonWriter(
+    IOptions<ProblemDetailsOptions> options, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     : IProblemDetailsWriter
 {
     public bool CanWrite(ProblemDetailsContext context) => true;

@@ -6,7 +6,9 @@ namespace Protection.ServiceDefaults.Http;
 /// <summary>Problem answers for rule violations, beside the 400s that request validation produces.</summary>
 public static class Problems
 {
-    /// <summary>422: the request is well-formed but a domain rule refuses it; <paramref name="errors"/> names the fields.</summary>
+    /// <summary>
+    /// 422: the request is well-formed but a domain rule refuses it; <paramref name="errors"/> names the fields.
+    /// </summary>
     public static ProblemHttpResult Unprocessable(IDictionary<string, string[]> errors, string title) =>
         TypedResults.Problem(new HttpValidationProblemDetails(errors)
         {
@@ -20,7 +22,9 @@ public static class Problems
     public static ProblemHttpResult Forbidden(string why) =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: why);
 
-    /// <summary>409: the request is valid but the resource's state does not allow it now (e.g. the case is closed).</summary>
+    /// <summary>
+    /// 409: the request is valid but the resource's state does not allow it now (e.g. the case is closed).
+    /// </summary>
     public static ProblemHttpResult Conflict(string title, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, extensions: extensions);
 

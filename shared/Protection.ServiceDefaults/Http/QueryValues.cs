@@ -1,6 +1,8 @@
 namespace Protection.ServiceDefaults.Http;
 
-/// <summary>Query-string values read the way the JSON bodies are: enum names case-insensitively, numbers refused.</summary>
+/// <summary>
+/// Query-string values read the way the JSON bodies are: enum names case-insensitively, numbers refused.
+/// </summary>
 public static class QueryValues
 {
     public static TEnum? Enum<TEnum>(string? value, string field, IDictionary<string, string[]> errors)

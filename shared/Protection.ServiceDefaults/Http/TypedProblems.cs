@@ -29,7 +29,8 @@ public sealed class NotFoundProblem(ProblemHttpResult problem) : TypedProblem(pr
 {
     public static NotFoundProblem For(string what) => new(Problems.NotFound(what));
 
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status404NotFound);
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        Declare(builder, StatusCodes.Status404NotFound);
 }
 
 /// <summary>403 as problem details: the reader or actor may not see or do this.</summary>
@@ -37,13 +38,15 @@ public sealed class ForbiddenProblem(ProblemHttpResult problem) : TypedProblem(p
 {
     public static ForbiddenProblem Because(string why) => new(Problems.Forbidden(why));
 
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status403Forbidden);
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        Declare(builder, StatusCodes.Status403Forbidden);
 }
 
 /// <summary>409 as problem details: a state that does not allow it, or a stale <c>If-Match</c>.</summary>
 public sealed class ConflictProblem(ProblemHttpResult problem) : TypedProblem(problem), IEndpointMetadataProvider
 {
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status409Conflict);
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        Declare(builder, StatusCodes.Status409Conflict);
 }
 
 /// <summary>422 as validation problem details, <c>errors</c> naming the fields.</summary>
@@ -84,8 +87,8 @@ public static class Answers
             var r => throw Undeclared(r),
         };
 
-    public static Results<Created<T>, NotFoundProblem, ForbiddenProblem, ConflictProblem, UnprocessableProblem> Created<T>(
-        HttpContext http, Outcome<T> outcome, Func<T, string> location) => outcome.Refusal switch
+    public static Results<Created<T>, NotFoundProblem, ForbiddenProblem, ConflictProblem, UnprocessableProblem>
+        Created<T>(HttpContext http, Outcome<T> outcome, Func<T, string> location) => outcome.Refusal switch
         {
             null => Success(http, outcome.Value!, TypedResults.Created(location(outcome.Value!), outcome.Value)),
             { Kind: RefusalKind.NotFound } r => new NotFoundProblem(Problem(r)),

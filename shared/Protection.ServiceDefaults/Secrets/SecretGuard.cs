@@ -12,19 +12,28 @@ namespace Protection.ServiceDefaults.Secrets;
 /// </summary>
 public static class PublishedSecrets
 {
-    /// <summary>The development master key's seed (each service's development <c>PersonalData:MasterKey</c> is its SHA-256).</summary>
+    /// <summary>
+    /// The development master key's seed (each service's development <c>PersonalData:MasterKey</c> is its
+    /// SHA-256).
+    /// </summary>
     internal const string DevelopmentMasterKeySeed = "protection-development-master-key-not-for-real-data";
 
     /// <summary>The identity service's development token encryption key's seed (its SHA-256).</summary>
     public const string DevelopmentEncryptionKeySeed = "protection-development-token-encryption-key-not-for-real-data";
 
-    /// <summary>The symmetric signing key the gateway and services used before tokens came from the identity service.</summary>
+    /// <summary>
+    /// The symmetric signing key the gateway and services used before tokens came from the identity service.
+    /// </summary>
     public const string FormerDevelopmentSigningKey = "protection-development-signing-key-not-for-production-use";
 
-    /// <summary>The password of the local PostgreSQL role and RabbitMQ user (deploy/local, docker-compose.yml).</summary>
+    /// <summary>
+    /// The password of the local PostgreSQL role and RabbitMQ user (deploy/local, docker-compose.yml).
+    /// </summary>
     public const string DevelopmentPassword = "protection";
 
-    /// <summary>The development secret of the machine client (services/Identity/appsettings.Development.json).</summary>
+    /// <summary>
+    /// The development secret of the machine client (services/Identity/appsettings.Development.json).
+    /// </summary>
     public const string DevelopmentClientSecret = "protection-development-client-secret-not-for-real-use";
 
     /// <summary>
@@ -65,7 +74,8 @@ public static class PublishedSecrets
 
     public static byte[] DevelopmentMasterKey => SHA256.HashData(Encoding.UTF8.GetBytes(DevelopmentMasterKeySeed));
 
-    public static byte[] DevelopmentEncryptionKey => SHA256.HashData(Encoding.UTF8.GetBytes(DevelopmentEncryptionKeySeed));
+    public static byte[] DevelopmentEncryptionKey =>
+        SHA256.HashData(Encoding.UTF8.GetBytes(DevelopmentEncryptionKeySeed));
 
     /// <summary>Every published value, in every form a setting may carry it (text, base64, PEM body).</summary>
     public static IReadOnlyCollection<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
@@ -81,7 +91,9 @@ public static class PublishedSecrets
     };
 
     internal static string PemBody(string pem) =>
-        string.Concat(pem.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("-----", StringComparison.Ordinal)));
+        string.Concat(pem.Split('\n')
+            .Select(l => l.Trim())
+            .Where(l => l.Length > 0 && !l.StartsWith("-----", StringComparison.Ordinal)));
 }
 
 /// <summary>What a secret is, for the rules that judge it.</summary>
@@ -153,7 +165,9 @@ public sealed class SecretGuard(IConfiguration configuration, IHostEnvironment e
 
         if (password is not null && PublishedSecrets.All.Contains(password))
         {
-            _failures.Add($"ConnectionStrings:{connectionStringName} uses a password published in the Protection repository. Give the database role its own password.");
+            _failures.Add(
+                $"ConnectionStrings:{connectionStringName} uses a password published in the Protection repository. "
+                + "Give the database role its own password.");
         }
     }
 
@@ -170,7 +184,9 @@ public sealed class SecretGuard(IConfiguration configuration, IHostEnvironment e
         var colon = userInfo.IndexOf(':', StringComparison.Ordinal);
         if (colon >= 0 && PublishedSecrets.All.Contains(userInfo[(colon + 1)..]))
         {
-            _failures.Add($"ConnectionStrings:{connectionStringName} uses a password published in the Protection repository. Give the RabbitMQ user its own password.");
+            _failures.Add(
+                $"ConnectionStrings:{connectionStringName} uses a password published in the Protection repository. "
+                + "Give the RabbitMQ user its own password.");
         }
     }
 
@@ -181,7 +197,8 @@ public sealed class SecretGuard(IConfiguration configuration, IHostEnvironment e
         {
             throw new WeakSecretException(
                 $"Refusing to start in {environment.EnvironmentName}: " + string.Join(" ", _failures) +
-                " Secrets come from the environment or a secret store; the development values in the source work only with ASPNETCORE_ENVIRONMENT=Development.");
+                " Secrets come from the environment or a secret store; the development values in the source " +
+                "work only with ASPNETCORE_ENVIRONMENT=Development.");
         }
     }
 
@@ -235,7 +252,9 @@ public sealed class SecretGuard(IConfiguration configuration, IHostEnvironment e
             return "is one character repeated";
         }
 
-        return value.Length < minimumLength ? $"is {value.Length} characters; it must be at least {minimumLength}" : null;
+        return value.Length < minimumLength
+            ? $"is {value.Length} characters; it must be at least {minimumLength}"
+            : null;
     }
 
     private static string? JudgePem(string value)

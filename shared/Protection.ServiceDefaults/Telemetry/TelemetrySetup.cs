@@ -11,11 +11,12 @@ namespace Protection.ServiceDefaults.Telemetry;
 public static class TelemetrySetup
 {
     /// <summary>
-    /// Traces and metrics for ASP.NET Core and HttpClient (the event store adds MassTransit, Npgsql and Marten), exported over
-    /// OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Span attributes carry ids and paths only:
-    /// query text is parameterised and request bodies are never recorded.
+    /// Traces and metrics for ASP.NET Core and HttpClient (the event store adds MassTransit, Npgsql and
+    /// Marten), exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Span attributes carry
+    /// ids and paths only: query text is parameterised and request bodies are never recorded.
     /// </summary>
-    public static IHostApplicationBuilder AddProtectionTelemetry(this IHostApplicationBuilder builder, string serviceName)
+    public static IHostApplicationBuilder AddProtectionTelemetry(
+        this IHostApplicationBuilder builder, string serviceName)
     {
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))

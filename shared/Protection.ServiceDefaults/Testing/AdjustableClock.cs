@@ -36,7 +36,8 @@ public sealed class AdjustableClock : TimeProvider
 
         if (!builder.Environment.IsDevelopment())
         {
-            throw new InvalidOperationException($"{Setting} is for tests and is allowed only with ASPNETCORE_ENVIRONMENT=Development. Remove it.");
+            throw new InvalidOperationException(
+                $"{Setting} is for tests and is allowed only with ASPNETCORE_ENVIRONMENT=Development. Remove it.");
         }
 
         var clock = new AdjustableClock();
@@ -59,7 +60,8 @@ public sealed class AdjustableClock : TimeProvider
         app.MapGet("/testing/clock", () => Now(clock)).AllowAnonymous().ExcludeFromDescription();
     }
 
-    private static IResult Now(AdjustableClock clock) => Results.Ok(new { now = clock.GetUtcNow(), offset = clock.Offset });
+    private static IResult Now(AdjustableClock clock) =>
+        Results.Ok(new { now = clock.GetUtcNow(), offset = clock.Offset });
 
     private sealed record ClockAdvance(TimeSpan AdvanceBy);
 }
