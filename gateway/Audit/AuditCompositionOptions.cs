@@ -11,7 +11,10 @@ public sealed class AuditCompositionOptions
 {
     public const string Section = "AuditComposition";
 
-    /// <summary>The services whose parts make up a case, by YARP cluster id (their addresses come from <c>ReverseProxy:Clusters</c>).</summary>
+    /// <summary>
+    /// The services whose parts make up a case, by YARP cluster id (their addresses come from
+    /// <c>ReverseProxy:Clusters</c>).
+    /// </summary>
     [MinLength(1)]
     public string[] Services { get; set; } = ["intake", "triage", "assistance", "relocation"];
 

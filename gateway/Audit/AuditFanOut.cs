@@ -33,9 +33,13 @@ public sealed class AuditFanOut(IHttpClientFactory clients, IOptions<AuditCompos
 
     public static void Register(WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AuditCompositionOptions>().BindConfiguration(AuditCompositionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<AuditCompositionOptions>()
+            .BindConfiguration(AuditCompositionOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSingleton<AuditFanOut>();
-        var services = builder.Configuration.GetSection($"{AuditCompositionOptions.Section}:Services").Get<string[]>() ?? new AuditCompositionOptions().Services;
+        var services = builder.Configuration.GetSection($"{AuditCompositionOptions.Section}:Services").Get<string[]>()
+            ?? new AuditCompositionOptions().Services;
         foreach (var service in services)
         {
             var address = ClusterAddress(builder.Configuration, service);
@@ -52,7 +56,9 @@ public sealed class AuditFanOut(IHttpClientFactory clients, IOptions<AuditCompos
                         .AddRetry(new HttpRetryStrategyOptions
                         {
                             MaxRetryAttempts = Math.Max(o.Retries, 1),
-                            ShouldHandle = o.Retries == 0 ? _ => PredicateResult.False() : new HttpRetryStrategyOptions().ShouldHandle,
+                            ShouldHandle = o.Retries == 0
+                                ? _ => PredicateResult.False()
+                                : new HttpRetryStrategyOptions().ShouldHandle,
                             Delay = TimeSpan.FromMilliseconds(100),
                             BackoffType = DelayBackoffType.Exponential,
                             UseJitter = true,
@@ -69,14 +75,19 @@ public sealed class AuditFanOut(IHttpClientFactory clients, IOptions<AuditCompos
         }
     }
 
-    /// <summary>The service's address, from the same YARP cluster the proxied routes use (one place to configure it).</summary>
+    /// <summary>
+    /// The service's address, from the same YARP cluster the proxied routes use (one place to configure it).
+    /// </summary>
     private static Uri ClusterAddress(IConfiguration configuration, string service)
     {
-        var destination = configuration.GetSection($"ReverseProxy:Clusters:{service}:Destinations").GetChildren().FirstOrDefault()?["Address"];
+        var destination = configuration.GetSection($"ReverseProxy:Clusters:{service}:Destinations")
+            .GetChildren()
+            .FirstOrDefault()?["Address"];
         return Uri.TryCreate(destination, UriKind.Absolute, out var address)
             ? address
             : throw new InvalidOperationException(
-                $"{AuditCompositionOptions.Section}:Services names '{service}', but ReverseProxy:Clusters:{service} has no destination address. Add the cluster or remove the service from the list.");
+                $"{AuditCompositionOptions.Section}:Services names '{service}', but ReverseProxy:Clusters:{service} "
+                + "has no destination address. Add the cluster or remove the service from the list.");
     }
 
     public IReadOnlyList<string> Services => options.Value.Services;
@@ -85,7 +96,8 @@ public sealed class AuditFanOut(IHttpClientFactory clients, IOptions<AuditCompos
         where T : class =>
         Task.WhenAll(Services.Select(service => GetAsync<T>(service, http, pathAndQuery, cancellationToken)));
 
-    private async Task<Part<T>> GetAsync<T>(string service, HttpContext http, string pathAndQuery, CancellationToken cancellationToken)
+    private async Task<Part<T>> GetAsync<T>(
+        string service, HttpContext http, string pathAndQuery, CancellationToken cancellationToken)
         where T : class
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
@@ -94,22 +106,32 @@ public sealed class AuditFanOut(IHttpClientFactory clients, IOptions<AuditCompos
             request.Headers.Authorization = authorization;
         }
 
-        request.Headers.TryAddWithoutValidation(CorrelationMiddleware.Header, OperationContext.Current?.CorrelationId ?? http.Request.Headers[CorrelationMiddleware.Header].ToString());
+        request.Headers.TryAddWithoutValidation(
+            CorrelationMiddleware.Header,
+            OperationContext.Current?.CorrelationId ?? http.Request.Headers[CorrelationMiddleware.Header].ToString());
         try
         {
-            using var response = await clients.CreateClient(ClientName(service)).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using var response = await clients.CreateClient(ClientName(service))
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (response.IsSuccessStatusCode)
             {
                 await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
                 var value = await JsonSerializer.DeserializeAsync<T>(body, AuditWire.Json, cancellationToken);
-                return new Part<T>(service, value, response.StatusCode, value is null ? "answered with an empty body" : null);
+                return new Part<T>(
+                    service, value, response.StatusCode, value is null ? "answered with an empty body" : null);
             }
 
-            return new Part<T>(service, null, response.StatusCode, $"answered {(int)response.StatusCode} {response.ReasonPhrase}");
+            return new Part<T>(
+                service, null, response.StatusCode, $"answered {(int)response.StatusCode} {response.ReasonPhrase}");
         }
         catch (BrokenCircuitException)
         {
-            return new Part<T>(service, null, null, "not called: its circuit breaker is open after repeated failures; it is retried automatically in a few seconds");
+            return new Part<T>(
+                service,
+                null,
+                null,
+                "not called: its circuit breaker is open after repeated failures; "
+                + "it is retried automatically in a few seconds");
         }
         catch (TimeoutRejectedException)
         {

@@ -12,7 +12,8 @@ namespace Protection.Gateway.Audit;
 
 /// <summary>
 /// One case's history across the services, ordered by commit time.
-/// <see cref="State"/> is each service's part of the case view as of <see cref="AsOf"/> (now when null), rebuilt from events.
+/// <see cref="State"/> is each service's part of the case view as of <see cref="AsOf"/> (now when null),
+/// rebuilt from events.
 /// </summary>
 public sealed record CaseHistory(
     Guid CaseId,
@@ -40,7 +41,11 @@ public sealed record CaseVerification(
     int EventsChecked,
     IReadOnlyList<ServiceVerification> Services);
 
-public sealed record CaseAccessLogView(Guid CaseId, bool Complete, IReadOnlyList<MissingPart> Missing, IReadOnlyList<AccessEntry> Entries);
+public sealed record CaseAccessLogView(
+    Guid CaseId,
+    bool Complete,
+    IReadOnlyList<MissingPart> Missing,
+    IReadOnlyList<AccessEntry> Entries);
 
 public static class CaseAuditApi
 {
@@ -51,10 +56,13 @@ public static class CaseAuditApi
         cases.MapGet("/history", History).RequireAuthorization(Policies.HistoryReader)
             .ProducesProblems(StatusCodes.Status422UnprocessableEntity)
             .WithName("CaseHistory")
-            .WithSummary("One timeline of the case from all four services, ordered by time, and the case view (stage, risk, grants, relocations) as of ?asOf=. Names any service whose part is missing.");
+            .WithSummary(
+                "One timeline of the case from all four services, ordered by time, and the case view "
+                + "(stage, risk, grants, relocations) as of ?asOf=. Names any service whose part is missing.");
         cases.MapGet("/verify", Verify).RequireAuthorization(Policies.Auditor)
             .WithName("VerifyCase")
-            .WithSummary("Recomputes every hash chain that holds the case in every service; names the first broken link.");
+            .WithSummary(
+                "Recomputes every hash chain that holds the case in every service; names the first broken link.");
         cases.MapGet("/access-log", AccessLog).RequireAuthorization(Policies.Auditor)
             .WithName("CaseAccessLog")
             .WithSummary("Who read the case, when, with which roles, what they read, and the answer they got.");
@@ -62,7 +70,10 @@ public static class CaseAuditApi
             .Produces<string>(StatusCodes.Status200OK, "application/x-ndjson", "text/csv")
             .ProducesProblems(StatusCodes.Status422UnprocessableEntity, StatusCodes.Status503ServiceUnavailable)
             .WithName("ExportCase")
-            .WithSummary("The full history with each event's data, as JSON lines (format=jsonl, default) or CSV (format=csv). Personal data is never in it: sealed values read [withheld], or [erased] after erasure. Refused (503) unless every service answers.");
+            .WithSummary(
+                "The full history with each event's data, as JSON lines (format=jsonl, default) or CSV (format=csv). "
+                + "Personal data is never in it: sealed values read [withheld], or [erased] after erasure. "
+                + "Refused (503) unless every service answers.");
         return app;
     }
 
@@ -74,8 +85,11 @@ public static class CaseAuditApi
             return AuditWire.BadMoment();
         }
 
-        var query = moment is { } m ? $"?asOf={Uri.EscapeDataString(m.ToString("O", CultureInfo.InvariantCulture))}" : string.Empty;
-        var parts = await fanOut.GetAllAsync<ServiceHistory>(http, $"/audit/cases/{id}/history{query}", cancellationToken);
+        var query = moment is { } m
+            ? $"?asOf={Uri.EscapeDataString(m.ToString("O", CultureInfo.InvariantCulture))}"
+            : string.Empty;
+        var parts = await fanOut.GetAllAsync<ServiceHistory>(
+            http, $"/audit/cases/{id}/history{query}", cancellationToken);
         if (Refusal(parts) is { } refused)
         {
             return refused;
@@ -102,36 +116,56 @@ public static class CaseAuditApi
 
         var answered = parts.Where(p => p.Ok).Select(p => p.Value!).ToArray();
         var firstBroken = answered
-            .SelectMany(s => s.Streams.Where(c => !c.Intact).Select(c => new BrokenAt(s.Service, c.Stream, c.Kind, c.FirstBroken!.Version, c.FirstBroken.Type, c.FirstBroken.Reason)))
+            .SelectMany(s => s.Streams.Where(c => !c.Intact).Select(c => new BrokenAt(
+                s.Service, c.Stream, c.Kind, c.FirstBroken!.Version, c.FirstBroken.Type, c.FirstBroken.Reason)))
             .FirstOrDefault();
         var complete = parts.All(p => p.Ok);
         var verdict = firstBroken is not null ? "broken" : complete ? "intact" : "incomplete";
         return TypedResults.Ok(new CaseVerification(
-            id, verdict, verdict == "intact", complete, Missing(parts), firstBroken, answered.Sum(s => s.Streams.Sum(c => c.EventsChecked)), answered));
+            id,
+            verdict,
+            verdict == "intact",
+            complete,
+            Missing(parts),
+            firstBroken,
+            answered.Sum(s => s.Streams.Sum(c => c.EventsChecked)),
+            answered));
     }
 
     private static async Task<Results<Ok<CaseAccessLogView>, ProblemHttpResult>> AccessLog(
         Guid id, HttpContext http, AuditFanOut fanOut, CancellationToken cancellationToken)
     {
-        var parts = await fanOut.GetAllAsync<ServiceAccessLog>(http, $"/audit/cases/{id}/access-log", cancellationToken);
+        var parts = await fanOut.GetAllAsync<ServiceAccessLog>(
+            http, $"/audit/cases/{id}/access-log", cancellationToken);
         if (Refusal(parts) is { } refused)
         {
             return refused;
         }
 
-        var entries = parts.Where(p => p.Ok).SelectMany(p => p.Value!.Entries).OrderBy(e => e.At).ThenBy(e => e.Service, StringComparer.Ordinal).ToArray();
+        var entries = parts
+            .Where(p => p.Ok)
+            .SelectMany(p => p.Value!.Entries)
+            .OrderBy(e => e.At)
+            .ThenBy(e => e.Service, StringComparer.Ordinal)
+            .ToArray();
         return TypedResults.Ok(new CaseAccessLogView(id, parts.All(p => p.Ok), Missing(parts), entries));
     }
 
-    private static async Task<IResult> Export(Guid id, string? format, HttpContext http, AuditFanOut fanOut, CancellationToken cancellationToken)
+    private static async Task<IResult> Export(
+        Guid id, string? format, HttpContext http, AuditFanOut fanOut, CancellationToken cancellationToken)
     {
         var csv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase);
-        if (!csv && !string.IsNullOrEmpty(format) && !string.Equals(format, "jsonl", StringComparison.OrdinalIgnoreCase))
+        if (!csv
+            && !string.IsNullOrEmpty(format)
+            && !string.Equals(format, "jsonl", StringComparison.OrdinalIgnoreCase))
         {
-            return Problems.Unprocessable(new Dictionary<string, string[]> { ["format"] = ["Use jsonl (JSON lines, the default) or csv."] }, "Unknown export format.");
+            return Problems.Unprocessable(
+                new Dictionary<string, string[]> { ["format"] = ["Use jsonl (JSON lines, the default) or csv."] },
+                "Unknown export format.");
         }
 
-        var parts = await fanOut.GetAllAsync<ServiceHistory>(http, $"/audit/cases/{id}/history?details=true", cancellationToken);
+        var parts = await fanOut.GetAllAsync<ServiceHistory>(
+            http, $"/audit/cases/{id}/history?details=true", cancellationToken);
         if (Refusal(parts) is { } refused)
         {
             return refused;
@@ -154,12 +188,26 @@ public static class CaseAuditApi
             await using var writer = new StreamWriter(http.Response.Body, leaveOpen: true);
             // OWASP CSV injection: a cell starting with = + - @ tab or CR is prefixed with ' so a
             // spreadsheet shows it as text instead of running it as a formula.
-            await using var table = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape });
+            await using var table = new CsvWriter(
+                writer,
+                new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape });
             table.WriteHeader<ExportRow>();
             await table.NextRecordAsync();
             foreach (var e in entries)
             {
-                table.WriteRecord(new ExportRow(e.At.ToString("O", CultureInfo.InvariantCulture), e.Service, e.StreamKind, e.Stream, e.Version, e.Type, e.Actor, e.Role, e.CorrelationId, e.Summary, e.Hash, e.Data?.ToJsonString()));
+                table.WriteRecord(new ExportRow(
+                    e.At.ToString("O", CultureInfo.InvariantCulture),
+                    e.Service,
+                    e.StreamKind,
+                    e.Stream,
+                    e.Version,
+                    e.Type,
+                    e.Actor,
+                    e.Role,
+                    e.CorrelationId,
+                    e.Summary,
+                    e.Hash,
+                    e.Data?.ToJsonString()));
                 await table.NextRecordAsync();
             }
         }
@@ -177,17 +225,37 @@ public static class CaseAuditApi
     }
 
     /// <summary>A CSV line: the history entry, with the redacted event data as one JSON cell.</summary>
-    private sealed record ExportRow(string At, string Service, string StreamKind, Guid Stream, long Version, string Type, string Actor, string Role, string? CorrelationId, string Summary, string? Hash, string? Data);
+    private sealed record ExportRow(
+        string At,
+        string Service,
+        string StreamKind,
+        Guid Stream,
+        long Version,
+        string Type,
+        string Actor,
+        string Role,
+        string? CorrelationId,
+        string Summary,
+        string? Hash,
+        string? Data);
 
     /// <summary>All entries in commit order; ties (one transaction) keep each service's own order.</summary>
     private static HistoryEntry[] Merge(IEnumerable<ServiceHistory> parts) =>
-        parts.SelectMany(p => p.Entries).OrderBy(e => e.At).ThenBy(e => e.Service, StringComparer.Ordinal).ThenBy(e => e.Sequence).ToArray();
+        parts
+            .SelectMany(p => p.Entries)
+            .OrderBy(e => e.At)
+            .ThenBy(e => e.Service, StringComparer.Ordinal)
+            .ThenBy(e => e.Sequence)
+            .ToArray();
 
     private static MissingPart[] Missing<T>(IEnumerable<Part<T>> parts)
         where T : class =>
         parts.Where(p => !p.Ok).Select(p => new MissingPart(p.Service, p.Failure ?? "no answer")).ToArray();
 
-    /// <summary>The case is intake's: unknown there is 404 for the whole answer. A refusal by any service is the caller's refusal.</summary>
+    /// <summary>
+    /// The case is intake's: unknown there is 404 for the whole answer. A refusal by any service is the
+    /// caller's refusal.
+    /// </summary>
     private static ProblemHttpResult? Refusal<T>(IReadOnlyList<Part<T>> parts)
         where T : class
     {
@@ -201,6 +269,8 @@ public static class CaseAuditApi
             return AuditWire.BadMoment();
         }
 
-        return parts.FirstOrDefault(p => p.Service == "intake")?.Status == HttpStatusCode.NotFound ? Problems.NotFound("The case") : null;
+        return parts.FirstOrDefault(p => p.Service == "intake")?.Status == HttpStatusCode.NotFound
+            ? Problems.NotFound("The case")
+            : null;
     }
 }
