@@ -27,7 +27,8 @@ public static class IdentityModule
     /// </summary>
     public static WebApplicationBuilder AddIdentityService(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(IdentityServiceOptions.Section).Get<IdentityServiceOptions>() ?? new();
+        var options = builder.Configuration.GetSection(IdentityServiceOptions.Section).Get<IdentityServiceOptions>()
+            ?? new();
         builder.Services.AddOptions<IdentityServiceOptions>().BindConfiguration(IdentityServiceOptions.Section);
         // The data annotations of the request bodies (lengths, patterns) are checked before a handler runs:
         // without it a 100 000-character organisation name reached the database (a 500).
@@ -60,7 +61,9 @@ public static class IdentityModule
             store.Events.AddEventType<AccountDeactivated>();
         });
 
-        builder.Services.AddDataProtection().SetApplicationName("protection-identity").PersistKeysToDbContext<IdentityDb>();
+        builder.Services.AddDataProtection()
+            .SetApplicationName("protection-identity")
+            .PersistKeysToDbContext<IdentityDb>();
         AddAccounts(builder);
         AddOpenIddict(builder, options, issuer, keys);
         AddSignInLimits(builder, options);
@@ -89,7 +92,8 @@ public static class IdentityModule
         builder.Services.Insert(first + 1, ServiceDescriptor.Singleton<IHostedService, IdentityStartup>());
         builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
         {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            forwarded.ForwardedHeaders =
+                ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
             if (options.TrustForwardedHeaders)
             {
                 forwarded.KnownIPNetworks.Clear();
@@ -99,7 +103,10 @@ public static class IdentityModule
         return builder;
     }
 
-    /// <summary>The issuer is the public address of the authority the other processes validate against (<c>Auth:Authority</c>).</summary>
+    /// <summary>
+    /// The issuer is the public address of the authority the other processes validate against
+    /// (<c>Auth:Authority</c>).
+    /// </summary>
     private static string BuildIssuer(IConfiguration configuration)
     {
         var authority = configuration[$"{AuthOptions.Section}:{nameof(AuthOptions.Authority)}"];
@@ -131,7 +138,8 @@ public static class IdentityModule
             .AddSignInManager()
             .AddDefaultTokenProviders();
         builder.Services.Configure<DataProtectionTokenProviderOptions>(o =>
-            o.TokenLifespan = builder.Configuration.GetValue($"{IdentityServiceOptions.Section}:EnrolmentLinkLifetime", TimeSpan.FromDays(3)));
+            o.TokenLifespan = builder.Configuration.GetValue(
+                $"{IdentityServiceOptions.Section}:EnrolmentLinkLifetime", TimeSpan.FromDays(3)));
         // A deactivated account's sign-in cookie stops working within a minute.
         builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
         builder.Services.ConfigureApplicationCookie(cookie =>
@@ -139,7 +147,9 @@ public static class IdentityModule
             cookie.Cookie.Name = "protection.identity";
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = SameSiteMode.Lax;
-            cookie.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            cookie.Cookie.SecurePolicy = builder.Environment.IsDevelopment()
+                ? CookieSecurePolicy.SameAsRequest
+                : CookieSecurePolicy.Always;
             cookie.LoginPath = "/account/login";
             cookie.LogoutPath = "/account/logout";
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
@@ -147,7 +157,8 @@ public static class IdentityModule
         });
     }
 
-    private static void AddOpenIddict(WebApplicationBuilder builder, IdentityServiceOptions options, Uri issuer, SigningKeys keys)
+    private static void AddOpenIddict(
+        WebApplicationBuilder builder, IdentityServiceOptions options, Uri issuer, SigningKeys keys)
     {
         builder.Services.AddOpenIddict()
             .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<IdentityDb>())
@@ -169,7 +180,8 @@ public static class IdentityModule
                     .SetIdentityTokenLifetime(options.AccessTokenLifetime)
                     .SetRefreshTokenLifetime(options.RefreshTokenLifetime)
                     .SetAuthorizationCodeLifetime(TimeSpan.FromMinutes(2))
-                    // Strict rotation: a refresh token used twice is theft or a replay, and OpenIddict then revokes the whole family.
+                    // Strict rotation: a refresh token used twice is theft or a replay, and OpenIddict then
+                    // revokes the whole family.
                     .SetRefreshTokenReuseLeeway(TimeSpan.Zero);
                 server.AddSigningCredentials(keys.Current);
                 foreach (var previous in keys.Previous)
@@ -187,7 +199,8 @@ public static class IdentityModule
                     .EnableEndSessionEndpointPassthrough();
                 if (issuer.Scheme != Uri.UriSchemeHttps)
                 {
-                    aspNetCore.DisableTransportSecurityRequirement(); // Development only: Validate() refuses a plain-HTTP issuer elsewhere
+                    // Development only: Validate() refuses a plain-HTTP issuer elsewhere.
+                    aspNetCore.DisableTransportSecurityRequirement();
                 }
             });
     }
@@ -208,21 +221,28 @@ public static class IdentityModule
 
     private static void Validate(IdentityServiceOptions options)
     {
-        if (options.AccessTokenLifetime <= TimeSpan.Zero || options.AccessTokenLifetime > IdentityServiceOptions.LongestAccessToken)
+        if (options.AccessTokenLifetime <= TimeSpan.Zero
+            || options.AccessTokenLifetime > IdentityServiceOptions.LongestAccessToken)
         {
-            throw new InvalidOperationException($"Identity:AccessTokenLifetime must be more than 0 and at most {IdentityServiceOptions.LongestAccessToken}; it is {options.AccessTokenLifetime}.");
+            throw new InvalidOperationException(
+                "Identity:AccessTokenLifetime must be more than 0 and at most "
+                + $"{IdentityServiceOptions.LongestAccessToken}; it is {options.AccessTokenLifetime}.");
         }
 
         foreach (var (clientId, client) in options.Clients)
         {
             if (client.UnknownRoles.Any())
             {
-                throw new InvalidOperationException($"Identity:Clients:{clientId}:Roles names unknown roles ({string.Join(", ", client.UnknownRoles)}); use {string.Join(", ", Roles.All)}.");
+                throw new InvalidOperationException(
+                    $"Identity:Clients:{clientId}:Roles names unknown roles "
+                    + $"({string.Join(", ", client.UnknownRoles)}); use {string.Join(", ", Roles.All)}.");
             }
 
             if (!client.IsConfidential && client.RedirectUris.Count == 0)
             {
-                throw new InvalidOperationException($"Identity:Clients:{clientId} is a public client without RedirectUris; a public client signs people in and needs one.");
+                throw new InvalidOperationException(
+                    $"Identity:Clients:{clientId} is a public client without RedirectUris; "
+                    + "a public client signs people in and needs one.");
             }
         }
     }

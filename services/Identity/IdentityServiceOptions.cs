@@ -16,10 +16,15 @@ public sealed class IdentityServiceOptions
     /// </summary>
     public string? SigningKey { get; set; }
 
-    /// <summary>Keys signed with before a rollover, still published in the key set until the tokens they signed have expired.</summary>
+    /// <summary>
+    /// Keys signed with before a rollover, still published in the key set until the tokens they signed have
+    /// expired.
+    /// </summary>
     public List<string> PreviousSigningKeys { get; set; } = [];
 
-    /// <summary>Base64 of 32 random bytes: encrypts authorization codes and refresh tokens. Required outside Development.</summary>
+    /// <summary>
+    /// Base64 of 32 random bytes: encrypts authorization codes and refresh tokens. Required outside Development.
+    /// </summary>
     public string? EncryptionKey { get; set; }
 
     public TimeSpan AccessTokenLifetime { get; set; } = LongestAccessToken;
@@ -46,15 +51,21 @@ public sealed class IdentityServiceOptions
     public Dictionary<string, ClientOptions> Clients { get; set; } = [];
 }
 
-/// <summary>A registered client: the console (authorization code + PKCE) or a machine client (client credentials).</summary>
+/// <summary>
+/// A registered client: the console (authorization code + PKCE) or a machine client (client credentials).
+/// </summary>
 public sealed class ClientOptions
 {
     public string? DisplayName { get; set; }
 
-    /// <summary><c>public</c> (a browser or native app: PKCE, no secret) or <c>confidential</c> (has a secret).</summary>
+    /// <summary>
+    /// <c>public</c> (a browser or native app: PKCE, no secret) or <c>confidential</c> (has a secret).
+    /// </summary>
     public string Type { get; set; } = "public";
 
-    /// <summary>Confidential clients only; outside Development at least 32 characters and not published in the source.</summary>
+    /// <summary>
+    /// Confidential clients only; outside Development at least 32 characters and not published in the source.
+    /// </summary>
     public string? ClientSecret { get; set; }
 
     public List<string> RedirectUris { get; set; } = [];
@@ -74,6 +85,9 @@ public sealed class ClientOptions
 
 public static class ApiScopes
 {
-    /// <summary>The scope a client asks for to call the Protection API; tokens for it name <see cref="AuthOptions.Audience"/>.</summary>
+    /// <summary>
+    /// The scope a client asks for to call the Protection API; tokens for it name
+    /// <see cref="AuthOptions.Audience"/>.
+    /// </summary>
     public const string Api = "protection-api";
 }

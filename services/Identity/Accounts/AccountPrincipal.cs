@@ -15,9 +15,11 @@ namespace Protection.Identity.Accounts;
 /// </summary>
 public static class AccountPrincipal
 {
-    public static async Task<ClaimsPrincipal> CreateAsync(UserManager<Account> users, Account account, IEnumerable<string> scopes, string audience)
+    public static async Task<ClaimsPrincipal> CreateAsync(
+        UserManager<Account> users, Account account, IEnumerable<string> scopes, string audience)
     {
-        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        var identity = new ClaimsIdentity(
+            TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, account.Id.ToString())
             .SetClaim(AuthenticationSetup.OrganisationClaim, account.OrganisationId.ToString())
             .SetClaim(Claims.PreferredUsername, account.UserName)
@@ -26,9 +28,11 @@ public static class AccountPrincipal
     }
 
     /// <summary>A machine client acting for itself (client credentials): its id is the subject.</summary>
-    public static ClaimsPrincipal ForClient(string clientId, ClientOptions client, IEnumerable<string> scopes, string audience)
+    public static ClaimsPrincipal ForClient(
+        string clientId, ClientOptions client, IEnumerable<string> scopes, string audience)
     {
-        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        var identity = new ClaimsIdentity(
+            TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, $"client:{clientId}")
             .SetClaims(Claims.Role, [.. client.Roles]);
         if (client.Organisation is not null)
@@ -46,7 +50,8 @@ public static class AccountPrincipal
         identity.SetDestinations(claim => claim.Type switch
         {
             Claims.PreferredUsername => [Destinations.IdentityToken],
-            Claims.Subject or Claims.Role or AuthenticationSetup.OrganisationClaim => [Destinations.AccessToken, Destinations.IdentityToken],
+            Claims.Subject or Claims.Role or AuthenticationSetup.OrganisationClaim =>
+                [Destinations.AccessToken, Destinations.IdentityToken],
             _ => [],
         });
         return new ClaimsPrincipal(identity);

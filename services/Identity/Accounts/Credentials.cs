@@ -27,7 +27,8 @@ public sealed class Credentials(
     AttemptsPerAccount attempts)
 {
     private static readonly Account Nobody = new() { Id = Guid.Empty, UserName = "nobody" };
-    private static readonly string NobodysHash = new PasswordHasher<Account>().HashPassword(Nobody, Guid.NewGuid().ToString());
+    private static readonly string NobodysHash =
+        new PasswordHasher<Account>().HashPassword(Nobody, Guid.NewGuid().ToString());
 
     public async Task<(Account? Account, Refusal Refusal)> CheckAsync(string name, string password, string code)
     {
@@ -75,17 +76,22 @@ public sealed class Credentials(
     /// <summary>A code from the authenticator, or else one of the recovery codes (used up by this).</summary>
     private async Task<bool> SecondFactorAsync(Account account, string code)
     {
-        var compact = code.Replace(" ", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal);
+        var compact = code
+            .Replace(" ", string.Empty, StringComparison.Ordinal)
+            .Replace("-", string.Empty, StringComparison.Ordinal);
         if (compact.Length == 6 && compact.All(char.IsAsciiDigit))
         {
-            return await users.VerifyTwoFactorTokenAsync(account, users.Options.Tokens.AuthenticatorTokenProvider, compact);
+            return await users.VerifyTwoFactorTokenAsync(
+                account, users.Options.Tokens.AuthenticatorTokenProvider, compact);
         }
 
         return compact.Length > 0 && (await users.RedeemTwoFactorRecoveryCodeAsync(account, code.Trim())).Succeeded;
     }
 }
 
-/// <summary>Sign-in attempts per typed account name (existing or not), per minute: one limiter for the process.</summary>
+/// <summary>
+/// Sign-in attempts per typed account name (existing or not), per minute: one limiter for the process.
+/// </summary>
 public sealed class AttemptsPerAccount(IOptions<IdentityServiceOptions> options) : IDisposable
 {
     public PartitionedRateLimiter<string> Limiter { get; } = PartitionedRateLimiter.Create<string, string>(key =>

@@ -14,7 +14,9 @@ public sealed class Enrolment(UserManager<Account> users, IOptions<IdentityServi
 
     public static readonly string Provider = TokenOptions.DefaultProvider;
 
-    /// <summary>Gives the account a fresh authenticator key (which also ends its sessions) and returns the link.</summary>
+    /// <summary>
+    /// Gives the account a fresh authenticator key (which also ends its sessions) and returns the link.
+    /// </summary>
     public async Task<(Uri Link, DateTimeOffset ExpiresAt)> StartAsync(Account account, DateTimeOffset now)
     {
         await users.ResetAuthenticatorKeyAsync(account);

@@ -38,5 +38,7 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options)
 internal sealed class DesignTimeIdentityDb : IDesignTimeDbContextFactory<IdentityDb>
 {
     public IdentityDb CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<IdentityDb>().UseNpgsql("Host=127.0.0.1;Database=protection_identity_design").Options);
+        new(new DbContextOptionsBuilder<IdentityDb>()
+            .UseNpgsql("Host=127.0.0.1;Database=protection_identity_design")
+            .Options);
 }

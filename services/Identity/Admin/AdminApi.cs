@@ -20,7 +20,12 @@ public sealed record CreateOrganisationRequest
     public OrganisationKind? Kind { get; init; }
 }
 
-public sealed record OrganisationView(Guid Id, string Name, OrganisationKind Kind, DateTimeOffset CreatedAt, IReadOnlyList<string> AllowedRoles);
+public sealed record OrganisationView(
+    Guid Id,
+    string Name,
+    OrganisationKind Kind,
+    DateTimeOffset CreatedAt,
+    IReadOnlyList<string> AllowedRoles);
 
 public sealed record CreateUserRequest
 {
@@ -95,12 +100,20 @@ public static class AdminApi
             return Problems.Conflict($"An organisation named '{name}' exists already.");
         }
 
-        var organisation = new Organisation { Id = Guid.CreateVersion7(), Name = name, Kind = request.Kind!.Value, CreatedAt = clock.GetUtcNow() };
+        var organisation = new Organisation
+        {
+            Id = Guid.CreateVersion7(),
+            Name = name,
+            Kind = request.Kind!.Value,
+            CreatedAt = clock.GetUtcNow(),
+        };
         await log.RecordAsync(organisation.Id, async () =>
         {
             db.Organisations.Add(organisation);
             await db.SaveChangesAsync(token);
-            return (organisation, (object?)new OrganisationCreated(organisation.Id, organisation.Name, organisation.Kind));
+            return (
+                organisation,
+                (object?)new OrganisationCreated(organisation.Id, organisation.Name, organisation.Kind));
         }, token);
         return TypedResults.Created($"/api/admin/organisations/{organisation.Id}", View(organisation));
     }
@@ -109,12 +122,20 @@ public static class AdminApi
         TypedResults.Ok((await db.Organisations.OrderBy(o => o.Name).ToListAsync(token)).Select(View).ToArray());
 
     private static async Task<Results<Created<CreatedUserView>, ProblemHttpResult>> CreateUser(
-        CreateUserRequest request, IdentityDb db, UserManager<Account> users, Enrolment enrolment, AdminLog log, TimeProvider clock, CancellationToken token)
+        CreateUserRequest request,
+        IdentityDb db,
+        UserManager<Account> users,
+        Enrolment enrolment,
+        AdminLog log,
+        TimeProvider clock,
+        CancellationToken token)
     {
         var organisation = await db.Organisations.FindAsync([request.OrganisationId!.Value], token);
         if (organisation is null)
         {
-            return Problems.Unprocessable(new Dictionary<string, string[]> { ["organisationId"] = ["No such organisation."] }, "The account cannot be created.");
+            return Problems.Unprocessable(
+                new Dictionary<string, string[]> { ["organisationId"] = ["No such organisation."] },
+                "The account cannot be created.");
         }
 
         var roles = request.Roles!.Distinct().ToArray();
@@ -157,7 +178,8 @@ public static class AdminApi
         }, token);
     }
 
-    private static async Task<Ok<UserView[]>> ListUsers(Guid? organisationId, IdentityDb db, UserManager<Account> users, CancellationToken token)
+    private static async Task<Ok<UserView[]>> ListUsers(
+        Guid? organisationId, IdentityDb db, UserManager<Account> users, CancellationToken token)
     {
         var accounts = await db.Users.Where(u => organisationId == null || u.OrganisationId == organisationId)
             .OrderBy(u => u.UserName).Take(1000).ToListAsync(token);
@@ -198,7 +220,9 @@ public static class AdminApi
         {
             await users.AddToRoleAsync(account, request.Role!);
             await users.UpdateSecurityStampAsync(account);
-            return ((Results<Ok<UserView>, ProblemHttpResult>)TypedResults.Ok(await View(users, account)), (object?)new RoleGranted(account.Id, request.Role!));
+            return (
+                (Results<Ok<UserView>, ProblemHttpResult>)TypedResults.Ok(await View(users, account)),
+                (object?)new RoleGranted(account.Id, request.Role!));
         }, token);
     }
 
@@ -225,13 +249,24 @@ public static class AdminApi
         {
             await users.RemoveFromRoleAsync(account, role);
             await users.UpdateSecurityStampAsync(account);
-            return ((Results<Ok<UserView>, ProblemHttpResult>)TypedResults.Ok(await View(users, account)), (object?)new RoleRevoked(account.Id, role));
+            return (
+                (Results<Ok<UserView>, ProblemHttpResult>)TypedResults.Ok(await View(users, account)),
+                (object?)new RoleRevoked(account.Id, role));
         }, token);
     }
 
-    /// <summary>The authenticator and password are cleared, sessions and refresh tokens end, and a new enrolment link is issued.</summary>
+    /// <summary>
+    /// The authenticator and password are cleared, sessions and refresh tokens end, and a new enrolment link
+    /// is issued.
+    /// </summary>
     private static async Task<Results<Ok<EnrolmentView>, ProblemHttpResult>> ResetSecondFactor(
-        Guid id, UserManager<Account> users, Enrolment enrolment, IOpenIddictTokenManager tokens, AdminLog log, TimeProvider clock, CancellationToken token)
+        Guid id,
+        UserManager<Account> users,
+        Enrolment enrolment,
+        IOpenIddictTokenManager tokens,
+        AdminLog log,
+        TimeProvider clock,
+        CancellationToken token)
     {
         if (await users.FindByIdAsync(id.ToString()) is not { } account)
         {
@@ -249,13 +284,23 @@ public static class AdminApi
             await users.RemovePasswordAsync(account);
             await RevokeTokensAsync(tokens, account, token);
             var (link, expires) = await enrolment.StartAsync(account, clock.GetUtcNow());
-            return ((Results<Ok<EnrolmentView>, ProblemHttpResult>)TypedResults.Ok(new EnrolmentView(link, expires)), (object?)new SecondFactorReset(account.Id));
+            return (
+                (Results<Ok<EnrolmentView>, ProblemHttpResult>)TypedResults.Ok(new EnrolmentView(link, expires)),
+                (object?)new SecondFactorReset(account.Id));
         }, token);
     }
 
-    /// <summary>Refresh tokens are revoked at once; an access token already issued dies within its lifetime (10 minutes at most).</summary>
+    /// <summary>
+    /// Refresh tokens are revoked at once; an access token already issued dies within its lifetime
+    /// (10 minutes at most).
+    /// </summary>
     private static async Task<Results<Ok<UserView>, ProblemHttpResult>> Deactivate(
-        Guid id, UserManager<Account> users, IOpenIddictTokenManager tokens, AdminLog log, TimeProvider clock, CancellationToken token)
+        Guid id,
+        UserManager<Account> users,
+        IOpenIddictTokenManager tokens,
+        AdminLog log,
+        TimeProvider clock,
+        CancellationToken token)
     {
         if (await users.FindByIdAsync(id.ToString()) is not { } account)
         {
@@ -273,11 +318,14 @@ public static class AdminApi
             await users.SetLockoutEndDateAsync(account, DateTimeOffset.MaxValue);
             await users.UpdateSecurityStampAsync(account);
             var revoked = await RevokeTokensAsync(tokens, account, token);
-            return ((Results<Ok<UserView>, ProblemHttpResult>)TypedResults.Ok(await View(users, account)), (object?)new AccountDeactivated(account.Id, revoked));
+            return (
+                (Results<Ok<UserView>, ProblemHttpResult>)TypedResults.Ok(await View(users, account)),
+                (object?)new AccountDeactivated(account.Id, revoked));
         }, token);
     }
 
-    private static async Task<int> RevokeTokensAsync(IOpenIddictTokenManager tokens, Account account, CancellationToken token)
+    private static async Task<int> RevokeTokensAsync(
+        IOpenIddictTokenManager tokens, Account account, CancellationToken token)
     {
         var revoked = 0;
         await foreach (var issued in tokens.FindBySubjectAsync(account.Id.ToString(), token))
@@ -291,18 +339,29 @@ public static class AdminApi
         return revoked;
     }
 
-    /// <summary>Refused roles are named only when they are roles at all: a problem never quotes an arbitrary value sent.</summary>
-    private static ProblemHttpResult? RoleProblem(Organisation organisation, IReadOnlyCollection<string> roles, string field = "roles")
+    /// <summary>
+    /// Refused roles are named only when they are roles at all: a problem never quotes an arbitrary value sent.
+    /// </summary>
+    private static ProblemHttpResult? RoleProblem(
+        Organisation organisation, IReadOnlyCollection<string> roles, string field = "roles")
     {
         var allowed = Organisation.RolesFor(organisation.Kind);
-        var refused = roles.Where(r => !allowed.Contains(r)).Select(r => Roles.All.Contains(r) ? r : "an unknown role").Distinct().ToArray();
+        var refused = roles
+            .Where(r => !allowed.Contains(r))
+            .Select(r => Roles.All.Contains(r) ? r : "an unknown role")
+            .Distinct()
+            .ToArray();
         var kind = organisation.Kind.ToString().ToLowerInvariant();
         return refused.Length == 0
             ? null
             : Problems.Unprocessable(
                 new Dictionary<string, string[]>
                 {
-                    [field] = [$"A {kind} organisation's people may hold only: {string.Join(", ", allowed)} (refused: {string.Join(", ", refused)})."],
+                    [field] =
+                    [
+                        $"A {kind} organisation's people may hold only: {string.Join(", ", allowed)} "
+                        + $"(refused: {string.Join(", ", refused)}).",
+                    ],
                 },
                 "The role cannot be given.");
     }
@@ -310,14 +369,17 @@ public static class AdminApi
     private static ProblemHttpResult Refused(IdentityResult result, string title)
     {
         var errors = result.Errors
-            .GroupBy(e => e.Code.Contains("Email", StringComparison.Ordinal) ? "email" : e.Code.Contains("UserName", StringComparison.Ordinal) ? "userName" : "request")
+            .GroupBy(e => e.Code.Contains("Email", StringComparison.Ordinal) ? "email"
+                : e.Code.Contains("UserName", StringComparison.Ordinal) ? "userName"
+                : "request")
             .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray());
         return result.Errors.Any(e => e.Code.StartsWith("Duplicate", StringComparison.Ordinal))
             ? Problems.Conflict(title, new Dictionary<string, object?> { ["errors"] = errors })
             : Problems.Unprocessable(errors, title);
     }
 
-    private static OrganisationView View(Organisation o) => new(o.Id, o.Name, o.Kind, o.CreatedAt, [.. Organisation.RolesFor(o.Kind)]);
+    private static OrganisationView View(Organisation o) =>
+        new(o.Id, o.Name, o.Kind, o.CreatedAt, [.. Organisation.RolesFor(o.Kind)]);
 
     private static async Task<UserView> View(UserManager<Account> users, Account a) => new(
         a.Id, a.UserName!, a.Email, a.OrganisationId, [.. await users.GetRolesAsync(a)],

@@ -12,8 +12,11 @@ namespace Protection.Identity.Admin;
 /// </summary>
 public sealed class AdminLog(IdentityDb db, IDocumentStore store)
 {
-    /// <summary>Runs <paramref name="change"/>; commits only when it returns an event (otherwise it was refused).</summary>
-    public async Task<T> RecordAsync<T>(Guid streamId, Func<Task<(T Result, object? Event)>> change, CancellationToken token)
+    /// <summary>
+    /// Runs <paramref name="change"/>; commits only when it returns an event (otherwise it was refused).
+    /// </summary>
+    public async Task<T> RecordAsync<T>(
+        Guid streamId, Func<Task<(T Result, object? Event)>> change, CancellationToken token)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(token);
         var (result, @event) = await change();

@@ -10,9 +10,13 @@ public sealed record AdminEventView(
     long Sequence, Guid StreamId, long Version, string Type, object Data, DateTimeOffset Timestamp,
     string? Actor, string? CorrelationId, string? Hash);
 
-public sealed record AdminLogVerification(string Verdict, int StreamsChecked, int EventsChecked, IReadOnlyList<ChainVerification> Broken);
+public sealed record AdminLogVerification(
+    string Verdict, int StreamsChecked, int EventsChecked, IReadOnlyList<ChainVerification> Broken);
 
-/// <summary><c>/api/admin/log</c>: the administrative actions in order, and their hash chains recomputed (administrators and auditors).</summary>
+/// <summary>
+/// <c>/api/admin/log</c>: the administrative actions in order, and their hash chains recomputed
+/// (administrators and auditors).
+/// </summary>
 public static class AdminLogApi
 {
     public static RouteGroupBuilder MapAdminLog(this RouteGroupBuilder admin)
@@ -23,7 +27,8 @@ public static class AdminLogApi
         return admin;
     }
 
-    private static async Task<Ok<AdminEventView[]>> ReadLog(IDocumentStore store, long? after, int? limit, CancellationToken token)
+    private static async Task<Ok<AdminEventView[]>> ReadLog(
+        IDocumentStore store, long? after, int? limit, CancellationToken token)
     {
         await using var session = store.QuerySession();
         var take = Math.Clamp(limit ?? 500, 1, 5000);
@@ -47,7 +52,8 @@ public static class AdminLogApi
         }
 
         var broken = results.Where(r => !r.Intact).ToArray();
-        return TypedResults.Ok(new AdminLogVerification(broken.Length == 0 ? "intact" : "broken", results.Count, results.Sum(r => r.EventsChecked), broken));
+        return TypedResults.Ok(new AdminLogVerification(
+            broken.Length == 0 ? "intact" : "broken", results.Count, results.Sum(r => r.EventsChecked), broken));
     }
 
     private static AdminEventView View(IEvent e) => new(

@@ -27,14 +27,16 @@ public static class BootstrapAdmin
         var email = Argument(args, "--email");
         if (email is null || !email.Contains('@', StringComparison.Ordinal))
         {
-            await Console.Error.WriteLineAsync($"usage: dotnet Protection.Identity.dll {Command} --email admin@example.org [--user admin]");
+            await Console.Error.WriteLineAsync(
+                $"usage: dotnet Protection.Identity.dll {Command} --email admin@example.org [--user admin]");
             return 2;
         }
 
         var userName = Argument(args, "--user") ?? email;
         Console.WriteLine("Preparing the identity database…");
         await DatabaseBootstrap.EnsureDatabaseAsync(app.Configuration.GetConnectionString("Postgres")!);
-        await app.Services.GetRequiredService<Marten.IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await app.Services.GetRequiredService<Marten.IDocumentStore>()
+            .Storage.ApplyAllConfiguredChangesToDatabaseAsync();
 
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
@@ -43,7 +45,10 @@ public static class BootstrapAdmin
         var users = services.GetRequiredService<UserManager<Account>>();
         if ((await users.GetUsersInRoleAsync(Roles.Admin)).Count > 0)
         {
-            await Console.Error.WriteLineAsync("An administrator exists already. Sign in as one and create accounts with the admin API (/api/admin/users); to regain access, reset an administrator's second factor from another administrator's account.");
+            await Console.Error.WriteLineAsync(
+                "An administrator exists already. Sign in as one and create accounts with the admin API "
+                + "(/api/admin/users); to regain access, reset an administrator's second factor from another "
+                + "administrator's account.");
             return 1;
         }
 
@@ -55,7 +60,13 @@ public static class BootstrapAdmin
         var platform = await db.Organisations.SingleOrDefaultAsync(o => o.Kind == OrganisationKind.Platform);
         if (platform is null)
         {
-            platform = new Organisation { Id = Guid.CreateVersion7(), Name = PlatformOrganisation, Kind = OrganisationKind.Platform, CreatedAt = clock.GetUtcNow() };
+            platform = new Organisation
+            {
+                Id = Guid.CreateVersion7(),
+                Name = PlatformOrganisation,
+                Kind = OrganisationKind.Platform,
+                CreatedAt = clock.GetUtcNow(),
+            };
             var created = platform;
             await log.RecordAsync(platform.Id, async () =>
             {
@@ -81,12 +92,16 @@ public static class BootstrapAdmin
             var result = await users.CreateAsync(account);
             if (!result.Succeeded)
             {
-                return (((Uri?)null, DateTimeOffset.MinValue, result.Errors.Select(e => e.Description).ToArray()), (object?)null);
+                return (
+                    ((Uri?)null, DateTimeOffset.MinValue, result.Errors.Select(e => e.Description).ToArray()),
+                    (object?)null);
             }
 
             await users.AddToRoleAsync(account, Roles.Admin);
             var (uri, until) = await enrolment.StartAsync(account, clock.GetUtcNow());
-            return (((Uri?)uri, until, Array.Empty<string>()), (object?)new AccountCreated(account.Id, platform.Id, [Roles.Admin]));
+            return (
+                ((Uri?)uri, until, Array.Empty<string>()),
+                (object?)new AccountCreated(account.Id, platform.Id, [Roles.Admin]));
         }, CancellationToken.None);
 
         var (link, expires, errors) = outcome;
@@ -97,7 +112,9 @@ public static class BootstrapAdmin
         }
 
         Console.WriteLine($"Administrator created (account {account.Id}) in '{platform.Name}'.");
-        Console.WriteLine($"One-time enrolment link (valid until {expires:u}); open it to choose a password and set up an authenticator:");
+        Console.WriteLine(
+            $"One-time enrolment link (valid until {expires:u}); "
+            + "open it to choose a password and set up an authenticator:");
         Console.WriteLine(link.AbsoluteUri);
         return 0;
     }

@@ -32,7 +32,8 @@ public sealed class Organisation
     /// <summary>The roles people of an organisation of this kind may hold.</summary>
     public static IReadOnlySet<string> RolesFor(OrganisationKind kind) => kind switch
     {
-        OrganisationKind.Protection => new HashSet<string> { ServiceDefaults.Auth.Roles.Officer, ServiceDefaults.Auth.Roles.Supervisor },
+        OrganisationKind.Protection =>
+            new HashSet<string> { ServiceDefaults.Auth.Roles.Officer, ServiceDefaults.Auth.Roles.Supervisor },
         OrganisationKind.Funding => new HashSet<string> { ServiceDefaults.Auth.Roles.Funder },
         OrganisationKind.Audit => new HashSet<string> { ServiceDefaults.Auth.Roles.Auditor },
         _ => new HashSet<string> { ServiceDefaults.Auth.Roles.Admin },

@@ -28,10 +28,14 @@ public static class ConnectEndpoints
         return app;
     }
 
-    /// <summary>Code flow: a signed-in account (the sign-in page's cookie) gets a code; anyone else is sent to sign in.</summary>
-    private static async Task<IResult> Authorize(HttpContext http, UserManager<Account> users, AuthOptions auth, TimeProvider clock)
+    /// <summary>
+    /// Code flow: a signed-in account (the sign-in page's cookie) gets a code; anyone else is sent to sign in.
+    /// </summary>
+    private static async Task<IResult> Authorize(
+        HttpContext http, UserManager<Account> users, AuthOptions auth, TimeProvider clock)
     {
-        var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        var request = http.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         var session = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
         var account = session.Succeeded ? await users.GetUserAsync(session.Principal!) : null;
         var tooOld = request.MaxAge is { } maxAge && session.Properties?.IssuedUtc is { } issued &&
@@ -50,10 +54,15 @@ public static class ConnectEndpoints
             }
 
             // Back here after signing in, with the same parameters (less prompt=login, or it would loop).
-            var parameters = (http.Request.HasFormContentType ? http.Request.Form.AsEnumerable() : http.Request.Query.AsEnumerable())
+            var parameters = (http.Request.HasFormContentType
+                    ? http.Request.Form.AsEnumerable()
+                    : http.Request.Query.AsEnumerable())
                 .Where(p => p.Key != Parameters.Prompt || !request.HasPromptValue(PromptValues.Login));
             return Results.Challenge(
-                new AuthenticationProperties { RedirectUri = http.Request.PathBase + http.Request.Path + QueryString.Create(parameters) },
+                new AuthenticationProperties
+                {
+                    RedirectUri = http.Request.PathBase + http.Request.Path + QueryString.Create(parameters),
+                },
                 [IdentityConstants.ApplicationScheme]);
         }
 
@@ -68,12 +77,15 @@ public static class ConnectEndpoints
     private static async Task<IResult> Exchange(
         HttpContext http, UserManager<Account> users, IOptions<IdentityServiceOptions> options, AuthOptions auth)
     {
-        var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        var request = http.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         if (request.IsClientCredentialsGrantType())
         {
             var clientId = request.ClientId!;
             return options.Value.Clients.TryGetValue(clientId, out var client) && client.IsConfidential
-                ? Results.SignIn(AccountPrincipal.ForClient(clientId, client, request.GetScopes(), auth.Audience), authenticationScheme: Server)
+                ? Results.SignIn(
+                    AccountPrincipal.ForClient(clientId, client, request.GetScopes(), auth.Audience),
+                    authenticationScheme: Server)
                 : Refuse(Errors.UnauthorizedClient, "This client may not act for itself.");
         }
 
@@ -83,20 +95,25 @@ public static class ConnectEndpoints
         }
 
         var granted = await http.AuthenticateAsync(Server);
-        var account = granted.Principal?.GetClaim(Claims.Subject) is { } subject ? await users.FindByIdAsync(subject) : null;
+        var account = granted.Principal?.GetClaim(Claims.Subject) is { } subject
+            ? await users.FindByIdAsync(subject)
+            : null;
         if (account is null || !account.IsActive || await users.IsLockedOutAsync(account) || !account.TwoFactorEnabled)
         {
             return Refuse(Errors.InvalidGrant, "The grant is no longer valid.");
         }
 
-        var principal = await AccountPrincipal.CreateAsync(users, account, granted.Principal!.GetScopes(), auth.Audience);
+        var principal = await AccountPrincipal.CreateAsync(
+            users, account, granted.Principal!.GetScopes(), auth.Audience);
         return Results.SignIn(principal, authenticationScheme: Server);
     }
 
     private static async Task<IResult> UserInfo(HttpContext http, UserManager<Account> users)
     {
         var token = await http.AuthenticateAsync(Server);
-        var account = token.Principal?.GetClaim(Claims.Subject) is { } subject ? await users.FindByIdAsync(subject) : null;
+        var account = token.Principal?.GetClaim(Claims.Subject) is { } subject
+            ? await users.FindByIdAsync(subject)
+            : null;
         if (account is null || !account.IsActive)
         {
             return Results.Challenge(

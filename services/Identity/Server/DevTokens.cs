@@ -42,18 +42,28 @@ public static class DevTokens
             .AllowAnonymous()
             .ProducesProblems(StatusCodes.Status422UnprocessableEntity)
             .WithTags("Development")
-            .WithSummary("Development only: issue a token for any user and roles (officer, supervisor, funder, auditor, admin).");
+            .WithSummary(
+                "Development only: issue a token for any user and roles "
+                + "(officer, supervisor, funder, auditor, admin).");
         return app;
     }
 
     private static Results<Ok<DevTokenResponse>, ProblemHttpResult> Issue(
-        DevTokenRequest request, SigningKeys keys, Issuer issuer, AuthOptions auth, IOptions<IdentityServiceOptions> options, TimeProvider clock)
+        DevTokenRequest request,
+        SigningKeys keys,
+        Issuer issuer,
+        AuthOptions auth,
+        IOptions<IdentityServiceOptions> options,
+        TimeProvider clock)
     {
         var unknown = request.Roles!.Where(r => !Roles.All.Contains(r)).ToArray();
         if (unknown.Length > 0)
         {
             return Problems.Unprocessable(
-                new Dictionary<string, string[]> { ["roles"] = [$"Unknown role(s). Use: {string.Join(", ", Roles.All)}."] },
+                new Dictionary<string, string[]>
+                {
+                    ["roles"] = [$"Unknown role(s). Use: {string.Join(", ", Roles.All)}."],
+                },
                 "The token cannot be issued.");
         }
 

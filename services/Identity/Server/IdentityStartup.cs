@@ -12,18 +12,24 @@ namespace Protection.Identity.Server;
 /// At start-up: the schema migrated, the five roles present, and the clients of the configuration
 /// registered (created or updated; a client removed from the configuration is removed here too).
 /// </summary>
-public sealed class IdentityStartup(IServiceProvider services, IOptions<IdentityServiceOptions> options) : IHostedService
+public sealed class IdentityStartup(IServiceProvider services, IOptions<IdentityServiceOptions> options)
+    : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         await PrepareDatabaseAsync(scope.ServiceProvider, cancellationToken);
-        await RegisterClientsAsync(scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>(), options.Value, cancellationToken);
+        await RegisterClientsAsync(
+            scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>(),
+            options.Value,
+            cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Migrations and roles; also run by the bootstrap command before it creates the first administrator.</summary>
+    /// <summary>
+    /// Migrations and roles; also run by the bootstrap command before it creates the first administrator.
+    /// </summary>
     public static async Task PrepareDatabaseAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         await services.GetRequiredService<IdentityDb>().Database.MigrateAsync(cancellationToken);
@@ -37,7 +43,8 @@ public sealed class IdentityStartup(IServiceProvider services, IOptions<Identity
         }
     }
 
-    private static async Task RegisterClientsAsync(IOpenIddictApplicationManager applications, IdentityServiceOptions options, CancellationToken cancellationToken)
+    private static async Task RegisterClientsAsync(
+        IOpenIddictApplicationManager applications, IdentityServiceOptions options, CancellationToken cancellationToken)
     {
         foreach (var (clientId, client) in options.Clients)
         {
@@ -54,7 +61,8 @@ public sealed class IdentityStartup(IServiceProvider services, IOptions<Identity
 
         await foreach (var application in applications.ListAsync(cancellationToken: cancellationToken))
         {
-            if (await applications.GetClientIdAsync(application, cancellationToken) is { } id && !options.Clients.ContainsKey(id))
+            if (await applications.GetClientIdAsync(application, cancellationToken) is { } id
+                && !options.Clients.ContainsKey(id))
             {
                 await applications.DeleteAsync(application, cancellationToken);
             }

@@ -33,11 +33,15 @@ public sealed class EnrolModel(UserManager<Accounts.Account> users, Enrolment en
 
     public string AuthenticatorKey { get; private set; } = string.Empty;
 
-    public string FormattedKey => string.Join(' ', AuthenticatorKey.Chunk(4).Select(c => new string(c))).ToLowerInvariant();
+    public string FormattedKey =>
+        string.Join(' ', AuthenticatorKey.Chunk(4).Select(c => new string(c))).ToLowerInvariant();
 
     public string AuthenticatorUri { get; private set; } = string.Empty;
 
-    /// <summary>The same link as a QR code (SVG, drawn here: nothing leaves the server), for a phone to scan off the screen.</summary>
+    /// <summary>
+    /// The same link as a QR code (SVG, drawn here: nothing leaves the server), for a phone to scan off the
+    /// screen.
+    /// </summary>
     public string QrCodeSvg
     {
         get
@@ -114,14 +118,17 @@ public sealed class EnrolModel(UserManager<Accounts.Account> users, Enrolment en
     private async Task<Accounts.Account?> LoadAsync()
     {
         var account = await users.FindByIdAsync(Account.ToString());
-        LinkValid = account is { IsActive: true } && !string.IsNullOrEmpty(Token) && await enrolment.IsValidAsync(account, Token);
+        LinkValid = account is { IsActive: true }
+            && !string.IsNullOrEmpty(Token)
+            && await enrolment.IsValidAsync(account, Token);
         if (!LinkValid)
         {
             return null;
         }
 
         AuthenticatorKey = (await users.GetAuthenticatorKeyAsync(account!))!;
-        AuthenticatorUri = $"otpauth://totp/Protection:{Uri.EscapeDataString(account!.UserName!)}?secret={AuthenticatorKey}&issuer=Protection&digits=6";
+        AuthenticatorUri = $"otpauth://totp/Protection:{Uri.EscapeDataString(account!.UserName!)}"
+            + $"?secret={AuthenticatorKey}&issuer=Protection&digits=6";
         return account;
     }
 }

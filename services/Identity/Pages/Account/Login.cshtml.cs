@@ -11,7 +11,8 @@ namespace Protection.Identity.Pages.Account;
 /// so it tells nothing about which part failed or whether the account exists.
 /// </summary>
 [EnableRateLimiting(IdentityModule.SignInPolicy)]
-public sealed partial class LoginModel(Credentials credentials, SignInManager<Accounts.Account> signIn, ILogger<LoginModel> logger) : PageModel
+public sealed partial class LoginModel(
+    Credentials credentials, SignInManager<Accounts.Account> signIn, ILogger<LoginModel> logger) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -33,14 +34,17 @@ public sealed partial class LoginModel(Credentials credentials, SignInManager<Ac
 
     public async Task<IActionResult> OnPostAsync()
     {
-        var (account, refusal) = await credentials.CheckAsync(Name ?? string.Empty, Password ?? string.Empty, Code ?? string.Empty);
+        var (account, refusal) = await credentials.CheckAsync(
+            Name ?? string.Empty, Password ?? string.Empty, Code ?? string.Empty);
         if (refusal != Refusal.None || account is null)
         {
             // The account id when there is one (pseudonymous); never the typed name, password or code.
             LogRefused(logger, refusal, account?.Id);
             Failed = true;
             Password = string.Empty;
-            Response.StatusCode = refusal == Refusal.TooManyAttempts ? StatusCodes.Status429TooManyRequests : StatusCodes.Status400BadRequest;
+            Response.StatusCode = refusal == Refusal.TooManyAttempts
+                ? StatusCodes.Status429TooManyRequests
+                : StatusCodes.Status400BadRequest;
             return Page();
         }
 

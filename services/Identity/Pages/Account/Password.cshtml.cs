@@ -8,7 +8,8 @@ namespace Protection.Identity.Pages.Account;
 
 [Authorize(AuthenticationSchemes = "Identity.Application")]
 [EnableRateLimiting(IdentityModule.SignInPolicy)]
-public sealed class PasswordModel(UserManager<Accounts.Account> users, SignInManager<Accounts.Account> signIn) : PageModel
+public sealed class PasswordModel(UserManager<Accounts.Account> users, SignInManager<Accounts.Account> signIn)
+    : PageModel
 {
     [BindProperty]
     public string CurrentPassword { get; set; } = string.Empty;
@@ -41,7 +42,8 @@ public sealed class PasswordModel(UserManager<Accounts.Account> users, SignInMan
             return Page();
         }
 
-        var result = await users.ChangePasswordAsync(account, CurrentPassword ?? string.Empty, NewPassword ?? string.Empty);
+        var result = await users.ChangePasswordAsync(
+            account, CurrentPassword ?? string.Empty, NewPassword ?? string.Empty);
         if (!result.Succeeded)
         {
             // Identity says "Incorrect password." for a wrong current password: that is about the
