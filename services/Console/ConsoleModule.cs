@@ -49,7 +49,9 @@ public static class ConsoleModule
                 cookie.Cookie.Name = "protection.console";
                 cookie.Cookie.HttpOnly = true;
                 cookie.Cookie.SameSite = SameSiteMode.Lax;
-                cookie.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+                cookie.Cookie.SecurePolicy = builder.Environment.IsDevelopment()
+                    ? CookieSecurePolicy.SameAsRequest
+                    : CookieSecurePolicy.Always;
                 cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
                 cookie.SlidingExpiration = true;
                 cookie.SessionStore = store;
@@ -60,7 +62,9 @@ public static class ConsoleModule
             {
                 ConfigureOpenIdConnect(oidc, auth, console);
                 // The code comes back on a top-level GET: Lax is enough for the correlation and nonce cookies.
-                var secure = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+                var secure = builder.Environment.IsDevelopment()
+                    ? CookieSecurePolicy.SameAsRequest
+                    : CookieSecurePolicy.Always;
                 oidc.CorrelationCookie.SameSite = SameSiteMode.Lax;
                 oidc.CorrelationCookie.SecurePolicy = secure;
                 oidc.NonceCookie.SameSite = SameSiteMode.Lax;
@@ -74,10 +78,12 @@ public static class ConsoleModule
             options.DefaultRequestCulture = new RequestCulture("en");
             options.SupportedCultures = Cultures;
             options.SupportedUICultures = Cultures;
-            options.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+            options.RequestCultureProviders =
+                [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
         });
         builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
+            forwarded.ForwardedHeaders =
+                ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
 
         builder.Services.AddRazorComponents();
         builder.Services.AddCascadingAuthenticationState();
@@ -124,9 +130,14 @@ public static class ConsoleModule
     /// was asked on).
     /// </summary>
     public static string PublicAddress(string endpoint, AuthOptions auth) =>
-        auth.InternalBase() is { } internalBase && auth.Authority is not null ? AuthOptions.Rebase(endpoint, internalBase, auth.Authority) : endpoint;
+        auth.InternalBase() is { } internalBase && auth.Authority is not null
+            ? AuthOptions.Rebase(endpoint, internalBase, auth.Authority)
+            : endpoint;
 
-    /// <summary>Forwarded headers (behind the gateway), security headers, languages, static files; before the service defaults (authentication).</summary>
+    /// <summary>
+    /// Forwarded headers (behind the gateway), security headers, languages, static files; before the service
+    /// defaults (authentication).
+    /// </summary>
     public static WebApplication UseProtectionConsole(this WebApplication app)
     {
         app.UseForwardedHeaders();
@@ -142,8 +153,9 @@ public static class ConsoleModule
                 }
 
                 headers.ContentSecurityPolicy =
-                    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-                    "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
+                    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+                    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; " +
+                    "object-src 'none'";
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "no-referrer";
                 return Task.CompletedTask;
@@ -157,9 +169,15 @@ public static class ConsoleModule
 
     /// <summary>Scripts and styles carry no personal data: they keep the caching MapStaticAssets gives them.</summary>
     private static bool IsAsset(PathString path) =>
-        path.Value is { } value && (value.EndsWith(".js", StringComparison.Ordinal) || value.EndsWith(".css", StringComparison.Ordinal) || value.EndsWith(".js.map", StringComparison.Ordinal));
+        path.Value is { } value
+        && (value.EndsWith(".js", StringComparison.Ordinal)
+            || value.EndsWith(".css", StringComparison.Ordinal)
+            || value.EndsWith(".js.map", StringComparison.Ordinal));
 
-    /// <summary>Anti-forgery (after authentication: tokens are bound to the signed-in person), the language switcher and sign-out.</summary>
+    /// <summary>
+    /// Anti-forgery (after authentication: tokens are bound to the signed-in person), the language switcher
+    /// and sign-out.
+    /// </summary>
     public static WebApplication MapConsoleEndpoints(this WebApplication app)
     {
         app.UseAntiforgery();
@@ -173,15 +191,27 @@ public static class ConsoleModule
                 http.Response.Cookies.Append(
                     CookieRequestCultureProvider.DefaultCookieName,
                     CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
-                    new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, MaxAge = TimeSpan.FromDays(365) });
+                    new CookieOptions
+                    {
+                        HttpOnly = true,
+                        SameSite = SameSiteMode.Lax,
+                        Secure = http.Request.IsHttps,
+                        MaxAge = TimeSpan.FromDays(365),
+                    });
             }
 
-            return Results.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
+            return Results.LocalRedirect(
+                returnUrl is { Length: > 0 }
+                && returnUrl.StartsWith('/')
+                && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+                    ? returnUrl
+                    : "/");
         });
         app.MapPost("/signout", async (HttpContext http) =>
         {
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-            return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIdConnectDefaults.AuthenticationScheme]);
+            return Results.SignOut(
+                new AuthenticationProperties { RedirectUri = "/" }, [OpenIdConnectDefaults.AuthenticationScheme]);
         }).RequireAuthorization().WithMetadata(new RequireAntiforgeryTokenAttribute());
         return app;
     }

@@ -23,7 +23,10 @@ public static class SavedFilters
         try
         {
             return http.Request.Cookies.TryGetValue(Cookie, out var value)
-                ? JsonSerializer.Deserialize<List<Filter>>(Uri.UnescapeDataString(value))?.Where(f => f.Name is not null && f.Query is not null).Take(Most).ToList() ?? []
+                ? JsonSerializer.Deserialize<List<Filter>>(Uri.UnescapeDataString(value))
+                    ?.Where(f => f.Name is not null && f.Query is not null)
+                    .Take(Most)
+                    .ToList() ?? []
                 : [];
         }
         catch (JsonException)
@@ -34,7 +37,11 @@ public static class SavedFilters
 
     public static List<Filter> Add(HttpContext http, List<Filter> saved, string name, string query)
     {
-        var updated = saved.Where(f => f.Name != name).Prepend(new Filter { Name = name[..Math.Min(name.Length, 40)], Query = query }).Take(Most).ToList();
+        var updated = saved
+            .Where(f => f.Name != name)
+            .Prepend(new Filter { Name = name[..Math.Min(name.Length, 40)], Query = query })
+            .Take(Most)
+            .ToList();
         http.Response.Cookies.Append(Cookie, Uri.EscapeDataString(JsonSerializer.Serialize(updated)), new CookieOptions
         {
             HttpOnly = true,

@@ -9,7 +9,8 @@ using Microsoft.AspNetCore.Authentication;
 namespace Protection.Console.Api;
 
 /// <summary>An API answer: the value, or the status and the problem's errors by field name.</summary>
-public sealed record ApiResult<T>(HttpStatusCode Status, T? Value, IReadOnlyDictionary<string, string[]> Errors, string? Title)
+public sealed record ApiResult<T>(
+    HttpStatusCode Status, T? Value, IReadOnlyDictionary<string, string[]> Errors, string? Title)
 {
     public bool Succeeded => (int)Status is >= 200 and < 300;
 
@@ -17,9 +18,15 @@ public sealed record ApiResult<T>(HttpStatusCode Status, T? Value, IReadOnlyDict
 
     public bool NotFound => Status == HttpStatusCode.NotFound;
 
-    /// <summary>The messages for a field (the API names fields as JSON paths: <c>defender.fullName</c>, <c>threats[0].type</c>).</summary>
+    /// <summary>
+    /// The messages for a field (the API names fields as JSON paths: <c>defender.fullName</c>,
+    /// <c>threats[0].type</c>).
+    /// </summary>
     public IReadOnlyList<string> For(string field) =>
-        Errors.Where(e => string.Equals(e.Key, field, StringComparison.OrdinalIgnoreCase)).SelectMany(e => e.Value).ToArray();
+        Errors
+            .Where(e => string.Equals(e.Key, field, StringComparison.OrdinalIgnoreCase))
+            .SelectMany(e => e.Value)
+            .ToArray();
 
     /// <summary>Messages for fields the form does not show.</summary>
     public IEnumerable<string> Others(IReadOnlyCollection<string> shown) =>
@@ -43,17 +50,22 @@ public sealed class ProtectionApi(HttpClient http, IHttpContextAccessor context)
 
     public Task<ApiResult<TriageView>> TriageAsync(Guid id) => GetAsync<TriageView>($"api/cases/{id}/triage");
 
-    public Task<ApiResult<List<GrantSummary>>> GrantsAsync(Guid id) => GetAsync<List<GrantSummary>>($"api/cases/{id}/grants");
+    public Task<ApiResult<List<GrantSummary>>> GrantsAsync(Guid id) =>
+        GetAsync<List<GrantSummary>>($"api/cases/{id}/grants");
 
-    public Task<ApiResult<CaseRelocations>> RelocationsAsync(Guid id) => GetAsync<CaseRelocations>($"api/cases/{id}/relocations");
+    public Task<ApiResult<CaseRelocations>> RelocationsAsync(Guid id) =>
+        GetAsync<CaseRelocations>($"api/cases/{id}/relocations");
 
-    public Task<ApiResult<RelocationView>> RelocationAsync(Guid id) => GetAsync<RelocationView>($"api/relocations/{id}");
+    public Task<ApiResult<RelocationView>> RelocationAsync(Guid id) =>
+        GetAsync<RelocationView>($"api/relocations/{id}");
 
     public Task<ApiResult<TriageQueue>> QueueAsync(string query) => GetAsync<TriageQueue>($"api/triage/queue{query}");
 
-    public Task<ApiResult<Opened>> OpenCaseAsync(JsonObject body) => SendAsync<Opened>(HttpMethod.Post, "api/cases", body);
+    public Task<ApiResult<Opened>> OpenCaseAsync(JsonObject body) =>
+        SendAsync<Opened>(HttpMethod.Post, "api/cases", body);
 
-    public Task<ApiResult<JsonNode>> PostAsync(string path, JsonObject? body = null) => SendAsync<JsonNode>(HttpMethod.Post, path, body ?? []);
+    public Task<ApiResult<JsonNode>> PostAsync(string path, JsonObject? body = null) =>
+        SendAsync<JsonNode>(HttpMethod.Post, path, body ?? []);
 
     private async Task<ApiResult<T>> GetAsync<T>(string path) => await SendAsync<T>(HttpMethod.Get, path, null);
 
@@ -74,7 +86,9 @@ public sealed class ProtectionApi(HttpClient http, IHttpContextAccessor context)
         using var response = await http.SendAsync(request);
         if (response.IsSuccessStatusCode)
         {
-            var value = response.Content.Headers.ContentLength == 0 ? default : await response.Content.ReadFromJsonAsync<T>(Json);
+            var value = response.Content.Headers.ContentLength == 0
+                ? default
+                : await response.Content.ReadFromJsonAsync<T>(Json);
             return new ApiResult<T>(response.StatusCode, value, new Dictionary<string, string[]>(), null);
         }
 
@@ -88,7 +102,9 @@ public sealed class ProtectionApi(HttpClient http, IHttpContextAccessor context)
             {
                 foreach (var (field, messages) in fields)
                 {
-                    errors[field] = messages is JsonArray list ? list.Select(m => m?.ToString() ?? string.Empty).ToArray() : [messages?.ToString() ?? string.Empty];
+                    errors[field] = messages is JsonArray list
+                        ? list.Select(m => m?.ToString() ?? string.Empty).ToArray()
+                        : [messages?.ToString() ?? string.Empty];
                 }
             }
         }

@@ -26,7 +26,8 @@ public sealed class TicketStore(IMemoryCache cache) : ITicketStore
         return Task.CompletedTask;
     }
 
-    public Task<AuthenticationTicket?> RetrieveAsync(string key) => Task.FromResult(cache.Get<AuthenticationTicket>(key));
+    public Task<AuthenticationTicket?> RetrieveAsync(string key) =>
+        Task.FromResult(cache.Get<AuthenticationTicket>(key));
 
     public Task RemoveAsync(string key)
     {

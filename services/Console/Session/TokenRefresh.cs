@@ -41,7 +41,9 @@ public sealed partial class TokenRefresh(
         await gate.WaitAsync(context.HttpContext.RequestAborted);
         try
         {
-            var tokens = _rotated.TryGetValue(refreshToken, out var done) ? done : await RefreshAsync(refreshToken, context.HttpContext.RequestAborted);
+            var tokens = _rotated.TryGetValue(refreshToken, out var done)
+                ? done
+                : await RefreshAsync(refreshToken, context.HttpContext.RequestAborted);
             if (tokens is null)
             {
                 context.RejectPrincipal();
@@ -67,19 +69,23 @@ public sealed partial class TokenRefresh(
         var options = oidc.Get(OpenIdConnectDefaults.AuthenticationScheme);
         var configuration = await options.ConfigurationManager!.GetConfigurationAsync(cancellationToken);
         using var client = http.CreateClient(nameof(TokenRefresh));
-        using var response = await client.PostAsync(configuration.TokenEndpoint, new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "refresh_token",
-            ["client_id"] = console.Value.ClientId,
-            ["refresh_token"] = refreshToken,
-        }), cancellationToken);
+        using var response = await client.PostAsync(
+            configuration.TokenEndpoint,
+            new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "refresh_token",
+                ["client_id"] = console.Value.ClientId,
+                ["refresh_token"] = refreshToken,
+            }),
+            cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             LogRefused(logger, (int)response.StatusCode);
             return null;
         }
 
-        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        using var json = await JsonDocument.ParseAsync(
+            await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
         var root = json.RootElement;
         var expires = clock.GetUtcNow().AddSeconds(root.GetProperty("expires_in").GetInt32());
         return new Tokens(
@@ -89,7 +95,9 @@ public sealed partial class TokenRefresh(
             clock.GetUtcNow());
     }
 
-    /// <summary>Rotations are remembered for two minutes: long enough for requests that started with the old token.</summary>
+    /// <summary>
+    /// Rotations are remembered for two minutes: long enough for requests that started with the old token.
+    /// </summary>
     private void Forget()
     {
         var before = clock.GetUtcNow().AddMinutes(-2);
@@ -102,6 +110,8 @@ public sealed partial class TokenRefresh(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "A session's refresh was refused ({Status}); it ends and the person signs in again")]
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "A session's refresh was refused ({Status}); it ends and the person signs in again")]
     private static partial void LogRefused(ILogger logger, int status);
 }
