@@ -5,8 +5,10 @@ using Protection.Bench.Micro;
 using Protection.Bench.Scenarios;
 
 // bench/run.sh is the way in: it starts what is missing, times each service's start-up, then runs this.
-//   Protection.Bench [--quick] [--no-micro] [--only throughput,freshness,gateway,grants,history] [--startup FILE] [--results DIR] [--readme FILE]
-//   Protection.Bench empty-app --urls http://127.0.0.1:5199     (the start-up and memory baseline: an empty ASP.NET Core app)
+//   Protection.Bench [--quick] [--no-micro] [--only throughput,freshness,gateway,grants,history]
+//                    [--startup FILE] [--results DIR] [--readme FILE]
+//   Protection.Bench empty-app --urls http://127.0.0.1:5199
+//                    (the start-up and memory baseline: an empty ASP.NET Core app)
 if (args.FirstOrDefault() == "empty-app")
 {
     var app = WebApplication.CreateBuilder(args[1..]).Build();
@@ -31,16 +33,19 @@ await using var stores = ServiceStores.Open(settings);
 var warmUpCases = settings.Quick ? 60 : 160;
 run.Say($"warm-up: {warmUpCases} cases through the gateway into triage, 8 at a time, and their reads");
 var warmUp = await api.TokensAsync($"bench-{run.Tag}-warmup", 8, "officer");
-await Parallel.ForEachAsync(Enumerable.Range(0, warmUpCases), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
-{
-    var opened = await api.OpenCaseAsync(warmUp[i % 8], i);
-    lock (run.OpenedCases)
+await Parallel.ForEachAsync(
+    Enumerable.Range(0, warmUpCases),
+    new ParallelOptions { MaxDegreeOfParallelism = 8 },
+    async (i, _) =>
     {
-        run.OpenedCases.Add(opened.Id);
-    }
+        var opened = await api.OpenCaseAsync(warmUp[i % 8], i);
+        lock (run.OpenedCases)
+        {
+            run.OpenedCases.Add(opened.Id);
+        }
 
-    await api.TimedAsync(HttpMethod.Get, api.Gateway, $"/api/cases/{opened.Id}", warmUp[i % 8]);
-});
+        await api.TimedAsync(HttpMethod.Get, api.Gateway, $"/api/cases/{opened.Id}", warmUp[i % 8]);
+    });
 
 var warmedUp = await Api.UntilAsync(async () =>
 {
@@ -81,7 +86,8 @@ foreach (var (name, scenario) in scenarios)
     {
         await scenario();
     }
-    catch (Exception e) when (e is InvalidOperationException or HttpRequestException or TaskCanceledException or Marten.Exceptions.MartenException)
+    catch (Exception e) when (e is InvalidOperationException or HttpRequestException or TaskCanceledException
+        or Marten.Exceptions.MartenException)
     {
         run.Breached(name, $"the scenario stopped: {e.GetType().Name}: {e.Message}");
     }
@@ -100,9 +106,14 @@ if (settings.Micro && run.Breaches.Count == 0)
         var baseline = group.FirstOrDefault(m => m.IsBaseline);
         foreach (var m in group.Where(m => !m.IsBaseline))
         {
-            run.Rows.Add(new Row("Micro", $"{m.Benchmark}.{m.Method}{(m.Parameters.Length > 0 ? $" ({m.Parameters})" : "")}",
-                $"{Nanoseconds(m.MeanNanoseconds)}, {m.AllocatedBytes:N0} B", baseline is null ? "" : $"{Nanoseconds(baseline.MeanNanoseconds)} {baseline.Method}",
-                m.RatioToBaseline is { } ratio ? $"{ratio:0.##}×" : "", "", null));
+            run.Rows.Add(new Row(
+                "Micro",
+                $"{m.Benchmark}.{m.Method}{(m.Parameters.Length > 0 ? $" ({m.Parameters})" : "")}",
+                $"{Nanoseconds(m.MeanNanoseconds)}, {m.AllocatedBytes:N0} B",
+                baseline is null ? "" : $"{Nanoseconds(baseline.MeanNanoseconds)} {baseline.Method}",
+                m.RatioToBaseline is { } ratio ? $"{ratio:0.##}×" : "",
+                "",
+                null));
         }
     }
 }
@@ -111,7 +122,8 @@ var duration = Stopwatch.GetElapsedTime(started);
 var written = Report.Write(run, duration);
 Console.WriteLine();
 Console.WriteLine(Report.Markdown(run, Report.Machine(), duration, Path.GetFileName(written)));
-run.Say($"results: {written} (and .md beside it){(settings.Quick || settings.Only.Length > 0 ? "" : "; README.md's table updated")}");
+run.Say($"results: {written} (and .md beside it)"
+    + (settings.Quick || settings.Only.Length > 0 ? "" : "; README.md's table updated"));
 if (api.RateLimited > 0)
 {
     run.Say($"note: the gateway answered 429 to {api.RateLimited} requests, which were retried");

@@ -47,7 +47,9 @@ public sealed class Api : IDisposable
         return body.GetProperty("token").GetString()!;
     }
 
-    /// <summary>Tokens for <paramref name="count"/> users named <c>{prefix}-{i}</c>, eight requests at a time.</summary>
+    /// <summary>
+    /// Tokens for <paramref name="count"/> users named <c>{prefix}-{i}</c>, eight requests at a time.
+    /// </summary>
     public async Task<string[]> TokensAsync(string prefix, int count, params string[] roles)
     {
         var tokens = new string[count];
@@ -63,9 +65,19 @@ public sealed class Api : IDisposable
         {
             ["fullName"] = $"Synthetic Defender {n}",
             ["contacts"] = new JsonObject { ["phone"] = "+57 300 0000000", ["email"] = $"synthetic.{n}@example.org" },
-            ["location"] = new JsonObject { ["country"] = "CO", ["region"] = "Cauca", ["exactLocation"] = $"Synthetic street {n}" },
+            ["location"] = new JsonObject
+            {
+                ["country"] = "CO",
+                ["region"] = "Cauca",
+                ["exactLocation"] = $"Synthetic street {n}",
+            },
         },
-        ["consent"] = new JsonObject { ["dataProcessing"] = true, ["shareWithFunders"] = true, ["shareWithRelocationHost"] = false },
+        ["consent"] = new JsonObject
+        {
+            ["dataProcessing"] = true,
+            ["shareWithFunders"] = true,
+            ["shareWithRelocationHost"] = false,
+        },
         ["threats"] = new JsonArray(new JsonObject
         {
             ["type"] = "intimidation",
@@ -79,7 +91,9 @@ public sealed class Api : IDisposable
 
     public sealed record Opened(Guid Id, double Milliseconds, long AnsweredAt);
 
-    /// <summary>POST /api/cases through the gateway; retries a 429 after a short pause. Throws on anything but 201.</summary>
+    /// <summary>
+    /// POST /api/cases through the gateway; retries a 429 after a short pause. Throws on anything but 201.
+    /// </summary>
     public async Task<Opened> OpenCaseAsync(string token, int n, CancellationToken cancellationToken = default)
     {
         var body = CaseBody(n).ToJsonString();
@@ -102,18 +116,24 @@ public sealed class Api : IDisposable
 
             if (response.StatusCode != HttpStatusCode.Created)
             {
-                throw new InvalidOperationException($"POST /api/cases answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+                throw new InvalidOperationException(
+                    $"POST /api/cases answered {(int)response.StatusCode}: "
+                    + await response.Content.ReadAsStringAsync(cancellationToken));
             }
 
             var created = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-            return new Opened(created.GetProperty("id").GetGuid(), Stopwatch.GetElapsedTime(started, answeredAt).TotalMilliseconds, answeredAt);
+            return new Opened(
+                created.GetProperty("id").GetGuid(),
+                Stopwatch.GetElapsedTime(started, answeredAt).TotalMilliseconds,
+                answeredAt);
         }
     }
 
     /// <summary>How many cases the token's officer has in <c>GET /api/triage/queue</c> (its <c>total</c>).</summary>
     public async Task<long> QueueTotalAsync(string token, CancellationToken cancellationToken = default)
     {
-        using var response = await SendAsync(HttpMethod.Get, Gateway, "/api/triage/queue?pageSize=1", token, null, cancellationToken);
+        using var response = await SendAsync(
+            HttpMethod.Get, Gateway, "/api/triage/queue?pageSize=1", token, null, cancellationToken);
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
             Interlocked.Increment(ref _rateLimited);
@@ -122,14 +142,22 @@ public sealed class Api : IDisposable
 
         if (!response.IsSuccessStatusCode)
         {
-            throw new InvalidOperationException($"GET /api/triage/queue answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+            throw new InvalidOperationException(
+                $"GET /api/triage/queue answered {(int)response.StatusCode}: "
+                + await response.Content.ReadAsStringAsync(cancellationToken));
         }
 
         var queue = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
         return queue.GetProperty("total").GetInt64();
     }
 
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri baseUri, string path, string token, object? body, CancellationToken cancellationToken = default)
+    public async Task<HttpResponseMessage> SendAsync(
+        HttpMethod method,
+        Uri baseUri,
+        string path,
+        string token,
+        object? body,
+        CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(method, new Uri(baseUri, path));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -142,7 +170,13 @@ public sealed class Api : IDisposable
     }
 
     /// <summary>Sends and reads the whole answer; answers status, milliseconds and the body's length.</summary>
-    public async Task<(HttpStatusCode Status, double Milliseconds, string Body)> TimedAsync(HttpMethod method, Uri baseUri, string path, string token, object? body = null, CancellationToken cancellationToken = default)
+    public async Task<(HttpStatusCode Status, double Milliseconds, string Body)> TimedAsync(
+        HttpMethod method,
+        Uri baseUri,
+        string path,
+        string token,
+        object? body = null,
+        CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
         using var response = await SendAsync(method, baseUri, path, token, body, cancellationToken);

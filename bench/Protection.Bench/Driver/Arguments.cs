@@ -7,19 +7,27 @@ public static class Arguments
         var settings = new BenchSettings();
         for (var i = 0; i < args.Length; i++)
         {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            string Value() => i + 1 < args.Length
+                ? args[++i]
+                : throw new ArgumentException($"{args[i]} needs a value.");
             settings = args[i] switch
             {
                 "--quick" => settings with { Quick = true },
                 "--no-micro" => settings with { Micro = false },
-                "--only" => settings with { Only = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+                "--only" => settings with
+                {
+                    Only = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                },
                 "--startup" => settings with { StartupFile = Value() },
                 "--results" => settings with { ResultsDirectory = Value() },
                 "--readme" => settings with { Readme = Value() },
                 "--pids" => settings with { PidDirectory = Value() },
                 "--gateway" => settings with { Gateway = new Uri(Value()) },
                 "--postgres" => settings with { PostgresHost = Value() },
-                _ => throw new ArgumentException($"Unknown argument {args[i]}. Use: [--quick] [--no-micro] [--only throughput,freshness,gateway,grants,history] [--startup FILE] [--results DIR] [--readme FILE] [--pids DIR] [--gateway URL] [--postgres CONNECTION]"),
+                _ => throw new ArgumentException(
+                    $"Unknown argument {args[i]}. Use: [--quick] [--no-micro] "
+                    + "[--only throughput,freshness,gateway,grants,history] [--startup FILE] [--results DIR] "
+                    + "[--readme FILE] [--pids DIR] [--gateway URL] [--postgres CONNECTION]"),
             };
         }
 

@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace Protection.Bench.Driver;
 
-/// <summary>One run of the benchmark: its settings, the API, the rows and figures it gathers, the invariants it saw broken.</summary>
+/// <summary>
+/// One run of the benchmark: its settings, the API, the rows and figures it gathers, the invariants it saw
+/// broken.
+/// </summary>
 public sealed class BenchRun(BenchSettings settings, Api api)
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -11,8 +14,11 @@ public sealed class BenchRun(BenchSettings settings, Api api)
 
     public Api Api { get; } = api;
 
-    /// <summary>Distinguishes this run's users and queues from earlier runs' (the system keeps what earlier runs wrote).</summary>
-    public string Tag { get; } = DateTime.UtcNow.ToString("MMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>
+    /// Distinguishes this run's users and queues from earlier runs' (the system keeps what earlier runs wrote).
+    /// </summary>
+    public string Tag { get; } =
+        DateTime.UtcNow.ToString("MMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
 
     public List<Row> Rows { get; } = [];
 

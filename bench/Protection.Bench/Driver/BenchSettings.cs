@@ -9,7 +9,8 @@ public sealed record BenchSettings
 
     public Uri Triage { get; init; } = new("http://127.0.0.1:5102");
 
-    public string PostgresHost { get; init; } = "Host=127.0.0.1;Port=5432;Username=protection;Password=protection;SSL Mode=Disable";
+    public string PostgresHost { get; init; } =
+        "Host=127.0.0.1;Port=5432;Username=protection;Password=protection;SSL Mode=Disable";
 
     public string RabbitMq { get; init; } = "amqp://protection:protection@127.0.0.1:5672/";
 
@@ -55,7 +56,8 @@ public sealed record BenchSettings
     /// the benchmark keeps within the rest: 8 for each raw baseline store (Marten gives every store a
     /// pool of its own), 4 for each service store it opens.
     /// </summary>
-    public string Postgres(string database, int pool = 8) => $"{PostgresHost};Database={database};Maximum Pool Size={pool}";
+    public string Postgres(string database, int pool = 8) =>
+        $"{PostgresHost};Database={database};Maximum Pool Size={pool}";
 
     public bool Runs(string scenario) => Only.Length == 0 || Only.Contains(scenario, StringComparer.OrdinalIgnoreCase);
 }

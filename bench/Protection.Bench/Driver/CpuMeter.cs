@@ -36,7 +36,10 @@ public sealed class CpuMeter(IReadOnlyDictionary<string, int> pids)
     }
 
     public static string Describe(Dictionary<string, double> perOperation) =>
-        string.Join(", ", perOperation.OrderByDescending(p => p.Value).Where(p => p.Value >= 0.05).Select(p => $"{p.Key} {p.Value:0.#}"));
+        string.Join(", ", perOperation
+            .OrderByDescending(p => p.Value)
+            .Where(p => p.Value >= 0.05)
+            .Select(p => $"{p.Key} {p.Value:0.#}"));
 
     private static double ProcessSeconds(int pid)
     {
@@ -45,7 +48,8 @@ public sealed class CpuMeter(IReadOnlyDictionary<string, int> pids)
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
             // After "pid (comm) ": state is field 0, utime field 11, stime field 12.
-            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture)
+                + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
         }
         catch (IOException)
         {

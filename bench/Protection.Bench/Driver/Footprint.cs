@@ -20,7 +20,8 @@ public sealed class Footprint : IAsyncDisposable
             var file = Path.Combine(pidDirectory, $"{name}.pid");
             if (!File.Exists(file))
             {
-                throw new InvalidOperationException($"{file} is missing: start the system with deploy/local/up.sh first.");
+                throw new InvalidOperationException(
+                    $"{file} is missing: start the system with deploy/local/up.sh first.");
             }
 
             return int.Parse(File.ReadAllText(file).Trim(), CultureInfo.InvariantCulture);
@@ -51,7 +52,8 @@ public sealed class Footprint : IAsyncDisposable
     }
 
     public Dictionary<string, long> Now() =>
-        _pids.ToDictionary(p => p.Key, p => Rss(p.Value) ?? throw new InvalidOperationException($"{p.Key} (PID {p.Value}) is not running: did a service crash? See .run/logs/{p.Key}.log"));
+        _pids.ToDictionary(p => p.Key, p => Rss(p.Value) ?? throw new InvalidOperationException(
+            $"{p.Key} (PID {p.Value}) is not running: did a service crash? See .run/logs/{p.Key}.log"));
 
     /// <summary>Samples every 100 ms until disposed, keeping each process's peak.</summary>
     public void StartSampling() => _sampling = Task.Run(async () =>

@@ -32,7 +32,9 @@ public sealed class QueueWatch : IAsyncDisposable
 
     public TimeSpan Interval => _interval;
 
-    /// <summary>Starts watching. Four supervisors take turns, so the gateway's per-user limit (100/s) is not reached.</summary>
+    /// <summary>
+    /// Starts watching. Four supervisors take turns, so the gateway's per-user limit (100/s) is not reached.
+    /// </summary>
     public static async Task<QueueWatch> StartAsync(BenchRun run, string name, TimeSpan interval)
     {
         var supervisors = await run.Api.TokensAsync($"bench-{run.Tag}-{name}-watch", 4, "supervisor");
@@ -93,7 +95,10 @@ public sealed class QueueWatch : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until <paramref name="count"/> cases arrived or <paramref name="deadline"/> passed; answers whether they did.</summary>
+    /// <summary>
+    /// Waits until <paramref name="count"/> cases arrived or <paramref name="deadline"/> passed; answers whether
+    /// they did.
+    /// </summary>
     public Task<bool> UntilAsync(int count, TimeSpan deadline) =>
         Api.UntilAsync(() => Task.FromResult(Arrived >= count), deadline, TimeSpan.FromMilliseconds(2));
 

@@ -38,7 +38,8 @@ public static class RawMarten
         await using var connection = new NpgsqlConnection(settings.Postgres("postgres", pool: 2));
         await connection.OpenAsync();
         // The statistics are those of this transaction's snapshot; a fresh transaction sees fresh figures.
-        await using var command = new NpgsqlCommand("SELECT pg_stat_clear_snapshot(); SELECT sum(xact_commit)::bigint FROM pg_stat_database", connection);
+        await using var command = new NpgsqlCommand(
+            "SELECT pg_stat_clear_snapshot(); SELECT sum(xact_commit)::bigint FROM pg_stat_database", connection);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.NextResultAsync();
         await reader.ReadAsync();
@@ -49,7 +50,8 @@ public static class RawMarten
     {
         await using var connection = new NpgsqlConnection(settings.Postgres("postgres"));
         await connection.OpenAsync();
-        await using var exists = new NpgsqlCommand($"SELECT 1 FROM pg_database WHERE datname = '{Database}'", connection);
+        await using var exists = new NpgsqlCommand(
+            $"SELECT 1 FROM pg_database WHERE datname = '{Database}'", connection);
         if (await exists.ExecuteScalarAsync() is null)
         {
             await using var create = new NpgsqlCommand($"CREATE DATABASE {Database}", connection);

@@ -6,7 +6,10 @@ using System.Text.Json.Serialization;
 
 namespace Protection.Bench.Driver;
 
-/// <summary>Writes a run's results: <c>bench/results/&lt;date&gt;.json</c>, the same as a markdown table, and that table into the README.</summary>
+/// <summary>
+/// Writes a run's results: <c>bench/results/&lt;date&gt;.json</c>, the same as a markdown table, and that table
+/// into the README.
+/// </summary>
 public static class Report
 {
     public const string ReadmeStart = "<!-- bench:start -->";
@@ -21,15 +24,22 @@ public static class Report
     public static string Machine()
     {
         var cpu = File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+            ? File.ReadLines("/proc/cpuinfo")
+                .FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))
+                ?.Split(':', 2)[1].Trim()
             : null;
         var memory = File.Exists("/proc/meminfo")
-            ? File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]
+            ? File.ReadLines("/proc/meminfo")
+                .First(l => l.StartsWith("MemTotal", StringComparison.Ordinal))
+                .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]
             : "0";
         var os = File.Exists("/etc/os-release")
-            ? File.ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))?.Split('=', 2)[1].Trim('"')
+            ? File.ReadLines("/etc/os-release")
+                .FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))
+                ?.Split('=', 2)[1].Trim('"')
             : RuntimeInformation.OSDescription;
-        return $"{Environment.ProcessorCount} cores ({cpu ?? "unknown CPU"}), {long.Parse(memory, CultureInfo.InvariantCulture) / 1024 / 1024} GiB, {os}, .NET {Environment.Version}";
+        return $"{Environment.ProcessorCount} cores ({cpu ?? "unknown CPU"}), "
+            + $"{long.Parse(memory, CultureInfo.InvariantCulture) / 1024 / 1024} GiB, {os}, .NET {Environment.Version}";
     }
 
     public static string Write(BenchRun run, TimeSpan duration)
@@ -71,14 +81,21 @@ public static class Report
     public static string Markdown(BenchRun run, string machine, TimeSpan duration, string jsonName)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd} on {machine}, in {duration.TotalMinutes:0.#} min{(run.Settings.Quick ? " (--quick: smaller counts)" : "")}; every figure beside its baseline measured in the same run (`bench/results/{jsonName}`).");
+        text.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"Measured {DateTime.UtcNow:yyyy-MM-dd} on {machine}, in {duration.TotalMinutes:0.#} min"
+            + $"{(run.Settings.Quick ? " (--quick: smaller counts)" : "")}; "
+            + $"every figure beside its baseline measured in the same run (`bench/results/{jsonName}`).");
         text.AppendLine();
         text.AppendLine("| Area | Measure | Protection | Baseline (same run) | Ratio | Target | Met |");
         text.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var row in run.Rows)
         {
             var met = row.Met switch { true => "yes", false => "**no**", null => "" };
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {row.Area} | {Cell(row.Measure)} | {Cell(row.Protection)} | {Cell(row.Baseline)} | {row.Comparison} | {row.Target} | {met} |");
+            text.AppendLine(
+                CultureInfo.InvariantCulture,
+                $"| {row.Area} | {Cell(row.Measure)} | {Cell(row.Protection)} | {Cell(row.Baseline)} "
+                + $"| {row.Comparison} | {row.Target} | {met} |");
         }
 
         text.AppendLine();

@@ -33,12 +33,19 @@ public sealed class ServiceStores : IAsyncDisposable
 
     public static ServiceStores Open(BenchSettings settings)
     {
-        var intake = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Development /* the local system's development passwords */ });
+        var intake = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = Environments.Development, // the local system's development passwords
+        });
         Configure(intake.Configuration, settings, "protection_intake");
         intake.Services.AddSingleton(TimeProvider.System);
         intake.AddIntake();
 
-        var triage = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development /* the local system's development passwords */, DisableDefaults = true });
+        var triage = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            EnvironmentName = Environments.Development, // the local system's development passwords
+            DisableDefaults = true,
+        });
         Configure(triage.Configuration, settings, "protection_triage");
         triage.Services.AddSingleton(TimeProvider.System);
         triage.AddTriage();

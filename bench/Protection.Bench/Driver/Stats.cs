@@ -12,7 +12,13 @@ public sealed record Latency(int Count, double P50, double P95, double P99, doub
         }
 
         double Rank(double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
-        return new Latency(sorted.Length, Round(Rank(0.50)), Round(Rank(0.95)), Round(Rank(0.99)), Round(sorted[^1]), Round(sorted.Average()));
+        return new Latency(
+            sorted.Length,
+            Round(Rank(0.50)),
+            Round(Rank(0.95)),
+            Round(Rank(0.99)),
+            Round(sorted[^1]),
+            Round(sorted.Average()));
     }
 
     public static double Round(double value) => Math.Round(value, value < 10 ? 2 : 1);

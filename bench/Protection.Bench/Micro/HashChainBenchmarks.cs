@@ -33,7 +33,9 @@ public class HashChainBenchmarks
             new(EventHeaders.ActorRole, "officer"),
             new(EventHeaders.CorrelationId, "0f8fad5b-d9cb-469f-a165-70867728950e"),
             new(EventHeaders.CausationId, "7c9e6679-7425-40de-944b-e07fc1f90ae7"),
-            new(EventHeaders.OccurredAt, MicroSamples.Now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
+            new(
+                EventHeaders.OccurredAt,
+                MicroSamples.Now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
             new(EventHeaders.PreviousHash, _previousHash),
         ];
     }

@@ -44,9 +44,14 @@ public class JsonBenchmarks
         {
             var at = MicroSamples.Now.AddMinutes(i);
             var hash = Convert.ToHexStringLower(SHA256.HashData(BitConverter.GetBytes(i)));
-            var summary = $"Measure safe-house added to the plan (threats on the ground), due 2026-12-{1 + (i % 28):00}.";
-            _entries[i] = new HistoryEntry(at, "triage", MicroSamples.CaseId, "case", i + 1, 10_000 + i, "measure_added", "olivia", "officer", correlation, correlation, summary, hash);
-            _plain[i] = new PlainHistoryRow(at, "triage", MicroSamples.CaseId, "case", i + 1, 10_000 + i, "measure_added", "olivia", "officer", correlation, correlation, summary, hash);
+            var summary =
+                $"Measure safe-house added to the plan (threats on the ground), due 2026-12-{1 + (i % 28):00}.";
+            _entries[i] = new HistoryEntry(
+                at, "triage", MicroSamples.CaseId, "case", i + 1, 10_000 + i, "measure_added", "olivia", "officer",
+                correlation, correlation, summary, hash);
+            _plain[i] = new PlainHistoryRow(
+                at, "triage", MicroSamples.CaseId, "case", i + 1, 10_000 + i, "measure_added", "olivia", "officer",
+                correlation, correlation, summary, hash);
         }
     }
 

@@ -12,13 +12,17 @@ using Perfolizer.Horology;
 
 namespace Protection.Bench.Micro;
 
-/// <summary>One benchmark case: its mean time, allocation and ratio to its class's baseline with the same parameters.</summary>
+/// <summary>
+/// One benchmark case: its mean time, allocation and ratio to its class's baseline with the same parameters.
+/// </summary>
 /// <param name="Benchmark">The benchmark class, e.g. <c>TriageFoldBenchmarks</c>.</param>
 /// <param name="Method">The benchmark method.</param>
 /// <param name="Parameters">The parameter values, e.g. <c>N=1000</c>; empty when the class has none.</param>
 /// <param name="MeanNanoseconds">Mean time per operation; NaN when the case failed.</param>
 /// <param name="AllocatedBytes">Managed bytes allocated per operation, when measured.</param>
-/// <param name="RatioToBaseline">Mean / the baseline's mean (1 for the baseline itself), when both were measured.</param>
+/// <param name="RatioToBaseline">
+/// Mean / the baseline's mean (1 for the baseline itself), when both were measured.
+/// </param>
 public sealed record MicroResult(
     string Benchmark,
     string Method,
@@ -59,13 +63,17 @@ public static class MicroBenchmarks
         // Reported, not thrown: the load driver calls this after its scenarios, whose results must still be written.
         foreach (var error in summaries.SelectMany(s => s.ValidationErrors).Where(e => e.IsCritical))
         {
-            Console.Error.WriteLine($"micro-benchmarks: BenchmarkDotNet did not run {error.BenchmarkCase?.DisplayInfo ?? "a benchmark"}: {error.Message}");
+            Console.Error.WriteLine(
+                "micro-benchmarks: BenchmarkDotNet did not run "
+                + $"{error.BenchmarkCase?.DisplayInfo ?? "a benchmark"}: {error.Message}");
         }
 
         var rows = summaries.SelectMany(Rows).ToArray();
         foreach (var failed in rows.Where(r => double.IsNaN(r.MeanNanoseconds)))
         {
-            Console.Error.WriteLine($"micro-benchmarks: {failed.Benchmark}.{failed.Method} {failed.Parameters} produced no measurement (see the log under {artifactsDirectory}).");
+            Console.Error.WriteLine(
+                $"micro-benchmarks: {failed.Benchmark}.{failed.Method} {failed.Parameters} produced no measurement "
+                + $"(see the log under {artifactsDirectory}).");
         }
 
         return rows;
@@ -93,7 +101,8 @@ public static class MicroBenchmarks
                 catch (TargetInvocationException failure)
                 {
                     // BenchmarkDotNet meets the same failure and reports the case without a measurement.
-                    Console.Error.WriteLine($"micro-benchmarks: warming {type.Name} failed: {failure.InnerException?.Message}");
+                    Console.Error.WriteLine(
+                        $"micro-benchmarks: warming {type.Name} failed: {failure.InnerException?.Message}");
                 }
             }
 
@@ -105,7 +114,8 @@ public static class MicroBenchmarks
     {
         foreach (var instance in Instances(type))
         {
-            foreach (var method in type.GetMethods().Where(m => m.IsDefined(typeof(BenchmarkAttribute), inherit: false)))
+            foreach (var method in type.GetMethods()
+                .Where(m => m.IsDefined(typeof(BenchmarkAttribute), inherit: false)))
             {
                 var clock = Stopwatch.StartNew();
                 for (var calls = 0; calls < 50 || clock.Elapsed < budget; calls++)
@@ -119,7 +129,9 @@ public static class MicroBenchmarks
         }
     }
 
-    /// <summary>One set-up instance of <paramref name="type"/> per value of its (single) [Params] property, or one without.</summary>
+    /// <summary>
+    /// One set-up instance of <paramref name="type"/> per value of its (single) [Params] property, or one without.
+    /// </summary>
     private static IEnumerable<object> Instances(Type type)
     {
         var parameter = type.GetProperties().SingleOrDefault(p => p.IsDefined(typeof(ParamsAttribute), inherit: false));
@@ -136,7 +148,8 @@ public static class MicroBenchmarks
     private static void Invoke<TAttribute>(object instance)
         where TAttribute : Attribute
     {
-        foreach (var method in instance.GetType().GetMethods().Where(m => m.IsDefined(typeof(TAttribute), inherit: false)))
+        foreach (var method in instance.GetType().GetMethods()
+            .Where(m => m.IsDefined(typeof(TAttribute), inherit: false)))
         {
             method.Invoke(instance, null);
         }
@@ -175,7 +188,10 @@ public static class MicroBenchmarks
                 m.Report.BenchmarkCase.Descriptor.Type == descriptor.Type
                 && m.Report.BenchmarkCase.Descriptor.Baseline
                 && Parameters(m.Report.BenchmarkCase) == parameters);
-            double? ratio = baseline.Report is not null && double.IsFinite(mean) && double.IsFinite(baseline.Mean) && baseline.Mean > 0
+            double? ratio = baseline.Report is not null
+                && double.IsFinite(mean)
+                && double.IsFinite(baseline.Mean)
+                && baseline.Mean > 0
                 ? mean / baseline.Mean
                 : null;
             double? allocated = report.GcStats.GetBytesAllocatedPerOperation(benchmark) is { } bytes ? bytes : null;
@@ -193,5 +209,6 @@ public static class MicroBenchmarks
 
     /// <summary>"N=1000", or "" for a class without parameters.</summary>
     private static string Parameters(BenchmarkCase benchmark) =>
-        string.Join(", ", benchmark.Parameters.Items.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name}={p.Value}")));
+        string.Join(", ", benchmark.Parameters.Items.Select(p =>
+            string.Create(CultureInfo.InvariantCulture, $"{p.Name}={p.Value}")));
 }

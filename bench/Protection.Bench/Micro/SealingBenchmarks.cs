@@ -34,7 +34,8 @@ public class SealingBenchmarks : IDisposable
     public void Setup()
     {
         var vault = new PersonalDataVault(RandomNumberGenerator.GetBytes(32));
-        _seal = new CaseSeal(vault, MicroSamples.CaseId, vault.NewCaseKey(MicroSamples.CaseId, MicroSamples.Now).DataKey);
+        _seal = new CaseSeal(
+            vault, MicroSamples.CaseId, vault.NewCaseKey(MicroSamples.CaseId, MicroSamples.Now).DataKey);
         _sealed = _seal.Seal(Text);
         if (_seal.Open<string>(_sealed) != Text)
         {
@@ -62,7 +63,11 @@ public class SealingBenchmarks : IDisposable
         var output = new byte[NonceSize + _plaintext.Length + TagSize];
         var nonce = output.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        _aes.Encrypt(nonce, _plaintext, output.AsSpan(NonceSize, _plaintext.Length), output.AsSpan(NonceSize + _plaintext.Length));
+        _aes.Encrypt(
+            nonce,
+            _plaintext,
+            output.AsSpan(NonceSize, _plaintext.Length),
+            output.AsSpan(NonceSize + _plaintext.Length));
         return output;
     }
 
@@ -73,7 +78,11 @@ public class SealingBenchmarks : IDisposable
         var nonce = output.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
         using var aes = new AesGcm(_key, TagSize);
-        aes.Encrypt(nonce, _plaintext, output.AsSpan(NonceSize, _plaintext.Length), output.AsSpan(NonceSize + _plaintext.Length));
+        aes.Encrypt(
+            nonce,
+            _plaintext,
+            output.AsSpan(NonceSize, _plaintext.Length),
+            output.AsSpan(NonceSize + _plaintext.Length));
         return output;
     }
 
@@ -82,7 +91,11 @@ public class SealingBenchmarks : IDisposable
     {
         var length = _rawSealed.Length - NonceSize - TagSize;
         var plaintext = new byte[length];
-        _aes.Decrypt(_rawSealed.AsSpan(0, NonceSize), _rawSealed.AsSpan(NonceSize, length), _rawSealed.AsSpan(NonceSize + length), plaintext);
+        _aes.Decrypt(
+            _rawSealed.AsSpan(0, NonceSize),
+            _rawSealed.AsSpan(NonceSize, length),
+            _rawSealed.AsSpan(NonceSize + length),
+            plaintext);
         return plaintext;
     }
 

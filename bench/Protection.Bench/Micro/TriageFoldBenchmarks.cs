@@ -36,7 +36,8 @@ public class TriageFoldBenchmarks
 
         // The folds must build what Marten would: every measure, and the assessed case out of the queue.
         if (FoldTriageCase().Measures.Count != N - 1 || PlainListAppend().Count != N - 1
-            || FoldAssessedTriageCase() is not { AwaitingTriage: false, NextDueAt: not null } assessed || assessed.Measures.Count != N - 2)
+            || FoldAssessedTriageCase() is not { AwaitingTriage: false, NextDueAt: not null } assessed
+            || assessed.Measures.Count != N - 2)
         {
             throw new InvalidOperationException("The triage fold did not produce the expected case.");
         }
@@ -48,7 +49,8 @@ public class TriageFoldBenchmarks
         var measures = new List<Measure>();
         foreach (var e in _measures)
         {
-            measures.Add(new Measure(e.MeasureId, e.Area, e.Type, e.Owner, e.DueOn, MeasureStatus.Open, null, e.By, e.At));
+            measures.Add(new Measure(
+                e.MeasureId, e.Area, e.Type, e.Owner, e.DueOn, MeasureStatus.Open, null, e.By, e.At));
         }
 
         return measures;

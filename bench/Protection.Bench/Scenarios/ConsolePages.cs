@@ -32,7 +32,12 @@ public static partial class ConsolePages
 
         run.Say("console: a supervisor enrols and signs in through the code flow");
         // The console's redirect address is registered under the public name (localhost), not the loopback address.
-        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = true, AutomaticDecompression = DecompressionMethods.All })
+        using var browser = new HttpClient(new HttpClientHandler
+        {
+            CookieContainer = new CookieContainer(),
+            AllowAutoRedirect = true,
+            AutomaticDecompression = DecompressionMethods.All,
+        })
         {
             BaseAddress = new UriBuilder(run.Api.Gateway) { Host = "localhost" }.Uri,
         };
@@ -49,7 +54,8 @@ public static partial class ConsolePages
             var started = Stopwatch.GetTimestamp();
             var html = await browser.GetStringAsync("/cases?pageSize=50");
             var pageMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            var (status, apiMs, _) = await run.Api.TimedAsync(HttpMethod.Get, run.Api.Gateway, "/api/cases?pageSize=50&page=1", token);
+            var (status, apiMs, _) = await run.Api.TimedAsync(
+                HttpMethod.Get, run.Api.Gateway, "/api/cases?pageSize=50&page=1", token);
             if (status != HttpStatusCode.OK || !html.Contains("<table class=\"cases\"", StringComparison.Ordinal))
             {
                 throw new InvalidOperationException($"console: the page or the API call failed ({(int)status})");
@@ -74,16 +80,24 @@ public static partial class ConsolePages
             $"+{added} ms p50 for the server render", "≤ 50 ms p50", pageLatency.P50 <= 50));
     }
 
-    private static async Task<(string Name, string Key)> EnrolSupervisorAsync(BenchRun run, HttpClient browser, string admin)
+    private static async Task<(string Name, string Key)> EnrolSupervisorAsync(
+        BenchRun run, HttpClient browser, string admin)
     {
         using var http = new HttpClient { BaseAddress = run.Api.Gateway };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", admin);
-        var organisation = await (await http.PostAsJsonAsync("/api/admin/organisations", new { name = $"Bench {run.Tag} {Guid.NewGuid():N}", kind = "protection" })).EnsureSuccessStatusCode()
+        http.DefaultRequestHeaders.Authorization =
+            new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", admin);
+        var organisation = await (await http.PostAsJsonAsync(
+                "/api/admin/organisations",
+                new { name = $"Bench {run.Tag} {Guid.NewGuid():N}", kind = "protection" }))
+            .EnsureSuccessStatusCode()
             .Content.ReadFromJsonAsync<JsonObject>();
         var name = $"bench-{Guid.NewGuid():N}"[..20];
         var created = await (await http.PostAsJsonAsync("/api/admin/users", new
         {
-            userName = name, email = $"{name}@example.org", organisationId = organisation!["id"]!.GetValue<string>(), roles = new[] { "supervisor" },
+            userName = name,
+            email = $"{name}@example.org",
+            organisationId = organisation!["id"]!.GetValue<string>(),
+            roles = new[] { "supervisor" },
         })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>();
         var link = new Uri(created!["enrolment"]!["enrolmentLink"]!.GetValue<string>());
 
@@ -105,19 +119,27 @@ public static partial class ConsolePages
         fields["Name"] = name;
         fields["Password"] = Password;
         fields["Code"] = new Totp(Base32Encoding.ToBytes(key)).ComputeTotp();
-        using var signedIn = await browser.PostAsync(login.RequestMessage!.RequestUri, new FormUrlEncodedContent(fields));
+        using var signedIn = await browser.PostAsync(
+            login.RequestMessage!.RequestUri, new FormUrlEncodedContent(fields));
         var landed = await signedIn.Content.ReadAsStringAsync();
-        if (!landed.Contains("<table class=\"cases\"", StringComparison.Ordinal) && !landed.Contains("class=\"filters\"", StringComparison.Ordinal))
+        if (!landed.Contains("<table class=\"cases\"", StringComparison.Ordinal)
+            && !landed.Contains("class=\"filters\"", StringComparison.Ordinal))
         {
-            throw new InvalidOperationException($"console: sign-in did not land on My cases ({signedIn.RequestMessage!.RequestUri})");
+            throw new InvalidOperationException(
+                $"console: sign-in did not land on My cases ({signedIn.RequestMessage!.RequestUri})");
         }
     }
 
     private static Dictionary<string, string> Hidden(string html) =>
-        InputTag().Matches(html).Select(m => m.Value).Where(tag => tag.Contains("type=\"hidden\"", StringComparison.Ordinal))
-            .ToDictionary(tag => WebUtility.HtmlDecode(Attribute(tag, "name")), tag => WebUtility.HtmlDecode(Attribute(tag, "value")));
+        InputTag().Matches(html)
+            .Select(m => m.Value)
+            .Where(tag => tag.Contains("type=\"hidden\"", StringComparison.Ordinal))
+            .ToDictionary(
+                tag => WebUtility.HtmlDecode(Attribute(tag, "name")),
+                tag => WebUtility.HtmlDecode(Attribute(tag, "value")));
 
-    private static string Attribute(string tag, string name) => Regex.Match(tag, $"\\s{name}=\"([^\"]*)\"").Groups[1].Value;
+    private static string Attribute(string tag, string name) =>
+        Regex.Match(tag, $"\\s{name}=\"([^\"]*)\"").Groups[1].Value;
 
     [GeneratedRegex("<input[^>]*>")]
     private static partial Regex InputTag();

@@ -12,7 +12,8 @@ namespace Protection.Bench.Scenarios;
 /// </summary>
 public static class Freshness
 {
-    public sealed record Result(int Rate, int Cases, Latency Visible, Latency Post, Latency RawPublishToConsume, int Lost, int PollIntervalMs);
+    public sealed record Result(
+        int Rate, int Cases, Latency Visible, Latency Post, Latency RawPublishToConsume, int Lost, int PollIntervalMs);
 
     public sealed record BenchPing(int Number, long SentAt);
 
@@ -34,7 +35,8 @@ public static class Freshness
         var count = rate * run.Settings.FreshnessSeconds;
         var tokens = await run.Api.TokensAsync($"bench-{run.Tag}-fresh", 10, "officer");
 
-        run.Say($"freshness: {count} cases at {rate}/s; the triage queue watched every {PollInterval.TotalMilliseconds} ms");
+        run.Say($"freshness: {count} cases at {rate}/s; "
+            + $"the triage queue watched every {PollInterval.TotalMilliseconds} ms");
         var answered = new long[count];
         var posts = new ConcurrentBag<double>();
         int lost;
@@ -65,21 +67,31 @@ public static class Freshness
 
         run.Say($"freshness: {count} messages at {rate}/s with MassTransit alone");
         var raw = await RawMassTransitAsync(run, count, rate);
-        var result = new Result(rate, count, Latency.Of(visible), Latency.Of(posts), raw, lost, (int)PollInterval.TotalMilliseconds);
+        var result = new Result(
+            rate, count, Latency.Of(visible), Latency.Of(posts), raw, lost, (int)PollInterval.TotalMilliseconds);
         run.Say($"  201 → visible {result.Visible}; raw publish → consume {raw}");
         if (lost > 0)
         {
-            run.Breached("freshness", $"{lost} of {count} cases answered 201 but were not in the triage queue 60 s later");
+            run.Breached(
+                "freshness", $"{lost} of {count} cases answered 201 but were not in the triage queue 60 s later");
         }
 
         var factor = result.Visible.P99 / raw.P99;
-        run.Rows.Add(new Row("2. Freshness", $"201 → in triage queue at {rate} cases/s ({count} cases), p50 / p95 / p99",
-            $"{result.Visible.P50} / {result.Visible.P95} / {result.Visible.P99} ms", $"{raw.P50} / {raw.P95} / {raw.P99} ms MassTransit publish → consume",
-            $"p99 {factor:0.#}×", rate == 50 ? "p99 ≤ 100 ms and ≤ 2× raw" : "", rate == 50 ? result.Visible.P99 <= 100 && factor <= 2 : null));
+        run.Rows.Add(new Row(
+            "2. Freshness",
+            $"201 → in triage queue at {rate} cases/s ({count} cases), p50 / p95 / p99",
+            $"{result.Visible.P50} / {result.Visible.P95} / {result.Visible.P99} ms",
+            $"{raw.P50} / {raw.P95} / {raw.P99} ms MassTransit publish → consume",
+            $"p99 {factor:0.#}×",
+            rate == 50 ? "p99 ≤ 100 ms and ≤ 2× raw" : "",
+            rate == 50 ? result.Visible.P99 <= 100 && factor <= 2 : null));
         return result;
     }
 
-    /// <summary>Starts <paramref name="work"/> for 0..count-1 at <paramref name="perSecond"/>, not waiting for one to finish before the next; then waits for all.</summary>
+    /// <summary>
+    /// Starts <paramref name="work"/> for 0..count-1 at <paramref name="perSecond"/>, not waiting for one to
+    /// finish before the next; then waits for all.
+    /// </summary>
     public static async Task AtRateAsync(int count, int perSecond, Func<int, Task> work)
     {
         var started = Stopwatch.GetTimestamp();
@@ -127,7 +139,9 @@ public static class Freshness
             await AtRateAsync(count, rate, i => bus.Publish(new BenchPing(i, Stopwatch.GetTimestamp())));
             if (!consumed.Wait(TimeSpan.FromSeconds(30)))
             {
-                run.Breached("freshness", $"MassTransit alone consumed {count - consumed.CurrentCount} of {count} messages within 30 s");
+                run.Breached(
+                    "freshness",
+                    $"MassTransit alone consumed {count - consumed.CurrentCount} of {count} messages within 30 s");
             }
         }
         finally

@@ -14,14 +14,17 @@ public static class GatewayOverhead
 {
     public sealed record Path(Latency Sequential, double RequestsPerSecond, Latency Concurrent);
 
-    public sealed record Result(int Pairs, int Concurrency, int Requests, Path Gateway, Path Direct, double P50OverheadPercent);
+    public sealed record Result(
+        int Pairs, int Concurrency, int Requests, Path Gateway, Path Direct, double P50OverheadPercent);
 
     public static async Task RunAsync(BenchRun run)
     {
         var settings = run.Settings;
         var cases = run.OpenedCases.ToArray();
-        // Supervisors read any case; several of them, so the gateway's per-user limit (100/s) does not throttle the benchmark.
-        var readers = await run.Api.TokensAsync($"bench-{run.Tag}-reader", settings.GatewayConcurrency * 2, "supervisor");
+        // Supervisors read any case; several of them, so the gateway's per-user limit (100/s) does not throttle
+        // the benchmark.
+        var readers = await run.Api.TokensAsync(
+            $"bench-{run.Tag}-reader", settings.GatewayConcurrency * 2, "supervisor");
 
         run.Say($"gateway: {settings.GatewayLatencyPairs} sequential reads each way, interleaved");
         var viaGateway = new List<double>();
@@ -48,27 +51,47 @@ public static class GatewayOverhead
             }
         }
 
-        run.Say($"gateway: {settings.GatewayThroughputRequests} reads each way at concurrency {settings.GatewayConcurrency}");
+        run.Say($"gateway: {settings.GatewayThroughputRequests} reads each way "
+            + $"at concurrency {settings.GatewayConcurrency}");
         var (directRate, directConcurrent) = await ThroughputAsync(run, run.Api.Intake, cases, readers);
         var (gatewayRate, gatewayConcurrent) = await ThroughputAsync(run, run.Api.Gateway, cases, readers);
 
         var gateway = new Path(Latency.Of(viaGateway), Math.Round(gatewayRate, 1), gatewayConcurrent);
         var straight = new Path(Latency.Of(direct), Math.Round(directRate, 1), directConcurrent);
-        var overhead = Math.Round(100 * (gateway.Sequential.P50 - straight.Sequential.P50) / straight.Sequential.P50, 1);
-        run.Figures["gateway"] = new Result(settings.GatewayLatencyPairs, settings.GatewayConcurrency, settings.GatewayThroughputRequests, gateway, straight, overhead);
-        run.Say($"  gateway {gateway.Sequential}, {gateway.RequestsPerSecond} req/s; direct {straight.Sequential}, {straight.RequestsPerSecond} req/s");
+        var overhead = Math.Round(
+            100 * (gateway.Sequential.P50 - straight.Sequential.P50) / straight.Sequential.P50, 1);
+        run.Figures["gateway"] = new Result(
+            settings.GatewayLatencyPairs,
+            settings.GatewayConcurrency,
+            settings.GatewayThroughputRequests,
+            gateway,
+            straight,
+            overhead);
+        run.Say($"  gateway {gateway.Sequential}, {gateway.RequestsPerSecond} req/s; "
+            + $"direct {straight.Sequential}, {straight.RequestsPerSecond} req/s");
 
-        run.Rows.Add(new Row("3. Gateway", "GET /api/cases/{id}, one at a time, p50 / p99",
-            $"{gateway.Sequential.P50} / {gateway.Sequential.P99} ms via gateway", $"{straight.Sequential.P50} / {straight.Sequential.P99} ms straight to intake",
-            $"+{overhead} % p50", "≤ 10 % p50", overhead <= 10));
-        run.Rows.Add(new Row("3. Gateway", $"GET /api/cases/{{id}}, concurrency {settings.GatewayConcurrency}, requests/s",
-            $"{gateway.RequestsPerSecond}/s (p99 {gateway.Concurrent.P99} ms)", $"{straight.RequestsPerSecond}/s (p99 {straight.Concurrent.P99} ms)",
-            BenchRun.Percent(100 * gateway.RequestsPerSecond / straight.RequestsPerSecond), "", null));
+        run.Rows.Add(new Row(
+            "3. Gateway",
+            "GET /api/cases/{id}, one at a time, p50 / p99",
+            $"{gateway.Sequential.P50} / {gateway.Sequential.P99} ms via gateway",
+            $"{straight.Sequential.P50} / {straight.Sequential.P99} ms straight to intake",
+            $"+{overhead} % p50",
+            "≤ 10 % p50",
+            overhead <= 10));
+        run.Rows.Add(new Row(
+            "3. Gateway",
+            $"GET /api/cases/{{id}}, concurrency {settings.GatewayConcurrency}, requests/s",
+            $"{gateway.RequestsPerSecond}/s (p99 {gateway.Concurrent.P99} ms)",
+            $"{straight.RequestsPerSecond}/s (p99 {straight.Concurrent.P99} ms)",
+            BenchRun.Percent(100 * gateway.RequestsPerSecond / straight.RequestsPerSecond),
+            "",
+            null));
     }
 
     private static async Task<double> ReadAsync(BenchRun run, Uri baseUri, Guid caseId, string token)
     {
-        var (status, milliseconds, _) = await run.Api.TimedAsync(HttpMethod.Get, baseUri, $"/api/cases/{caseId}", token);
+        var (status, milliseconds, _) = await run.Api.TimedAsync(
+            HttpMethod.Get, baseUri, $"/api/cases/{caseId}", token);
         if (status != HttpStatusCode.OK)
         {
             throw new InvalidOperationException($"GET /api/cases/{caseId} on {baseUri} answered {(int)status}");
@@ -77,13 +100,17 @@ public static class GatewayOverhead
         return milliseconds;
     }
 
-    private static async Task<(double PerSecond, Latency Latency)> ThroughputAsync(BenchRun run, Uri baseUri, Guid[] cases, string[] readers)
+    private static async Task<(double PerSecond, Latency Latency)> ThroughputAsync(
+        BenchRun run, Uri baseUri, Guid[] cases, string[] readers)
     {
         var latencies = new ConcurrentBag<double>();
         var started = Stopwatch.GetTimestamp();
         await Parallel.ForEachAsync(Enumerable.Range(0, run.Settings.GatewayThroughputRequests),
             new ParallelOptions { MaxDegreeOfParallelism = run.Settings.GatewayConcurrency },
-            async (i, _) => latencies.Add(await ReadAsync(run, baseUri, cases[i % cases.Length], readers[i % readers.Length])));
-        return (run.Settings.GatewayThroughputRequests / Stopwatch.GetElapsedTime(started).TotalSeconds, Latency.Of(latencies));
+            async (i, _) => latencies.Add(
+                await ReadAsync(run, baseUri, cases[i % cases.Length], readers[i % readers.Length])));
+        return (
+            run.Settings.GatewayThroughputRequests / Stopwatch.GetElapsedTime(started).TotalSeconds,
+            Latency.Of(latencies));
     }
 }

@@ -20,9 +20,16 @@ namespace Protection.Bench.Scenarios;
 /// </summary>
 public static class History
 {
-    public sealed record Compose(int Events, int Runs, Latency Gateway, Latency RawRead, long Bytes, double SeedSeconds);
+    public sealed record Compose(
+        int Events, int Runs, Latency Gateway, Latency RawRead, long Bytes, double SeedSeconds);
 
-    public sealed record Rebuild(long Events, double Seconds, double EventsPerSecond, double RawReadSeconds, double RawEventsPerSecond, double Ratio);
+    public sealed record Rebuild(
+        long Events,
+        double Seconds,
+        double EventsPerSecond,
+        double RawReadSeconds,
+        double RawEventsPerSecond,
+        double Ratio);
 
     public static async Task RunAsync(BenchRun run, ServiceStores stores)
     {
@@ -52,7 +59,8 @@ public static class History
             var seedSeconds = Stopwatch.GetElapsedTime(seeded).TotalSeconds;
 
             var runs = size >= 10_000 ? 10 : 20;
-            run.Say($"history: composing it {runs} times through the gateway, and reading it {runs} times straight from Marten");
+            run.Say($"history: composing it {runs} times through the gateway, "
+                + $"and reading it {runs} times straight from Marten");
             var (entries, bytes) = await HistoryAsync(run, opened.Id, auditor); // warm-up, three times
             await HistoryAsync(run, opened.Id, auditor);
             await HistoryAsync(run, opened.Id, auditor);
@@ -67,19 +75,26 @@ public static class History
                 await using (var intake = stores.IntakeStore.QuerySession())
                 await using (var triage = stores.TriageStore.QuerySession())
                 {
-                    _ = (await intake.Events.FetchStreamAsync(opened.Id)).Count + (await triage.Events.FetchStreamAsync(opened.Id)).Count;
+                    _ = (await intake.Events.FetchStreamAsync(opened.Id)).Count
+                        + (await triage.Events.FetchStreamAsync(opened.Id)).Count;
                 }
 
                 raw.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
 
-            var compose = new Compose(entries, runs, Latency.Of(composed), Latency.Of(raw), bytes, Math.Round(seedSeconds, 1));
+            var compose = new Compose(
+                entries, runs, Latency.Of(composed), Latency.Of(raw), bytes, Math.Round(seedSeconds, 1));
             results.Add(compose);
             run.Say($"  {entries} events: composed {compose.Gateway}; raw read {compose.RawRead}");
             var target = size >= 10_000 ? "≤ 200 ms" : "";
-            run.Rows.Add(new Row("4. History", $"compose the history of a {entries:N0}-event case ({bytes / 1024:N0} KB), p50 / p95",
-                $"{compose.Gateway.P50} / {compose.Gateway.P95} ms", $"{compose.RawRead.P50} / {compose.RawRead.P95} ms reading its streams from Marten",
-                $"{compose.Gateway.P50 / compose.RawRead.P50:0.#}×", target, size >= 10_000 ? compose.Gateway.P50 <= 200 : null));
+            run.Rows.Add(new Row(
+                "4. History",
+                $"compose the history of a {entries:N0}-event case ({bytes / 1024:N0} KB), p50 / p95",
+                $"{compose.Gateway.P50} / {compose.Gateway.P95} ms",
+                $"{compose.RawRead.P50} / {compose.RawRead.P95} ms reading its streams from Marten",
+                $"{compose.Gateway.P50 / compose.RawRead.P50:0.#}×",
+                target,
+                size >= 10_000 ? compose.Gateway.P50 <= 200 : null));
         }
 
         run.Figures["history"] = results;
@@ -88,16 +103,19 @@ public static class History
 
     private static async Task<(int Entries, long Bytes)> HistoryAsync(BenchRun run, Guid caseId, string auditor)
     {
-        var (status, _, body) = await run.Api.TimedAsync(HttpMethod.Get, run.Api.Gateway, $"/api/cases/{caseId}/history", auditor);
+        var (status, _, body) = await run.Api.TimedAsync(
+            HttpMethod.Get, run.Api.Gateway, $"/api/cases/{caseId}/history", auditor);
         if (status != HttpStatusCode.OK)
         {
-            throw new InvalidOperationException($"GET /api/cases/{caseId}/history answered {(int)status}: {body[..Math.Min(body.Length, 300)]}");
+            throw new InvalidOperationException(
+                $"GET /api/cases/{caseId}/history answered {(int)status}: {body[..Math.Min(body.Length, 300)]}");
         }
 
         var history = JsonDocument.Parse(body).RootElement;
         if (!history.GetProperty("complete").GetBoolean())
         {
-            run.Breached("history", $"the history of case {caseId} came back incomplete: {history.GetProperty("missing")}");
+            run.Breached(
+                "history", $"the history of case {caseId} came back incomplete: {history.GetProperty("missing")}");
         }
 
         return (history.GetProperty("entries").GetArrayLength(), System.Text.Encoding.UTF8.GetByteCount(body));
@@ -112,7 +130,15 @@ public static class History
             await using var session = triage.LightweightSession();
             var batch = Math.Min(1_000, events - done);
             session.Events.Append(caseId, Enumerable.Range(0, batch)
-                .Select(i => (object)new MeasureAdded(caseId, Guid.NewGuid(), FrameworkArea.ThreatsOnTheGround, "check-in-call", "bench", dueOn, "benchmark-seed", DateTimeOffset.UtcNow))
+                .Select(i => (object)new MeasureAdded(
+                    caseId,
+                    Guid.NewGuid(),
+                    FrameworkArea.ThreatsOnTheGround,
+                    "check-in-call",
+                    "bench",
+                    dueOn,
+                    "benchmark-seed",
+                    DateTimeOffset.UtcNow))
                 .ToArray());
             await session.SaveChangesAsync();
         }
@@ -141,7 +167,11 @@ public static class History
         while (true)
         {
             await using var session = triage.QuerySession();
-            var page = await session.Events.QueryAllRawEvents().Where(e => e.Sequence > last).OrderBy(e => e.Sequence).Take(1_000).ToListAsync();
+            var page = await session.Events.QueryAllRawEvents()
+                .Where(e => e.Sequence > last)
+                .OrderBy(e => e.Sequence)
+                .Take(1_000)
+                .ToListAsync();
             if (page.Count == 0)
             {
                 break;
@@ -152,11 +182,23 @@ public static class History
         }
 
         var rawSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var result = new Rebuild(events, Math.Round(seconds, 2), Math.Round(events / seconds), Math.Round(rawSeconds, 2), Math.Round(read / rawSeconds),
+        var result = new Rebuild(
+            events,
+            Math.Round(seconds, 2),
+            Math.Round(events / seconds),
+            Math.Round(rawSeconds, 2),
+            Math.Round(read / rawSeconds),
             Math.Round(100 * (events / seconds) / (read / rawSeconds), 1));
-        run.Say($"  rebuild {result.EventsPerSecond:N0} events/s; sequential read {result.RawEventsPerSecond:N0} events/s: {result.Ratio} %");
-        run.Rows.Add(new Row("4. Replay", $"rebuild triage's case projection ({events:N0} events)", $"{result.EventsPerSecond:N0} events/s ({result.Seconds} s)",
-            $"{result.RawEventsPerSecond:N0} events/s sequential read ({result.RawReadSeconds} s)", BenchRun.Percent(result.Ratio), "≥ 50 %", result.Ratio >= 50));
+        run.Say($"  rebuild {result.EventsPerSecond:N0} events/s; "
+            + $"sequential read {result.RawEventsPerSecond:N0} events/s: {result.Ratio} %");
+        run.Rows.Add(new Row(
+            "4. Replay",
+            $"rebuild triage's case projection ({events:N0} events)",
+            $"{result.EventsPerSecond:N0} events/s ({result.Seconds} s)",
+            $"{result.RawEventsPerSecond:N0} events/s sequential read ({result.RawReadSeconds} s)",
+            BenchRun.Percent(result.Ratio),
+            "≥ 50 %",
+            result.Ratio >= 50));
         return result;
     }
 }

@@ -16,7 +16,12 @@ public static class Resources
 
     /// <param name="PeakTotalMib">The most the five held at one moment.</param>
     /// <param name="SumOfPeaksMib">Each one's peak added up, whenever it came (an upper bound).</param>
-    public sealed record Result(IReadOnlyList<Startup> Startups, IReadOnlyList<Memory> Memory, double IdleTotalMib, double PeakTotalMib, double SumOfPeaksMib);
+    public sealed record Result(
+        IReadOnlyList<Startup> Startups,
+        IReadOnlyList<Memory> Memory,
+        double IdleTotalMib,
+        double PeakTotalMib,
+        double SumOfPeaksMib);
 
     public const string EmptyApp = "empty-aspnet";
 
@@ -35,32 +40,54 @@ public static class Resources
             .ToArray();
     }
 
-    public static void Report(BenchRun run, IReadOnlyDictionary<string, long> idle, IReadOnlyDictionary<string, long> peak, long peakTotal)
+    public static void Report(
+        BenchRun run, IReadOnlyDictionary<string, long> idle, IReadOnlyDictionary<string, long> peak, long peakTotal)
     {
         var startups = ReadStartups(run.Settings.StartupFile);
         var empty = startups.FirstOrDefault(s => s.Process == EmptyApp);
         var memory = Footprint.Processes
-            .Select(p => new Memory(p, Footprint.Mib(idle[p]), Footprint.Mib(Math.Max(peak.GetValueOrDefault(p), idle[p]))))
+            .Select(p => new Memory(
+                p, Footprint.Mib(idle[p]), Footprint.Mib(Math.Max(peak.GetValueOrDefault(p), idle[p]))))
             .ToArray();
         var result = new Result(startups, memory, Math.Round(memory.Sum(m => m.IdleMib), 1),
             Footprint.Mib(Math.Max(peakTotal, idle.Values.Sum())), Math.Round(memory.Sum(m => m.PeakMib), 1));
         run.Figures["footprint"] = result;
 
-        var emptyRss = empty?.IdleRssBytes is { } bytes ? $"{Footprint.Mib(bytes)} MiB empty ASP.NET Core app" : "(no baseline: run through bench/run.sh)";
+        var emptyRss = empty?.IdleRssBytes is { } bytes
+            ? $"{Footprint.Mib(bytes)} MiB empty ASP.NET Core app"
+            : "(no baseline: run through bench/run.sh)";
         foreach (var m in memory)
         {
-            run.Rows.Add(new Row("5. Footprint", $"RSS of {m.Process}, idle → peak under load", $"{m.IdleMib} → {m.PeakMib} MiB", emptyRss, "", "", null));
+            run.Rows.Add(new Row(
+                "5. Footprint",
+                $"RSS of {m.Process}, idle → peak under load",
+                $"{m.IdleMib} → {m.PeakMib} MiB",
+                emptyRss,
+                "",
+                "",
+                null));
         }
 
-        run.Rows.Add(new Row("5. Footprint", "RSS of all five together under load (most at one moment)",
-            $"{result.PeakTotalMib} MiB (idle {result.IdleTotalMib} MiB; each one's peak added up: {result.SumOfPeaksMib} MiB)",
-            empty?.IdleRssBytes is { } e ? $"{Footprint.Mib(5 * e)} MiB five empty apps" : "", "", "≤ 1024 MiB", result.PeakTotalMib <= 1024));
+        run.Rows.Add(new Row(
+            "5. Footprint",
+            "RSS of all five together under load (most at one moment)",
+            $"{result.PeakTotalMib} MiB (idle {result.IdleTotalMib} MiB; "
+            + $"each one's peak added up: {result.SumOfPeaksMib} MiB)",
+            empty?.IdleRssBytes is { } e ? $"{Footprint.Mib(5 * e)} MiB five empty apps" : "",
+            "",
+            "≤ 1024 MiB",
+            result.PeakTotalMib <= 1024));
 
         foreach (var startup in startups.Where(s => s.Process != EmptyApp))
         {
-            run.Rows.Add(new Row("5. Footprint", $"start-up of {startup.Process} to ready", $"{startup.Milliseconds / 1000:0.00} s",
-                empty is null ? "" : $"{empty.Milliseconds / 1000:0.00} s empty ASP.NET Core app", empty is null ? "" : $"{startup.Milliseconds / empty.Milliseconds:0.#}×",
-                "≤ 5 s", startup.Milliseconds <= 5_000));
+            run.Rows.Add(new Row(
+                "5. Footprint",
+                $"start-up of {startup.Process} to ready",
+                $"{startup.Milliseconds / 1000:0.00} s",
+                empty is null ? "" : $"{empty.Milliseconds / 1000:0.00} s empty ASP.NET Core app",
+                empty is null ? "" : $"{startup.Milliseconds / empty.Milliseconds:0.#}×",
+                "≤ 5 s",
+                startup.Milliseconds <= 5_000));
         }
     }
 }
