@@ -4,6 +4,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Protection.Contracts;
 using Protection.Contracts.Assistance;
@@ -11,6 +12,13 @@ using Protection.Contracts.Relocation;
 using Protection.Relocations;
 using Protection.Relocations.Cases;
 using Protection.Relocations.Relocations;
+using Protection.Relocations.Relocations.CheckingIn;
+using Protection.Relocations.Relocations.Extending;
+using Protection.Relocations.Relocations.Financing;
+using Protection.Relocations.Relocations.Moving;
+using Protection.Relocations.Relocations.Planning;
+using Protection.Relocations.Relocations.Requesting;
+using Protection.Relocations.Relocations.Watching;
 using Protection.ServiceDefaults;
 using Protection.ServiceDefaults.Messaging;
 using Protection.ServiceDefaults.PersonalData;
@@ -88,7 +96,8 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             // The defender checks in late: the next check-in is due a week from now, and missing it is a new alert.
             var checkedInAt = clock.GetUtcNow();
             secondDue = checkedInAt + Week;
-            await second.ChangeAsync(away, (r, now) => RelocationRules.CheckIn(r, CheckInStatus.Safe, null, "officer-1", now).Events);
+            await second.ChangeAsync(away, (r, now) =>
+                RecordCheckIn.Decide(r, CheckInStatus.Safe, null, "officer-1", now).Value!);
             var checkedIn = await second.LoadAsync(away);
             checkedIn.NextCheckInDueAt.ShouldBe(secondDue);
             checkedIn.MissedCheckInFlaggedFor.ShouldBeNull();
@@ -154,7 +163,9 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             (await first.Watch.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
 
             // The stay is extended by a month: the new end date is not within the notice period yet.
-            await first.ChangeAsync(away, (r, now) => first.Rules.Extend(r, secondEnd, "The threat at home persists.", _ => new SealedData("sealed"), "officer-1", now).Events);
+            await first.ChangeAsync(away, (r, now) => ExtendStay.Decide(
+                first.Rules, r, secondEnd, "The threat at home persists.", _ => new SealedData("sealed"), "officer-1", now)
+                .Value!);
             (await first.LoadAsync(away)).Plan!.EndOn.ShouldBe(secondEnd);
             (await first.Watch.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
 
@@ -260,7 +271,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
 
         public RelocationWatch Watch => _host.Services.GetRequiredService<RelocationWatch>();
 
-        public RelocationRules Rules => _host.Services.GetRequiredService<RelocationRules>();
+        public RelocationOptions Rules => _host.Services.GetRequiredService<IOptions<RelocationOptions>>().Value;
 
         public IBus Bus => _host.Services.GetRequiredService<IBus>();
 
@@ -298,16 +309,19 @@ public sealed class RelocationWatchTests : IAsyncLifetime
                 await using var session = Store.LightweightSession();
                 var now = _clock.GetUtcNow();
                 var @case = new CaseRecord { Id = caseId, Reference = "PC-2026-000778", Country = "CO", OpenedBy = "officer-1" };
-                var requested = Rules.Request(@case, relocationId, RelocationKind.Regional, RelocationReason.IncreasedRisk, 1, 0, checkInEveryDays, "officer-1", now);
-                requested.Problem.ShouldBeNull();
-                RelocationChanges.Start(session, requested.Events, now);
+                var requested = RequestRelocation.Decide(
+                    Rules, @case, relocationId, RelocationKind.Regional, RelocationReason.IncreasedRisk, 1, 0,
+                    checkInEveryDays, "officer-1", now);
+                requested.Refusal.ShouldBeNull();
+                RelocationChanges.Start(session, requested.Value!, now);
                 @case.ActiveRelocationId = relocationId;
                 session.Store(@case);
                 await session.SaveChangesAsync();
             }
 
             var plan = new PlanProposal("EC", "Quito", "Host", DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime), endOn, "Bus at night with a companion.", null, null);
-            await ChangeAsync(relocationId, (r, now) => Rules.Plan(r, plan, _ => new SealedData("sealed"), "officer-1", now).Events);
+            await ChangeAsync(relocationId, (r, now) =>
+                PlanRelocation.Decide(Rules, r, plan, _ => new SealedData("sealed"), "officer-1", now).Value!);
             (await LoadAsync(relocationId)).State.ShouldBe(RelocationState.Planned);
             return relocationId;
         }
@@ -317,9 +331,9 @@ public sealed class RelocationWatchTests : IAsyncLifetime
         {
             var id = await PlannedAsync(caseId, endOn, checkInEveryDays);
             var grant = Guid.CreateVersion7();
-            await ChangeAsync(id, (r, now) => RelocationRules.Fund(r, new Funding(grant, 1, 2_500m, "EUR", now)));
-            await ChangeAsync(id, (r, now) => Rules.Depart(r, "officer-1", now).Events);
-            await ChangeAsync(id, (r, now) => RelocationRules.Arrive(r, "officer-1", now).Events);
+            await ChangeAsync(id, (r, now) => FundRelocation.Decide(r, new Funding(grant, 1, 2_500m, "EUR", now)));
+            await ChangeAsync(id, (r, now) => DepartRelocation.Decide(r, "officer-1", now).Value!);
+            await ChangeAsync(id, (r, now) => ArriveRelocation.Decide(r, "officer-1", now).Value!);
             var arrived = await LoadAsync(id);
             arrived.State.ShouldBe(RelocationState.Arrived);
             arrived.Away.ShouldBeTrue();

@@ -1,7 +1,14 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.Relocations.Cases;
 using Protection.Relocations.Relocations;
+using Protection.Relocations.Relocations.CheckingIn;
+using Protection.Relocations.Relocations.Closing;
+using Protection.Relocations.Relocations.Extending;
+using Protection.Relocations.Relocations.Financing;
+using Protection.Relocations.Relocations.Moving;
+using Protection.Relocations.Relocations.Planning;
+using Protection.Relocations.Relocations.Requesting;
+using Protection.Relocations.Relocations.Watching;
+using Protection.ServiceDefaults.Decisions;
 using Protection.ServiceDefaults.PersonalData;
 using CheckInStatus = Protection.Contracts.Relocation.CheckInStatus;
 using RelocationKind = Protection.Contracts.Relocation.RelocationKind;
@@ -30,7 +37,7 @@ public sealed class RelocationRulesTests
     private static readonly Func<PlanDetails, SealedData> SealPlan = _ => new SealedData("sealed");
     private static readonly Func<string, SealedData> SealText = _ => new SealedData("sealed");
 
-    private readonly RelocationRules _rules = new(Microsoft.Extensions.Options.Options.Create(new RelocationOptions()));
+    private static readonly RelocationOptions Rules = new();
 
     /// <summary>Every (state, command) pair but funding, and where it leads; null where it is refused.</summary>
     public static readonly TheoryData<RelocationState, RelocationCommand, RelocationState?> Table = new()
@@ -170,45 +177,46 @@ public sealed class RelocationRulesTests
     private static Relocation Fold(Relocation? relocation, IEnumerable<object> events) =>
         events.Aggregate(relocation, (state, e) => RelocationChanges.Fold(state, e))!;
 
-    private static IReadOnlyList<object> Accepted(RelocationChange change)
+    private static IReadOnlyList<object> Accepted(Outcome<IReadOnlyList<object>> change)
     {
-        change.Problem.ShouldBeNull();
-        change.Events.ShouldNotBeEmpty();
-        return change.Events;
+        change.Refusal.ShouldBeNull();
+        var events = change.Value.ShouldNotBeNull();
+        events.ShouldNotBeEmpty();
+        return events;
     }
 
-    private static ProblemHttpResult ShouldBeRefused(RelocationChange change, int status)
+    private static Refusal ShouldBeRefused(Outcome<IReadOnlyList<object>> change, RefusalKind kind)
     {
-        var problem = change.Problem.ShouldNotBeNull();
-        problem.StatusCode.ShouldBe(status);
-        change.Events.ShouldBeEmpty();
-        return problem;
+        var refusal = change.Refusal.ShouldNotBeNull();
+        refusal.Kind.ShouldBe(kind);
+        change.Value.ShouldBeNull();
+        return refusal;
     }
 
-    private static void ShouldBeRefusedOn(RelocationChange change, params string[] fields)
+    private static void ShouldBeRefusedOn(Outcome<IReadOnlyList<object>> change, params string[] fields)
     {
-        var problem = ShouldBeRefused(change, StatusCodes.Status422UnprocessableEntity);
-        ((HttpValidationProblemDetails)problem.ProblemDetails).Errors.Keys.ShouldBe(fields, ignoreOrder: true);
+        var refusal = ShouldBeRefused(change, RefusalKind.Invalid);
+        refusal.Errors.ShouldNotBeNull().Keys.ShouldBe(fields, ignoreOrder: true);
     }
 
-    private RelocationChange Request(
+    private static Outcome<IReadOnlyList<object>> Request(
         CaseRecord? @case = null, RelocationKind kind = RelocationKind.Regional, int familyMembers = 2, int children = 1, int? checkInEveryDays = null) =>
-        _rules.Request(@case ?? Case(), Guid.CreateVersion7(), kind, RelocationReason.IncreasedRisk, familyMembers, children, checkInEveryDays, Officer, Now);
+        RequestRelocation.Decide(Rules, @case ?? Case(), Guid.CreateVersion7(), kind, RelocationReason.IncreasedRisk, familyMembers, children, checkInEveryDays, Officer, Now);
 
     private Relocation Requested(RelocationKind kind = RelocationKind.Regional, CaseRecord? @case = null, int? checkInEveryDays = null) =>
         Fold(null, Accepted(Request(@case, kind, checkInEveryDays: checkInEveryDays)));
 
-    private RelocationChange Issue(Relocation relocation, RelocationCommand command, DateTimeOffset at) => command switch
+    private static Outcome<IReadOnlyList<object>> Issue(Relocation relocation, RelocationCommand command, DateTimeOffset at) => command switch
     {
-        RelocationCommand.Plan => _rules.Plan(relocation, ValidPlan(relocation.Kind), SealPlan, Officer, at),
-        RelocationCommand.Fund => new RelocationChange(RelocationRules.Fund(relocation, Tranche(1, at: at))),
-        RelocationCommand.Depart => _rules.Depart(relocation, Officer, at),
-        RelocationCommand.Arrive => RelocationRules.Arrive(relocation, Officer, at),
-        RelocationCommand.CheckIn => RelocationRules.CheckIn(relocation, CheckInStatus.Safe, null, Officer, at),
-        RelocationCommand.Extend => _rules.Extend(relocation, EndOn.AddMonths(2), "The host organisation asked for more time.", SealText, Officer, at),
-        RelocationCommand.Return => RelocationRules.Return(relocation, Officer, at),
-        RelocationCommand.Resettle => RelocationRules.Resettle(relocation, Officer, at),
-        RelocationCommand.Close => RelocationRules.Close(relocation, Reason, SealText, Officer, at),
+        RelocationCommand.Plan => PlanRelocation.Decide(Rules, relocation, ValidPlan(relocation.Kind), SealPlan, Officer, at),
+        RelocationCommand.Fund => FundRelocation.Decide(relocation, Tranche(1, at: at)).ToArray(),
+        RelocationCommand.Depart => DepartRelocation.Decide(relocation, Officer, at),
+        RelocationCommand.Arrive => ArriveRelocation.Decide(relocation, Officer, at),
+        RelocationCommand.CheckIn => RecordCheckIn.Decide(relocation, CheckInStatus.Safe, null, Officer, at),
+        RelocationCommand.Extend => ExtendStay.Decide(Rules, relocation, EndOn.AddMonths(2), "The host organisation asked for more time.", SealText, Officer, at),
+        RelocationCommand.Return => ReturnFromRelocation.Decide(relocation, Officer, at),
+        RelocationCommand.Resettle => Resettle.Decide(relocation, Officer, at),
+        RelocationCommand.Close => CloseRelocation.Decide(relocation, Reason, SealText, Officer, at),
         _ => throw new ArgumentOutOfRangeException(nameof(command)),
     };
 
@@ -255,8 +263,8 @@ public sealed class RelocationRulesTests
         }
         else
         {
-            var problem = ShouldBeRefused(change, StatusCodes.Status409Conflict);
-            var extensions = problem.ProblemDetails.Extensions;
+            var refusal = ShouldBeRefused(change, RefusalKind.Conflict);
+            var extensions = refusal.Extensions.ShouldNotBeNull();
             extensions["state"].ShouldBe(RelocationStateMachine.Name(state));
             extensions["allowed"].ShouldBeAssignableTo<IEnumerable<string>>().ShouldBe(RelocationStateMachine.AllowedSteps(state));
         }
@@ -268,7 +276,7 @@ public sealed class RelocationRulesTests
     {
         var relocation = In(state);
 
-        var events = RelocationRules.Fund(relocation, Tranche(2));
+        var events = FundRelocation.Decide(relocation, Tranche(2));
 
         var after = Fold(relocation, events);
         after.State.ShouldBe(expected ?? state);
@@ -311,11 +319,11 @@ public sealed class RelocationRulesTests
     [Fact]
     public void The_refusal_of_a_closed_relocation_says_nothing_more_can_happen()
     {
-        var problem = RelocationStateMachine.Refusal(RelocationState.Closed, RelocationCommand.Plan).ShouldNotBeNull();
+        var refusal = RelocationStateMachine.RefusalOf(RelocationState.Closed, RelocationCommand.Plan).ShouldNotBeNull();
 
-        problem.StatusCode.ShouldBe(StatusCodes.Status409Conflict);
-        problem.ProblemDetails.Title.ShouldNotBeNull().ShouldContain("Nothing more can happen");
-        problem.ProblemDetails.Extensions["allowed"].ShouldBeAssignableTo<IEnumerable<string>>().ShouldBeEmpty();
+        refusal.Kind.ShouldBe(RefusalKind.Conflict);
+        refusal.Title.ShouldContain("Nothing more can happen");
+        refusal.Extensions.ShouldNotBeNull()["allowed"].ShouldBeAssignableTo<IEnumerable<string>>().ShouldBeEmpty();
     }
 
     // Funding
@@ -325,7 +333,7 @@ public sealed class RelocationRulesTests
     {
         var planned = In(RelocationState.Planned);
 
-        var events = RelocationRules.Fund(planned, Tranche(1));
+        var events = FundRelocation.Decide(planned, Tranche(1));
 
         events.Count.ShouldBe(2);
         var received = events[0].ShouldBeOfType<FundingReceived>();
@@ -343,14 +351,14 @@ public sealed class RelocationRulesTests
     {
         var requested = Requested();
 
-        var events = RelocationRules.Fund(requested, Tranche(1));
+        var events = FundRelocation.Decide(requested, Tranche(1));
 
         events.ShouldHaveSingleItem().ShouldBeOfType<FundingReceived>();
         var waiting = Fold(requested, events);
         waiting.State.ShouldBe(RelocationState.Requested);
         waiting.Funding.ShouldHaveSingleItem();
 
-        var plan = Accepted(_rules.Plan(waiting, ValidPlan(), SealPlan, Officer, Now));
+        var plan = Accepted(PlanRelocation.Decide(Rules, waiting, ValidPlan(), SealPlan, Officer, Now));
 
         plan.Count.ShouldBe(2);
         plan[0].ShouldBeOfType<RelocationPlanned>();
@@ -370,10 +378,10 @@ public sealed class RelocationRulesTests
     public void The_same_tranche_twice_changes_nothing(RelocationState state)
     {
         var relocation = In(state);
-        var once = Fold(relocation, RelocationRules.Fund(relocation, Tranche(1)));
+        var once = Fold(relocation, FundRelocation.Decide(relocation, Tranche(1)));
 
-        RelocationRules.Fund(once, Tranche(1)).ShouldBeEmpty();
-        RelocationRules.Fund(once, Tranche(1, at: Now.AddHours(1))).ShouldBeEmpty();
+        FundRelocation.Decide(once, Tranche(1)).ShouldBeEmpty();
+        FundRelocation.Decide(once, Tranche(1, at: Now.AddHours(1))).ShouldBeEmpty();
         once.Funding.ShouldHaveSingleItem();
     }
 
@@ -382,7 +390,7 @@ public sealed class RelocationRulesTests
     {
         var funded = In(RelocationState.Funded);
 
-        var events = RelocationRules.Fund(funded, Tranche(1, grantId: Guid.CreateVersion7()));
+        var events = FundRelocation.Decide(funded, Tranche(1, grantId: Guid.CreateVersion7()));
 
         events.ShouldHaveSingleItem().ShouldBeOfType<FundingReceived>();
         Fold(funded, events).Funding.Count.ShouldBe(2);
@@ -393,8 +401,8 @@ public sealed class RelocationRulesTests
     {
         var closed = In(RelocationState.Closed);
 
-        RelocationRules.Fund(closed, Tranche(2)).ShouldBeEmpty();
-        RelocationRules.Fund(closed, Tranche(1, grantId: Guid.CreateVersion7())).ShouldBeEmpty();
+        FundRelocation.Decide(closed, Tranche(2)).ShouldBeEmpty();
+        FundRelocation.Decide(closed, Tranche(1, grantId: Guid.CreateVersion7())).ShouldBeEmpty();
     }
 
     [Theory]
@@ -405,7 +413,7 @@ public sealed class RelocationRulesTests
     {
         var relocation = In(state);
 
-        var events = RelocationRules.Fund(relocation, Tranche(2, at: Now.AddDays(10)));
+        var events = FundRelocation.Decide(relocation, Tranche(2, at: Now.AddDays(10)));
 
         events.ShouldHaveSingleItem().ShouldBeOfType<FundingReceived>().Tranche.ShouldBe(2);
         var after = Fold(relocation, events);
@@ -419,7 +427,7 @@ public sealed class RelocationRulesTests
     [Fact]
     public void An_empty_plan_names_every_missing_part_at_once()
     {
-        var change = _rules.Plan(Requested(), new PlanProposal(null, null, null, null, null, null, null, null), SealPlan, Officer, Now);
+        var change = PlanRelocation.Decide(Rules, Requested(), new PlanProposal(null, null, null, null, null, null, null, null), SealPlan, Officer, Now);
 
         ShouldBeRefusedOn(change, "destination.country", "destination.city", "hostOrganisation", "securityPlan", "startOn");
     }
@@ -429,7 +437,7 @@ public sealed class RelocationRulesTests
     {
         var plan = ValidPlan() with { DestinationCity = "  ", HostOrganisation = "X", SecurityPlan = "Be safe" };
 
-        ShouldBeRefusedOn(_rules.Plan(Requested(), plan, SealPlan, Officer, Now), "destination.city", "hostOrganisation", "securityPlan");
+        ShouldBeRefusedOn(PlanRelocation.Decide(Rules, Requested(), plan, SealPlan, Officer, Now), "destination.city", "hostOrganisation", "securityPlan");
     }
 
     [Fact]
@@ -438,7 +446,7 @@ public sealed class RelocationRulesTests
         var relocation = Requested(RelocationKind.International);
         var plan = ValidPlan(RelocationKind.International) with { VisaPlan = null, ReturnStrategy = null };
 
-        ShouldBeRefusedOn(_rules.Plan(relocation, plan, SealPlan, Officer, Now), "visaPlan", "returnStrategy");
+        ShouldBeRefusedOn(PlanRelocation.Decide(Rules, relocation, plan, SealPlan, Officer, Now), "visaPlan", "returnStrategy");
     }
 
     [Fact]
@@ -446,7 +454,7 @@ public sealed class RelocationRulesTests
     {
         var relocation = Requested(RelocationKind.International);
 
-        var planned = Fold(relocation, Accepted(_rules.Plan(relocation, ValidPlan(RelocationKind.International), SealPlan, Officer, Now)));
+        var planned = Fold(relocation, Accepted(PlanRelocation.Decide(Rules, relocation, ValidPlan(RelocationKind.International), SealPlan, Officer, Now)));
 
         planned.State.ShouldBe(RelocationState.Planned);
     }
@@ -458,7 +466,7 @@ public sealed class RelocationRulesTests
     {
         var relocation = Requested(kind);
 
-        var events = Accepted(_rules.Plan(relocation, ValidPlan(kind), SealPlan, Officer, Now));
+        var events = Accepted(PlanRelocation.Decide(Rules, relocation, ValidPlan(kind), SealPlan, Officer, Now));
 
         var planned = events.ShouldHaveSingleItem().ShouldBeOfType<RelocationPlanned>();
         planned.StartOn.ShouldBe(StartOn);
@@ -475,7 +483,7 @@ public sealed class RelocationRulesTests
         PlanDetails? sealedDetails = null;
         var plan = ValidPlan(RelocationKind.International) with { DestinationCity = "  Madrid ", HostOrganisation = " Refugio " };
 
-        Accepted(_rules.Plan(Requested(RelocationKind.International), plan, d => { sealedDetails = d; return new SealedData("sealed"); }, Officer, Now));
+        Accepted(PlanRelocation.Decide(Rules, Requested(RelocationKind.International), plan, d => { sealedDetails = d; return new SealedData("sealed"); }, Officer, Now));
 
         var details = sealedDetails.ShouldNotBeNull();
         details.DestinationCountry.ShouldBe("ES");
@@ -492,7 +500,7 @@ public sealed class RelocationRulesTests
     {
         var plan = ValidPlan(RelocationKind.InCountrySafeHouse) with { DestinationCountry = destination };
 
-        ShouldBeRefusedOn(_rules.Plan(Requested(RelocationKind.InCountrySafeHouse), plan, SealPlan, Officer, Now), "destination.country");
+        ShouldBeRefusedOn(PlanRelocation.Decide(Rules, Requested(RelocationKind.InCountrySafeHouse), plan, SealPlan, Officer, Now), "destination.country");
     }
 
     [Theory]
@@ -502,7 +510,7 @@ public sealed class RelocationRulesTests
     {
         var plan = ValidPlan(kind) with { DestinationCountry = CaseCountry };
 
-        ShouldBeRefusedOn(_rules.Plan(Requested(kind), plan, SealPlan, Officer, Now), "destination.country");
+        ShouldBeRefusedOn(PlanRelocation.Decide(Rules, Requested(kind), plan, SealPlan, Officer, Now), "destination.country");
     }
 
     [Theory]
@@ -515,7 +523,7 @@ public sealed class RelocationRulesTests
     {
         var plan = ValidPlan() with { DestinationCountry = country };
 
-        ShouldBeRefusedOn(_rules.Plan(Requested(), plan, SealPlan, Officer, Now), "destination.country");
+        ShouldBeRefusedOn(PlanRelocation.Decide(Rules, Requested(), plan, SealPlan, Officer, Now), "destination.country");
     }
 
     [Fact]
@@ -523,7 +531,7 @@ public sealed class RelocationRulesTests
     {
         var relocation = Requested();
 
-        var events = Accepted(_rules.Plan(relocation, ValidPlan() with { EndOn = null }, SealPlan, Officer, Now));
+        var events = Accepted(PlanRelocation.Decide(Rules, relocation, ValidPlan() with { EndOn = null }, SealPlan, Officer, Now));
 
         events.ShouldHaveSingleItem().ShouldBeOfType<RelocationPlanned>().EndOn.ShouldBe(new DateOnly(2027, 3, 1));
         Fold(relocation, events).StayEndsAt.ShouldBe(new DateTimeOffset(2027, 3, 2, 0, 0, 0, TimeSpan.Zero));
@@ -532,7 +540,7 @@ public sealed class RelocationRulesTests
     [Fact]
     public void A_stay_of_exactly_three_months_can_be_planned()
     {
-        var events = Accepted(_rules.Plan(Requested(), ValidPlan() with { EndOn = StartOn.AddMonths(3) }, SealPlan, Officer, Now));
+        var events = Accepted(PlanRelocation.Decide(Rules, Requested(), ValidPlan() with { EndOn = StartOn.AddMonths(3) }, SealPlan, Officer, Now));
 
         events.ShouldHaveSingleItem().ShouldBeOfType<RelocationPlanned>().EndOn.ShouldBe(new DateOnly(2027, 3, 1));
     }
@@ -542,7 +550,7 @@ public sealed class RelocationRulesTests
     {
         var plan = ValidPlan() with { EndOn = StartOn.AddMonths(3).AddDays(1) };
 
-        ShouldBeRefusedOn(_rules.Plan(Requested(), plan, SealPlan, Officer, Now), "endOn");
+        ShouldBeRefusedOn(PlanRelocation.Decide(Rules, Requested(), plan, SealPlan, Officer, Now), "endOn");
     }
 
     [Theory]
@@ -552,7 +560,7 @@ public sealed class RelocationRulesTests
     {
         var plan = ValidPlan() with { EndOn = StartOn.AddDays(daysAfterStart) };
 
-        ShouldBeRefusedOn(_rules.Plan(Requested(), plan, SealPlan, Officer, Now), "endOn");
+        ShouldBeRefusedOn(PlanRelocation.Decide(Rules, Requested(), plan, SealPlan, Officer, Now), "endOn");
     }
 
     [Theory]
@@ -567,7 +575,7 @@ public sealed class RelocationRulesTests
     {
         var plan = ValidPlan() with { StartOn = DateOnly.Parse(startOn), EndOn = null };
 
-        var change = _rules.Plan(Requested(), plan, SealPlan, Officer, Now);
+        var change = PlanRelocation.Decide(Rules, Requested(), plan, SealPlan, Officer, Now);
 
         if (accepted)
         {
@@ -585,7 +593,7 @@ public sealed class RelocationRulesTests
         var funded = In(RelocationState.Funded);
         var newEnd = new DateOnly(2027, 2, 15);
 
-        var events = Accepted(_rules.Plan(funded, ValidPlan() with { EndOn = newEnd }, SealPlan, Officer, Now.AddDays(1)));
+        var events = Accepted(PlanRelocation.Decide(Rules, funded, ValidPlan() with { EndOn = newEnd }, SealPlan, Officer, Now.AddDays(1)));
 
         events.ShouldHaveSingleItem().ShouldBeOfType<RelocationPlanned>();
         var replanned = Fold(funded, events);
@@ -598,7 +606,7 @@ public sealed class RelocationRulesTests
     [Fact]
     public void A_relocation_cannot_be_requested_on_a_closed_case()
     {
-        ShouldBeRefused(Request(Case(closed: true)), StatusCodes.Status409Conflict);
+        ShouldBeRefused(Request(Case(closed: true)), RefusalKind.Conflict);
     }
 
     [Fact]
@@ -606,9 +614,9 @@ public sealed class RelocationRulesTests
     {
         var active = Guid.CreateVersion7();
 
-        var problem = ShouldBeRefused(Request(Case(activeRelocationId: active)), StatusCodes.Status409Conflict);
+        var refusal = ShouldBeRefused(Request(Case(activeRelocationId: active)), RefusalKind.Conflict);
 
-        problem.ProblemDetails.Extensions["relocationId"].ShouldBe(active);
+        refusal.Extensions.ShouldNotBeNull()["relocationId"].ShouldBe(active);
     }
 
     [Fact]
@@ -632,7 +640,7 @@ public sealed class RelocationRulesTests
         var @case = Case();
         var id = Guid.CreateVersion7();
 
-        var events = Accepted(_rules.Request(@case, id, RelocationKind.International, RelocationReason.Respite, 2, 1, null, Officer, Now));
+        var events = Accepted(RequestRelocation.Decide(Rules, @case, id, RelocationKind.International, RelocationReason.Respite, 2, 1, null, Officer, Now));
 
         var requested = events.ShouldHaveSingleItem().ShouldBeOfType<RelocationRequested>();
         requested.RelocationId.ShouldBe(id);
@@ -676,7 +684,7 @@ public sealed class RelocationRulesTests
         var @case = Case(unassignedFunding: [first, second]);
         var id = Guid.CreateVersion7();
 
-        var events = Accepted(_rules.Request(@case, id, RelocationKind.Regional, RelocationReason.IncreasedRisk, 0, 0, null, Officer, Now));
+        var events = Accepted(RequestRelocation.Decide(Rules, @case, id, RelocationKind.Regional, RelocationReason.IncreasedRisk, 0, 0, null, Officer, Now));
 
         events.Count.ShouldBe(3);
         events[0].ShouldBeOfType<RelocationRequested>();
@@ -712,7 +720,7 @@ public sealed class RelocationRulesTests
         var funded = In(RelocationState.Funded);
         var departure = Now.AddDays(6);
 
-        var departed = Accepted(_rules.Depart(funded, Officer, departure)).ShouldHaveSingleItem().ShouldBeOfType<RelocationDeparted>();
+        var departed = Accepted(DepartRelocation.Decide(funded, Officer, departure)).ShouldHaveSingleItem().ShouldBeOfType<RelocationDeparted>();
 
         departed.NextCheckInDueAt.ShouldBe(departure.AddDays(7));
         var away = Fold(funded, [departed]);
@@ -735,7 +743,7 @@ public sealed class RelocationRulesTests
         var arrived = In(RelocationState.Arrived, checkInEveryDays: 3);
         var checkedInAt = Now.AddDays(2).AddHours(5);
 
-        var events = Accepted(RelocationRules.CheckIn(arrived, CheckInStatus.Concern, new SealedData("note"), Officer, checkedInAt));
+        var events = Accepted(RecordCheckIn.Decide(arrived, CheckInStatus.Concern, new SealedData("note"), Officer, checkedInAt));
 
         events.ShouldHaveSingleItem().ShouldBeOfType<CheckInRecorded>().NextDueAt.ShouldBe(checkedInAt.AddDays(3));
         var after = Fold(arrived, events);
@@ -753,9 +761,9 @@ public sealed class RelocationRulesTests
         var due = away.NextCheckInDueAt.ShouldNotBeNull();
         due.ShouldBe(Now.AddDays(7));
 
-        _rules.IsCheckInMissed(away, due.AddHours(12).AddSeconds(-1)).ShouldBeFalse();
-        _rules.IsCheckInMissed(away, due.AddHours(12)).ShouldBeTrue();
-        _rules.IsCheckInMissed(away, due.AddDays(5)).ShouldBeTrue();
+        RelocationWatch.IsCheckInMissed(Rules, away, due.AddHours(12).AddSeconds(-1)).ShouldBeFalse();
+        RelocationWatch.IsCheckInMissed(Rules, away, due.AddHours(12)).ShouldBeTrue();
+        RelocationWatch.IsCheckInMissed(Rules, away, due.AddDays(5)).ShouldBeTrue();
     }
 
     [Fact]
@@ -767,8 +775,8 @@ public sealed class RelocationRulesTests
         var flagged = Fold(away, [new CheckInMissedFlagged(away.Id, due, due.AddHours(12))]);
 
         flagged.MissedCheckInFlaggedFor.ShouldBe(due);
-        _rules.IsCheckInMissed(flagged, due.AddHours(12)).ShouldBeFalse();
-        _rules.IsCheckInMissed(flagged, due.AddDays(30)).ShouldBeFalse();
+        RelocationWatch.IsCheckInMissed(Rules, flagged, due.AddHours(12)).ShouldBeFalse();
+        RelocationWatch.IsCheckInMissed(Rules, flagged, due.AddDays(30)).ShouldBeFalse();
     }
 
     [Fact]
@@ -779,14 +787,14 @@ public sealed class RelocationRulesTests
         var flagged = Fold(away, [new CheckInMissedFlagged(away.Id, due, due.AddHours(12))]);
         var checkedInAt = due.AddDays(1);
 
-        var checkedIn = Fold(flagged, Accepted(RelocationRules.CheckIn(flagged, CheckInStatus.Safe, null, Officer, checkedInAt)));
+        var checkedIn = Fold(flagged, Accepted(RecordCheckIn.Decide(flagged, CheckInStatus.Safe, null, Officer, checkedInAt)));
         var nextDue = checkedInAt.AddDays(7);
 
         checkedIn.MissedCheckInFlaggedFor.ShouldBeNull();
         checkedIn.NextCheckInDueAt.ShouldBe(nextDue);
-        _rules.IsCheckInMissed(checkedIn, checkedInAt).ShouldBeFalse();
-        _rules.IsCheckInMissed(checkedIn, nextDue.AddHours(12).AddSeconds(-1)).ShouldBeFalse();
-        _rules.IsCheckInMissed(checkedIn, nextDue.AddHours(12)).ShouldBeTrue();
+        RelocationWatch.IsCheckInMissed(Rules, checkedIn, checkedInAt).ShouldBeFalse();
+        RelocationWatch.IsCheckInMissed(Rules, checkedIn, nextDue.AddHours(12).AddSeconds(-1)).ShouldBeFalse();
+        RelocationWatch.IsCheckInMissed(Rules, checkedIn, nextDue.AddHours(12)).ShouldBeTrue();
     }
 
     [Theory]
@@ -801,7 +809,7 @@ public sealed class RelocationRulesTests
         var relocation = In(state);
 
         relocation.Away.ShouldBeFalse();
-        _rules.IsCheckInMissed(relocation, Now.AddYears(1)).ShouldBeFalse();
+        RelocationWatch.IsCheckInMissed(Rules, relocation, Now.AddYears(1)).ShouldBeFalse();
     }
 
     [Fact]
@@ -820,9 +828,9 @@ public sealed class RelocationRulesTests
         var noticeFrom = new DateTimeOffset(2027, 1, 19, 0, 0, 0, TimeSpan.Zero);
 
         arrived.StayEndsAt.ShouldBe(new DateTimeOffset(2027, 2, 2, 0, 0, 0, TimeSpan.Zero));
-        _rules.IsStayEnding(arrived, noticeFrom.AddSeconds(-1)).ShouldBeFalse();
-        _rules.IsStayEnding(arrived, noticeFrom).ShouldBeTrue();
-        _rules.IsStayEnding(arrived, new DateTimeOffset(2027, 2, 10, 0, 0, 0, TimeSpan.Zero)).ShouldBeTrue();
+        RelocationWatch.IsStayEnding(Rules, arrived, noticeFrom.AddSeconds(-1)).ShouldBeFalse();
+        RelocationWatch.IsStayEnding(Rules, arrived, noticeFrom).ShouldBeTrue();
+        RelocationWatch.IsStayEnding(Rules, arrived, new DateTimeOffset(2027, 2, 10, 0, 0, 0, TimeSpan.Zero)).ShouldBeTrue();
     }
 
     [Fact]
@@ -833,7 +841,7 @@ public sealed class RelocationRulesTests
         var flagged = Fold(arrived, [new StayEndingFlagged(arrived.Id, EndOn, new DateTimeOffset(2027, 1, 19, 0, 1, 0, TimeSpan.Zero))]);
 
         flagged.StayEndingFlaggedFor.ShouldBe(EndOn);
-        _rules.IsStayEnding(flagged, new DateTimeOffset(2027, 1, 25, 0, 0, 0, TimeSpan.Zero)).ShouldBeFalse();
+        RelocationWatch.IsStayEnding(Rules, flagged, new DateTimeOffset(2027, 1, 25, 0, 0, 0, TimeSpan.Zero)).ShouldBeFalse();
     }
 
     [Fact]
@@ -844,13 +852,13 @@ public sealed class RelocationRulesTests
         var flagged = Fold(arrived, [new StayEndingFlagged(arrived.Id, EndOn, flaggedAt)]);
         var newEnd = new DateOnly(2027, 4, 1);
 
-        var extended = Fold(flagged, Accepted(_rules.Extend(flagged, newEnd, "The host can keep them longer.", SealText, Officer, flaggedAt.AddDays(2))));
+        var extended = Fold(flagged, Accepted(ExtendStay.Decide(Rules, flagged, newEnd, "The host can keep them longer.", SealText, Officer, flaggedAt.AddDays(2))));
         var noticeFrom = new DateTimeOffset(2027, 3, 19, 0, 0, 0, TimeSpan.Zero);
 
         extended.StayEndsAt.ShouldBe(new DateTimeOffset(2027, 4, 2, 0, 0, 0, TimeSpan.Zero));
-        _rules.IsStayEnding(extended, flaggedAt.AddDays(2)).ShouldBeFalse();
-        _rules.IsStayEnding(extended, noticeFrom.AddSeconds(-1)).ShouldBeFalse();
-        _rules.IsStayEnding(extended, noticeFrom).ShouldBeTrue();
+        RelocationWatch.IsStayEnding(Rules, extended, flaggedAt.AddDays(2)).ShouldBeFalse();
+        RelocationWatch.IsStayEnding(Rules, extended, noticeFrom.AddSeconds(-1)).ShouldBeFalse();
+        RelocationWatch.IsStayEnding(Rules, extended, noticeFrom).ShouldBeTrue();
     }
 
     [Theory]
@@ -861,7 +869,7 @@ public sealed class RelocationRulesTests
     [InlineData(RelocationState.Closed)]
     public void The_stay_is_never_ending_when_the_defender_is_not_away(RelocationState state)
     {
-        _rules.IsStayEnding(In(state), Relocation.EndOf(EndOn)).ShouldBeFalse();
+        RelocationWatch.IsStayEnding(Rules, In(state), Relocation.EndOf(EndOn)).ShouldBeFalse();
     }
 
     // Extending
@@ -872,7 +880,7 @@ public sealed class RelocationRulesTests
     [InlineData("   ")]
     public void An_extension_needs_a_reason(string? reason)
     {
-        var change = _rules.Extend(In(RelocationState.Arrived), new DateOnly(2027, 4, 1), reason, SealText, Officer, Now);
+        var change = ExtendStay.Decide(Rules, In(RelocationState.Arrived), new DateOnly(2027, 4, 1), reason, SealText, Officer, Now);
 
         ShouldBeRefusedOn(change, "reason");
     }
@@ -882,7 +890,7 @@ public sealed class RelocationRulesTests
     [InlineData(-10)]
     public void An_extension_must_end_after_the_current_end(int daysAfterCurrentEnd)
     {
-        var change = _rules.Extend(In(RelocationState.Arrived), EndOn.AddDays(daysAfterCurrentEnd), "More time is needed.", SealText, Officer, Now);
+        var change = ExtendStay.Decide(Rules, In(RelocationState.Arrived), EndOn.AddDays(daysAfterCurrentEnd), "More time is needed.", SealText, Officer, Now);
 
         ShouldBeRefusedOn(change, "endOn");
     }
@@ -890,7 +898,7 @@ public sealed class RelocationRulesTests
     [Fact]
     public void An_extension_beyond_twelve_months_from_the_start_is_refused_on_endOn()
     {
-        var change = _rules.Extend(In(RelocationState.Arrived), StartOn.AddMonths(12).AddDays(1), "More time is needed.", SealText, Officer, Now);
+        var change = ExtendStay.Decide(Rules, In(RelocationState.Arrived), StartOn.AddMonths(12).AddDays(1), "More time is needed.", SealText, Officer, Now);
 
         ShouldBeRefusedOn(change, "endOn");
     }
@@ -901,7 +909,7 @@ public sealed class RelocationRulesTests
         var arrived = In(RelocationState.Arrived);
         var longest = new DateOnly(2027, 12, 1);
 
-        var events = Accepted(_rules.Extend(arrived, longest, "  The threat persists.  ", SealText, Officer, Now.AddDays(40)));
+        var events = Accepted(ExtendStay.Decide(Rules, arrived, longest, "  The threat persists.  ", SealText, Officer, Now.AddDays(40)));
 
         var extension = events.ShouldHaveSingleItem().ShouldBeOfType<StayExtended>();
         extension.From.ShouldBe(EndOn);
@@ -919,11 +927,11 @@ public sealed class RelocationRulesTests
     public void The_twelve_months_count_from_the_start_across_several_extensions()
     {
         var arrived = In(RelocationState.Arrived);
-        var once = Fold(arrived, Accepted(_rules.Extend(arrived, new DateOnly(2027, 6, 1), "More time is needed.", SealText, Officer, Now)));
+        var once = Fold(arrived, Accepted(ExtendStay.Decide(Rules, arrived, new DateOnly(2027, 6, 1), "More time is needed.", SealText, Officer, Now)));
 
-        ShouldBeRefusedOn(_rules.Extend(once, new DateOnly(2027, 12, 2), "Still more time.", SealText, Officer, Now), "endOn");
-        ShouldBeRefusedOn(_rules.Extend(once, new DateOnly(2027, 6, 1), "Still more time.", SealText, Officer, Now), "endOn");
-        var twice = Fold(once, Accepted(_rules.Extend(once, new DateOnly(2027, 12, 1), "Still more time.", SealText, Officer, Now)));
+        ShouldBeRefusedOn(ExtendStay.Decide(Rules, once, new DateOnly(2027, 12, 2), "Still more time.", SealText, Officer, Now), "endOn");
+        ShouldBeRefusedOn(ExtendStay.Decide(Rules, once, new DateOnly(2027, 6, 1), "Still more time.", SealText, Officer, Now), "endOn");
+        var twice = Fold(once, Accepted(ExtendStay.Decide(Rules, once, new DateOnly(2027, 12, 1), "Still more time.", SealText, Officer, Now)));
         twice.Extensions.Select(e => (e.From, e.To)).ShouldBe(
         [
             (EndOn, new DateOnly(2027, 6, 1)),
@@ -941,7 +949,7 @@ public sealed class RelocationRulesTests
     [InlineData(RelocationState.Funded, "")]
     public void Closing_before_the_defender_moved_needs_a_reason(RelocationState state, string? reason)
     {
-        ShouldBeRefusedOn(RelocationRules.Close(In(state), reason, SealText, Officer, Now), "reason");
+        ShouldBeRefusedOn(CloseRelocation.Decide(In(state), reason, SealText, Officer, Now), "reason");
     }
 
     [Theory]
@@ -952,7 +960,7 @@ public sealed class RelocationRulesTests
     {
         var relocation = In(state);
 
-        var events = Accepted(RelocationRules.Close(relocation, Reason, SealText, Officer, Now.AddDays(1)));
+        var events = Accepted(CloseRelocation.Decide(relocation, Reason, SealText, Officer, Now.AddDays(1)));
 
         var closing = events.ShouldHaveSingleItem().ShouldBeOfType<RelocationClosed>();
         closing.Outcome.ShouldBe(RelocationOutcome.Cancelled);
@@ -971,7 +979,7 @@ public sealed class RelocationRulesTests
     {
         var relocation = In(state);
 
-        var events = Accepted(RelocationRules.Close(relocation, null, SealText, Officer, Now.AddDays(60)));
+        var events = Accepted(CloseRelocation.Decide(relocation, null, SealText, Officer, Now.AddDays(60)));
 
         var closing = events.ShouldHaveSingleItem().ShouldBeOfType<RelocationClosed>();
         closing.Outcome.ShouldBe(outcome);
@@ -986,7 +994,7 @@ public sealed class RelocationRulesTests
     [Fact]
     public void A_reason_given_when_closing_after_the_stay_is_sealed()
     {
-        var closing = Accepted(RelocationRules.Close(In(RelocationState.Resettled), "Granted asylum", SealText, Officer, Now))
+        var closing = Accepted(CloseRelocation.Decide(In(RelocationState.Resettled), "Granted asylum", SealText, Officer, Now))
             .ShouldHaveSingleItem().ShouldBeOfType<RelocationClosed>();
 
         closing.Outcome.ShouldBe(RelocationOutcome.Resettled);
