@@ -38,7 +38,8 @@ public static class RelocationModule
 
         builder.AddEventStore(ServiceName, options =>
         {
-            options.Projections.Snapshot<Relocation>(SnapshotLifecycle.Inline);
+            // Inline: the officer reads a step's result back at once, and the watch queries the deadlines.
+            options.Projections.Add(new SelfApplyingProjection<Relocation>(), ProjectionLifecycle.Inline);
             options.Schema.For<Relocation>()
                 .Duplicate(r => r.CaseId)
                 .Duplicate(r => r.Away)
@@ -49,6 +50,13 @@ public static class RelocationModule
             // never overwrites.
             options.Schema.For<CaseRecord>().UseOptimisticConcurrency(true);
             options.Schema.For<CaseKey>();
+
+            // Renamed apart from the integration events of the same name; recorded streams, and the hash
+            // chain over them, keep the names the events were stored under.
+            options.Events.MapEventType<RelocationOpened>("relocation_requested");
+            options.Events.MapEventType<DefenderCheckedIn>("check_in_recorded");
+            options.Events.MapEventType<StayProlonged>("stay_extended");
+            options.Events.MapEventType<RelocationConcluded>("relocation_closed");
         });
         builder.AddMessaging(ServiceName, bus =>
         {

@@ -20,6 +20,7 @@ using Protection.Relocations.Relocations.Planning;
 using Protection.Relocations.Relocations.Requesting;
 using Protection.Relocations.Relocations.Watching;
 using Protection.ServiceDefaults;
+using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.Messaging;
 using Protection.ServiceDefaults.PersonalData;
 using Protection.Testing;
@@ -313,7 +314,8 @@ public sealed class RelocationWatchTests : IAsyncLifetime
                     Rules, @case, relocationId, RelocationKind.Regional, RelocationReason.IncreasedRisk, 1, 0,
                     checkInEveryDays, "officer-1", now);
                 requested.Refusal.ShouldBeNull();
-                RelocationChanges.Start(session, requested.Value!, now);
+                var events = requested.Value!;
+                StreamChanges.Start(session, relocationId, (RelocationOpened)events[0], events.Skip(1).ToArray(), now);
                 @case.ActiveRelocationId = relocationId;
                 session.Store(@case);
                 await session.SaveChangesAsync();
@@ -337,6 +339,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             var arrived = await LoadAsync(id);
             arrived.State.ShouldBe(RelocationState.Arrived);
             arrived.Away.ShouldBeTrue();
+            arrived.Version.ShouldBe(6); // requested, planned, funding received, funded, departed, arrived: the ETag
             return id;
         }
 
@@ -349,7 +352,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             var now = _clock.GetUtcNow();
             var events = decide(stream.Aggregate!, now);
             events.ShouldNotBeEmpty();
-            RelocationChanges.Append(session, stream, events, now);
+            StreamChanges.Append(session, stream, events, now);
             await session.SaveChangesAsync();
         }
 

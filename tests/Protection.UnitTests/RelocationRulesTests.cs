@@ -1,3 +1,4 @@
+using JasperFx.Events;
 using Protection.Relocations.Cases;
 using Protection.Relocations.Relocations;
 using Protection.Relocations.Relocations.CheckingIn;
@@ -9,6 +10,7 @@ using Protection.Relocations.Relocations.Planning;
 using Protection.Relocations.Relocations.Requesting;
 using Protection.Relocations.Relocations.Watching;
 using Protection.ServiceDefaults.Decisions;
+using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.PersonalData;
 using CheckInStatus = Protection.Contracts.Relocation.CheckInStatus;
 using RelocationKind = Protection.Contracts.Relocation.RelocationKind;
@@ -175,7 +177,9 @@ public sealed class RelocationRulesTests
         kind == RelocationKind.International ? "Return once the risk assessment drops to medium." : null);
 
     private static Relocation Fold(Relocation? relocation, IEnumerable<object> events) =>
-        events.Aggregate(relocation, (state, e) => RelocationChanges.Fold(state, e))!;
+        events.Aggregate(relocation, (state, e) => Projection.Evolve(state, Guid.Empty, new Event<object>(e)))!;
+
+    private static readonly SelfApplyingProjection<Relocation> Projection = new();
 
     private static IReadOnlyList<object> Accepted(Outcome<IReadOnlyList<object>> change)
     {
@@ -628,10 +632,10 @@ public sealed class RelocationRulesTests
     [Fact]
     public void A_family_of_only_children_can_be_requested()
     {
-        var requested = Accepted(Request(familyMembers: 3, children: 3)).ShouldHaveSingleItem().ShouldBeOfType<RelocationRequested>();
+        var requested = Accepted(Request(familyMembers: 3, children: 3)).ShouldHaveSingleItem().ShouldBeOfType<RelocationOpened>();
 
         requested.Children.ShouldBe(3);
-        Relocation.Create(requested).People.ShouldBe(4);
+        requested.Start().People.ShouldBe(4);
     }
 
     [Fact]
@@ -642,7 +646,7 @@ public sealed class RelocationRulesTests
 
         var events = Accepted(RequestRelocation.Decide(Rules, @case, id, RelocationKind.International, RelocationReason.Respite, 2, 1, null, Officer, Now));
 
-        var requested = events.ShouldHaveSingleItem().ShouldBeOfType<RelocationRequested>();
+        var requested = events.ShouldHaveSingleItem().ShouldBeOfType<RelocationOpened>();
         requested.RelocationId.ShouldBe(id);
         requested.CaseId.ShouldBe(@case.Id);
         requested.CaseReference.ShouldBe(@case.Reference);
@@ -660,7 +664,7 @@ public sealed class RelocationRulesTests
     [Fact]
     public void Check_ins_are_due_every_seven_days_by_default()
     {
-        var requested = Accepted(Request()).ShouldHaveSingleItem().ShouldBeOfType<RelocationRequested>();
+        var requested = Accepted(Request()).ShouldHaveSingleItem().ShouldBeOfType<RelocationOpened>();
 
         requested.CheckInEvery.ShouldBe(TimeSpan.FromDays(7));
     }
@@ -687,7 +691,7 @@ public sealed class RelocationRulesTests
         var events = Accepted(RequestRelocation.Decide(Rules, @case, id, RelocationKind.Regional, RelocationReason.IncreasedRisk, 0, 0, null, Officer, Now));
 
         events.Count.ShouldBe(3);
-        events[0].ShouldBeOfType<RelocationRequested>();
+        events[0].ShouldBeOfType<RelocationOpened>();
         events.Skip(1).ShouldBe(
         [
             new FundingReceived(id, GrantId, 1, 2_500m, "EUR", first.At),
@@ -745,7 +749,7 @@ public sealed class RelocationRulesTests
 
         var events = Accepted(RecordCheckIn.Decide(arrived, CheckInStatus.Concern, new SealedData("note"), Officer, checkedInAt));
 
-        events.ShouldHaveSingleItem().ShouldBeOfType<CheckInRecorded>().NextDueAt.ShouldBe(checkedInAt.AddDays(3));
+        events.ShouldHaveSingleItem().ShouldBeOfType<DefenderCheckedIn>().NextDueAt.ShouldBe(checkedInAt.AddDays(3));
         var after = Fold(arrived, events);
         after.NextCheckInDueAt.ShouldBe(checkedInAt.AddDays(3));
         after.CheckIns.ShouldHaveSingleItem().Status.ShouldBe(CheckInStatus.Concern);
@@ -911,7 +915,7 @@ public sealed class RelocationRulesTests
 
         var events = Accepted(ExtendStay.Decide(Rules, arrived, longest, "  The threat persists.  ", SealText, Officer, Now.AddDays(40)));
 
-        var extension = events.ShouldHaveSingleItem().ShouldBeOfType<StayExtended>();
+        var extension = events.ShouldHaveSingleItem().ShouldBeOfType<StayProlonged>();
         extension.From.ShouldBe(EndOn);
         extension.EndOn.ShouldBe(longest);
         extension.Reason.ShouldBe(new SealedData("sealed"));
@@ -962,7 +966,7 @@ public sealed class RelocationRulesTests
 
         var events = Accepted(CloseRelocation.Decide(relocation, Reason, SealText, Officer, Now.AddDays(1)));
 
-        var closing = events.ShouldHaveSingleItem().ShouldBeOfType<RelocationClosed>();
+        var closing = events.ShouldHaveSingleItem().ShouldBeOfType<RelocationConcluded>();
         closing.Outcome.ShouldBe(RelocationOutcome.Cancelled);
         closing.Reason.ShouldBe(new SealedData("sealed"));
         var closed = Fold(relocation, events);
@@ -981,7 +985,7 @@ public sealed class RelocationRulesTests
 
         var events = Accepted(CloseRelocation.Decide(relocation, null, SealText, Officer, Now.AddDays(60)));
 
-        var closing = events.ShouldHaveSingleItem().ShouldBeOfType<RelocationClosed>();
+        var closing = events.ShouldHaveSingleItem().ShouldBeOfType<RelocationConcluded>();
         closing.Outcome.ShouldBe(outcome);
         closing.Reason.ShouldBeNull();
         var closed = Fold(relocation, events);
@@ -995,7 +999,7 @@ public sealed class RelocationRulesTests
     public void A_reason_given_when_closing_after_the_stay_is_sealed()
     {
         var closing = Accepted(CloseRelocation.Decide(In(RelocationState.Resettled), "Granted asylum", SealText, Officer, Now))
-            .ShouldHaveSingleItem().ShouldBeOfType<RelocationClosed>();
+            .ShouldHaveSingleItem().ShouldBeOfType<RelocationConcluded>();
 
         closing.Outcome.ShouldBe(RelocationOutcome.Resettled);
         closing.Reason.ShouldBe(new SealedData("sealed"));

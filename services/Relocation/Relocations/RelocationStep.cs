@@ -74,7 +74,10 @@ public static class RelocationStep
                     return refused;
                 }
 
-                var after = RelocationChanges.Append(session, stream, decided.Value!, now);
+                var after = StreamChanges.Append(session, stream, decided.Value!, now) with
+                {
+                    Version = stream.CurrentVersion ?? 0,
+                };
                 if (!after.Active && @case!.ActiveRelocationId == id)
                 {
                     // Closing frees the case for another relocation, in the same transaction.

@@ -29,7 +29,10 @@ public static class RecordCheckIn
         Relocation relocation, CheckInStatus status, SealedData? note, string by, DateTimeOffset now) =>
         RelocationStateMachine.RefusalOf(relocation.State, RelocationCommand.CheckIn) is { } refused
             ? refused
-            : new object[] { new CheckInRecorded(relocation.Id, status, note, by, now, now + relocation.CheckInEvery) };
+            : new object[]
+            {
+                new DefenderCheckedIn(relocation.Id, status, note, by, now, now + relocation.CheckInEvery),
+            };
 
     /// <summary>
     /// <c>POST /api/relocations/{id}/check-ins</c>: safe, concern or emergency, with a note sealed with the

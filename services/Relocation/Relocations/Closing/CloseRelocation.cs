@@ -46,7 +46,7 @@ public static class CloseRelocation
         }
 
         var sealedReason = string.IsNullOrWhiteSpace(reason) ? null : seal(reason.Trim());
-        return new object[] { new RelocationClosed(relocation.Id, outcome, sealedReason, by, now) };
+        return new object[] { new RelocationConcluded(relocation.Id, outcome, sealedReason, by, now) };
     }
 
     /// <summary>

@@ -61,7 +61,7 @@ public static class ExtendStay
                 title);
         }
 
-        return new object[] { new StayExtended(relocation.Id, plan.EndOn, endOn, seal(reason.Trim()), by, now) };
+        return new object[] { new StayProlonged(relocation.Id, plan.EndOn, endOn, seal(reason.Trim()), by, now) };
     }
 
     /// <summary>

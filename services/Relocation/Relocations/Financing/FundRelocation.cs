@@ -2,6 +2,7 @@ using Marten;
 using Protection.Contracts.Assistance;
 using Protection.Contracts.Relocation;
 using Protection.Relocations.Cases;
+using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.Messaging;
 
 namespace Protection.Relocations.Relocations.Financing;
@@ -61,7 +62,7 @@ public sealed class FundRelocation(IDocumentStore store, TimeProvider clock)
             var events = Decide(stream.Aggregate!, funding);
             if (events.Count > 0)
             {
-                RelocationChanges.Append(session, stream, events, now);
+                StreamChanges.Append(session, stream, events, now);
             }
 
             return;

@@ -81,7 +81,7 @@ public static class RequestRelocation
         var interval = checkInEveryDays is { } days ? TimeSpan.FromDays(days) : options.DefaultCheckInInterval;
         var events = new List<object>
         {
-            new RelocationRequested(
+            new RelocationOpened(
                 relocationId,
                 @case.Id,
                 @case.Reference,
@@ -158,7 +158,12 @@ public static class RequestRelocation
             }
 
             var seal = await keys.ForCaseAsync(session, id, create: true, now, cancellationToken);
-            var relocation = RelocationChanges.Start(session, decided.Value!, now);
+            var events = decided.Value!;
+            var opened = (RelocationOpened)events[0];
+            var relocation = StreamChanges.Start(session, relocationId, opened, events.Skip(1).ToArray(), now) with
+            {
+                Version = events.Count,
+            };
             @case.ActiveRelocationId = relocationId;
             @case.UnassignedFunding.Clear();
             session.Store(@case);

@@ -1,6 +1,7 @@
 using Marten;
 using Microsoft.Extensions.Options;
 using Protection.ServiceDefaults;
+using Protection.ServiceDefaults.EventStore;
 
 namespace Protection.Relocations.Relocations.Watching;
 
@@ -82,7 +83,7 @@ public sealed class RelocationWatch(
                 return false;
             }
 
-            RelocationChanges.Append(session, stream, flags, now);
+            StreamChanges.Append(session, stream, flags, now);
             return true;
         }, cancellationToken);
     }
