@@ -117,7 +117,9 @@ public sealed class RelocationRulesTests
         { RelocationState.Closed, RelocationCommand.Close, null },
     };
 
-    /// <summary>Funding in every state and where it leads; null where it is recorded without moving the relocation.</summary>
+    /// <summary>
+    /// Funding in every state and where it leads; null where it is recorded without moving the relocation.
+    /// </summary>
     public static readonly TheoryData<RelocationState, RelocationState?> FundingTable = new()
     {
         { RelocationState.Requested, null },
@@ -143,7 +145,10 @@ public sealed class RelocationRulesTests
     };
 
     private static CaseRecord Case(
-        bool closed = false, Guid? activeRelocationId = null, Recommendation? recommendation = null, params Funding[] unassignedFunding) => new()
+        bool closed = false,
+        Guid? activeRelocationId = null,
+        Recommendation? recommendation = null,
+        params Funding[] unassignedFunding) => new()
     {
         Id = Guid.CreateVersion7(),
         Reference = "PC-2026-000042",
@@ -203,21 +208,46 @@ public sealed class RelocationRulesTests
         refusal.Errors.ShouldNotBeNull().Keys.ShouldBe(fields, ignoreOrder: true);
     }
 
-    private static Outcome<IReadOnlyList<object>> Request(
-        CaseRecord? @case = null, RelocationKind kind = RelocationKind.Regional, int familyMembers = 2, int children = 1, int? checkInEveryDays = null) =>
-        RequestRelocation.Decide(Rules, @case ?? Case(), Guid.CreateVersion7(), kind, RelocationReason.IncreasedRisk, familyMembers, children, checkInEveryDays, Officer, Now);
+    private static Outcome<IReadOnlyList<object>> Plan(
+        Relocation relocation, PlanProposal plan, DateTimeOffset? at = null) =>
+        PlanRelocation.Decide(Rules, relocation, plan, SealPlan, Officer, at ?? Now);
 
-    private Relocation Requested(RelocationKind kind = RelocationKind.Regional, CaseRecord? @case = null, int? checkInEveryDays = null) =>
+    private static Outcome<IReadOnlyList<object>> Extend(
+        Relocation relocation, DateOnly endOn, string? reason, DateTimeOffset? at = null) =>
+        ExtendStay.Decide(Rules, relocation, endOn, reason, SealText, Officer, at ?? Now);
+
+    private static Outcome<IReadOnlyList<object>> Request(
+        CaseRecord? @case = null,
+        RelocationKind kind = RelocationKind.Regional,
+        int familyMembers = 2,
+        int children = 1,
+        int? checkInEveryDays = null) =>
+        RequestRelocation.Decide(
+            Rules,
+            @case ?? Case(),
+            Guid.CreateVersion7(),
+            kind,
+            RelocationReason.IncreasedRisk,
+            familyMembers,
+            children,
+            checkInEveryDays,
+            Officer,
+            Now);
+
+    private static Relocation Requested(
+        RelocationKind kind = RelocationKind.Regional, CaseRecord? @case = null, int? checkInEveryDays = null) =>
         Fold(null, Accepted(Request(@case, kind, checkInEveryDays: checkInEveryDays)));
 
-    private static Outcome<IReadOnlyList<object>> Issue(Relocation relocation, RelocationCommand command, DateTimeOffset at) => command switch
+    private static Outcome<IReadOnlyList<object>> Issue(
+        Relocation relocation, RelocationCommand command, DateTimeOffset at) => command switch
     {
-        RelocationCommand.Plan => PlanRelocation.Decide(Rules, relocation, ValidPlan(relocation.Kind), SealPlan, Officer, at),
+        RelocationCommand.Plan => Plan(relocation, ValidPlan(relocation.Kind), at),
         RelocationCommand.Fund => FundRelocation.Decide(relocation, Tranche(1, at: at)).ToArray(),
         RelocationCommand.Depart => DepartRelocation.Decide(relocation, Officer, at),
         RelocationCommand.Arrive => ArriveRelocation.Decide(relocation, Officer, at),
         RelocationCommand.CheckIn => RecordCheckIn.Decide(relocation, CheckInStatus.Safe, null, Officer, at),
-        RelocationCommand.Extend => ExtendStay.Decide(Rules, relocation, EndOn.AddMonths(2), "The host organisation asked for more time.", SealText, Officer, at),
+        RelocationCommand.Extend =>
+            Extend(relocation, EndOn.AddMonths(2), "The host organisation asked for more time.", at),
         RelocationCommand.Return => ReturnFromRelocation.Decide(relocation, Officer, at),
         RelocationCommand.Resettle => Resettle.Decide(relocation, Officer, at),
         RelocationCommand.Close => CloseRelocation.Decide(relocation, Reason, SealText, Officer, at),
@@ -230,15 +260,20 @@ public sealed class RelocationRulesTests
         RelocationState.Planned => [RelocationCommand.Plan],
         RelocationState.Funded => [RelocationCommand.Plan, RelocationCommand.Fund],
         RelocationState.InTransit => [RelocationCommand.Plan, RelocationCommand.Fund, RelocationCommand.Depart],
-        RelocationState.Arrived => [RelocationCommand.Plan, RelocationCommand.Fund, RelocationCommand.Depart, RelocationCommand.Arrive],
+        RelocationState.Arrived =>
+            [RelocationCommand.Plan, RelocationCommand.Fund, RelocationCommand.Depart, RelocationCommand.Arrive],
         RelocationState.Returned => [.. PathTo(RelocationState.Arrived), RelocationCommand.Return],
         RelocationState.Resettled => [.. PathTo(RelocationState.Arrived), RelocationCommand.Resettle],
         RelocationState.Closed => [.. PathTo(RelocationState.Returned), RelocationCommand.Close],
         _ => throw new ArgumentOutOfRangeException(nameof(state)),
     };
 
-    /// <summary>A relocation really in <paramref name="state"/>: requested, then each step of the way issued through the rules at <see cref="Now"/>.</summary>
-    private Relocation In(RelocationState state, RelocationKind kind = RelocationKind.Regional, int? checkInEveryDays = null)
+    /// <summary>
+    /// A relocation really in <paramref name="state"/>: requested, then each step of the way issued through the
+    /// rules at <see cref="Now"/>.
+    /// </summary>
+    private static Relocation In(
+        RelocationState state, RelocationKind kind = RelocationKind.Regional, int? checkInEveryDays = null)
     {
         var relocation = Requested(kind, checkInEveryDays: checkInEveryDays);
         foreach (var command in PathTo(state))
@@ -270,7 +305,8 @@ public sealed class RelocationRulesTests
             var refusal = ShouldBeRefused(change, RefusalKind.Conflict);
             var extensions = refusal.Extensions.ShouldNotBeNull();
             extensions["state"].ShouldBe(RelocationStateMachine.Name(state));
-            extensions["allowed"].ShouldBeAssignableTo<IEnumerable<string>>().ShouldBe(RelocationStateMachine.AllowedSteps(state));
+            extensions["allowed"].ShouldBeAssignableTo<IEnumerable<string>>()
+                .ShouldBe(RelocationStateMachine.AllowedSteps(state));
         }
     }
 
@@ -310,7 +346,8 @@ public sealed class RelocationRulesTests
         var machine = RelocationStateMachine.Transitions.Select(t => (t.Key.From, t.Key.Command, t.Value));
 
         machine.ShouldBe(commanded.Concat(funded), ignoreOrder: true);
-        Table.Count.ShouldBe(Enum.GetValues<RelocationState>().Length * (Enum.GetValues<RelocationCommand>().Length - 1));
+        Table.Count.ShouldBe(
+            Enum.GetValues<RelocationState>().Length * (Enum.GetValues<RelocationCommand>().Length - 1));
     }
 
     [Theory]
@@ -323,7 +360,8 @@ public sealed class RelocationRulesTests
     [Fact]
     public void The_refusal_of_a_closed_relocation_says_nothing_more_can_happen()
     {
-        var refusal = RelocationStateMachine.RefusalOf(RelocationState.Closed, RelocationCommand.Plan).ShouldNotBeNull();
+        var refusal = RelocationStateMachine.RefusalOf(RelocationState.Closed, RelocationCommand.Plan)
+            .ShouldNotBeNull();
 
         refusal.Kind.ShouldBe(RefusalKind.Conflict);
         refusal.Title.ShouldContain("Nothing more can happen");
@@ -362,7 +400,7 @@ public sealed class RelocationRulesTests
         waiting.State.ShouldBe(RelocationState.Requested);
         waiting.Funding.ShouldHaveSingleItem();
 
-        var plan = Accepted(PlanRelocation.Decide(Rules, waiting, ValidPlan(), SealPlan, Officer, Now));
+        var plan = Accepted(Plan(waiting, ValidPlan()));
 
         plan.Count.ShouldBe(2);
         plan[0].ShouldBeOfType<RelocationPlanned>();
@@ -431,9 +469,10 @@ public sealed class RelocationRulesTests
     [Fact]
     public void An_empty_plan_names_every_missing_part_at_once()
     {
-        var change = PlanRelocation.Decide(Rules, Requested(), new PlanProposal(null, null, null, null, null, null, null, null), SealPlan, Officer, Now);
+        var change = Plan(Requested(), new PlanProposal(null, null, null, null, null, null, null, null));
 
-        ShouldBeRefusedOn(change, "destination.country", "destination.city", "hostOrganisation", "securityPlan", "startOn");
+        ShouldBeRefusedOn(
+            change, "destination.country", "destination.city", "hostOrganisation", "securityPlan", "startOn");
     }
 
     [Fact]
@@ -441,7 +480,7 @@ public sealed class RelocationRulesTests
     {
         var plan = ValidPlan() with { DestinationCity = "  ", HostOrganisation = "X", SecurityPlan = "Be safe" };
 
-        ShouldBeRefusedOn(PlanRelocation.Decide(Rules, Requested(), plan, SealPlan, Officer, Now), "destination.city", "hostOrganisation", "securityPlan");
+        ShouldBeRefusedOn(Plan(Requested(), plan), "destination.city", "hostOrganisation", "securityPlan");
     }
 
     [Fact]
@@ -450,7 +489,7 @@ public sealed class RelocationRulesTests
         var relocation = Requested(RelocationKind.International);
         var plan = ValidPlan(RelocationKind.International) with { VisaPlan = null, ReturnStrategy = null };
 
-        ShouldBeRefusedOn(PlanRelocation.Decide(Rules, relocation, plan, SealPlan, Officer, Now), "visaPlan", "returnStrategy");
+        ShouldBeRefusedOn(Plan(relocation, plan), "visaPlan", "returnStrategy");
     }
 
     [Fact]
@@ -458,7 +497,7 @@ public sealed class RelocationRulesTests
     {
         var relocation = Requested(RelocationKind.International);
 
-        var planned = Fold(relocation, Accepted(PlanRelocation.Decide(Rules, relocation, ValidPlan(RelocationKind.International), SealPlan, Officer, Now)));
+        var planned = Fold(relocation, Accepted(Plan(relocation, ValidPlan(RelocationKind.International))));
 
         planned.State.ShouldBe(RelocationState.Planned);
     }
@@ -470,7 +509,7 @@ public sealed class RelocationRulesTests
     {
         var relocation = Requested(kind);
 
-        var events = Accepted(PlanRelocation.Decide(Rules, relocation, ValidPlan(kind), SealPlan, Officer, Now));
+        var events = Accepted(Plan(relocation, ValidPlan(kind)));
 
         var planned = events.ShouldHaveSingleItem().ShouldBeOfType<RelocationPlanned>();
         planned.StartOn.ShouldBe(StartOn);
@@ -485,9 +524,23 @@ public sealed class RelocationRulesTests
     public void The_plan_is_sealed_with_its_parts_trimmed()
     {
         PlanDetails? sealedDetails = null;
-        var plan = ValidPlan(RelocationKind.International) with { DestinationCity = "  Madrid ", HostOrganisation = " Refugio " };
+        var plan = ValidPlan(RelocationKind.International) with
+        {
+            DestinationCity = "  Madrid ",
+            HostOrganisation = " Refugio ",
+        };
 
-        Accepted(PlanRelocation.Decide(Rules, Requested(RelocationKind.International), plan, d => { sealedDetails = d; return new SealedData("sealed"); }, Officer, Now));
+        Accepted(PlanRelocation.Decide(
+            Rules,
+            Requested(RelocationKind.International),
+            plan,
+            d =>
+            {
+                sealedDetails = d;
+                return new SealedData("sealed");
+            },
+            Officer,
+            Now));
 
         var details = sealedDetails.ShouldNotBeNull();
         details.DestinationCountry.ShouldBe("ES");
@@ -504,7 +557,7 @@ public sealed class RelocationRulesTests
     {
         var plan = ValidPlan(RelocationKind.InCountrySafeHouse) with { DestinationCountry = destination };
 
-        ShouldBeRefusedOn(PlanRelocation.Decide(Rules, Requested(RelocationKind.InCountrySafeHouse), plan, SealPlan, Officer, Now), "destination.country");
+        ShouldBeRefusedOn(Plan(Requested(RelocationKind.InCountrySafeHouse), plan), "destination.country");
     }
 
     [Theory]
@@ -514,7 +567,7 @@ public sealed class RelocationRulesTests
     {
         var plan = ValidPlan(kind) with { DestinationCountry = CaseCountry };
 
-        ShouldBeRefusedOn(PlanRelocation.Decide(Rules, Requested(kind), plan, SealPlan, Officer, Now), "destination.country");
+        ShouldBeRefusedOn(Plan(Requested(kind), plan), "destination.country");
     }
 
     [Theory]
@@ -527,7 +580,7 @@ public sealed class RelocationRulesTests
     {
         var plan = ValidPlan() with { DestinationCountry = country };
 
-        ShouldBeRefusedOn(PlanRelocation.Decide(Rules, Requested(), plan, SealPlan, Officer, Now), "destination.country");
+        ShouldBeRefusedOn(Plan(Requested(), plan), "destination.country");
     }
 
     [Fact]
@@ -535,7 +588,7 @@ public sealed class RelocationRulesTests
     {
         var relocation = Requested();
 
-        var events = Accepted(PlanRelocation.Decide(Rules, relocation, ValidPlan() with { EndOn = null }, SealPlan, Officer, Now));
+        var events = Accepted(Plan(relocation, ValidPlan() with { EndOn = null }));
 
         events.ShouldHaveSingleItem().ShouldBeOfType<RelocationPlanned>().EndOn.ShouldBe(new DateOnly(2027, 3, 1));
         Fold(relocation, events).StayEndsAt.ShouldBe(new DateTimeOffset(2027, 3, 2, 0, 0, 0, TimeSpan.Zero));
@@ -544,7 +597,7 @@ public sealed class RelocationRulesTests
     [Fact]
     public void A_stay_of_exactly_three_months_can_be_planned()
     {
-        var events = Accepted(PlanRelocation.Decide(Rules, Requested(), ValidPlan() with { EndOn = StartOn.AddMonths(3) }, SealPlan, Officer, Now));
+        var events = Accepted(Plan(Requested(), ValidPlan() with { EndOn = StartOn.AddMonths(3) }));
 
         events.ShouldHaveSingleItem().ShouldBeOfType<RelocationPlanned>().EndOn.ShouldBe(new DateOnly(2027, 3, 1));
     }
@@ -554,7 +607,7 @@ public sealed class RelocationRulesTests
     {
         var plan = ValidPlan() with { EndOn = StartOn.AddMonths(3).AddDays(1) };
 
-        ShouldBeRefusedOn(PlanRelocation.Decide(Rules, Requested(), plan, SealPlan, Officer, Now), "endOn");
+        ShouldBeRefusedOn(Plan(Requested(), plan), "endOn");
     }
 
     [Theory]
@@ -564,7 +617,7 @@ public sealed class RelocationRulesTests
     {
         var plan = ValidPlan() with { EndOn = StartOn.AddDays(daysAfterStart) };
 
-        ShouldBeRefusedOn(PlanRelocation.Decide(Rules, Requested(), plan, SealPlan, Officer, Now), "endOn");
+        ShouldBeRefusedOn(Plan(Requested(), plan), "endOn");
     }
 
     [Theory]
@@ -579,7 +632,7 @@ public sealed class RelocationRulesTests
     {
         var plan = ValidPlan() with { StartOn = DateOnly.Parse(startOn), EndOn = null };
 
-        var change = PlanRelocation.Decide(Rules, Requested(), plan, SealPlan, Officer, Now);
+        var change = Plan(Requested(), plan);
 
         if (accepted)
         {
@@ -597,7 +650,7 @@ public sealed class RelocationRulesTests
         var funded = In(RelocationState.Funded);
         var newEnd = new DateOnly(2027, 2, 15);
 
-        var events = Accepted(PlanRelocation.Decide(Rules, funded, ValidPlan() with { EndOn = newEnd }, SealPlan, Officer, Now.AddDays(1)));
+        var events = Accepted(Plan(funded, ValidPlan() with { EndOn = newEnd }, Now.AddDays(1)));
 
         events.ShouldHaveSingleItem().ShouldBeOfType<RelocationPlanned>();
         var replanned = Fold(funded, events);
@@ -632,7 +685,8 @@ public sealed class RelocationRulesTests
     [Fact]
     public void A_family_of_only_children_can_be_requested()
     {
-        var requested = Accepted(Request(familyMembers: 3, children: 3)).ShouldHaveSingleItem().ShouldBeOfType<RelocationOpened>();
+        var requested = Accepted(Request(familyMembers: 3, children: 3))
+            .ShouldHaveSingleItem().ShouldBeOfType<RelocationOpened>();
 
         requested.Children.ShouldBe(3);
         requested.Start().People.ShouldBe(4);
@@ -644,7 +698,8 @@ public sealed class RelocationRulesTests
         var @case = Case();
         var id = Guid.CreateVersion7();
 
-        var events = Accepted(RequestRelocation.Decide(Rules, @case, id, RelocationKind.International, RelocationReason.Respite, 2, 1, null, Officer, Now));
+        var events = Accepted(RequestRelocation.Decide(
+            Rules, @case, id, RelocationKind.International, RelocationReason.Respite, 2, 1, null, Officer, Now));
 
         var requested = events.ShouldHaveSingleItem().ShouldBeOfType<RelocationOpened>();
         requested.RelocationId.ShouldBe(id);
@@ -688,7 +743,8 @@ public sealed class RelocationRulesTests
         var @case = Case(unassignedFunding: [first, second]);
         var id = Guid.CreateVersion7();
 
-        var events = Accepted(RequestRelocation.Decide(Rules, @case, id, RelocationKind.Regional, RelocationReason.IncreasedRisk, 0, 0, null, Officer, Now));
+        var events = Accepted(RequestRelocation.Decide(
+            Rules, @case, id, RelocationKind.Regional, RelocationReason.IncreasedRisk, 0, 0, null, Officer, Now));
 
         events.Count.ShouldBe(3);
         events[0].ShouldBeOfType<RelocationOpened>();
@@ -724,7 +780,8 @@ public sealed class RelocationRulesTests
         var funded = In(RelocationState.Funded);
         var departure = Now.AddDays(6);
 
-        var departed = Accepted(DepartRelocation.Decide(funded, Officer, departure)).ShouldHaveSingleItem().ShouldBeOfType<RelocationDeparted>();
+        var departed = Accepted(DepartRelocation.Decide(funded, Officer, departure))
+            .ShouldHaveSingleItem().ShouldBeOfType<RelocationDeparted>();
 
         departed.NextCheckInDueAt.ShouldBe(departure.AddDays(7));
         var away = Fold(funded, [departed]);
@@ -747,7 +804,8 @@ public sealed class RelocationRulesTests
         var arrived = In(RelocationState.Arrived, checkInEveryDays: 3);
         var checkedInAt = Now.AddDays(2).AddHours(5);
 
-        var events = Accepted(RecordCheckIn.Decide(arrived, CheckInStatus.Concern, new SealedData("note"), Officer, checkedInAt));
+        var events = Accepted(
+            RecordCheckIn.Decide(arrived, CheckInStatus.Concern, new SealedData("note"), Officer, checkedInAt));
 
         events.ShouldHaveSingleItem().ShouldBeOfType<DefenderCheckedIn>().NextDueAt.ShouldBe(checkedInAt.AddDays(3));
         var after = Fold(arrived, events);
@@ -791,7 +849,8 @@ public sealed class RelocationRulesTests
         var flagged = Fold(away, [new CheckInMissedFlagged(away.Id, due, due.AddHours(12))]);
         var checkedInAt = due.AddDays(1);
 
-        var checkedIn = Fold(flagged, Accepted(RecordCheckIn.Decide(flagged, CheckInStatus.Safe, null, Officer, checkedInAt)));
+        var checkedIn = Fold(
+            flagged, Accepted(RecordCheckIn.Decide(flagged, CheckInStatus.Safe, null, Officer, checkedInAt)));
         var nextDue = checkedInAt.AddDays(7);
 
         checkedIn.MissedCheckInFlaggedFor.ShouldBeNull();
@@ -834,7 +893,8 @@ public sealed class RelocationRulesTests
         arrived.StayEndsAt.ShouldBe(new DateTimeOffset(2027, 2, 2, 0, 0, 0, TimeSpan.Zero));
         RelocationWatch.IsStayEnding(Rules, arrived, noticeFrom.AddSeconds(-1)).ShouldBeFalse();
         RelocationWatch.IsStayEnding(Rules, arrived, noticeFrom).ShouldBeTrue();
-        RelocationWatch.IsStayEnding(Rules, arrived, new DateTimeOffset(2027, 2, 10, 0, 0, 0, TimeSpan.Zero)).ShouldBeTrue();
+        RelocationWatch.IsStayEnding(Rules, arrived, new DateTimeOffset(2027, 2, 10, 0, 0, 0, TimeSpan.Zero))
+            .ShouldBeTrue();
     }
 
     [Fact]
@@ -842,10 +902,12 @@ public sealed class RelocationRulesTests
     {
         var arrived = In(RelocationState.Arrived);
 
-        var flagged = Fold(arrived, [new StayEndingFlagged(arrived.Id, EndOn, new DateTimeOffset(2027, 1, 19, 0, 1, 0, TimeSpan.Zero))]);
+        var flaggedAt = new DateTimeOffset(2027, 1, 19, 0, 1, 0, TimeSpan.Zero);
+        var flagged = Fold(arrived, [new StayEndingFlagged(arrived.Id, EndOn, flaggedAt)]);
 
         flagged.StayEndingFlaggedFor.ShouldBe(EndOn);
-        RelocationWatch.IsStayEnding(Rules, flagged, new DateTimeOffset(2027, 1, 25, 0, 0, 0, TimeSpan.Zero)).ShouldBeFalse();
+        RelocationWatch.IsStayEnding(Rules, flagged, new DateTimeOffset(2027, 1, 25, 0, 0, 0, TimeSpan.Zero))
+            .ShouldBeFalse();
     }
 
     [Fact]
@@ -856,7 +918,8 @@ public sealed class RelocationRulesTests
         var flagged = Fold(arrived, [new StayEndingFlagged(arrived.Id, EndOn, flaggedAt)]);
         var newEnd = new DateOnly(2027, 4, 1);
 
-        var extended = Fold(flagged, Accepted(ExtendStay.Decide(Rules, flagged, newEnd, "The host can keep them longer.", SealText, Officer, flaggedAt.AddDays(2))));
+        var extended = Fold(
+            flagged, Accepted(Extend(flagged, newEnd, "The host can keep them longer.", flaggedAt.AddDays(2))));
         var noticeFrom = new DateTimeOffset(2027, 3, 19, 0, 0, 0, TimeSpan.Zero);
 
         extended.StayEndsAt.ShouldBe(new DateTimeOffset(2027, 4, 2, 0, 0, 0, TimeSpan.Zero));
@@ -884,7 +947,7 @@ public sealed class RelocationRulesTests
     [InlineData("   ")]
     public void An_extension_needs_a_reason(string? reason)
     {
-        var change = ExtendStay.Decide(Rules, In(RelocationState.Arrived), new DateOnly(2027, 4, 1), reason, SealText, Officer, Now);
+        var change = Extend(In(RelocationState.Arrived), new DateOnly(2027, 4, 1), reason);
 
         ShouldBeRefusedOn(change, "reason");
     }
@@ -894,7 +957,7 @@ public sealed class RelocationRulesTests
     [InlineData(-10)]
     public void An_extension_must_end_after_the_current_end(int daysAfterCurrentEnd)
     {
-        var change = ExtendStay.Decide(Rules, In(RelocationState.Arrived), EndOn.AddDays(daysAfterCurrentEnd), "More time is needed.", SealText, Officer, Now);
+        var change = Extend(In(RelocationState.Arrived), EndOn.AddDays(daysAfterCurrentEnd), "More time is needed.");
 
         ShouldBeRefusedOn(change, "endOn");
     }
@@ -902,7 +965,7 @@ public sealed class RelocationRulesTests
     [Fact]
     public void An_extension_beyond_twelve_months_from_the_start_is_refused_on_endOn()
     {
-        var change = ExtendStay.Decide(Rules, In(RelocationState.Arrived), StartOn.AddMonths(12).AddDays(1), "More time is needed.", SealText, Officer, Now);
+        var change = Extend(In(RelocationState.Arrived), StartOn.AddMonths(12).AddDays(1), "More time is needed.");
 
         ShouldBeRefusedOn(change, "endOn");
     }
@@ -913,7 +976,7 @@ public sealed class RelocationRulesTests
         var arrived = In(RelocationState.Arrived);
         var longest = new DateOnly(2027, 12, 1);
 
-        var events = Accepted(ExtendStay.Decide(Rules, arrived, longest, "  The threat persists.  ", SealText, Officer, Now.AddDays(40)));
+        var events = Accepted(Extend(arrived, longest, "  The threat persists.  ", Now.AddDays(40)));
 
         var extension = events.ShouldHaveSingleItem().ShouldBeOfType<StayProlonged>();
         extension.From.ShouldBe(EndOn);
@@ -931,11 +994,11 @@ public sealed class RelocationRulesTests
     public void The_twelve_months_count_from_the_start_across_several_extensions()
     {
         var arrived = In(RelocationState.Arrived);
-        var once = Fold(arrived, Accepted(ExtendStay.Decide(Rules, arrived, new DateOnly(2027, 6, 1), "More time is needed.", SealText, Officer, Now)));
+        var once = Fold(arrived, Accepted(Extend(arrived, new DateOnly(2027, 6, 1), "More time is needed.")));
 
-        ShouldBeRefusedOn(ExtendStay.Decide(Rules, once, new DateOnly(2027, 12, 2), "Still more time.", SealText, Officer, Now), "endOn");
-        ShouldBeRefusedOn(ExtendStay.Decide(Rules, once, new DateOnly(2027, 6, 1), "Still more time.", SealText, Officer, Now), "endOn");
-        var twice = Fold(once, Accepted(ExtendStay.Decide(Rules, once, new DateOnly(2027, 12, 1), "Still more time.", SealText, Officer, Now)));
+        ShouldBeRefusedOn(Extend(once, new DateOnly(2027, 12, 2), "Still more time."), "endOn");
+        ShouldBeRefusedOn(Extend(once, new DateOnly(2027, 6, 1), "Still more time."), "endOn");
+        var twice = Fold(once, Accepted(Extend(once, new DateOnly(2027, 12, 1), "Still more time.")));
         twice.Extensions.Select(e => (e.From, e.To)).ShouldBe(
         [
             (EndOn, new DateOnly(2027, 6, 1)),
@@ -979,7 +1042,8 @@ public sealed class RelocationRulesTests
     [Theory]
     [InlineData(RelocationState.Returned, RelocationOutcome.Returned)]
     [InlineData(RelocationState.Resettled, RelocationOutcome.Resettled)]
-    public void Closing_after_the_stay_records_how_it_ended_without_needing_a_reason(RelocationState state, RelocationOutcome outcome)
+    public void Closing_after_the_stay_records_how_it_ended_without_needing_a_reason(
+        RelocationState state, RelocationOutcome outcome)
     {
         var relocation = In(state);
 
@@ -998,7 +1062,8 @@ public sealed class RelocationRulesTests
     [Fact]
     public void A_reason_given_when_closing_after_the_stay_is_sealed()
     {
-        var closing = Accepted(CloseRelocation.Decide(In(RelocationState.Resettled), "Granted asylum", SealText, Officer, Now))
+        var closing = Accepted(
+                CloseRelocation.Decide(In(RelocationState.Resettled), "Granted asylum", SealText, Officer, Now))
             .ShouldHaveSingleItem().ShouldBeOfType<RelocationConcluded>();
 
         closing.Outcome.ShouldBe(RelocationOutcome.Resettled);
