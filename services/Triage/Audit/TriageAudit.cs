@@ -34,15 +34,15 @@ public sealed class TriageAudit : ICaseAuditSource
         RiskEscalated e => $"Risk escalated {e.From} → {e.To} by a new threat ({Rules(e.Result)})",
         RelocationAlertRaised e => $"Relocation alert ({e.Alert}) on relocation {e.RelocationId}: risk {e.From} → {e.To}",
         TriageDeadlineSet e => $"Waits for an assessment until {e.DueAt:u} ({e.Trigger}, {e.Level})",
-        Cases.RiskAssessed e => $"Risk assessed by {e.AssessedBy}: {e.Level} (computed {e.Computed.Level}: {Rules(e.Computed)}; was {e.PreviousLevel})",
+        DimensionsScored e => $"Risk assessed by {e.AssessedBy}: {e.Level} (computed {e.Computed.Level}: {Rules(e.Computed)}; was {e.PreviousLevel})",
         RiskOverridden e => $"Risk overridden by {e.By}: {e.From} → {e.To} (reason recorded)",
         OfficerAssigned e => $"Assigned to {e.Officer} by {e.By}" + (e.Previous is null ? string.Empty : $" (was {e.Previous})"),
         MeasureAdded e => $"Measure {e.Type} added ({e.Area}), owner {e.Owner}, due {e.DueOn:yyyy-MM-dd}",
         MeasureCompleted e => $"Measure {e.MeasureId} completed by {e.By}",
         MeasureCancelled e => $"Measure {e.MeasureId} cancelled by {e.By} (reason recorded)",
         TriageOverdueFlagged e => $"First triage overdue: it was due {e.DueAt:u}",
-        Cases.CaseClosed e => $"Case closed by {e.By}: {e.Outcome}",
-        Cases.CaseReopened e => $"Case re-opened by {e.By} (reason recorded)",
+        CaseClosedWithOutcome e => $"Case closed by {e.By}: {e.Outcome}",
+        CaseReopenedForTriage e => $"Case re-opened by {e.By} (reason recorded)",
         _ => AuditText.Humanize(@event.EventType.Name),
     };
 

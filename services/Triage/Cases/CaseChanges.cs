@@ -1,5 +1,5 @@
-using Marten;
 using JasperFx.Events;
+using Marten;
 using Protection.Contracts;
 using Protection.Contracts.Triage;
 using Protection.ServiceDefaults;
@@ -14,22 +14,28 @@ namespace Protection.Triage.Cases;
 /// </summary>
 public static class CaseChanges
 {
-    /// <summary>Appends <paramref name="events"/> at the version read (a concurrent writer makes the commit fail with 409) and queues what they publish.</summary>
-    public static TriageCase Append(IDocumentSession session, IEventStream<TriageCase> stream, IReadOnlyList<object> events, DateTimeOffset now)
+    /// <summary>
+    /// Appends what was decided at the version read (a concurrent writer makes the commit fail) and
+    /// queues what it publishes.
+    /// </summary>
+    public static TriageCase Append(
+        IDocumentSession session, IEventStream<TriageCase> stream, Decided decided, DateTimeOffset now)
     {
-        var before = stream.Aggregate ?? throw new InvalidOperationException("Append to a case triage knows; start new ones with Start.");
-        stream.AppendMany(events);
-        var after = events.Aggregate(before, Fold);
-        Publish(session, before, after, events, stream.CurrentVersion ?? 0, now);
+        var before = stream.Aggregate
+            ?? throw new InvalidOperationException("Append to a case triage knows; start new ones with Start.");
+        stream.AppendMany(decided.Events);
+        var after = decided.Events.Aggregate(before, Fold);
+        Publish(session, after, decided, stream.CurrentVersion ?? 0, now);
         return after;
     }
 
     /// <summary>Starts the triage stream of a case intake opened.</summary>
-    public static TriageCase Start(IDocumentSession session, CaseTakenIn takenIn, DateTimeOffset now)
+    public static TriageCase Start(IDocumentSession session, Decided takenIn, DateTimeOffset now)
     {
-        session.Events.StartStream<TriageCase>(takenIn.CaseId, takenIn);
-        var after = TriageCase.Create(takenIn);
-        Publish(session, null, after, [takenIn], 1, now);
+        var started = takenIn.Events.OfType<CaseTakenIn>().Single();
+        session.Events.StartStream<TriageCase>(started.CaseId, started);
+        var after = TriageCase.Create(started);
+        Publish(session, after, takenIn, 1, now);
         return after;
     }
 
@@ -39,15 +45,15 @@ public static class CaseChanges
         RiskEscalated x => state.Apply(x),
         RelocationAlertRaised x => state.Apply(x),
         TriageDeadlineSet x => state.Apply(x),
-        RiskAssessed x => state.Apply(x),
+        DimensionsScored x => state.Apply(x),
         RiskOverridden x => state.Apply(x),
         OfficerAssigned x => state.Apply(x),
         MeasureAdded x => state.Apply(x),
         MeasureCompleted x => state.Apply(x),
         MeasureCancelled x => state.Apply(x),
         TriageOverdueFlagged x => state.Apply(x),
-        CaseClosed x => state.Apply(x),
-        CaseReopened x => state.Apply(x),
+        CaseClosedWithOutcome x => state.Apply(x),
+        CaseReopenedForTriage x => state.Apply(x),
         _ => throw new ArgumentException($"Triage has no event {e.GetType().Name}.", nameof(e)),
     };
 
@@ -59,12 +65,12 @@ public static class CaseChanges
             @case.Measures.Count(m => m.Area == area && m.Status == MeasureStatus.Completed)))
         .ToArray();
 
-    private static void Publish(IDocumentSession session, TriageCase? before, TriageCase after, IReadOnlyList<object> events, long version, DateTimeOffset now)
+    private static void Publish(IDocumentSession session, TriageCase after, Decided decided, long version, DateTimeOffset now)
     {
         EventMetadata Meta() => OperationContext.Current!.ToEventMetadata(now);
         var id = after.Id;
         var reference = after.Reference;
-        foreach (var e in events)
+        foreach (var e in decided.Events)
         {
             IIntegrationEvent[] published = e switch
             {
@@ -85,15 +91,15 @@ public static class CaseChanges
                 ],
                 RelocationAlertRaised x => [new CaseEscalated(id, reference, x.From, x.To, [x.Reason.Rule], after.TriageDueAt ?? now, version, Meta())],
                 TriageDeadlineSet { Trigger: not TriageTrigger.Reopened } x => [new TriageStarted(id, reference, x.Level, x.DueAt, version, Meta())],
-                RiskAssessed x => [new Published.RiskAssessed(id, reference, x.Level, x.PreviousLevel, RiskBasis.Assessment, after.Risk.Reasons.Select(r => r.Rule).ToArray(), version, Meta())],
+                DimensionsScored x => [new Published.RiskAssessed(id, reference, x.Level, x.PreviousLevel, RiskBasis.Assessment, after.Risk.Reasons.Select(r => r.Rule).ToArray(), version, Meta())],
                 RiskOverridden x => [new Published.RiskAssessed(id, reference, x.To, x.From, RiskBasis.Override, ["supervisor-override"], version, Meta())],
                 OfficerAssigned x => [new CaseAssigned(id, reference, x.Officer, x.Previous, version, Meta())],
                 MeasureAdded x => [PlanUpdated(after, x.MeasureId, MeasureChange.Added, version, Meta())],
                 MeasureCompleted x => [PlanUpdated(after, x.MeasureId, MeasureChange.Completed, version, Meta())],
                 MeasureCancelled x => [PlanUpdated(after, x.MeasureId, MeasureChange.Cancelled, version, Meta())],
                 TriageOverdueFlagged x => [new TriageOverdue(id, reference, after.Risk.Level, x.DueAt, after.AssignedTo, version, Meta())],
-                CaseClosed x => [new Published.CaseClosed(id, reference, x.Outcome, version, Meta())],
-                CaseReopened => [new Published.CaseReopened(id, reference, after.Risk.Level, after.TriageDueAt ?? now, version, Meta())],
+                CaseClosedWithOutcome x => [new Published.CaseClosed(id, reference, x.Outcome, version, Meta())],
+                CaseReopenedForTriage => [new Published.CaseReopened(id, reference, after.Risk.Level, after.TriageDueAt ?? now, version, Meta())],
                 _ => [],
             };
 
@@ -103,10 +109,9 @@ public static class CaseChanges
             }
         }
 
-        if (TriageDecisions.RecommendsRelocation(before, after))
+        if (decided.Recommends is { } recommendation)
         {
-            session.PublishAfterCommit(new RelocationRecommended(
-                id, reference, after.Risk.Level, after.Risk.Reasons.Where(r => r.Decisive).Select(r => r.Rule).ToArray(), version, Meta()));
+            session.PublishAfterCommit(recommendation.Published(after, version, Meta()));
         }
     }
 

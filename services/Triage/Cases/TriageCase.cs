@@ -67,8 +67,12 @@ public sealed record RelocationAlertNote(Guid RelocationId, RelocationAlert Aler
 /// <summary>The case waits for an assessment until <see cref="DueAt"/>.</summary>
 public sealed record TriageDeadlineSet(Guid CaseId, DateTimeOffset DueAt, RiskLevel Level, TriageTrigger Trigger, DateTimeOffset At);
 
-/// <summary>An officer scored the five dimensions. <see cref="Level"/> is the level in force afterwards (never below a supervisor's override).</summary>
-public sealed record RiskAssessed(
+/// <summary>
+/// An officer scored the five dimensions. <see cref="Level"/> is the level in force afterwards (never
+/// below a supervisor's override). Stored as <c>risk_assessed</c>, its name before the contract of
+/// that name existed.
+/// </summary>
+public sealed record DimensionsScored(
     Guid CaseId,
     DimensionScores Scores,
     SealedNotes? Notes,
@@ -93,15 +97,18 @@ public sealed record MeasureCancelled(Guid CaseId, Guid MeasureId, SealedData Re
 /// <summary>The deadline <see cref="DueAt"/> passed without an assessment; recorded once per deadline.</summary>
 public sealed record TriageOverdueFlagged(Guid CaseId, DateTimeOffset DueAt, DateTimeOffset DetectedAt);
 
-/// <summary>The case was closed with an outcome; the officer's <see cref="Note"/>, if any, is sealed.</summary>
-public sealed record CaseClosed(Guid CaseId, CaseOutcome Outcome, SealedData? Note, string By, DateTimeOffset At);
+/// <summary>
+/// The case was closed with an outcome; the officer's <see cref="Note"/>, if any, is sealed. Stored as
+/// <c>case_closed</c>.
+/// </summary>
+public sealed record CaseClosedWithOutcome(Guid CaseId, CaseOutcome Outcome, SealedData? Note, string By, DateTimeOffset At);
 
 /// <summary>
 /// The case was re-opened: by an officer, whose <see cref="Reason"/> is sealed, or by the system (a
 /// relocation alert on a closed case), whose reason is the rule's own words in <see cref="SystemReason"/>
-/// (no personal data) and <see cref="Reason"/> null.
+/// (no personal data) and <see cref="Reason"/> null. Stored as <c>case_reopened</c>.
 /// </summary>
-public sealed record CaseReopened(Guid CaseId, SealedData? Reason, string? SystemReason, string By, DateTimeOffset At);
+public sealed record CaseReopenedForTriage(Guid CaseId, SealedData? Reason, string? SystemReason, string By, DateTimeOffset At);
 
 public enum TriageStatus
 {
@@ -225,7 +232,7 @@ public sealed record TriageCase(
         LastChangedAt = e.At,
     }).Derive();
 
-    public TriageCase Apply(RiskAssessed e)
+    public TriageCase Apply(DimensionsScored e)
     {
         var overrideStands = e.Level != e.Computed.Level; // the decision kept a supervisor's higher level
         var reasons = overrideStands
@@ -273,7 +280,7 @@ public sealed record TriageCase(
 
     public TriageCase Apply(TriageOverdueFlagged e) => this with { OverdueFlagged = true };
 
-    public TriageCase Apply(CaseClosed e) => (this with
+    public TriageCase Apply(CaseClosedWithOutcome e) => (this with
     {
         Status = TriageStatus.Closed,
         Outcome = e.Outcome,
@@ -283,7 +290,7 @@ public sealed record TriageCase(
         LastChangedAt = e.At,
     }).Derive();
 
-    public TriageCase Apply(CaseReopened e) => (this with { Status = TriageStatus.Open, Outcome = null, LastChangedAt = e.At }).Derive();
+    public TriageCase Apply(CaseReopenedForTriage e) => (this with { Status = TriageStatus.Open, Outcome = null, LastChangedAt = e.At }).Derive();
 
     public Measure? FindMeasure(Guid measureId) => Measures.FirstOrDefault(m => m.Id == measureId);
 

@@ -1,14 +1,13 @@
 using System.ComponentModel.DataAnnotations;
-using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.Contracts.Triage;
 using Protection.ServiceDefaults.Auth;
+using Protection.ServiceDefaults.Decisions;
 using Protection.ServiceDefaults.Http;
 using Protection.ServiceDefaults.PersonalData;
-using Protection.Triage.Cases;
-using Protection.Triage.Reading;
+using Protection.Triage.Cases.Reading;
 
-namespace Protection.Triage.Closing;
+namespace Protection.Triage.Cases.Closing;
 
 public sealed record CloseRequest
 {
@@ -20,40 +19,30 @@ public sealed record CloseRequest
     public string? Note { get; init; }
 }
 
-public sealed record ReopenRequest
-{
-    /// <summary>Stored sealed with the case's key.</summary>
-    [Required, StringLength(2000, MinimumLength = 3)]
-    public string? Reason { get; init; }
-}
-
 /// <summary>
-/// Closing and re-opening live in triage: closing is a protection decision about an assessed case,
-/// taken by its officer, and re-opening puts it straight back in the triage queue.
+/// Closing lives in triage: it is a protection decision about an assessed case, taken by its
+/// officer; re-opening (<see cref="Reopening.ReopenCase"/>) puts it straight back in the queue.
 /// </summary>
 public static class CloseCase
 {
+    /// <summary>An open case is closed once.</summary>
+    public static Outcome<Decided> Decide(
+        TriageCase @case, CaseOutcome outcome, SealedData? note, string by, DateTimeOffset now) =>
+        @case.Status == TriageStatus.Closed
+            ? Refusal.Conflict("The case is already closed.")
+            : new Decided([new CaseClosedWithOutcome(@case.Id, outcome, note, by, now)]);
+
     /// <summary><c>POST /api/cases/{id}/close</c>: closes an open case with an outcome.</summary>
-    public static Task<Results<Ok<TriageView>, ProblemHttpResult>> Close(
-        Guid id, CloseRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<TriageView>, NotFoundProblem, ForbiddenProblem, ConflictProblem>> Handle(
+        Guid id, CloseRequest request, HttpContext http, CasePath cases, CancellationToken cancellationToken)
     {
-        Decision Decide(TriageCase @case, SealedData? note, DateTimeOffset now) =>
-            @case.Status == TriageStatus.Closed
-                ? Problems.Conflict("The case is already closed.")
-                : new object[] { new Cases.CaseClosed(id, request.Outcome!.Value, note, http.User.UserId(), now) };
-
-        return request.Note is null
-            ? CaseCommands.Execute(id, http, session, clock, Actor.Caseworker, mustBeOpen: false, (@case, now) => Decide(@case, null, now), cancellationToken)
-            : CaseCommands.Execute(id, http, session, clock, Actor.Caseworker, mustBeOpen: false,
-                (@case, seal, now) => Decide(@case, seal.Seal(request.Note), now), cancellationToken);
+        var outcome = request.Outcome!.Value;
+        var by = http.User.UserId();
+        var closed = request.Note is not { } note
+            ? await cases.RunAsync(http, id, Actor.Caseworker,
+                (@case, now) => Decide(@case, outcome, null, by, now), cancellationToken)
+            : await cases.RunAsync(http, id, Actor.Caseworker,
+                (@case, seal, now) => Decide(@case, outcome, seal.Seal(note), by, now), cancellationToken);
+        return Answers.OkWithoutRules(http, closed);
     }
-
-    /// <summary><c>POST /api/cases/{id}/reopen</c>: re-opens a closed case; it re-enters the triage queue.</summary>
-    public static Task<Results<Ok<TriageView>, ProblemHttpResult>> Reopen(
-        Guid id, ReopenRequest request, HttpContext http, IDocumentSession session, TriageDecisions decisions, TimeProvider clock, CancellationToken cancellationToken) =>
-        CaseCommands.Execute(id, http, session, clock, Actor.Caseworker, mustBeOpen: false, (@case, seal, now) =>
-            @case.Status == TriageStatus.Open
-                ? Problems.Conflict("The case is open; only a closed case can be re-opened.")
-                : decisions.Reopen(@case, seal.Seal(request.Reason!), http.User.UserId(), now).ToArray(),
-            cancellationToken);
 }
