@@ -31,7 +31,7 @@ public static class TriageModule
         builder.AddEventStore(ServiceName, options =>
         {
             // Inline: an officer reads their own write at once, and the queue is a query over these documents.
-            options.Projections.Snapshot<TriageCase>(SnapshotLifecycle.Inline);
+            options.Projections.Add(new SelfApplyingProjection<TriageCase>(), ProjectionLifecycle.Inline);
             options.Schema.For<TriageCase>()
                 .Duplicate(c => c.Status)
                 .Duplicate(c => c.ResponsibleOfficer)

@@ -130,7 +130,7 @@ public sealed class OverdueDetectionTests : IAsyncLifetime
             var reference = $"PC-2026-{Random.Shared.Next(100000, 999999)}";
             var takenIn = decisions.TakeIn(
                 id, reference, "CO", "officer-1", now, [threat], 1, new ConsentScopes(true, false), now);
-            CaseChanges.Start(session, takenIn, now);
+            takenIn.StartIn(session, now);
             await session.SaveChangesAsync();
             return id;
         }
@@ -142,7 +142,7 @@ public sealed class OverdueDetectionTests : IAsyncLifetime
             var stream = await session.Events.FetchForWriting<TriageCase>(id);
             var now = _clock.GetUtcNow();
             var decisions = _host.Services.GetRequiredService<TriageDecisions>();
-            CaseChanges.Append(session, stream, decide(decisions, stream.Aggregate!, now), now);
+            decide(decisions, stream.Aggregate!, now).AppendTo(session, stream, now);
             await session.SaveChangesAsync();
         }
 

@@ -223,7 +223,8 @@ public sealed class TriageSealingTests : IAsyncLifetime
         using (OperationContext.Begin(OperationContext.System("itest")))
         await using (var session = Store.LightweightSession())
         {
-            CaseChanges.Start(session, Decisions.TakeIn(caseId, reference, "CO", "officer-1", now, [], 1, new ConsentScopes(true, false), now), now);
+            Decisions.TakeIn(caseId, reference, "CO", "officer-1", now, [], 1, new ConsentScopes(true, false), now)
+                .StartIn(session, now);
             await session.SaveChangesAsync();
         }
 

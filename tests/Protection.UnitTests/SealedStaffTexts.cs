@@ -56,13 +56,13 @@ public sealed class SealedStaffTexts
     private (TriageCase Case, IReadOnlyList<object> Events) TriageCaseWithTexts(CaseSeal seal)
     {
         var events = new List<object>();
-        var @case = TriageCase.Create(TakeIn());
+        var @case = TakeIn().Start();
         void Apply(IEnumerable<object> happened)
         {
             foreach (var e in happened)
             {
                 events.Add(e);
-                @case = CaseChanges.Fold(@case, e);
+                @case = @case.After([e]);
             }
         }
 
@@ -73,8 +73,8 @@ public sealed class SealedStaffTexts
             .Value!.Events);
         var measureId = Guid.CreateVersion7();
         Apply([new MeasureAdded(
-            _caseId, measureId, FrameworkArea.ThreatsOnTheGround, "safe-house", "partner:casa", new DateOnly(2026, 12, 1),
-            "olivia", Now.AddMinutes(20))]);
+            _caseId, measureId, FrameworkArea.ThreatsOnTheGround, "safe-house", "partner:casa",
+            new DateOnly(2026, 12, 1), "olivia", Now.AddMinutes(20))]);
         Apply([new MeasureCancelled(_caseId, measureId, seal.Seal(CancelReason), "olivia", Now.AddMinutes(30))]);
         Apply([new CaseClosedWithOutcome(
             _caseId, CaseOutcome.RiskReduced, seal.Seal(ClosingNote), "olivia", Now.AddHours(1))]);
@@ -155,12 +155,12 @@ public sealed class SealedStaffTexts
     [Fact]
     public void A_system_reason_in_the_risk_history_is_not_sealed_and_stays_after_erasure()
     {
-        var closed = CaseChanges.Fold(
-            TriageCase.Create(TakeIn()), new CaseClosedWithOutcome(_caseId, CaseOutcome.RiskReduced, null, "olivia", Now));
+        var closed = TakeIn().Start()
+            .After([new CaseClosedWithOutcome(_caseId, CaseOutcome.RiskReduced, null, "olivia", Now)]);
 
         var events = _decisions.RaiseRelocationAlert(
             closed, Guid.CreateVersion7(), RelocationAlert.EmergencyCheckIn, null, Now.AddDays(1)).Events;
-        var after = events.Aggregate(closed, CaseChanges.Fold);
+        var after = closed.After(events);
 
         var reopened = events.OfType<CaseReopenedForTriage>().ShouldHaveSingleItem();
         reopened.Reason.ShouldBeNull();

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Options;
+using Protection.Contracts;
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
 using Protection.ServiceDefaults.Decisions;
+using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.PersonalData;
 using Protection.Triage.Cases;
 using Protection.Triage.Cases.Assigning;
@@ -34,10 +36,10 @@ public sealed class TriageDecisionRules
     private CaseTakenIn TakeIn(DateTimeOffset openedAt, params ThreatSummary[] threats) =>
         TakingIn(openedAt, threats).Events.ShouldHaveSingleItem().ShouldBeOfType<CaseTakenIn>();
 
-    private TriageCase Opened(params ThreatSummary[] threats) => TriageCase.Create(TakeIn(Now, threats));
+    private TriageCase Opened(params ThreatSummary[] threats) => TakeIn(Now, threats).Start();
 
     private static TriageCase Fold(TriageCase state, params IEnumerable<object> events) =>
-        events.Aggregate(state, CaseChanges.Fold);
+        state.After(events);
 
     private static TriageCase Fold(TriageCase state, Decided decided) => Fold(state, decided.Events);
 
@@ -457,7 +459,7 @@ public sealed class TriageDecisionRules
     public void A_case_taken_in_critical_is_recommended_for_relocation_with_its_decisive_rules()
     {
         var decided = TakingIn(Now, Threat(ThreatType.Physical, daysAgo: 2), Threat(ThreatType.Detention, daysAgo: 20));
-        var opened = TriageCase.Create(decided.Events.OfType<CaseTakenIn>().Single());
+        var opened = decided.Events.OfType<CaseTakenIn>().Single().Start();
 
         opened.Risk.Level.ShouldBe(RiskLevel.Critical);
         TriageDecisions.RecommendsRelocation(null, opened).ShouldBeTrue();
@@ -553,6 +555,38 @@ public sealed class TriageDecisionRules
         reopened.Risk.Level.ShouldBe(RiskLevel.Critical);
         TriageDecisions.RecommendsRelocation(closed, reopened).ShouldBeTrue();
         decided.Value.ShouldNotBeNull().Recommends.ShouldNotBeNull();
+    }
+
+    // What other services hear
+
+    private static readonly EventMetadata Metadata = new(Guid.CreateVersion7(), Now, "olivia", "officer", "c-1", "c-1");
+
+    [Fact]
+    public void Taking_a_case_in_publishes_the_start_of_triage_and_the_preliminary_risk_each_under_its_own_id()
+    {
+        var takenIn = TakeIn(Now, Threat(ThreatType.Physical, daysAgo: 2));
+
+        var published = takenIn.Published(takenIn.Start(), 1, Metadata).ToArray();
+
+        published.Length.ShouldBe(2);
+        published[0].ShouldBeOfType<TriageStarted>().DueAt.ShouldBe(takenIn.DueAt);
+        published[1].ShouldBeOfType<RiskAssessed>().Basis.ShouldBe(RiskBasis.Preliminary);
+        published.Select(m => m.Metadata.EventId).Distinct().Count().ShouldBe(2);
+        published.ShouldAllBe(m => m.Metadata.CorrelationId == "c-1");
+    }
+
+    [Fact]
+    public void A_reopening_is_announced_with_its_new_deadline_and_the_deadline_it_sets_publishes_nothing_more()
+    {
+        var closed = Fold(AssessedHigh(), Closed(Now.AddHours(2)));
+        var events = Events(_decisions.Reopen(closed, Seal("Threatened again."), "olivia", Now.AddDays(1)));
+        var after = Fold(closed, events);
+
+        var published = events.OfType<IPublishedAs<TriageCase>>().SelectMany(e => e.Published(after, 9, Metadata));
+
+        var reopened = published.ShouldHaveSingleItem().ShouldBeOfType<CaseReopened>();
+        (reopened.Risk, reopened.DueAt, reopened.TriageVersion)
+            .ShouldBe((RiskLevel.High, Now.AddDays(1).AddHours(4), 9L));
     }
 
     // Refusals: what the state of the case does not allow

@@ -63,7 +63,7 @@ public sealed class CasePath(IDocumentStore store, CaseKeys keys, TimeProvider c
                     return refused;
                 }
 
-                var after = CaseChanges.Append(session, stream, decided.Value!, now);
+                var after = decided.Value!.AppendTo(session, stream, now);
                 after.Version = stream.CurrentVersion ?? 0;
                 return answer(TriageView.Of(after, seal, http.User, now), decided.Value!);
             },

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Protection.Contracts;
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
 using Protection.ServiceDefaults.Decisions;
@@ -7,22 +6,6 @@ using Protection.ServiceDefaults.PersonalData;
 using Protection.Triage.Risk;
 
 namespace Protection.Triage.Cases;
-
-/// <summary>
-/// Triage recommends a relocation: published with the events decided, not stored (an officer
-/// decides whether to relocate, in the relocation service).
-/// </summary>
-public sealed record RelocationRecommendation(RiskLevel Level, IReadOnlyList<string> DecisiveRules)
-{
-    public RelocationRecommended Published(TriageCase after, long version, EventMetadata metadata) =>
-        new(after.Id, after.Reference, Level, DecisiveRules, version, metadata);
-}
-
-/// <summary>What a decision appends to the case's stream, and the relocation it recommends, if any.</summary>
-public sealed record Decided(IReadOnlyList<object> Events, RelocationRecommendation? Recommends = null)
-{
-    public static readonly Decided Nothing = new([]);
-}
 
 /// <summary>
 /// What triage decides, as events, from a case's state and what just happened. No I/O, so every
@@ -52,7 +35,7 @@ public sealed class TriageDecisions(IOptions<TriageOptions> options)
         var preliminary = Evaluate(null, threats, now);
         var takenIn = new CaseTakenIn(caseId, reference, country, openedBy, openedAt, threats, peopleAtRisk, consent,
             preliminary, openedAt + _options.DeadlineFor(preliminary.Level));
-        return new Decided([takenIn], Recommendation(null, TriageCase.Create(takenIn)));
+        return new Decided([takenIn], Recommendation(null, takenIn.Start()));
     }
 
     /// <summary>
@@ -228,7 +211,7 @@ public sealed class TriageDecisions(IOptions<TriageOptions> options)
 
     /// <summary>The events, with the relocation they recommend once folded into the case.</summary>
     private static Decided Decide(TriageCase before, IReadOnlyList<object> events) =>
-        new(events, Recommendation(before, events.Aggregate(before, CaseChanges.Fold)));
+        new(events, Recommendation(before, before.After(events)));
 
     private static RelocationRecommendation? Recommendation(TriageCase? before, TriageCase after) =>
         RecommendsRelocation(before, after)

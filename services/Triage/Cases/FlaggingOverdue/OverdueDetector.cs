@@ -45,7 +45,7 @@ public sealed class OverdueDetector(
                 return false;
             }
 
-            CaseChanges.Append(session, stream, decided, now);
+            decided.AppendTo(session, stream, now);
             return true;
         }, cancellationToken);
     }

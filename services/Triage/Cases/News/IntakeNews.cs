@@ -20,7 +20,7 @@ public sealed class TakeInOpenedCase(IDocumentStore store, TimeProvider clock, T
         var takenIn = decisions.TakeIn(
             message.CaseId, message.CaseReference, message.Country, message.Metadata.Actor, message.OpenedAt,
             message.Threats, message.PeopleAtRisk, message.Consent, now);
-        CaseChanges.Start(session, takenIn, now);
+        takenIn.StartIn(session, now);
     }
 }
 
@@ -39,7 +39,7 @@ public sealed class AddReportedThreat(IDocumentStore store, TimeProvider clock, 
         }
 
         var now = Clock.GetUtcNow();
-        CaseChanges.Append(session, stream, decisions.AddThreat(stream.Aggregate, message.Threat, now), now);
+        decisions.AddThreat(stream.Aggregate, message.Threat, now).AppendTo(session, stream, now);
     }
 }
 

@@ -30,7 +30,7 @@ public abstract class RelocationAlertConsumer<TMessage>(
             stream.Aggregate, alert.RelocationId, alert.Kind, alert.CheckInDueAt, now);
         if (decided.Events.Count > 0)
         {
-            CaseChanges.Append(session, stream, decided, now);
+            decided.AppendTo(session, stream, now);
         }
     }
 
