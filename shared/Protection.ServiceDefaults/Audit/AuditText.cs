@@ -11,14 +11,12 @@ public static class AuditText
         @event.Data is IDescribed described ? described.Describe() : Humanize(@event.EventType.Name);
 
     /// <summary>
-    /// The event's type as an auditor reads it: its name in code, unless the type was renamed and keeps the
-    /// name it was stored under (<c>MapEventType</c>); then the stored name (<c>relocation_requested</c> →
-    /// <c>RelocationRequested</c>), so a history reads as it was recorded.
+    /// The name the event is stored under, as a type name (<c>risk_assessed</c> → <c>RiskAssessed</c>): an
+    /// event type renamed in code keeps its stored name (Marten's alias), and auditors keep reading it.
     /// </summary>
-    public static string TypeName(IEvent @event) =>
-        @event.EventTypeName == @event.EventType.GetEventTypeName()
-            ? @event.EventType.Name
-            : string.Concat(@event.EventTypeName.Split('_').Select(Capitalized));
+    public static string TypeName(IEvent @event) => string.Concat(@event.EventTypeName
+        .Split('_')
+        .Select(word => word.Length == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..]));
 
     /// <summary><c>TriageOverdueFlagged</c> → <c>Triage overdue flagged</c>: the fallback line for an event without its own.</summary>
     public static string Humanize(string typeName)
@@ -38,7 +36,4 @@ public static class AuditText
 
         return text.ToString();
     }
-
-    private static string Capitalized(string word) =>
-        word.Length == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..];
 }
