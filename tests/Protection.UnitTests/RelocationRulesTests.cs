@@ -1,4 +1,5 @@
 using JasperFx.Events;
+using Protection.Contracts;
 using Protection.Relocations.Cases;
 using Protection.Relocations.Relocations;
 using Protection.Relocations.Relocations.CheckingIn;
@@ -13,6 +14,7 @@ using Protection.ServiceDefaults.Decisions;
 using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.PersonalData;
 using CheckInStatus = Protection.Contracts.Relocation.CheckInStatus;
+using RelocationProgressed = Protection.Contracts.Relocation.RelocationProgressed;
 using RelocationKind = Protection.Contracts.Relocation.RelocationKind;
 using RelocationOutcome = Protection.Contracts.Relocation.RelocationOutcome;
 using RelocationReason = Protection.Contracts.Relocation.RelocationReason;
@@ -411,6 +413,24 @@ public sealed class RelocationRulesTests
         [
             (RelocationState.Requested, RelocationState.Planned),
             (RelocationState.Planned, RelocationState.Funded),
+        ]);
+    }
+
+    [Fact]
+    public void A_plan_that_funds_at_once_tells_other_services_both_steps()
+    {
+        var requested = Requested();
+        var waiting = Fold(requested, FundRelocation.Decide(requested, Tranche(1)));
+        var plan = Accepted(Plan(waiting, ValidPlan()));
+        var after = Fold(waiting, plan);
+        var metadata = new EventMetadata(Guid.CreateVersion7(), Now, Officer, "officer", "correlation", "cause");
+
+        var published = plan.OfType<IPublishedAs<Relocation>>().SelectMany(e => e.Published(after, 4, metadata));
+
+        published.Cast<RelocationProgressed>().Select(p => (p.From, p.State, p.StartOn, p.EndOn)).ShouldBe(
+        [
+            (RelocationState.Requested, RelocationState.Planned, StartOn, EndOn),
+            (RelocationState.Planned, RelocationState.Funded, StartOn, EndOn),
         ]);
     }
 

@@ -76,8 +76,10 @@ public sealed record RelocationPlanned(
     Guid RelocationId, DateOnly StartOn, DateOnly EndOn, SealedData Details, string By, DateTimeOffset At)
     : IEventOf<Relocation>, IPublishedAs<Relocation>
 {
+    private const string Step = "plan";
+
     public Relocation Apply(Relocation state) =>
-        state.Moved(state.FundedBy is null ? RelocationState.Planned : RelocationState.Funded, "plan", By, At) with
+        state.Moved(state.FundedBy is null ? RelocationState.Planned : RelocationState.Funded, Step, By, At) with
         {
             Plan = new PlannedStay(StartOn, EndOn, Details, By, At),
             StayEndsAt = Relocation.EndOf(EndOn),
@@ -87,7 +89,7 @@ public sealed record RelocationPlanned(
         $"Planned by {By}: stay {StartOn:yyyy-MM-dd} to {EndOn:yyyy-MM-dd} (destination, host and plans sealed)";
 
     public IEnumerable<IIntegrationEvent> Published(Relocation after, long version, EventMetadata metadata) =>
-        [after.Progressed(version, metadata)];
+        [after.Progressed(Step, version, metadata)];
 }
 
 /// <summary>A tranche of an urgent-relocation grant for the case was paid (recorded whatever the state).</summary>
@@ -108,20 +110,24 @@ public sealed record FundingReceived(
 public sealed record RelocationFunded(Guid RelocationId, Guid GrantId, DateTimeOffset At)
     : IEventOf<Relocation>, IPublishedAs<Relocation>
 {
+    private const string Step = "fund";
+
     public Relocation Apply(Relocation state) =>
-        state.Moved(RelocationState.Funded, "fund", "system", At) with { FundedBy = GrantId };
+        state.Moved(RelocationState.Funded, Step, "system", At) with { FundedBy = GrantId };
 
     public string Describe() => $"Funded by grant {GrantId}";
 
     public IEnumerable<IIntegrationEvent> Published(Relocation after, long version, EventMetadata metadata) =>
-        [after.Progressed(version, metadata)];
+        [after.Progressed(Step, version, metadata)];
 }
 
 public sealed record RelocationDeparted(
     Guid RelocationId, string By, DateTimeOffset At, DateTimeOffset NextCheckInDueAt)
     : IEventOf<Relocation>, IPublishedAs<Relocation>
 {
-    public Relocation Apply(Relocation state) => state.Moved(RelocationState.InTransit, "depart", By, At) with
+    private const string Step = "depart";
+
+    public Relocation Apply(Relocation state) => state.Moved(RelocationState.InTransit, Step, By, At) with
     {
         DepartedAt = At,
         NextCheckInDueAt = NextCheckInDueAt,
@@ -130,19 +136,21 @@ public sealed record RelocationDeparted(
     public string Describe() => $"Departed (recorded by {By}); first check-in due {NextCheckInDueAt:u}";
 
     public IEnumerable<IIntegrationEvent> Published(Relocation after, long version, EventMetadata metadata) =>
-        [after.Progressed(version, metadata)];
+        [after.Progressed(Step, version, metadata)];
 }
 
 public sealed record RelocationArrived(Guid RelocationId, string By, DateTimeOffset At)
     : IEventOf<Relocation>, IPublishedAs<Relocation>
 {
+    private const string Step = "arrive";
+
     public Relocation Apply(Relocation state) =>
-        state.Moved(RelocationState.Arrived, "arrive", By, At) with { ArrivedAt = At };
+        state.Moved(RelocationState.Arrived, Step, By, At) with { ArrivedAt = At };
 
     public string Describe() => $"Arrived (recorded by {By})";
 
     public IEnumerable<IIntegrationEvent> Published(Relocation after, long version, EventMetadata metadata) =>
-        [after.Progressed(version, metadata)];
+        [after.Progressed(Step, version, metadata)];
 }
 
 /// <summary>
@@ -231,25 +239,29 @@ public sealed record StayEndingFlagged(Guid RelocationId, DateOnly EndOn, DateTi
 public sealed record DefenderReturned(Guid RelocationId, string By, DateTimeOffset At)
     : IEventOf<Relocation>, IPublishedAs<Relocation>
 {
+    private const string Step = "return";
+
     public Relocation Apply(Relocation state) =>
-        state.Moved(RelocationState.Returned, "return", By, At) with { EndedAt = At, NextCheckInDueAt = null };
+        state.Moved(RelocationState.Returned, Step, By, At) with { EndedAt = At, NextCheckInDueAt = null };
 
     public string Describe() => $"Returned (recorded by {By})";
 
     public IEnumerable<IIntegrationEvent> Published(Relocation after, long version, EventMetadata metadata) =>
-        [after.Progressed(version, metadata)];
+        [after.Progressed(Step, version, metadata)];
 }
 
 public sealed record DefenderResettled(Guid RelocationId, string By, DateTimeOffset At)
     : IEventOf<Relocation>, IPublishedAs<Relocation>
 {
+    private const string Step = "resettle";
+
     public Relocation Apply(Relocation state) =>
-        state.Moved(RelocationState.Resettled, "resettle", By, At) with { EndedAt = At, NextCheckInDueAt = null };
+        state.Moved(RelocationState.Resettled, Step, By, At) with { EndedAt = At, NextCheckInDueAt = null };
 
     public string Describe() => $"Resettled (recorded by {By})";
 
     public IEnumerable<IIntegrationEvent> Published(Relocation after, long version, EventMetadata metadata) =>
-        [after.Progressed(version, metadata)];
+        [after.Progressed(Step, version, metadata)];
 }
 
 /// <summary>
@@ -375,18 +387,23 @@ public sealed record Relocation(
     };
 
     /// <summary>
-    /// What other services hear of the move an event just made (<see cref="Moved"/> recorded it as the last
-    /// transition): from where to where, the planned dates and the next check-in due.
+    /// What other services hear of the move an event made by <paramref name="step"/>: from where to where, the
+    /// planned dates and the next check-in due. Its transition is the last of that step: the events of one
+    /// command (a plan that funds at once) publish from the state after all of them, and hold one of each step.
     /// </summary>
-    public RelocationProgressed Progressed(long version, EventMetadata metadata) => new(
-        CaseId,
-        CaseReference,
-        Id,
-        Transitions[^1].From,
-        State,
-        Plan?.StartOn,
-        Plan?.EndOn,
-        NextCheckInDueAt,
-        version,
-        metadata);
+    public RelocationProgressed Progressed(string step, long version, EventMetadata metadata)
+    {
+        var moved = Transitions.Last(t => t.Step == step);
+        return new RelocationProgressed(
+            CaseId,
+            CaseReference,
+            Id,
+            moved.From,
+            moved.To,
+            Plan?.StartOn,
+            Plan?.EndOn,
+            NextCheckInDueAt,
+            version,
+            metadata);
+    }
 }

@@ -65,7 +65,9 @@ public static class StreamChanges
     {
         var before = stream.Aggregate ?? throw new InvalidOperationException("Append to a stream that exists; start new ones with Start.");
         stream.AppendMany(events);
-        return ApplyAndPublish(session, before, events, stream.CurrentVersion ?? 0, now);
+        var after = events.Aggregate(before, (state, e) => e is IEventOf<TState> change ? change.Apply(state) : state);
+        Publish(session, after, events, stream.CurrentVersion ?? 0, now);
+        return after;
     }
 
     /// <summary>Starts the stream <paramref name="id"/> with <paramref name="started"/> and what follows it.</summary>
@@ -73,39 +75,20 @@ public static class StreamChanges
         where TState : class
     {
         session.Events.StartStream<TState>(id, [started, .. more]);
-        var version = 1 + more.Count;
-        var first = started.Start();
-        Publish(session, started, first, version, now);
-        return ApplyAndPublish(session, first, more, version, now);
+        var after = more.Aggregate(started.Start(), (state, e) => e is IEventOf<TState> change ? change.Apply(state) : state);
+        Publish(session, after, [started, .. more], 1 + more.Count, now);
+        return after;
     }
 
-    // Each event publishes from the state right after it: a batch (planned, then funded) tells other
-    // services each step as it happened, not only where the batch ended.
-    private static TState ApplyAndPublish<TState>(
-        IDocumentSession session, TState state, IEnumerable<object> events, long version, DateTimeOffset now)
+    private static void Publish<TState>(IDocumentSession session, TState after, IEnumerable<object> events, long version, DateTimeOffset now)
         where TState : class
     {
-        foreach (var e in events)
+        foreach (var published in events.OfType<IPublishedAs<TState>>())
         {
-            state = e is IEventOf<TState> change ? change.Apply(state) : state;
-            Publish(session, e, state, version, now);
-        }
-
-        return state;
-    }
-
-    private static void Publish<TState>(
-        IDocumentSession session, object e, TState after, long version, DateTimeOffset now)
-        where TState : class
-    {
-        if (e is not IPublishedAs<TState> published)
-        {
-            return;
-        }
-
-        foreach (var message in published.Published(after, version, OperationContext.Current!.ToEventMetadata(now)))
-        {
-            session.PublishAfterCommit(message);
+            foreach (var message in published.Published(after, version, OperationContext.Current!.ToEventMetadata(now)))
+            {
+                session.PublishAfterCommit(message);
+            }
         }
     }
 }
