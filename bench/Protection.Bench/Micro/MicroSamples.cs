@@ -5,7 +5,6 @@ using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
 using Protection.Triage.Cases;
 using Protection.Triage.Risk;
-using RiskAssessed = Protection.Triage.Cases.RiskAssessed;
 
 namespace Protection.Bench.Micro;
 
@@ -19,10 +18,7 @@ internal static class MicroSamples
     /// <summary>How Marten stores event data here: System.Text.Json, camelCase, enums as strings.</summary>
     public static readonly JsonSerializerOptions MartenLikeJson = CreateMartenLikeJson();
 
-    /// <summary>
-    /// A case intake opened with a recent physical threat and a preliminary High risk, as triage takes it in
-    /// (~650 bytes as stored JSON).
-    /// </summary>
+    /// <summary>A case intake opened with a recent physical threat and a preliminary High risk, as triage takes it in (~650 bytes as stored JSON).</summary>
     public static CaseTakenIn TakenIn() => new(
         CaseId,
         "PC-2026-000123",
@@ -30,30 +26,17 @@ internal static class MicroSamples
         "olivia",
         Now,
         [
-            new ThreatSummary(
-                Guid.Parse("01a21073-8000-7000-8000-000000000002"),
-                ThreatType.Physical,
-                PerpetratorCategory.Unknown,
-                new DateOnly(2026, 11, 23),
-                "CO"),
+            new ThreatSummary(Guid.Parse("01a21073-8000-7000-8000-000000000002"), ThreatType.Physical, PerpetratorCategory.Unknown, new DateOnly(2026, 11, 23), "CO"),
         ],
         2,
         new ConsentScopes(true, false),
         new RiskResult(RiskLevel.High, [
-            new RiskReason(
-                "physical-threat-recent",
-                RiskLevel.High,
-                "A physical threat within 7 days.",
-                ["threat 2026-11-23 physical"],
-                true),
+            new RiskReason("physical-threat-recent", RiskLevel.High, "A physical threat within 7 days.", ["threat 2026-11-23 physical"], true),
         ]),
         Now.AddHours(24));
 
-    /// <summary>
-    /// An officer's assessment of <see cref="TakenIn"/> an hour later: High, no override, no notes. The case no
-    /// longer awaits triage.
-    /// </summary>
-    public static RiskAssessed Assessed() => new(
+    /// <summary>An officer's assessment of <see cref="TakenIn"/> an hour later: High, no override, no notes. The case no longer awaits triage.</summary>
+    public static DimensionsScored Assessed() => new(
         CaseId,
         new DimensionScores(1, 3, 0, 1, 2),
         null,

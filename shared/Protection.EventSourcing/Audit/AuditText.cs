@@ -2,8 +2,6 @@ using System.Text;
 using JasperFx.Events;
 using Protection.EventSourcing.EventStore;
 
-using Protection.ServiceDefaults.Audit;
-
 namespace Protection.EventSourcing.Audit;
 
 public static class AuditText
@@ -13,9 +11,14 @@ public static class AuditText
         @event.Data is IDescribed described ? described.Describe() : Humanize(@event.EventType.Name);
 
     /// <summary>
-    /// <c>TriageOverdueFlagged</c> → <c>Triage overdue flagged</c>: the fallback line for an event without
-    /// its own.
+    /// The name the event is stored under, as a type name (<c>risk_assessed</c> → <c>RiskAssessed</c>): an
+    /// event type renamed in code keeps its stored name (Marten's alias), and auditors keep reading it.
     /// </summary>
+    public static string TypeName(IEvent @event) => string.Concat(@event.EventTypeName
+        .Split('_')
+        .Select(word => word.Length == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..]));
+
+    /// <summary><c>TriageOverdueFlagged</c> → <c>Triage overdue flagged</c>: the fallback line for an event without its own.</summary>
     public static string Humanize(string typeName)
     {
         var text = new StringBuilder(typeName.Length + 8);
