@@ -3,6 +3,7 @@ using Marten;
 using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Funds;
 using Protection.EmergencyAssistance.Grants;
+using Protection.EmergencyAssistance.Grants.FlaggingOverdue;
 using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.Messaging;
 using Protection.ServiceDefaults.PersonalData;
@@ -16,7 +17,7 @@ public static class AssistanceModule
     public static IHostApplicationBuilder AddAssistance(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AssistanceOptions>().BindConfiguration(AssistanceOptions.Section);
-        builder.Services.AddSingleton<GrantRules>();
+        builder.Services.AddSingleton<GrantPath>();
         PersonalDataVault.AddPersonalDataVault(builder);
 
         // Here and not in the service defaults: the validation source generator only sees calls in this project.
@@ -24,6 +25,7 @@ public static class AssistanceModule
 
         builder.AddEventStore(ServiceName, options =>
         {
+            MapRenamedEvents(options);
             options.Projections.Snapshot<Fund>(SnapshotLifecycle.Inline);
             options.Projections.Snapshot<Grant>(SnapshotLifecycle.Inline);
             options.Schema.For<Grant>()
@@ -34,7 +36,8 @@ public static class AssistanceModule
                 .Duplicate(g => g.DecisionDueAt);
             options.Schema.For<CaseRecord>();
 
-            // Purposes, reasons and reports are sealed with the key of the grant's case; erasure (CaseErased) destroys it.
+            // Purposes, reasons and reports are sealed with the key of the grant's case; erasure (CaseErased)
+            // destroys it.
             options.Schema.For<CaseKey>();
         });
         builder.AddMessaging(ServiceName, bus =>
@@ -51,6 +54,18 @@ public static class AssistanceModule
         builder.Services.AddSingleton<GrantDeadlines>();
         builder.Services.AddHostedService(services => services.GetRequiredService<GrantDeadlines>());
         return builder;
+    }
+
+    /// <summary>
+    /// Events renamed apart from the integration events they publish keep the names their streams were
+    /// recorded with: the stored rows, their hash chains and every database already written still load.
+    /// </summary>
+    public static void MapRenamedEvents(StoreOptions options)
+    {
+        options.Events.MapEventType<GrantRequestFiled>("grant_requested");
+        options.Events.MapEventType<GrantAwarded>("grant_approved");
+        options.Events.MapEventType<GrantDeclined>("grant_rejected");
+        options.Events.MapEventType<GrantRequestWithdrawn>("grant_withdrawn");
     }
 
     public static IEndpointRouteBuilder MapAssistanceApi(this IEndpointRouteBuilder app) => app.MapFundsApi().MapGrantsApi();

@@ -9,6 +9,9 @@ using Protection.EmergencyAssistance;
 using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Funds;
 using Protection.EmergencyAssistance.Grants;
+using Protection.EmergencyAssistance.Grants.Deciding;
+using Protection.EmergencyAssistance.Grants.FlaggingOverdue;
+using Protection.EmergencyAssistance.Grants.Requesting;
 using Protection.ServiceDefaults;
 using Protection.ServiceDefaults.PersonalData;
 using Protection.Testing;
@@ -28,7 +31,11 @@ public sealed class FundReservationTests : IAsyncLifetime
 
     private IDocumentStore Store => _host!.Services.GetRequiredService<IDocumentStore>();
 
-    private GrantRules Rules => _host!.Services.GetRequiredService<GrantRules>();
+    private static readonly AssistanceOptions Options = new();
+
+    /// <summary>A grant of the case requested from the fund (no key: the purpose stands in sealed).</summary>
+    private static GrantRequestFiled Filed(CaseRecord record, Fund fund, decimal amount, GrantCategory category, DateTimeOffset now) =>
+        RequestGrant.Decide(Options, record, fund, amount, "EUR", category, new SealedData("sealed"), 1, "officer-1", now).Value!;
 
     public async Task InitializeAsync()
     {
@@ -63,8 +70,8 @@ public sealed class FundReservationTests : IAsyncLifetime
         {
             setup.Events.StartStream<Fund>(fundId, new FundCreated(fundId, "Rapid response", "EUR", 1_000m, "funder-0", now));
             var fund = Fund.Create(new FundCreated(fundId, "Rapid response", "EUR", 1_000m, "funder-0", now));
-            first = GrantChanges.Start(setup, (GrantRequested)Rules.Request(record, fund, fundId, 600m, "EUR", GrantCategory.Legal, new SealedData("sealed"), 1, "officer-1", now).GrantEvents[0], now).Id;
-            second = GrantChanges.Start(setup, (GrantRequested)Rules.Request(record, fund, fundId, 600m, "EUR", GrantCategory.Legal, new SealedData("sealed"), 1, "officer-1", now).GrantEvents[0], now).Id;
+            first = GrantChanges.Start(setup, Filed(record, fund, 600m, GrantCategory.Legal, now), now).Id;
+            second = GrantChanges.Start(setup, Filed(record, fund, 600m, GrantCategory.Legal, now), now).Id;
             await setup.SaveChangesAsync();
         }
 
@@ -73,12 +80,12 @@ public sealed class FundReservationTests : IAsyncLifetime
         await using var b = Store.LightweightSession();
         var (grantA, fundA) = (await a.Events.FetchForWriting<Grant>(first), await a.Events.FetchForWriting<Fund>(fundId));
         var (grantB, fundB) = (await b.Events.FetchForWriting<Grant>(second), await b.Events.FetchForWriting<Fund>(fundId));
-        var approveA = Rules.Approve(grantA.Aggregate!, fundA.Aggregate!, "funder-a", null, now);
-        var approveB = Rules.Approve(grantB.Aggregate!, fundB.Aggregate!, "funder-b", null, now);
-        approveA.Problem.ShouldBeNull();
-        approveB.Problem.ShouldBeNull();
-        GrantChanges.Append(a, grantA, fundA, approveA, now);
-        GrantChanges.Append(b, grantB, fundB, approveB, now);
+        var approveA = DecideGrant.Approve(Options, grantA.Aggregate!, fundA.Aggregate!, "funder-a", null, now);
+        var approveB = DecideGrant.Approve(Options, grantB.Aggregate!, fundB.Aggregate!, "funder-b", null, now);
+        approveA.Refusal.ShouldBeNull();
+        approveB.Refusal.ShouldBeNull();
+        GrantChanges.Append(a, grantA, fundA, approveA.Value!, now);
+        GrantChanges.Append(b, grantB, fundB, approveB.Value!, now);
 
         await a.SaveChangesAsync();
         await Should.ThrowAsync<ConcurrencyException>(() => b.SaveChangesAsync());
@@ -103,7 +110,8 @@ public sealed class FundReservationTests : IAsyncLifetime
             var created = new FundCreated(fundId, "Rapid response", "EUR", 1_000m, "funder-0", now);
             setup.Events.StartStream<Fund>(fundId, created);
             var record = new CaseRecord { Id = Guid.CreateVersion7(), Reference = "PC-2026-999998", Country = "CO", OpenedBy = "officer-1" };
-            grantId = GrantChanges.Start(setup, (GrantRequested)Rules.Request(record, Fund.Create(created), fundId, 300m, "EUR", GrantCategory.MedicalAndPsychosocial, new SealedData("sealed"), 1, "officer-1", now).GrantEvents[0], now).Id;
+            var filed = Filed(record, Fund.Create(created), 300m, GrantCategory.MedicalAndPsychosocial, now);
+            grantId = GrantChanges.Start(setup, filed, now).Id;
             await setup.SaveChangesAsync();
         }
 

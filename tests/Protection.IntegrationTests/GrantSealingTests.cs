@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Protection.Contracts;
 using Protection.Contracts.Cases;
@@ -13,6 +14,12 @@ using Protection.EmergencyAssistance;
 using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Funds;
 using Protection.EmergencyAssistance.Grants;
+using Protection.EmergencyAssistance.Grants.Deciding;
+using Protection.EmergencyAssistance.Grants.Disbursing;
+using Protection.EmergencyAssistance.Grants.Reading;
+using Protection.EmergencyAssistance.Grants.Reporting;
+using Protection.EmergencyAssistance.Grants.Requesting;
+using Protection.EmergencyAssistance.Grants.Withdrawing;
 using Protection.ServiceDefaults;
 using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.Messaging;
@@ -44,7 +51,9 @@ public sealed class GrantSealingTests : IAsyncLifetime
 
     private IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
 
-    private GrantRules Rules => Services.GetRequiredService<GrantRules>();
+    private GrantPath Path => Services.GetRequiredService<GrantPath>();
+
+    private IOptions<AssistanceOptions> Options => Services.GetRequiredService<IOptions<AssistanceOptions>>();
 
     private CaseKeys Keys => Services.GetRequiredService<CaseKeys>();
 
@@ -198,11 +207,18 @@ public sealed class GrantSealingTests : IAsyncLifetime
         var third = await RequestAsync(caseId, 3);
         var ct = CancellationToken.None;
 
-        await Command(http => GrantsApi.Decide(requested[0].Id, new DecisionInput { Decision = DecisionKind.Reject, Reason = RejectionReason }, http, Store, Rules, Keys, _clock, ct), Funder());
-        await Command(http => GrantsApi.Withdraw(requested[1].Id, new WithdrawalInput { Reason = WithdrawalReason }, http, Store, Rules, Keys, _clock, ct), OfficerRequest());
-        await Command(http => GrantsApi.Decide(third.Id, new DecisionInput { Decision = DecisionKind.Approve }, http, Store, Rules, Keys, _clock, ct), Funder());
-        await Command(http => GrantsApi.Disburse(third.Id, new DisbursementInput { Amount = 600m }, http, Store, Rules, Keys, _clock, ct), Funder());
-        var reported = await Command(http => GrantsApi.SubmitReport(third.Id, new ReportInput { Spent = 500m, Summary = Summary }, http, Store, Rules, Keys, _clock, ct), OfficerRequest());
+        var rejection = new DecisionInput { Decision = DecisionKind.Reject, Reason = RejectionReason };
+        await Command(async http => (await DecideGrant.Handle(requested[0].Id, rejection, http, Path, ct)).Result, Funder());
+        var withdrawal = new WithdrawalInput { Reason = WithdrawalReason };
+        await Command(
+            async http => (await WithdrawGrant.Handle(requested[1].Id, withdrawal, http, Path, ct)).Result, OfficerRequest());
+        var approval = new DecisionInput { Decision = DecisionKind.Approve };
+        await Command(async http => (await DecideGrant.Handle(third.Id, approval, http, Path, ct)).Result, Funder());
+        var tranche = new DisbursementInput { Amount = 600m };
+        await Command(async http => (await DisburseGrant.Handle(third.Id, tranche, http, Path, ct)).Result, Funder());
+        var report = new ReportInput { Spent = 500m, Summary = Summary };
+        var reported = await Command(
+            async http => (await SubmitReport.Handle(third.Id, report, http, Path, ct)).Result, OfficerRequest());
         reported.Status.ShouldBe(GrantStatus.Reported);
         return (caseId, reference, (requested[0].Id, requested[1].Id, third.Id));
     }
@@ -210,7 +226,7 @@ public sealed class GrantSealingTests : IAsyncLifetime
     private async Task<GrantView> RequestAsync(Guid caseId, int n)
     {
         using var _ = OperationContext.Begin(OperationContext.System("itest"));
-        var result = await GrantsApi.Request(caseId, new GrantRequestInput
+        var result = await RequestGrant.Handle(caseId, new GrantRequestInput
         {
             FundId = _fundId,
             Amount = 600m,
@@ -218,37 +234,38 @@ public sealed class GrantSealingTests : IAsyncLifetime
             Category = GrantCategory.PhysicalSecurity,
             Purpose = Purpose(n),
             PeopleCovered = 1,
-        }, OfficerRequest(), Store, Rules, Keys, _clock, CancellationToken.None);
+        }, OfficerRequest(), Store, Keys, Options, _clock, CancellationToken.None);
         var view = result.Result.ShouldBeOfType<Created<GrantView>>().Value.ShouldNotBeNull();
         view.Purpose.ShouldBe(Purpose(n));
         return view;
     }
 
-    private static async Task<GrantView> Command(Func<HttpContext, Task<Results<Ok<GrantView>, ProblemHttpResult>>> handler, HttpContext http)
+    private static async Task<GrantView> Command(Func<HttpContext, Task<IResult>> handler, HttpContext http)
     {
         using var _ = OperationContext.Begin(OperationContext.System("itest"));
         var result = await handler(http);
-        return result.Result.ShouldBeOfType<Ok<GrantView>>().Value.ShouldNotBeNull();
+        return result.ShouldBeOfType<Ok<GrantView>>().Value.ShouldNotBeNull();
     }
 
     private async Task<GrantView> GetAsync(Guid grantId, HttpContext http)
     {
         await using var session = Store.QuerySession();
-        var result = await GrantsApi.Get(grantId, http, session, Rules, Keys, _clock, CancellationToken.None);
+        var result = await GetGrant.Handle(grantId, http, session, Keys, Options, _clock, CancellationToken.None);
         return result.Result.ShouldBeOfType<Ok<GrantView>>().Value.ShouldNotBeNull();
     }
 
     private async Task<IReadOnlyList<GrantView>> ListAsync(HttpContext http)
     {
         await using var session = Store.QuerySession();
-        var result = await GrantsApi.List(http, session, Rules, Services.GetRequiredService<PersonalDataVault>(), _clock, CancellationToken.None);
+        var vault = Services.GetRequiredService<PersonalDataVault>();
+        var result = await ListGrants.Handle(http, session, vault, Options, _clock, CancellationToken.None);
         return result.Result.ShouldBeOfType<Ok<GrantList>>().Value.ShouldNotBeNull().Items;
     }
 
     private async Task<IReadOnlyList<GrantView>> ForCaseAsync(Guid caseId)
     {
         await using var session = Store.QuerySession();
-        var result = await GrantsApi.ForCase(caseId, OfficerRequest(), session, Rules, Keys, _clock, CancellationToken.None);
+        var result = await CaseGrants.Handle(caseId, OfficerRequest(), session, Keys, Options, _clock, CancellationToken.None);
         return result.Result.ShouldBeOfType<Ok<IReadOnlyList<GrantView>>>().Value.ShouldNotBeNull();
     }
 

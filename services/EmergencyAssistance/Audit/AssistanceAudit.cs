@@ -30,11 +30,11 @@ public sealed class AssistanceAudit : ICaseAuditSource
 
     public string Describe(IEvent @event) => @event.Data switch
     {
-        GrantRequested e => $"Grant requested by {e.RequestedBy}: {e.Amount} {e.Currency} for {e.Category} from fund {e.FundId}, {e.PeopleCovered} covered; decision due {e.DecisionDueAt:u}",
+        GrantRequestFiled e => $"Grant requested by {e.RequestedBy}: {e.Amount} {e.Currency} for {e.Category} from fund {e.FundId}, {e.PeopleCovered} covered; decision due {e.DecisionDueAt:u}",
         ApprovalGiven e => $"Approved by {e.Funder} for {e.Amount}; another funder's approval is needed",
-        GrantApproved e => $"Approved by {e.Funder}: {e.Granted} granted and reserved (approvers: {string.Join(", ", e.Approvers)})",
-        GrantRejected e => $"Rejected by {e.Funder} (reason recorded)",
-        GrantWithdrawn e => $"Withdrawn by {e.By}; {e.Released} released to the fund",
+        GrantAwarded e => $"Approved by {e.Funder}: {e.Granted} granted and reserved (approvers: {string.Join(", ", e.Approvers)})",
+        GrantDeclined e => $"Rejected by {e.Funder} (reason recorded)",
+        GrantRequestWithdrawn e => $"Withdrawn by {e.By}; {e.Released} released to the fund",
         TrancheDisbursed e => $"Tranche {e.Tranche} paid by {e.By}: {e.Amount}" + (e.ReportDueAt is { } due ? $"; report due {due:u}" : string.Empty),
         ReportSubmitted e => $"Accountability report by {e.By}: {e.Spent} spent",
         DecisionOverdueFlagged e => $"Decision overdue: it was due {e.DueAt:u}",

@@ -1,6 +1,7 @@
 namespace Protection.EmergencyAssistance.Funds;
 
-public sealed record FundCreated(Guid FundId, string Name, string Currency, decimal OpeningBalance, string CreatedBy, DateTimeOffset At);
+public sealed record FundCreated(
+    Guid FundId, string Name, string Currency, decimal OpeningBalance, string CreatedBy, DateTimeOffset At);
 
 public sealed record FundToppedUp(Guid FundId, decimal Amount, string By, DateTimeOffset At);
 
@@ -37,7 +38,8 @@ public sealed record Fund(
     /// <summary>Money that can still be promised to a grant.</summary>
     public decimal Available => TotalIn - Disbursed - Reserved;
 
-    public static Fund Create(FundCreated e) => new(e.FundId, e.Name, e.Currency, e.OpeningBalance, 0, 0, e.CreatedBy, e.At, e.At);
+    public static Fund Create(FundCreated e) =>
+        new(e.FundId, e.Name, e.Currency, e.OpeningBalance, 0, 0, e.CreatedBy, e.At, e.At);
 
     public Fund Apply(FundToppedUp e) => this with { TotalIn = TotalIn + e.Amount, LastChangedAt = e.At };
 
@@ -45,5 +47,6 @@ public sealed record Fund(
 
     public Fund Apply(ReservationReleased e) => this with { Reserved = Reserved - e.Amount, LastChangedAt = e.At };
 
-    public Fund Apply(ReservedFundsPaid e) => this with { Reserved = Reserved - e.Amount, Disbursed = Disbursed + e.Amount, LastChangedAt = e.At };
+    public Fund Apply(ReservedFundsPaid e) =>
+        this with { Reserved = Reserved - e.Amount, Disbursed = Disbursed + e.Amount, LastChangedAt = e.At };
 }

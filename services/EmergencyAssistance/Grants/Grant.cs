@@ -8,10 +8,11 @@ namespace Protection.EmergencyAssistance.Grants;
 // The grant's own events, in its Marten stream. Purpose, reasons and reports are free text written
 // by staff and may name a defender or where they are: they are stored only sealed with the key of the
 // grant's case (SealedData), opened for readers, and read "[erased]" once erasure destroyed that key.
-// The published integration events carry none of them.
+// The published integration events carry none of them. Four were renamed apart from the contracts they
+// publish; their stored names stay as they were recorded (AssistanceModule maps them).
 
 /// <summary>An officer asked for a grant; <see cref="Purpose"/> is sealed with the case's key.</summary>
-public sealed record GrantRequested(
+public sealed record GrantRequestFiled(
     Guid GrantId,
     Guid CaseId,
     string CaseReference,
@@ -31,17 +32,26 @@ public sealed record GrantRequested(
 /// <summary>One funder approved; more approvals are needed before money is reserved.</summary>
 public sealed record ApprovalGiven(Guid GrantId, string Funder, decimal Amount, DateTimeOffset At);
 
-/// <summary>The last approval needed: <see cref="Granted"/> (the lowest amount approved) is reserved in the fund; <see cref="Amount"/> is this funder's.</summary>
-public sealed record GrantApproved(Guid GrantId, string Funder, decimal Amount, decimal Granted, IReadOnlyList<string> Approvers, DateTimeOffset At);
+/// <summary>
+/// The last approval needed: <see cref="Granted"/> (the lowest amount approved) is reserved in the
+/// fund; <see cref="Amount"/> is this funder's.
+/// </summary>
+public sealed record GrantAwarded(
+    Guid GrantId, string Funder, decimal Amount, decimal Granted, IReadOnlyList<string> Approvers, DateTimeOffset At);
 
 /// <summary>A funder refused the grant; <see cref="Reason"/> is sealed.</summary>
-public sealed record GrantRejected(Guid GrantId, string Funder, SealedData Reason, DateTimeOffset At);
+public sealed record GrantDeclined(Guid GrantId, string Funder, SealedData Reason, DateTimeOffset At);
 
 /// <summary>The officer withdrew the request; <see cref="Reason"/> is sealed.</summary>
-public sealed record GrantWithdrawn(Guid GrantId, string By, SealedData Reason, decimal Released, DateTimeOffset At);
+public sealed record GrantRequestWithdrawn(
+    Guid GrantId, string By, SealedData Reason, decimal Released, DateTimeOffset At);
 
-/// <summary>A tranche was paid; when it completes the grant, the accountability report is due at <see cref="ReportDueAt"/>.</summary>
-public sealed record TrancheDisbursed(Guid GrantId, int Tranche, decimal Amount, string By, DateTimeOffset At, DateTimeOffset? ReportDueAt);
+/// <summary>
+/// A tranche was paid; when it completes the grant, the accountability report is due at
+/// <see cref="ReportDueAt"/>.
+/// </summary>
+public sealed record TrancheDisbursed(
+    Guid GrantId, int Tranche, decimal Amount, string By, DateTimeOffset At, DateTimeOffset? ReportDueAt);
 
 /// <summary>The accountability report; <see cref="Summary"/> is sealed.</summary>
 public sealed record ReportSubmitted(Guid GrantId, decimal Spent, SealedData Summary, string By, DateTimeOffset At);
@@ -59,6 +69,17 @@ public enum GrantStatus
     Reported,
     Rejected,
     Withdrawn,
+}
+
+public static class GrantStatusWords
+{
+    /// <summary>The status as a refusal names it: "The grant is fully paid".</summary>
+    public static string InWords(this GrantStatus status) => status switch
+    {
+        GrantStatus.PartlyDisbursed => "partly paid",
+        GrantStatus.Disbursed => "fully paid",
+        _ => status.ToString().ToLowerInvariant(),
+    };
 }
 
 public sealed record Approval(string Funder, decimal Amount, DateTimeOffset At);
@@ -104,24 +125,29 @@ public sealed record Grant(
 {
     public long Version { get; set; }
 
-    /// <summary>Sorts the funder's list: pending decisions first, then grants still being paid, then the rest.</summary>
+    /// <summary>
+    /// Sorts the funder's list: pending decisions first, then grants still being paid, then the rest.
+    /// </summary>
     public int Rank { get; init; }
 
     public decimal Disbursed => Tranches.Sum(t => t.Amount);
 
     /// <summary>Approved but not yet paid: what the fund holds reserved for this grant.</summary>
-    public decimal StillReserved => Status is GrantStatus.Approved or GrantStatus.PartlyDisbursed ? (ApprovedAmount ?? 0) - Disbursed : 0;
+    public decimal StillReserved =>
+        Status is GrantStatus.Approved or GrantStatus.PartlyDisbursed ? (ApprovedAmount ?? 0) - Disbursed : 0;
 
     /// <summary>Open until rejected, withdrawn or accounted for.</summary>
     public bool IsOpen => Status is not (GrantStatus.Rejected or GrantStatus.Withdrawn or GrantStatus.Reported);
 
-    public static Grant Create(GrantRequested e) => new Grant(
-        e.GrantId, e.CaseId, e.CaseReference, e.Country, e.ThreatTypes, e.Risk, e.FundId, e.Currency, e.Amount, e.Category, e.Purpose,
-        e.PeopleCovered, e.RequestedBy, e.At, e.DecisionDueAt, GrantStatus.Pending, [], null, null, [], null, null, false, false, e.At).Ranked();
+    public static Grant Create(GrantRequestFiled e) => new Grant(
+        e.GrantId, e.CaseId, e.CaseReference, e.Country, e.ThreatTypes, e.Risk, e.FundId, e.Currency, e.Amount,
+        e.Category, e.Purpose, e.PeopleCovered, e.RequestedBy, e.At, e.DecisionDueAt, GrantStatus.Pending, [], null,
+        null, [], null, null, false, false, e.At).Ranked();
 
-    public Grant Apply(ApprovalGiven e) => this with { Approvals = [.. Approvals, new Approval(e.Funder, e.Amount, e.At)], LastChangedAt = e.At };
+    public Grant Apply(ApprovalGiven e) =>
+        this with { Approvals = [.. Approvals, new Approval(e.Funder, e.Amount, e.At)], LastChangedAt = e.At };
 
-    public Grant Apply(GrantApproved e) => (this with
+    public Grant Apply(GrantAwarded e) => (this with
     {
         Approvals = [.. Approvals, new Approval(e.Funder, e.Amount, e.At)],
         ApprovedAmount = e.Granted,
@@ -129,9 +155,15 @@ public sealed record Grant(
         LastChangedAt = e.At,
     }).Ranked();
 
-    public Grant Apply(GrantRejected e) => (this with { Status = GrantStatus.Rejected, Rejection = new Rejection(e.Funder, e.Reason, e.At), LastChangedAt = e.At }).Ranked();
+    public Grant Apply(GrantDeclined e) => (this with
+    {
+        Status = GrantStatus.Rejected,
+        Rejection = new Rejection(e.Funder, e.Reason, e.At),
+        LastChangedAt = e.At,
+    }).Ranked();
 
-    public Grant Apply(GrantWithdrawn e) => (this with { Status = GrantStatus.Withdrawn, LastChangedAt = e.At }).Ranked();
+    public Grant Apply(GrantRequestWithdrawn e) =>
+        (this with { Status = GrantStatus.Withdrawn, LastChangedAt = e.At }).Ranked();
 
     public Grant Apply(TrancheDisbursed e) => (this with
     {
@@ -141,7 +173,12 @@ public sealed record Grant(
         LastChangedAt = e.At,
     }).Ranked();
 
-    public Grant Apply(ReportSubmitted e) => (this with { Status = GrantStatus.Reported, Report = new Report(e.Spent, e.Summary, e.By, e.At), LastChangedAt = e.At }).Ranked();
+    public Grant Apply(ReportSubmitted e) => (this with
+    {
+        Status = GrantStatus.Reported,
+        Report = new Report(e.Spent, e.Summary, e.By, e.At),
+        LastChangedAt = e.At,
+    }).Ranked();
 
     public Grant Apply(DecisionOverdueFlagged e) => this with { DecisionOverdueFlagged = true };
 

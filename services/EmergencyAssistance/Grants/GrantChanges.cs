@@ -14,7 +14,7 @@ namespace Protection.EmergencyAssistance.Grants;
 /// </summary>
 public static class GrantChanges
 {
-    public static Grant Start(IDocumentSession session, GrantRequested requested, DateTimeOffset now)
+    public static Grant Start(IDocumentSession session, GrantRequestFiled requested, DateTimeOffset now)
     {
         session.Events.StartStream<Grant>(requested.GrantId, requested);
         var grant = Grant.Create(requested);
@@ -22,12 +22,18 @@ public static class GrantChanges
         return grant;
     }
 
-    public static Grant Append(IDocumentSession session, IEventStream<Grant> grant, IEventStream<Fund>? fund, GrantChange change, DateTimeOffset now)
+    public static Grant Append(
+        IDocumentSession session,
+        IEventStream<Grant> grant,
+        IEventStream<Fund>? fund,
+        GrantChange change,
+        DateTimeOffset now)
     {
         grant.AppendMany(change.GrantEvents);
         if (change.FundEvents.Count > 0)
         {
-            (fund ?? throw new InvalidOperationException("Money moves need the fund's stream.")).AppendMany(change.FundEvents);
+            var funds = fund ?? throw new InvalidOperationException("Money moves need the fund's stream.");
+            funds.AppendMany(change.FundEvents);
         }
 
         var after = change.GrantEvents.Aggregate(grant.Aggregate!, Fold);
@@ -39,9 +45,9 @@ public static class GrantChanges
     public static Grant Fold(Grant grant, object e) => e switch
     {
         ApprovalGiven x => grant.Apply(x),
-        GrantApproved x => grant.Apply(x),
-        GrantRejected x => grant.Apply(x),
-        GrantWithdrawn x => grant.Apply(x),
+        GrantAwarded x => grant.Apply(x),
+        GrantDeclined x => grant.Apply(x),
+        GrantRequestWithdrawn x => grant.Apply(x),
         TrancheDisbursed x => grant.Apply(x),
         ReportSubmitted x => grant.Apply(x),
         DecisionOverdueFlagged x => grant.Apply(x),
@@ -65,14 +71,22 @@ public static class GrantChanges
         {
             IIntegrationEvent? message = e switch
             {
-                GrantRequested x => new Published.GrantRequested(g.CaseId, g.CaseReference, g.Id, g.FundId, x.Amount, g.Currency, g.Category, g.PeopleCovered, g.DecisionDueAt, Meta()),
-                GrantApproved => new Published.GrantApproved(g.CaseId, g.CaseReference, g.Id, g.FundId, g.ApprovedAmount!.Value, g.Currency, g.Category, g.Approvals.Select(a => a.Funder).ToArray(), Meta()),
-                GrantRejected => new Published.GrantRejected(g.CaseId, g.CaseReference, g.Id, Meta()),
-                GrantWithdrawn => new Published.GrantWithdrawn(g.CaseId, g.CaseReference, g.Id, Meta()),
-                TrancheDisbursed x => new Published.GrantDisbursed(g.CaseId, g.CaseReference, g.Id, g.FundId, g.Category, x.Tranche, x.Amount, g.Currency, g.Disbursed, x.ReportDueAt is not null, Meta()),
+                GrantRequestFiled x => new Published.GrantRequested(
+                    g.CaseId, g.CaseReference, g.Id, g.FundId, x.Amount, g.Currency, g.Category, g.PeopleCovered,
+                    g.DecisionDueAt, Meta()),
+                GrantAwarded => new Published.GrantApproved(
+                    g.CaseId, g.CaseReference, g.Id, g.FundId, g.ApprovedAmount!.Value, g.Currency, g.Category,
+                    g.Approvals.Select(a => a.Funder).ToArray(), Meta()),
+                GrantDeclined => new Published.GrantRejected(g.CaseId, g.CaseReference, g.Id, Meta()),
+                GrantRequestWithdrawn => new Published.GrantWithdrawn(g.CaseId, g.CaseReference, g.Id, Meta()),
+                TrancheDisbursed x => new Published.GrantDisbursed(
+                    g.CaseId, g.CaseReference, g.Id, g.FundId, g.Category, x.Tranche, x.Amount, g.Currency,
+                    g.Disbursed, x.ReportDueAt is not null, Meta()),
                 ReportSubmitted => new Published.GrantReportSubmitted(g.CaseId, g.CaseReference, g.Id, Meta()),
-                DecisionOverdueFlagged x => new Published.GrantDecisionOverdue(g.CaseId, g.CaseReference, g.Id, x.DueAt, Meta()),
-                ReportOverdueFlagged x => new Published.GrantReportOverdue(g.CaseId, g.CaseReference, g.Id, x.DueAt, Meta()),
+                DecisionOverdueFlagged x =>
+                    new Published.GrantDecisionOverdue(g.CaseId, g.CaseReference, g.Id, x.DueAt, Meta()),
+                ReportOverdueFlagged x =>
+                    new Published.GrantReportOverdue(g.CaseId, g.CaseReference, g.Id, x.DueAt, Meta()),
                 _ => null,
             };
 
