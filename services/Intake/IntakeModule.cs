@@ -26,7 +26,7 @@ public static class IntakeModule
         builder.AddEventStore(ServiceName, options =>
         {
             // Inline: the officer who opens a case reads it back in the same breath.
-            options.Projections.Snapshot<Case>(SnapshotLifecycle.Inline);
+            options.Projections.Add(new SelfApplyingProjection<Case>(), ProjectionLifecycle.Inline);
             options.Schema.For<Case>()
                 .Index(c => c.OpenedBy)
                 .Index(c => c.OpenedAt)

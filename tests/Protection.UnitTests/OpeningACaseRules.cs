@@ -47,9 +47,8 @@ public sealed class OpeningACaseRules
         RecordedThreat Threat(ThreatType type) => new(Guid.CreateVersion7(), type, PerpetratorCategory.State, new DateOnly(2026, 11, 1), "CO", sealedData);
         var opened = new CaseOpened(caseId, "PC-2026-000001", sealedData, "CO", 1, new Consent(true, true, false), [Threat(ThreatType.Physical)], "olivia", Now);
 
-        var @case = Case.Create(opened)
-            .Apply(new ThreatReported(caseId, Threat(ThreatType.Detention), "olivia", Now.AddHours(1)))
-            .Apply(new ThreatReported(caseId, Threat(ThreatType.Physical), "olivia", Now.AddHours(2)));
+        var @case = new ThreatReported(caseId, Threat(ThreatType.Physical), "olivia", Now.AddHours(2)).Apply(
+            new ThreatReported(caseId, Threat(ThreatType.Detention), "olivia", Now.AddHours(1)).Apply(opened.Start()));
 
         @case.Stage.ShouldBe(CaseStage.Intake);
         @case.Status.ShouldBe(CaseStatus.Open);

@@ -1,7 +1,10 @@
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
 using Protection.Intake.PersonalData;
+using Protection.Contracts;
+using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.PersonalData;
+using Published = Protection.Contracts.Cases;
 
 namespace Protection.Intake.Cases;
 
@@ -15,7 +18,12 @@ public sealed record RecordedThreat(
     PerpetratorCategory Perpetrator,
     DateOnly OccurredOn,
     string Country,
-    SealedData Details);
+    SealedData Details)
+{
+    public string Describe() => $"{Type} by {Perpetrator} on {OccurredOn:yyyy-MM-dd} in {Country}";
+
+    public ThreatSummary Summary() => new(ThreatId, Type, Perpetrator, OccurredOn, Country);
+}
 
 /// <summary>What the defender consented to, and who recorded the consent.</summary>
 public sealed record Consent(bool DataProcessing, bool ShareWithFunders, bool ShareWithRelocationHost)
@@ -32,44 +40,169 @@ public sealed record CaseOpened(
     Consent Consent,
     IReadOnlyList<RecordedThreat> Threats,
     string OpenedBy,
-    DateTimeOffset OpenedAt);
+    DateTimeOffset OpenedAt) : IStartOf<Case>, IPublishedAs<Case>
+{
+    public Case Start() => new(
+        CaseId, Reference, CaseStatus.Open, CaseStage.Intake, Country, PeopleAtRisk, Consent, Defender, Threats,
+        OpenedBy, OpenedAt, OpenedAt);
+
+    public string Describe() =>
+        $"Case {Reference} opened in {Country}: {Threats.Count} threat(s): {string.Join("; ", Threats.Select(t => t.Describe()))}; "
+        + $"{PeopleAtRisk} at risk; consent to share with funders {YesNo(Consent.ShareWithFunders)}, "
+        + $"with a relocation host {YesNo(Consent.ShareWithRelocationHost)}";
+
+    public IEnumerable<IIntegrationEvent> Published(Case after, long version, EventMetadata metadata) =>
+    [
+        new Published.CaseOpened(
+            CaseId, Reference, Country, Threats.Select(t => t.Summary()).ToArray(), Consent.Scopes, PeopleAtRisk, OpenedAt, metadata),
+    ];
+
+    private static string YesNo(bool value) => value ? "yes" : "no";
+}
 
 public sealed record ThreatReported(
     Guid CaseId,
     RecordedThreat Threat,
     string ReportedBy,
-    DateTimeOffset ReportedAt);
+    DateTimeOffset ReportedAt) : IEventOf<Case>, IPublishedAs<Case>
+{
+    public Case Apply(Case state) => state with { Threats = [.. state.Threats, Threat], LastChangedAt = ReportedAt };
+
+    public string Describe() => $"Threat reported: {Threat.Describe()}";
+
+    public IEnumerable<IIntegrationEvent> Published(Case after, long version, EventMetadata metadata) =>
+        [new Published.ThreatReported(CaseId, after.Reference, Threat.Summary(), metadata)];
+}
 
 // What intake learned from triage (consumed integration events, recorded in the case's own stream so
 // the case file, its stage and its history are rebuilt from events). TriageVersion orders them:
 // events arrive on separate queues in no guaranteed order, and an older fact never overwrites a newer one.
 
 /// <summary>Triage took the case in (or took it in again): it waits for an assessment until <see cref="DueAt"/>.</summary>
-public sealed record TriageStartedNoted(Guid CaseId, RiskLevel Risk, DateTimeOffset DueAt, long TriageVersion, DateTimeOffset NotedAt);
+public sealed record TriageStartedNoted(Guid CaseId, RiskLevel Risk, DateTimeOffset DueAt, long TriageVersion, DateTimeOffset NotedAt)
+    : IEventOf<Case>
+{
+    public Case Apply(Case state) => Case.InTriage(state) with
+    {
+        Risk = TriageVersion > state.Seen.Risk ? Risk : state.Risk,
+        TriageDueAt = TriageVersion > state.Seen.Deadline ? DueAt : state.TriageDueAt,
+        Seen = state.Seen with
+        {
+            Risk = Math.Max(state.Seen.Risk, TriageVersion),
+            Deadline = Math.Max(state.Seen.Deadline, TriageVersion),
+        },
+    };
+
+    public string Describe() => $"Triage took the case in at {Risk} risk; first triage due {DueAt:u}";
+}
 
 /// <summary>The risk level in force changed; an assessment ends the wait for triage.</summary>
-public sealed record RiskLevelNoted(Guid CaseId, RiskLevel Level, RiskBasis Basis, long TriageVersion, DateTimeOffset NotedAt);
+public sealed record RiskLevelNoted(Guid CaseId, RiskLevel Level, RiskBasis Basis, long TriageVersion, DateTimeOffset NotedAt)
+    : IEventOf<Case>
+{
+    public Case Apply(Case state) => Case.InTriage(state) with
+    {
+        Risk = TriageVersion > state.Seen.Risk ? Level : state.Risk,
+        TriageDueAt = Basis == RiskBasis.Assessment && TriageVersion > state.Seen.Deadline ? null : state.TriageDueAt,
+        Seen = state.Seen with
+        {
+            Risk = Math.Max(state.Seen.Risk, TriageVersion),
+            Deadline = Basis == RiskBasis.Assessment ? Math.Max(state.Seen.Deadline, TriageVersion) : state.Seen.Deadline,
+        },
+    };
 
-public sealed record OfficerAssignmentNoted(Guid CaseId, string Officer, long TriageVersion, DateTimeOffset NotedAt);
+    public string Describe() => $"Risk in force is {Level} ({Basis})";
+}
 
-public sealed record CaseClosureNoted(Guid CaseId, CaseOutcome Outcome, long TriageVersion, DateTimeOffset NotedAt);
+public sealed record OfficerAssignmentNoted(Guid CaseId, string Officer, long TriageVersion, DateTimeOffset NotedAt)
+    : IEventOf<Case>
+{
+    public Case Apply(Case state) => TriageVersion <= state.Seen.Assignment
+        ? state
+        : Case.InTriage(state) with { AssignedTo = Officer, Seen = state.Seen with { Assignment = TriageVersion } };
 
-public sealed record CaseReopeningNoted(Guid CaseId, RiskLevel Risk, DateTimeOffset DueAt, long TriageVersion, DateTimeOffset NotedAt);
+    public string Describe() => $"Assigned to {Officer}";
+}
+
+public sealed record CaseClosureNoted(Guid CaseId, CaseOutcome Outcome, long TriageVersion, DateTimeOffset NotedAt)
+    : IEventOf<Case>
+{
+    public Case Apply(Case state) => Case.InTriage(state) with
+    {
+        Status = TriageVersion > state.Seen.Status ? CaseStatus.Closed : state.Status,
+        TriageDueAt = TriageVersion > state.Seen.Deadline ? null : state.TriageDueAt,
+        Seen = state.Seen with
+        {
+            Status = Math.Max(state.Seen.Status, TriageVersion),
+            Deadline = Math.Max(state.Seen.Deadline, TriageVersion),
+        },
+    };
+
+    public string Describe() => $"Case closed: {Outcome}";
+}
+
+public sealed record CaseReopeningNoted(Guid CaseId, RiskLevel Risk, DateTimeOffset DueAt, long TriageVersion, DateTimeOffset NotedAt)
+    : IEventOf<Case>
+{
+    public Case Apply(Case state) => Case.InTriage(state) with
+    {
+        Status = TriageVersion > state.Seen.Status ? CaseStatus.Open : state.Status,
+        TriageDueAt = TriageVersion > state.Seen.Deadline ? DueAt : state.TriageDueAt,
+        Seen = state.Seen with
+        {
+            Status = Math.Max(state.Seen.Status, TriageVersion),
+            Deadline = Math.Max(state.Seen.Deadline, TriageVersion),
+        },
+    };
+
+    public string Describe() => $"Case re-opened at {Risk} risk; triage due {DueAt:u}";
+}
 
 /// <summary>Emergency assistance opened a grant request for the case.</summary>
-public sealed record GrantOpenedNoted(Guid CaseId, Guid GrantId, DateTimeOffset NotedAt);
+public sealed record GrantOpenedNoted(Guid CaseId, Guid GrantId, DateTimeOffset NotedAt) : IEventOf<Case>
+{
+    public Case Apply(Case state) => (state with { GrantsOpened = [.. state.GrantsOpened, GrantId] }).Staged();
+
+    public string Describe() => $"Grant {GrantId} requested";
+}
 
 /// <summary>A grant request ended: rejected, withdrawn, or accounted for.</summary>
-public sealed record GrantClosedNoted(Guid CaseId, Guid GrantId, DateTimeOffset NotedAt);
+public sealed record GrantClosedNoted(Guid CaseId, Guid GrantId, DateTimeOffset NotedAt) : IEventOf<Case>
+{
+    public Case Apply(Case state) => (state with { GrantsClosed = [.. state.GrantsClosed, GrantId] }).Staged();
+
+    public string Describe() => $"Grant {GrantId} ended";
+}
 
 /// <summary>The relocation service opened a relocation for the case.</summary>
-public sealed record RelocationOpenedNoted(Guid CaseId, Guid RelocationId, DateTimeOffset NotedAt);
+public sealed record RelocationOpenedNoted(Guid CaseId, Guid RelocationId, DateTimeOffset NotedAt) : IEventOf<Case>
+{
+    public Case Apply(Case state) =>
+        (state with { RelocationsOpened = [.. state.RelocationsOpened, RelocationId] }).Staged();
+
+    public string Describe() => $"Relocation {RelocationId} requested";
+}
 
 /// <summary>A relocation was closed (after the return or resettlement, or cancelled before the move).</summary>
-public sealed record RelocationClosedNoted(Guid CaseId, Guid RelocationId, DateTimeOffset NotedAt);
+public sealed record RelocationClosedNoted(Guid CaseId, Guid RelocationId, DateTimeOffset NotedAt) : IEventOf<Case>
+{
+    public Case Apply(Case state) =>
+        (state with { RelocationsClosed = [.. state.RelocationsClosed, RelocationId] }).Staged();
+
+    public string Describe() => $"Relocation {RelocationId} closed";
+}
 
 /// <summary>An admin erased the case's personal data: its key was destroyed in the same transaction.</summary>
-public sealed record PersonalDataErased(Guid CaseId, Protection.Contracts.Cases.ErasureBasis Basis, string By, DateTimeOffset At);
+public sealed record PersonalDataErased(Guid CaseId, ErasureBasis Basis, string By, DateTimeOffset At)
+    : IEventOf<Case>, IPublishedAs<Case>
+{
+    public Case Apply(Case state) => state with { ErasedAt = At, LastChangedAt = At };
+
+    public string Describe() => $"Personal data erased ({Basis}); the case key was destroyed";
+
+    public IEnumerable<IIntegrationEvent> Published(Case after, long version, EventMetadata metadata) =>
+        [new CaseErased(CaseId, after.Reference, Basis, At, metadata)];
+}
 
 /// <summary>The triage version at which each fact intake holds was last set.</summary>
 public sealed record TriageVersions(long Risk = 0, long Assignment = 0, long Deadline = 0, long Status = 0);
@@ -143,77 +276,11 @@ public sealed record Case(
     /// <summary>Threat types reported so far, for filtering the case list without opening sealed data.</summary>
     public IReadOnlyList<ThreatType> ThreatTypes => Threats.Select(t => t.Type).Distinct().Order().ToArray();
 
-    public static Case Create(CaseOpened opened) => new(
-        opened.CaseId,
-        opened.Reference,
-        CaseStatus.Open,
-        CaseStage.Intake,
-        opened.Country,
-        opened.PeopleAtRisk,
-        opened.Consent,
-        opened.Defender,
-        opened.Threats,
-        opened.OpenedBy,
-        opened.OpenedAt,
-        opened.OpenedAt);
-
-    public Case Apply(ThreatReported reported) => this with
-    {
-        Threats = [.. Threats, reported.Threat],
-        LastChangedAt = reported.ReportedAt,
-    };
-
-    public Case Apply(TriageStartedNoted e) => InTriage(this) with
-    {
-        Risk = e.TriageVersion > Seen.Risk ? e.Risk : Risk,
-        TriageDueAt = e.TriageVersion > Seen.Deadline ? e.DueAt : TriageDueAt,
-        Seen = Seen with { Risk = Math.Max(Seen.Risk, e.TriageVersion), Deadline = Math.Max(Seen.Deadline, e.TriageVersion) },
-    };
-
-    public Case Apply(RiskLevelNoted e) => InTriage(this) with
-    {
-        Risk = e.TriageVersion > Seen.Risk ? e.Level : Risk,
-        TriageDueAt = e.Basis == RiskBasis.Assessment && e.TriageVersion > Seen.Deadline ? null : TriageDueAt,
-        Seen = Seen with
-        {
-            Risk = Math.Max(Seen.Risk, e.TriageVersion),
-            Deadline = e.Basis == RiskBasis.Assessment ? Math.Max(Seen.Deadline, e.TriageVersion) : Seen.Deadline,
-        },
-    };
-
-    public Case Apply(OfficerAssignmentNoted e) => e.TriageVersion <= Seen.Assignment
-        ? this
-        : InTriage(this) with { AssignedTo = e.Officer, Seen = Seen with { Assignment = e.TriageVersion } };
-
-    public Case Apply(CaseClosureNoted e) => InTriage(this) with
-    {
-        Status = e.TriageVersion > Seen.Status ? CaseStatus.Closed : Status,
-        TriageDueAt = e.TriageVersion > Seen.Deadline ? null : TriageDueAt,
-        Seen = Seen with { Status = Math.Max(Seen.Status, e.TriageVersion), Deadline = Math.Max(Seen.Deadline, e.TriageVersion) },
-    };
-
-    public Case Apply(CaseReopeningNoted e) => InTriage(this) with
-    {
-        Status = e.TriageVersion > Seen.Status ? CaseStatus.Open : Status,
-        TriageDueAt = e.TriageVersion > Seen.Deadline ? e.DueAt : TriageDueAt,
-        Seen = Seen with { Status = Math.Max(Seen.Status, e.TriageVersion), Deadline = Math.Max(Seen.Deadline, e.TriageVersion) },
-    };
-
-    public Case Apply(GrantOpenedNoted e) => (this with { GrantsOpened = [.. GrantsOpened, e.GrantId] }).Staged();
-
-    public Case Apply(GrantClosedNoted e) => (this with { GrantsClosed = [.. GrantsClosed, e.GrantId] }).Staged();
-
-    public Case Apply(RelocationOpenedNoted e) => (this with { RelocationsOpened = [.. RelocationsOpened, e.RelocationId] }).Staged();
-
-    public Case Apply(RelocationClosedNoted e) => (this with { RelocationsClosed = [.. RelocationsClosed, e.RelocationId] }).Staged();
-
-    public Case Apply(PersonalDataErased e) => this with { ErasedAt = e.At, LastChangedAt = e.At };
-
     /// <summary>Anything triage says about the case means it reached triage.</summary>
-    private static Case InTriage(Case c) => (c with { ReachedTriage = true }).Staged();
+    internal static Case InTriage(Case c) => (c with { ReachedTriage = true }).Staged();
 
     /// <summary>The furthest active stage: relocation while one is in progress, else emergency assistance while a grant is open, else triage once reached.</summary>
-    private Case Staged() => this with
+    internal Case Staged() => this with
     {
         Stage = RelocationsOpened.Except(RelocationsClosed).Any() ? CaseStage.Relocation
             : GrantsOpened.Except(GrantsClosed).Any() ? CaseStage.EmergencyAssistance

@@ -1,9 +1,15 @@
 using System.Text;
+using JasperFx.Events;
+using Protection.ServiceDefaults.EventStore;
 
 namespace Protection.ServiceDefaults.Audit;
 
 public static class AuditText
 {
+    /// <summary>The event's own line (<see cref="IDescribed"/>), else its type name in words.</summary>
+    public static string Describe(IEvent @event) =>
+        @event.Data is IDescribed described ? described.Describe() : Humanize(@event.EventType.Name);
+
     /// <summary><c>TriageOverdueFlagged</c> → <c>Triage overdue flagged</c>: the fallback line for an event without its own.</summary>
     public static string Humanize(string typeName)
     {

@@ -22,7 +22,7 @@ public interface ICaseAuditSource
     Task<IReadOnlyList<AuditedStream>> StreamsAsync(IQuerySession session, Guid caseId, CancellationToken cancellationToken);
 
     /// <summary>One line for an auditor. Never a name, contact, location or free text.</summary>
-    string Describe(IEvent @event);
+    string Describe(IEvent @event) => AuditText.Describe(@event);
 
     /// <summary>
     /// The service's part of the case view as it was at <paramref name="asOf"/> (now when null),

@@ -2,12 +2,10 @@ using System.ComponentModel.DataAnnotations;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.Contracts.Cases;
-using Protection.ServiceDefaults;
 using Protection.ServiceDefaults.Auth;
 using Protection.ServiceDefaults.Decisions;
 using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.Http;
-using Protection.ServiceDefaults.Messaging;
 using Protection.ServiceDefaults.PersonalData;
 
 namespace Protection.Intake.Cases.Erasing;
@@ -56,9 +54,7 @@ public static class EraseCase
 
                 var erased = decided.Value!;
                 session.Delete<CaseKey>(id);
-                stream.AppendOne(erased);
-                session.PublishAfterCommit(new CaseErased(
-                    id, stream.Aggregate!.Reference, erased.Basis, now, OperationContext.Current!.ToEventMetadata(now)));
+                StreamChanges.Append(session, stream, [erased], now);
                 return Task.FromResult<Outcome<ErasureResponse>>(
                     new ErasureResponse(id, erased.Basis, now, stream.CurrentVersion ?? 0));
             },

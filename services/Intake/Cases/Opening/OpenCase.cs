@@ -3,11 +3,9 @@ using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.Intake.PersonalData;
 using Protection.ServiceDefaults.PersonalData;
-using Protection.ServiceDefaults;
 using Protection.ServiceDefaults.Auth;
 using Protection.ServiceDefaults.Http;
-using Protection.ServiceDefaults.Messaging;
-using Published = Protection.Contracts.Cases;
+using Protection.ServiceDefaults.EventStore;
 
 namespace Protection.Intake.Cases.Opening;
 
@@ -167,16 +165,7 @@ public static class OpenCase
             now);
 
         session.Store(storedKey);
-        session.Events.StartStream<Case>(caseId, opened);
-        session.PublishAfterCommit(new Published.CaseOpened(
-            caseId,
-            reference,
-            opened.Country,
-            opened.Threats.Select(Summary).ToArray(),
-            consent.Scopes,
-            opened.PeopleAtRisk,
-            now,
-            OperationContext.Current!.ToEventMetadata(now)));
+        StreamChanges.Start(session, caseId, opened, [], now);
         await session.SaveChangesAsync(cancellationToken);
 
         http.Response.Headers.ETag = $"\"1\"";
@@ -190,7 +179,4 @@ public static class OpenCase
         threat.OccurredOn!.Value,
         threat.Country!,
         vault.Seal(dataKey, caseId, new ThreatDetails(threat.Description!, threat.ExactLocation, threat.Region)));
-
-    internal static Published.ThreatSummary Summary(RecordedThreat threat) =>
-        new(threat.ThreatId, threat.Type, threat.Perpetrator, threat.OccurredOn, threat.Country);
 }

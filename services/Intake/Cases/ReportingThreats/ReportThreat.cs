@@ -1,14 +1,11 @@
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.Intake.Cases.Opening;
-using Protection.ServiceDefaults;
 using Protection.ServiceDefaults.Auth;
 using Protection.ServiceDefaults.Decisions;
 using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.Http;
-using Protection.ServiceDefaults.Messaging;
 using Protection.ServiceDefaults.PersonalData;
-using Published = Protection.Contracts.Cases;
 
 namespace Protection.Intake.Cases.ReportingThreats;
 
@@ -71,9 +68,7 @@ public static class ReportThreat
                 }
 
                 var recorded = OpenCase.Record(vault, vault.Unwrap(stored), id, threat);
-                stream.AppendOne(new ThreatReported(id, recorded, http.User.UserId(), now));
-                session.PublishAfterCommit(new Published.ThreatReported(
-                    id, stream.Aggregate!.Reference, OpenCase.Summary(recorded), OperationContext.Current!.ToEventMetadata(now)));
+                StreamChanges.Append(session, stream, [new ThreatReported(id, recorded, http.User.UserId(), now)], now);
                 return new ThreatReportedResponse(id, recorded.ThreatId, stream.CurrentVersion ?? 0);
             },
             cancellationToken), r => $"/api/cases/{r.CaseId}");
