@@ -20,14 +20,16 @@ public static class AssistanceModule
         builder.Services.AddSingleton<GrantPath>();
         PersonalDataVault.AddPersonalDataVault(builder);
 
-        // Here and not in the service defaults: the validation source generator only sees calls in this project.
+        // Here and not in the service defaults: the validation source generator only sees calls in this
+        // project.
         builder.Services.AddValidation();
 
         builder.AddEventStore(ServiceName, options =>
         {
             MapRenamedEvents(options);
-            options.Projections.Snapshot<Fund>(SnapshotLifecycle.Inline);
-            options.Projections.Snapshot<Grant>(SnapshotLifecycle.Inline);
+            // Inline: a funder reads the figures and the grant their decision left at once.
+            options.Projections.Add(SelfApplying<Fund>(), ProjectionLifecycle.Inline);
+            options.Projections.Add(SelfApplying<Grant>(), ProjectionLifecycle.Inline);
             options.Schema.For<Grant>()
                 .Duplicate(g => g.Status)
                 .Duplicate(g => g.CaseId)
@@ -68,5 +70,25 @@ public static class AssistanceModule
         options.Events.MapEventType<GrantRequestWithdrawn>("grant_withdrawn");
     }
 
-    public static IEndpointRouteBuilder MapAssistanceApi(this IEndpointRouteBuilder app) => app.MapFundsApi().MapGrantsApi();
+    /// <summary>
+    /// Folds <typeparamref name="TState"/> from the events that say they are its own, and only those: a
+    /// grant's and its fund's events are appended in one transaction, and neither projection needs the
+    /// other's (nor to load a document for the other's stream).
+    /// </summary>
+    private static SelfApplyingProjection<TState> SelfApplying<TState>()
+        where TState : class
+    {
+        var projection = new SelfApplyingProjection<TState>();
+        var own = typeof(TState).Assembly.GetTypes().Where(type =>
+            type.IsAssignableTo(typeof(IStartOf<TState>)) || type.IsAssignableTo(typeof(IEventOf<TState>)));
+        foreach (var type in own)
+        {
+            projection.IncludeType(type);
+        }
+
+        return projection;
+    }
+
+    public static IEndpointRouteBuilder MapAssistanceApi(this IEndpointRouteBuilder app) =>
+        app.MapFundsApi().MapGrantsApi();
 }

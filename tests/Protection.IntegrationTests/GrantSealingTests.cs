@@ -70,23 +70,28 @@ public sealed class GrantSealingTests : IAsyncLifetime
     {
         var (_, rabbit) = await TestInfrastructure.EndpointsAsync();
         _database = await TestInfrastructure.CreateDatabaseAsync("grseal");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development }); // local PostgreSQL and RabbitMQ have development passwords
+        // Local PostgreSQL and RabbitMQ have development passwords.
+        var builder = Host.CreateApplicationBuilder(
+            new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = _database,
             ["ConnectionStrings:RabbitMq"] = rabbit,
             ["Messaging:QueuePrefix"] = $"itest-grseal-{Guid.NewGuid():N}"[..24],
-            ["PersonalData:MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["PersonalData:MasterKey"] = Convert.ToBase64String(
+                System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         });
         builder.Services.AddSingleton<TimeProvider>(_clock);
         builder.AddAssistance();
         _host = builder.Build();
         await _host.StartAsync();
-        await Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        await Services.GetRequiredService<IBusControl>()
+            .WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
 
         using var _ = OperationContext.Begin(OperationContext.System("itest"));
         await using var setup = Store.LightweightSession();
-        setup.Events.StartStream<Fund>(_fundId, new FundCreated(_fundId, "Rapid response", "EUR", 10_000m, "funder-0", _clock.GetUtcNow()));
+        setup.Events.StartStream<Fund>(
+            _fundId, new FundCreated(_fundId, "Rapid response", "EUR", 10_000m, "funder-0", _clock.GetUtcNow()));
         await setup.SaveChangesAsync();
     }
 
@@ -109,7 +114,8 @@ public sealed class GrantSealingTests : IAsyncLifetime
         var rejected = await GetAsync(grants.Rejected, Funder());
         rejected.Rejection.ShouldNotBeNull().Reason.ShouldBe(RejectionReason);
         (await GetAsync(grants.Reported, OfficerRequest())).Report.ShouldNotBeNull().Summary.ShouldBe(Summary);
-        (await ForCaseAsync(caseId)).Select(g => g.Purpose).ShouldBe([Purpose(1), Purpose(2), Purpose(3)], ignoreOrder: true);
+        (await ForCaseAsync(caseId)).Select(g => g.Purpose)
+            .ShouldBe([Purpose(1), Purpose(2), Purpose(3)], ignoreOrder: true);
 
         var stored = await StoredRows.AllAsync(_database, Schema);
         stored.ShouldContain(reference);
@@ -126,7 +132,8 @@ public sealed class GrantSealingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CaseErased_delivered_twice_destroys_the_key_and_the_grants_read_erased_with_their_amounts_and_events_untouched()
+    public async Task
+        CaseErased_delivered_twice_destroys_the_key_and_the_grants_read_erased_with_their_amounts_and_events_untouched()
     {
         var (caseId, reference, grants) = await CaseWithGrantsAsync();
         var otherCase = await CaseWithGrantsAsync();
@@ -153,7 +160,8 @@ public sealed class GrantSealingTests : IAsyncLifetime
         var after = await ForCaseAsync(caseId);
         after.ShouldAllBe(g => g.Purpose == CaseKeys.Erased);
         after.Select(g => (g.Id, g.Status, g.RequestedAmount, g.ApprovedAmount, g.Disbursed, g.CaseReference))
-            .ShouldBe(before.Select(g => (g.Id, g.Status, g.RequestedAmount, g.ApprovedAmount, g.Disbursed, g.CaseReference)));
+            .ShouldBe(before.Select(g =>
+                (g.Id, g.Status, g.RequestedAmount, g.ApprovedAmount, g.Disbursed, g.CaseReference)));
         after.Single(g => g.Id == grants.Rejected).Rejection.ShouldNotBeNull().Reason.ShouldBe(CaseKeys.Erased);
         var report = after.Single(g => g.Id == grants.Reported).Report.ShouldNotBeNull();
         (report.Summary, report.Spent).ShouldBe((CaseKeys.Erased, 500m));
@@ -161,7 +169,8 @@ public sealed class GrantSealingTests : IAsyncLifetime
         // A funder's list: the erased case's grants read "[erased]", the other case's are untouched.
         var list = await ListAsync(Funder());
         list.Where(g => g.CaseId == caseId).ShouldAllBe(g => g.Purpose == CaseKeys.Erased);
-        list.Where(g => g.CaseId == otherCase.CaseId).Select(g => g.Purpose).ShouldBe([Purpose(1), Purpose(2), Purpose(3)], ignoreOrder: true);
+        list.Where(g => g.CaseId == otherCase.CaseId).Select(g => g.Purpose)
+            .ShouldBe([Purpose(1), Purpose(2), Purpose(3)], ignoreOrder: true);
 
         // Another CaseErased for the case finds no key and changes nothing.
         var again = Erased(caseId, reference);
@@ -181,7 +190,9 @@ public sealed class GrantSealingTests : IAsyncLifetime
 
     private CaseErased Erased(Guid caseId, string reference) => new(
         caseId, reference, ErasureBasis.RetentionExpired, _clock.GetUtcNow(),
-        new EventMetadata(Guid.CreateVersion7(), _clock.GetUtcNow(), "admin-1", "admin", Guid.NewGuid().ToString(), Guid.NewGuid().ToString()));
+        new EventMetadata(
+            Guid.CreateVersion7(), _clock.GetUtcNow(), "admin-1", "admin", Guid.NewGuid().ToString(),
+            Guid.NewGuid().ToString()));
 
     private Task HandledAsync(Guid messageId) => Eventually.Get(async () =>
     {
@@ -193,7 +204,8 @@ public sealed class GrantSealingTests : IAsyncLifetime
     /// A case this service knows, with three grants requested through the handler (the first two at the
     /// same moment): one rejected by a funder, one withdrawn by the officer, one approved, paid and reported.
     /// </summary>
-    private async Task<(Guid CaseId, string Reference, (Guid Rejected, Guid Withdrawn, Guid Reported) Grants)> CaseWithGrantsAsync()
+    private async Task<(Guid CaseId, string Reference, (Guid Rejected, Guid Withdrawn, Guid Reported) Grants)>
+        CaseWithGrantsAsync()
     {
         var caseId = Guid.CreateVersion7();
         var reference = $"PC-2026-{Random.Shared.Next(100000, 999999)}";
@@ -208,10 +220,12 @@ public sealed class GrantSealingTests : IAsyncLifetime
         var ct = CancellationToken.None;
 
         var rejection = new DecisionInput { Decision = DecisionKind.Reject, Reason = RejectionReason };
-        await Command(async http => (await DecideGrant.Handle(requested[0].Id, rejection, http, Path, ct)).Result, Funder());
+        await Command(
+            async http => (await DecideGrant.Handle(requested[0].Id, rejection, http, Path, ct)).Result, Funder());
         var withdrawal = new WithdrawalInput { Reason = WithdrawalReason };
         await Command(
-            async http => (await WithdrawGrant.Handle(requested[1].Id, withdrawal, http, Path, ct)).Result, OfficerRequest());
+            async http => (await WithdrawGrant.Handle(requested[1].Id, withdrawal, http, Path, ct)).Result,
+            OfficerRequest());
         var approval = new DecisionInput { Decision = DecisionKind.Approve };
         await Command(async http => (await DecideGrant.Handle(third.Id, approval, http, Path, ct)).Result, Funder());
         var tranche = new DisbursementInput { Amount = 600m };
@@ -265,7 +279,8 @@ public sealed class GrantSealingTests : IAsyncLifetime
     private async Task<IReadOnlyList<GrantView>> ForCaseAsync(Guid caseId)
     {
         await using var session = Store.QuerySession();
-        var result = await CaseGrants.Handle(caseId, OfficerRequest(), session, Keys, Options, _clock, CancellationToken.None);
+        var result = await CaseGrants.Handle(
+            caseId, OfficerRequest(), session, Keys, Options, _clock, CancellationToken.None);
         return result.Result.ShouldBeOfType<Ok<IReadOnlyList<GrantView>>>().Value.ShouldNotBeNull();
     }
 

@@ -13,6 +13,7 @@ using Protection.EmergencyAssistance.Grants.Reading;
 using Protection.EmergencyAssistance.Grants.Reporting;
 using Protection.EmergencyAssistance.Grants.Requesting;
 using Protection.ServiceDefaults.Decisions;
+using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.PersonalData;
 using Protection.Triage.Cases;
 using Protection.Triage.Reading;
@@ -183,23 +184,24 @@ public sealed class SealedStaffTexts
             OpenedBy = "olivia",
         };
         var filed = RequestGrant.Decide(
-            GrantOptions, @case, fund, 1_000m, "EUR", GrantCategory.PhysicalSecurity, seal.Seal(Purpose), 2, "olivia", Now);
+            GrantOptions, @case, fund, 1_000m, "EUR", GrantCategory.PhysicalSecurity, seal.Seal(Purpose), 2, "olivia",
+            Now);
         filed.Refusal.ShouldBeNull();
-        return Grant.Create(filed.Value.ShouldNotBeNull());
+        return filed.Value.ShouldNotBeNull().Start();
     }
 
     private static Fund NewFund() =>
-        Fund.Create(new FundCreated(Guid.CreateVersion7(), "Rapid response", "EUR", 20_000m, "admin", Now.AddDays(-30)));
+        new FundCreated(Guid.CreateVersion7(), "Rapid response", "EUR", 20_000m, "admin", Now.AddDays(-30)).Start();
 
     /// <summary>The events of a change the rules accepted.</summary>
-    private static IReadOnlyList<object> Events(Outcome<GrantChange> outcome)
+    private static IReadOnlyList<IEventOf<Grant>> Events(Outcome<GrantChange> outcome)
     {
         outcome.Refusal.ShouldBeNull();
         return outcome.Value.ShouldNotBeNull().GrantEvents;
     }
 
     private static Grant Fold(Grant grant, Outcome<GrantChange> outcome) =>
-        Events(outcome).Aggregate(grant, GrantChanges.Fold);
+        Events(outcome).Aggregate(grant, (state, e) => e.Apply(state));
 
     [Fact]
     public void A_grant_keeps_its_purpose_rejection_reason_and_report_sealed_and_its_view_opens_them_with_the_case_key()
@@ -211,14 +213,18 @@ public sealed class SealedStaffTexts
         rejected = Fold(rejected, rejection);
 
         var reported = RequestedGrant(seal, fund);
-        var changes = new List<Outcome<GrantChange>> { DecideGrant.Approve(GrantOptions, reported, fund, "funder-amara", null, Now) };
+        var changes = new List<Outcome<GrantChange>>
+        {
+            DecideGrant.Approve(GrantOptions, reported, fund, "funder-amara", null, Now),
+        };
         reported = Fold(reported, changes[^1]);
         changes.Add(DisburseGrant.Decide(GrantOptions, reported, 1_000m, "funder-amara", Now));
         reported = Fold(reported, changes[^1]);
         changes.Add(SubmitReport.Decide(reported, 950m, seal.Seal(Summary), "olivia", Now.AddDays(10)));
         reported = Fold(reported, changes[^1]);
 
-        var stored = JsonSerializer.Serialize(Events(rejection), Json) + JsonSerializer.Serialize(changes.SelectMany(Events), Json)
+        var stored = JsonSerializer.Serialize(Events(rejection), Json)
+            + JsonSerializer.Serialize(changes.SelectMany(Events), Json)
             + JsonSerializer.Serialize(rejected, Json) + JsonSerializer.Serialize(reported, Json);
         stored.ShouldNotContain("Amina");
         stored.ShouldNotContain("Calle 5");

@@ -12,9 +12,9 @@ using Protection.ServiceDefaults.PersonalData;
 namespace Protection.EmergencyAssistance.Grants;
 
 /// <summary>Events to append to a grant's stream and, when money moves, to its fund's stream.</summary>
-public sealed record GrantChange(IReadOnlyList<object> GrantEvents, IReadOnlyList<object> FundEvents)
+public sealed record GrantChange(IReadOnlyList<IEventOf<Grant>> GrantEvents, IReadOnlyList<IEventOf<Fund>> FundEvents)
 {
-    public static GrantChange Of(object grantEvent, object? fundEvent = null) =>
+    public static GrantChange Of(IEventOf<Grant> grantEvent, IEventOf<Fund>? fundEvent = null) =>
         new([grantEvent], fundEvent is null ? [] : [fundEvent]);
 }
 
@@ -98,9 +98,10 @@ public sealed class GrantPath(
                     }
 
                     var change = decided.Value!;
-                    var after = GrantChanges.Append(session, grant, fund, change, now);
+                    var after = StreamChanges.Append(session, grant, change.GrantEvents, now);
+                    after.Version = grant.CurrentVersion ?? 0;
                     availableAfter = change.FundEvents.Count > 0
-                        ? change.FundEvents.Aggregate(fund.Aggregate!, GrantChanges.FoldFund).Available
+                        ? StreamChanges.Append(session, fund, change.FundEvents, now).Available
                         : null;
                     return GrantView.Of(after, seal, Options, now, user);
                 },

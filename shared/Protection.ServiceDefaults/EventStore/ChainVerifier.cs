@@ -52,7 +52,8 @@ public static class ChainVerifier
 
             if (failure is not null)
             {
-                return new ChainVerification(streamId, false, (int)expectedVersion, @event.Version, @event.EventType.Name, failure);
+                return new ChainVerification(
+                    streamId, false, (int)expectedVersion, @event.Version, Audit.AuditText.RecordedType(@event), failure);
             }
         }
 

@@ -41,9 +41,10 @@ public static class CreateFund
             store,
             session =>
             {
-                var created = Decide(request, http.User.UserId(), clock.GetUtcNow());
-                session.Events.StartStream<Fund>(created.FundId, created);
-                return Task.FromResult<Outcome<FundView>>(FundView.Of(Fund.Create(created) with { Version = 1 }));
+                var now = clock.GetUtcNow();
+                var created = Decide(request, http.User.UserId(), now);
+                var fund = StreamChanges.Start(session, created.FundId, created, [], now) with { Version = 1 };
+                return Task.FromResult<Outcome<FundView>>(FundView.Of(fund));
             },
             cancellationToken);
         var view = outcome.Value!;

@@ -41,11 +41,14 @@ public static class TopUpFund
             ifMatch: null,
             "The fund",
             (_, _) => Task.FromResult<Refusal?>(null),
-            (_, stream) =>
+            (session, stream) =>
             {
-                var toppedUp = Decide(stream.Aggregate!, request.Amount!.Value, http.User.UserId(), clock.GetUtcNow());
-                stream.AppendOne(toppedUp);
-                var fund = stream.Aggregate!.Apply(toppedUp) with { Version = stream.CurrentVersion ?? 0 };
+                var now = clock.GetUtcNow();
+                var toppedUp = Decide(stream.Aggregate!, request.Amount!.Value, http.User.UserId(), now);
+                var fund = StreamChanges.Append(session, stream, [toppedUp], now) with
+                {
+                    Version = stream.CurrentVersion ?? 0,
+                };
                 return Task.FromResult<Outcome<FundView>>(FundView.Of(fund));
             },
             cancellationToken);

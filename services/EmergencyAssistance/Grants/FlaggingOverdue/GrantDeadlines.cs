@@ -1,6 +1,7 @@
 using Marten;
 using Microsoft.Extensions.Options;
 using Protection.ServiceDefaults;
+using Protection.ServiceDefaults.EventStore;
 
 namespace Protection.EmergencyAssistance.Grants.FlaggingOverdue;
 
@@ -26,7 +27,7 @@ public sealed class GrantDeadlines(
         grant.Status == GrantStatus.Disbursed && grant.ReportDueAt <= now && !grant.ReportOverdueFlagged;
 
     /// <summary>The flag a grant is due at <paramref name="now"/>, if any: each deadline is flagged once.</summary>
-    public static object? Flag(Grant grant, DateTimeOffset now) =>
+    public static IEventOf<Grant>? Flag(Grant grant, DateTimeOffset now) =>
         IsDecisionOverdue(grant, now) ? new DecisionOverdueFlagged(grant.Id, grant.DecisionDueAt, now)
         : IsReportOverdue(grant, now) ? new ReportOverdueFlagged(grant.Id, grant.ReportDueAt!.Value, now)
         : null;
@@ -52,7 +53,7 @@ public sealed class GrantDeadlines(
                 return false;
             }
 
-            GrantChanges.Append(session, stream, null, GrantChange.Of(flag), now);
+            StreamChanges.Append(session, stream, [flag], now);
             return true;
         }, cancellationToken);
     }

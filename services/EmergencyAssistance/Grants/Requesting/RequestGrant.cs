@@ -145,7 +145,8 @@ public static class RequestGrant
                             return refused;
                         }
 
-                        var grant = GrantChanges.Start(session, decided.Value!, now);
+                        var filed = decided.Value!;
+                        var grant = StreamChanges.Start(session, filed.GrantId, filed, [], now);
                         grant.Version = 1;
                         return GrantView.Of(grant, seal, options.Value, now, http.User);
                     },
