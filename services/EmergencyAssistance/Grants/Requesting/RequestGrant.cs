@@ -114,43 +114,40 @@ public static class RequestGrant
         CaseKeys keys,
         IOptions<AssistanceOptions> options,
         TimeProvider clock,
-        CancellationToken cancellationToken) =>
-        Answers.Created(
-            http,
-            await StripedLocks.Cases.RunAsync(
-                id,
-                () => CommandPath.InSessionAsync<GrantView>(
-                    store,
-                    async session =>
-                    {
-                        var @case = await session.LoadAsync<CaseRecord>(id, cancellationToken);
-                        if (@case is null || !@case.IsKnown)
-                        {
-                            return Refusal.NotFound("The case");
-                        }
+        CancellationToken cancellationToken)
+    {
+        async Task<Outcome<GrantView>> Attempt(IDocumentSession session)
+        {
+            var @case = await session.LoadAsync<CaseRecord>(id, cancellationToken);
+            if (@case is null || !@case.IsKnown)
+            {
+                return Refusal.NotFound("The case");
+            }
 
-                        if (GrantAccess.RefusesCaseworker(http.User, @case) is { } forbidden)
-                        {
-                            return forbidden;
-                        }
+            if (GrantAccess.RefusesCaseworker(http.User, @case) is { } forbidden)
+            {
+                return forbidden;
+            }
 
-                        var now = clock.GetUtcNow();
-                        var fund = await session.LoadAsync<Fund>(input.FundId!.Value, cancellationToken);
-                        var seal = await keys.ForCaseAsync(session, id, create: true, now, cancellationToken);
-                        var decided = Decide(
-                            options.Value, @case, fund, input.Amount!.Value, input.Currency!, input.Category!.Value,
-                            seal!.Seal(input.Purpose!), input.PeopleCovered!.Value, http.User.UserId(), now);
-                        if (decided.Refusal is { } refused)
-                        {
-                            return refused;
-                        }
+            var now = clock.GetUtcNow();
+            var fund = await session.LoadAsync<Fund>(input.FundId!.Value, cancellationToken);
+            var seal = await keys.ForCaseAsync(session, id, create: true, now, cancellationToken);
+            var decided = Decide(
+                options.Value, @case, fund, input.Amount!.Value, input.Currency!, input.Category!.Value,
+                seal!.Seal(input.Purpose!), input.PeopleCovered!.Value, http.User.UserId(), now);
+            if (decided.Refusal is { } refused)
+            {
+                return refused;
+            }
 
-                        var filed = decided.Value!;
-                        var grant = StreamChanges.Start(session, filed.GrantId, filed, [], now);
-                        grant.Version = 1;
-                        return GrantView.Of(grant, seal, options.Value, now, http.User);
-                    },
-                    cancellationToken),
-                cancellationToken),
-            view => $"/api/grants/{view.Id}");
+            var filed = decided.Value!;
+            var grant = StreamChanges.Start(session, filed.GrantId, filed, [], now);
+            grant.Version = 1;
+            return GrantView.Of(grant, seal, options.Value, now, http.User);
+        }
+
+        var outcome = await StripedLocks.Cases.RunAsync(
+            id, () => CommandPath.InSessionAsync(store, Attempt, cancellationToken), cancellationToken);
+        return Answers.Created(http, outcome, view => $"/api/grants/{view.Id}");
+    }
 }
