@@ -52,7 +52,7 @@ public sealed class RecordedEventNames
     {
         var stored = Assistance().EventMappingFor(type).EventTypeName;
 
-        AuditText.RecordedType(Recorded(type, stored)).ShouldBe(RenamedFrom.GetValueOrDefault(type, type.Name));
+        AuditText.TypeName(Recorded(type, stored)).ShouldBe(RenamedFrom.GetValueOrDefault(type, type.Name));
     }
 
     /// <summary>An event under Marten's default name (every other service's) reads in the audit as its type.</summary>
@@ -62,7 +62,7 @@ public sealed class RecordedEventNames
         var stored = Events(new StoreOptions()).EventMappingFor(typeof(CaseRead)).EventTypeName;
 
         stored.ShouldBe("case_read");
-        AuditText.RecordedType(Recorded(typeof(CaseRead), stored)).ShouldBe(nameof(CaseRead));
+        AuditText.TypeName(Recorded(typeof(CaseRead), stored)).ShouldBe(nameof(CaseRead));
     }
 
     private static EventGraph Assistance()

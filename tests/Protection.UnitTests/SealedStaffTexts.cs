@@ -16,10 +16,8 @@ using Protection.ServiceDefaults.Decisions;
 using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.PersonalData;
 using Protection.Triage.Cases;
-using Protection.Triage.Reading;
+using Protection.Triage.Cases.Reading;
 using Protection.Triage.Risk;
-using CaseClosed = Protection.Triage.Cases.CaseClosed;
-using CaseReopened = Protection.Triage.Cases.CaseReopened;
 using GrantCategory = Protection.Contracts.Assistance.GrantCategory;
 
 namespace Protection.UnitTests;
@@ -54,28 +52,40 @@ public sealed class SealedStaffTexts
 
     private CaseSeal NewSeal(Guid caseId) => new(_vault, caseId, _vault.NewCaseKey(caseId, Now).DataKey);
 
-    /// <summary>A case with every kind of text triage keeps: an override, assessment notes, a cancelled measure, a closing and a re-opening.</summary>
+    private CaseTakenIn TakeIn() => _decisions
+        .TakeIn(_caseId, "PC-2026-000001", "CO", "olivia", Now, [], 1, new ConsentScopes(false, false), Now)
+        .Events.OfType<CaseTakenIn>().Single();
+
+    /// <summary>
+    /// A case with every kind of text triage keeps: an override, assessment notes, a cancelled measure,
+    /// a closing and a re-opening.
+    /// </summary>
     private (TriageCase Case, IReadOnlyList<object> Events) TriageCaseWithTexts(CaseSeal seal)
     {
-        var takenIn = _decisions.TakeIn(_caseId, "PC-2026-000001", "CO", "olivia", Now, [], 1, new ConsentScopes(false, false), Now);
         var events = new List<object>();
-        var @case = TriageCase.Create(takenIn);
+        var @case = TakeIn().Start();
         void Apply(IEnumerable<object> happened)
         {
             foreach (var e in happened)
             {
                 events.Add(e);
-                @case = CaseChanges.Fold(@case, e);
+                @case = @case.After([e]);
             }
         }
 
-        Apply(_decisions.Override(@case, RiskLevel.Critical, seal.Seal(OverrideReason), "sam", Now.AddMinutes(5)));
-        Apply([_decisions.Assess(@case, new DimensionScores(0, 0, 3, 0, 0), SealedNotes.Seal(new DimensionNotes(null, PhysicalNote, null, null, null), seal), "olivia", Now.AddMinutes(10))]);
+        Apply(_decisions.Override(@case, RiskLevel.Critical, seal.Seal(OverrideReason), "sam", Now.AddMinutes(5))
+            .Value!.Events);
+        var notes = SealedNotes.Seal(new DimensionNotes(null, PhysicalNote, null, null, null), seal);
+        Apply(_decisions.Assess(@case, new DimensionScores(0, 0, 3, 0, 0), notes, "olivia", Now.AddMinutes(10))
+            .Value!.Events);
         var measureId = Guid.CreateVersion7();
-        Apply([new MeasureAdded(_caseId, measureId, FrameworkArea.ThreatsOnTheGround, "safe-house", "partner:casa", new DateOnly(2026, 12, 1), "olivia", Now.AddMinutes(20))]);
+        Apply([new MeasureAdded(
+            _caseId, measureId, FrameworkArea.ThreatsOnTheGround, "safe-house", "partner:casa",
+            new DateOnly(2026, 12, 1), "olivia", Now.AddMinutes(20))]);
         Apply([new MeasureCancelled(_caseId, measureId, seal.Seal(CancelReason), "olivia", Now.AddMinutes(30))]);
-        Apply([new CaseClosed(_caseId, CaseOutcome.RiskReduced, seal.Seal(ClosingNote), "olivia", Now.AddHours(1))]);
-        Apply(_decisions.Reopen(@case, seal.Seal(ReopenReason), "olivia", Now.AddHours(2)));
+        Apply([new CaseClosedWithOutcome(
+            _caseId, CaseOutcome.RiskReduced, seal.Seal(ClosingNote), "olivia", Now.AddHours(1))]);
+        Apply(_decisions.Reopen(@case, seal.Seal(ReopenReason), "olivia", Now.AddHours(2)).Value!.Events);
         return (@case, events);
     }
 
@@ -93,7 +103,7 @@ public sealed class SealedStaffTexts
         stored.ShouldNotContain("Amina");
         stored.ShouldNotContain("Popayán");
         events.OfType<RiskOverridden>().ShouldHaveSingleItem().Reason.ShouldNotBeNull();
-        events.OfType<CaseReopened>().ShouldHaveSingleItem().Reason.ShouldNotBeNull();
+        events.OfType<CaseReopenedForTriage>().ShouldHaveSingleItem().Reason.ShouldNotBeNull();
     }
 
     [Fact]
@@ -152,13 +162,14 @@ public sealed class SealedStaffTexts
     [Fact]
     public void A_system_reason_in_the_risk_history_is_not_sealed_and_stays_after_erasure()
     {
-        var takenIn = _decisions.TakeIn(_caseId, "PC-2026-000001", "CO", "olivia", Now, [], 1, new ConsentScopes(false, false), Now);
-        var closed = CaseChanges.Fold(TriageCase.Create(takenIn), new CaseClosed(_caseId, CaseOutcome.RiskReduced, null, "olivia", Now));
+        var closed = TakeIn().Start()
+            .After([new CaseClosedWithOutcome(_caseId, CaseOutcome.RiskReduced, null, "olivia", Now)]);
 
-        var events = _decisions.RaiseRelocationAlert(closed, Guid.CreateVersion7(), RelocationAlert.EmergencyCheckIn, null, Now.AddDays(1));
-        var after = events.Aggregate(closed, CaseChanges.Fold);
+        var events = _decisions.RaiseRelocationAlert(
+            closed, Guid.CreateVersion7(), RelocationAlert.EmergencyCheckIn, null, Now.AddDays(1)).Events;
+        var after = closed.After(events);
 
-        var reopened = events.OfType<CaseReopened>().ShouldHaveSingleItem();
+        var reopened = events.OfType<CaseReopenedForTriage>().ShouldHaveSingleItem();
         reopened.Reason.ShouldBeNull();
         reopened.SystemReason.ShouldNotBeNullOrWhiteSpace();
         TriageView.Of(after, null, Supervisor, Now.AddDays(1)).RiskHistory[^1].Reason.ShouldStartWith("The relocated defender checked in with an emergency");

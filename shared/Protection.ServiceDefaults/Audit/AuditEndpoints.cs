@@ -102,7 +102,7 @@ public static class AuditEndpoints
                 kinds.GetValueOrDefault(e.StreamId, "stream"),
                 e.Version,
                 e.Sequence,
-                AuditText.RecordedType(e),
+                AuditText.TypeName(e),
                 Header(e, EventHeaders.Actor) ?? e.UserName ?? "unknown",
                 Header(e, EventHeaders.ActorRole) ?? string.Empty,
                 e.CorrelationId,

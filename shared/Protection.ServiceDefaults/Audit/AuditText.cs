@@ -11,16 +11,12 @@ public static class AuditText
         @event.Data is IDescribed described ? described.Describe() : Humanize(@event.EventType.Name);
 
     /// <summary>
-    /// The event's type as its stream recorded it (Marten's stored name, <c>grant_requested</c> →
-    /// <c>GrantRequested</c>): an event type renamed in code keeps, in the audit, the name its history
-    /// and its hash were written with.
+    /// The name the event is stored under, as a type name (<c>risk_assessed</c> → <c>RiskAssessed</c>): an
+    /// event type renamed in code keeps its stored name (Marten's alias), and auditors keep reading it.
     /// </summary>
-    public static string RecordedType(IEvent @event) =>
-        string.IsNullOrEmpty(@event.EventTypeName)
-            ? @event.EventType.Name
-            : string.Concat(@event.EventTypeName.Split('_').Select(word => word.Length == 0
-                ? word
-                : char.ToUpperInvariant(word[0]) + word[1..]));
+    public static string TypeName(IEvent @event) => string.Concat(@event.EventTypeName
+        .Split('_')
+        .Select(word => word.Length == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..]));
 
     /// <summary><c>TriageOverdueFlagged</c> → <c>Triage overdue flagged</c>: the fallback line for an event without its own.</summary>
     public static string Humanize(string typeName)

@@ -53,7 +53,7 @@ public static class ChainVerifier
             if (failure is not null)
             {
                 return new ChainVerification(
-                    streamId, false, (int)expectedVersion, @event.Version, Audit.AuditText.RecordedType(@event), failure);
+                    streamId, false, (int)expectedVersion, @event.Version, Audit.AuditText.TypeName(@event), failure);
             }
         }
 

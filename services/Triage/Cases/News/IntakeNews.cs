@@ -1,25 +1,26 @@
 using Marten;
 using Protection.ServiceDefaults.Messaging;
-using Protection.Triage.Cases;
 using Published = Protection.Contracts.Cases;
 
-namespace Protection.Triage.Intake;
+namespace Protection.Triage.Cases.News;
 
 /// <summary>A case intake opened enters the triage queue at once, with a preliminary risk and a deadline.</summary>
 public sealed class TakeInOpenedCase(IDocumentStore store, TimeProvider clock, TriageDecisions decisions)
     : IdempotentConsumer<Published.CaseOpened>(store, clock)
 {
-    protected override async Task Handle(IDocumentSession session, Published.CaseOpened message, CancellationToken cancellationToken)
+    protected override async Task Handle(
+        IDocumentSession session, Published.CaseOpened message, CancellationToken cancellationToken)
     {
         if (await session.Events.FetchStreamStateAsync(message.CaseId, cancellationToken) is not null)
         {
             return; // already taken in under another message id (a re-published copy)
         }
 
+        var now = Clock.GetUtcNow();
         var takenIn = decisions.TakeIn(
             message.CaseId, message.CaseReference, message.Country, message.Metadata.Actor, message.OpenedAt,
-            message.Threats, message.PeopleAtRisk, message.Consent, Clock.GetUtcNow());
-        CaseChanges.Start(session, takenIn, Clock.GetUtcNow());
+            message.Threats, message.PeopleAtRisk, message.Consent, now);
+        takenIn.StartIn(session, now);
     }
 }
 
@@ -27,7 +28,8 @@ public sealed class TakeInOpenedCase(IDocumentStore store, TimeProvider clock, T
 public sealed class AddReportedThreat(IDocumentStore store, TimeProvider clock, TriageDecisions decisions)
     : IdempotentConsumer<Published.ThreatReported>(store, clock)
 {
-    protected override async Task Handle(IDocumentSession session, Published.ThreatReported message, CancellationToken cancellationToken)
+    protected override async Task Handle(
+        IDocumentSession session, Published.ThreatReported message, CancellationToken cancellationToken)
     {
         var stream = await session.Events.FetchForWriting<TriageCase>(message.CaseId, cancellationToken);
         if (stream.Aggregate is null)
@@ -37,7 +39,7 @@ public sealed class AddReportedThreat(IDocumentStore store, TimeProvider clock, 
         }
 
         var now = Clock.GetUtcNow();
-        CaseChanges.Append(session, stream, decisions.AddThreat(stream.Aggregate, message.Threat, now), now);
+        decisions.AddThreat(stream.Aggregate, message.Threat, now).AppendTo(session, stream, now);
     }
 }
 

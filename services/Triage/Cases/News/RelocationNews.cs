@@ -2,17 +2,17 @@ using Marten;
 using Protection.Contracts;
 using Protection.Contracts.Relocation;
 using Protection.ServiceDefaults.Messaging;
-using Protection.Triage.Cases;
-using Protection.Triage.Intake;
 
-namespace Protection.Triage.Alerts;
+namespace Protection.Triage.Cases.News;
 
 /// <summary>Escalates the case when the relocation service reports a defender away in trouble.</summary>
-public abstract class RelocationAlertConsumer<TMessage>(IDocumentStore store, TimeProvider clock, TriageDecisions decisions)
+public abstract class RelocationAlertConsumer<TMessage>(
+    IDocumentStore store, TimeProvider clock, TriageDecisions decisions)
     : IdempotentConsumer<TMessage>(store, clock)
     where TMessage : class, IIntegrationEvent
 {
-    protected override async Task Handle(IDocumentSession session, TMessage message, CancellationToken cancellationToken)
+    protected override async Task Handle(
+        IDocumentSession session, TMessage message, CancellationToken cancellationToken)
     {
         if (Alert(message) is not { } alert)
         {
@@ -26,10 +26,11 @@ public abstract class RelocationAlertConsumer<TMessage>(IDocumentStore store, Ti
         }
 
         var now = Clock.GetUtcNow();
-        var events = decisions.RaiseRelocationAlert(stream.Aggregate, alert.RelocationId, alert.Kind, alert.CheckInDueAt, now);
-        if (events.Count > 0)
+        var decided = decisions.RaiseRelocationAlert(
+            stream.Aggregate, alert.RelocationId, alert.Kind, alert.CheckInDueAt, now);
+        if (decided.Events.Count > 0)
         {
-            CaseChanges.Append(session, stream, events, now);
+            decided.AppendTo(session, stream, now);
         }
     }
 
@@ -40,13 +41,17 @@ public abstract class RelocationAlertConsumer<TMessage>(IDocumentStore store, Ti
 public sealed class EscalateOnMissedCheckIn(IDocumentStore store, TimeProvider clock, TriageDecisions decisions)
     : RelocationAlertConsumer<CheckInMissed>(store, clock, decisions)
 {
-    protected override (Guid RelocationId, RelocationAlert Kind, DateTimeOffset? CheckInDueAt)? Alert(CheckInMissed message) =>
+    protected override (Guid RelocationId, RelocationAlert Kind, DateTimeOffset? CheckInDueAt)? Alert(
+        CheckInMissed message) =>
         (message.RelocationId, RelocationAlert.CheckInMissed, message.DueAt);
 }
 
 public sealed class EscalateOnEmergencyCheckIn(IDocumentStore store, TimeProvider clock, TriageDecisions decisions)
     : RelocationAlertConsumer<CheckInRecorded>(store, clock, decisions)
 {
-    protected override (Guid RelocationId, RelocationAlert Kind, DateTimeOffset? CheckInDueAt)? Alert(CheckInRecorded message) =>
-        message.Status == CheckInStatus.Emergency ? (message.RelocationId, RelocationAlert.EmergencyCheckIn, null) : null;
+    protected override (Guid RelocationId, RelocationAlert Kind, DateTimeOffset? CheckInDueAt)? Alert(
+        CheckInRecorded message) =>
+        message.Status == CheckInStatus.Emergency
+            ? (message.RelocationId, RelocationAlert.EmergencyCheckIn, null)
+            : null;
 }

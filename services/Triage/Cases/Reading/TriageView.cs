@@ -1,24 +1,37 @@
 using System.Security.Claims;
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
+using Protection.ServiceDefaults.Decisions;
 using Protection.ServiceDefaults.PersonalData;
-using Protection.Triage.Cases;
 using Protection.Triage.Risk;
 
-namespace Protection.Triage.Reading;
+namespace Protection.Triage.Cases.Reading;
 
-public sealed record RiskView(RiskLevel Level, RiskBasis Basis, string SetBy, DateTimeOffset SetAt, IReadOnlyList<RiskReason> Reasons);
+public sealed record RiskView(
+    RiskLevel Level, RiskBasis Basis, string SetBy, DateTimeOffset SetAt, IReadOnlyList<RiskReason> Reasons);
 
-public sealed record AssessmentView(DimensionScores Scores, DimensionNotes? Notes, RiskLevel ComputedLevel, string By, DateTimeOffset At);
+public sealed record AssessmentView(
+    DimensionScores Scores, DimensionNotes? Notes, RiskLevel ComputedLevel, string By, DateTimeOffset At);
 
 public sealed record CoverageView(FrameworkArea Area, int Open, int Completed, int Cancelled, bool Covered);
 
-/// <summary>One change of the level in force; <see cref="Reason"/> is the supervisor's reason or the system's.</summary>
+/// <summary>
+/// One change of the level in force; <see cref="Reason"/> is the supervisor's reason or the system's.
+/// </summary>
 public sealed record RiskChangeView(RiskLevel Level, RiskBasis Basis, string By, DateTimeOffset At, string? Reason);
 
 public sealed record OverrideView(RiskLevel Level, string Reason, string By, DateTimeOffset At);
 
-public sealed record MeasureView(Guid Id, FrameworkArea Area, string Type, string Owner, DateOnly DueOn, MeasureStatus Status, string? CancelReason, string AddedBy, DateTimeOffset AddedAt);
+public sealed record MeasureView(
+    Guid Id,
+    FrameworkArea Area,
+    string Type,
+    string Owner,
+    DateOnly DueOn,
+    MeasureStatus Status,
+    string? CancelReason,
+    string AddedBy,
+    DateTimeOffset AddedAt);
 
 /// <summary>
 /// A case as triage shows it: risk with its reasons and history, deadline, assignee, plan and coverage.
@@ -44,7 +57,7 @@ public sealed record TriageView(
     IReadOnlyList<MeasureView> Measures,
     IReadOnlyList<CoverageView> Coverage,
     IReadOnlyList<RelocationAlertNote> RelocationAlerts,
-    long Version)
+    long Version) : IVersioned
 {
     /// <summary>
     /// The case for <paramref name="reader"/>, its sealed texts opened with <paramref name="seal"/>
@@ -65,10 +78,16 @@ public sealed record TriageView(
             c.Status,
             c.Outcome,
             new RiskView(c.Risk.Level, c.Risk.Basis, c.Risk.SetBy, c.Risk.SetAt, c.Risk.Reasons
-                .Select(r => r.Rule == TriageCase.OverrideRule && overrideReason is not null ? r with { Because = TriageCase.OverrideBecause(r.Level, overrideReason) } : r)
+                .Select(r => r.Rule == TriageCase.OverrideRule && overrideReason is not null
+                    ? r with { Because = TriageCase.OverrideBecause(r.Level, overrideReason) }
+                    : r)
                 .ToArray()),
-            c.RiskHistory.Select(h => new RiskChangeView(h.Level, h.Basis, h.By, h.At, h.SystemReason ?? Text(h.Reason))).ToArray(),
-            c.Override is { } current ? new OverrideView(current.Level, Text(current.Reason)!, current.By, current.At) : null,
+            c.RiskHistory
+                .Select(h => new RiskChangeView(h.Level, h.Basis, h.By, h.At, h.SystemReason ?? Text(h.Reason)))
+                .ToArray(),
+            c.Override is { } current
+                ? new OverrideView(current.Level, Text(current.Reason)!, current.By, current.At)
+                : null,
             c.Assessment is { } a
                 ? new AssessmentView(a.Scores, caseworker ? a.Notes?.Open(seal) : null, a.Computed.Level, a.By, a.At)
                 : null,
@@ -78,13 +97,17 @@ public sealed record TriageView(
             c.TriageDueAt,
             c.AwaitingTriage && c.TriageDueAt <= now,
             c.Threats,
-            c.Measures.Select(m => new MeasureView(m.Id, m.Area, m.Type, m.Owner, m.DueOn, m.Status, Text(m.CancelReason), m.AddedBy, m.AddedAt)).ToArray(),
+            c.Measures
+                .Select(m => new MeasureView(
+                    m.Id, m.Area, m.Type, m.Owner, m.DueOn, m.Status, Text(m.CancelReason), m.AddedBy, m.AddedAt))
+                .ToArray(),
             Enum.GetValues<FrameworkArea>().Select(area =>
             {
                 var inArea = c.Measures.Where(m => m.Area == area).ToArray();
                 var open = inArea.Count(m => m.Status == MeasureStatus.Open);
                 var completed = inArea.Count(m => m.Status == MeasureStatus.Completed);
-                return new CoverageView(area, open, completed, inArea.Count(m => m.Status == MeasureStatus.Cancelled), open + completed > 0);
+                var cancelled = inArea.Count(m => m.Status == MeasureStatus.Cancelled);
+                return new CoverageView(area, open, completed, cancelled, open + completed > 0);
             }).ToArray(),
             c.RelocationAlerts,
             c.Version);

@@ -4,11 +4,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
 using Protection.ServiceDefaults.Auth;
+using Protection.ServiceDefaults.Decisions;
 using Protection.ServiceDefaults.Http;
 using Protection.ServiceDefaults.PersonalData;
-using Protection.Triage.Cases;
 
-namespace Protection.Triage.Reading;
+namespace Protection.Triage.Cases.Reading;
 
 public sealed record QueueItem(
     Guid CaseId,
@@ -32,23 +32,22 @@ public static class ReadTriage
     /// <c>GET /api/cases/{id}/triage</c>: the case's risk (with reasons and history), deadline, assignee
     /// and plan; notes and reasons opened with the case's key ("[erased]" once it is destroyed).
     /// </summary>
-    public static async Task<Results<Ok<TriageView>, ProblemHttpResult>> Case(
-        Guid id, HttpContext http, IQuerySession session, CaseKeys keys, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<TriageView>, NotFoundProblem, ForbiddenProblem>> Case(
+        Guid id,
+        HttpContext http,
+        IQuerySession session,
+        CaseKeys keys,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var @case = await session.LoadAsync<TriageCase>(id, cancellationToken);
-        if (@case is null)
+        if ((@case is null ? Refusal.NotFound("The case") : CaseAccess.Read(http.User, @case)) is { } refused)
         {
-            return Problems.NotFound("The case");
-        }
-
-        if (!CaseAccess.MayRead(http.User, @case))
-        {
-            return Problems.Forbidden("This case is not assigned to you.");
+            return Answers.Read<TriageView>(http, refused);
         }
 
         var seal = await keys.ForReadingAsync(session, id, cancellationToken);
-        http.Response.Headers.ETag = $"\"{@case.Version}\"";
-        return TypedResults.Ok(TriageView.Of(@case, seal, http.User, clock.GetUtcNow()));
+        return Answers.Read<TriageView>(http, TriageView.Of(@case!, seal, http.User, clock.GetUtcNow()));
     }
 
     /// <summary>
@@ -56,7 +55,7 @@ public static class ReadTriage
     /// a case awaits assessment, otherwise by its next open measure; overdue ones therefore lead.
     /// Officers see their own cases, supervisors all.
     /// </summary>
-    public static async Task<Results<Ok<TriageQueue>, ProblemHttpResult>> Queue(
+    public static async Task<Results<Ok<TriageQueue>, UnprocessableProblem>> Queue(
         HttpContext http,
         IQuerySession session,
         TimeProvider clock,
@@ -72,7 +71,7 @@ public static class ReadTriage
 
         if (errors.Count > 0)
         {
-            return Problems.Unprocessable(errors, "The queue cannot be produced.");
+            return UnprocessableProblem.For(errors, "The queue cannot be produced.");
         }
 
         IQueryable<TriageCase> query = session.Query<TriageCase>().Where(c => c.Status == TriageStatus.Open);
@@ -99,8 +98,18 @@ public static class ReadTriage
 
         var now = clock.GetUtcNow();
         var items = cases.Select(c => new QueueItem(
-            c.Id, c.Reference, c.Country, c.Risk.Level, c.Risk.Basis, c.AssignedTo, c.ResponsibleOfficer, c.AwaitingTriage,
-            c.NextDueAt, c.NextDueAt <= now, c.Threats.Select(t => t.Type).Distinct().Order().ToArray(), c.OpenedAt)).ToArray();
+            c.Id,
+            c.Reference,
+            c.Country,
+            c.Risk.Level,
+            c.Risk.Basis,
+            c.AssignedTo,
+            c.ResponsibleOfficer,
+            c.AwaitingTriage,
+            c.NextDueAt,
+            c.NextDueAt <= now,
+            c.Threats.Select(t => t.Type).Distinct().Order().ToArray(),
+            c.OpenedAt)).ToArray();
         return TypedResults.Ok(new TriageQueue(items, page, pageSize, cases.TotalItemCount));
     }
 }

@@ -1,10 +1,9 @@
 using Marten;
 using Microsoft.Extensions.Options;
 using Protection.ServiceDefaults;
-using Protection.Triage.Cases;
 using Protection.Triage.Risk;
 
-namespace Protection.Triage.Deadlines;
+namespace Protection.Triage.Cases.FlaggingOverdue;
 
 /// <summary>
 /// Flags cases whose first-triage deadline passed without an assessment: appends
@@ -30,7 +29,8 @@ public sealed class OverdueDetector(
         await using (var query = store.QuerySession())
         {
             due = await query.Query<TriageCase>()
-                .Where(c => c.Status == TriageStatus.Open && c.AwaitingTriage && c.TriageDueAt <= now && !c.OverdueFlagged)
+                .Where(c => c.Status == TriageStatus.Open && c.AwaitingTriage && c.TriageDueAt <= now
+                    && !c.OverdueFlagged)
                 .OrderBy(c => c.TriageDueAt)
                 .Select(c => c.Id)
                 .Take(BatchSize)
@@ -39,13 +39,13 @@ public sealed class OverdueDetector(
 
         return await AppendToEachAsync<TriageCase>(store, due, (session, stream) =>
         {
-            var @case = stream.Aggregate!;
-            if (!TriageDecisions.IsNewlyOverdue(@case, now))
+            var decided = TriageDecisions.FlagOverdue(stream.Aggregate!, now);
+            if (decided.Events.Count == 0)
             {
                 return false;
             }
 
-            CaseChanges.Append(session, stream, [new TriageOverdueFlagged(@case.Id, @case.TriageDueAt!.Value, now)], now);
+            decided.AppendTo(session, stream, now);
             return true;
         }, cancellationToken);
     }
