@@ -1,6 +1,7 @@
 using Protection.Contracts;
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
+using Protection.ServiceDefaults;
 using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.PersonalData;
 using Protection.Triage.Risk;
@@ -389,14 +390,4 @@ public sealed record CaseReopenedForTriage(
 file static class Rules
 {
     public static string Of(RiskResult result) => string.Join(", ", result.RuleNames);
-}
-
-file static class Metadata
-{
-    /// <summary>
-    /// The same facts under a new id, for an event's second message: the outbox and the broker know a
-    /// message by its id, so two messages never share one.
-    /// </summary>
-    public static EventMetadata Another(this EventMetadata metadata) =>
-        metadata with { EventId = Guid.CreateVersion7() };
 }
