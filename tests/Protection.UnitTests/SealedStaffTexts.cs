@@ -7,6 +7,13 @@ using Protection.Contracts.Triage;
 using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Funds;
 using Protection.EmergencyAssistance.Grants;
+using Protection.EmergencyAssistance.Grants.Deciding;
+using Protection.EmergencyAssistance.Grants.Disbursing;
+using Protection.EmergencyAssistance.Grants.Reading;
+using Protection.EmergencyAssistance.Grants.Reporting;
+using Protection.EmergencyAssistance.Grants.Requesting;
+using Protection.ServiceDefaults.Decisions;
+using Protection.EventSourcing.EventStore;
 using Protection.EventSourcing.PersonalData;
 using Protection.Triage.Cases;
 using Protection.Triage.Cases.Reading;
@@ -174,17 +181,38 @@ public sealed class SealedStaffTexts
     private const string RejectionReason = "Amina Testperson already has a door from the mayor of Popayán.";
     private const string Summary = "Door fitted at Calle 5 #12-34 for Amina Testperson.";
 
-    private readonly GrantRules _rules = new(Options.Create(new AssistanceOptions()));
+    private static readonly AssistanceOptions GrantOptions = new();
 
     private Grant RequestedGrant(CaseSeal seal, Fund fund)
     {
-        var @case = new CaseRecord { Id = _caseId, Reference = "PC-2026-000001", Country = "CO", ThreatTypes = [ThreatType.Physical], Risk = RiskLevel.High, OpenedBy = "olivia" };
-        var change = _rules.Request(@case, fund, fund.Id, 1_000m, "EUR", GrantCategory.PhysicalSecurity, seal.Seal(Purpose), 2, "olivia", Now);
-        change.Problem.ShouldBeNull();
-        return Grant.Create(change.GrantEvents[0].ShouldBeOfType<GrantRequested>());
+        var @case = new CaseRecord
+        {
+            Id = _caseId,
+            Reference = "PC-2026-000001",
+            Country = "CO",
+            ThreatTypes = [ThreatType.Physical],
+            Risk = RiskLevel.High,
+            OpenedBy = "olivia",
+        };
+        var filed = RequestGrant.Decide(
+            GrantOptions, @case, fund, 1_000m, "EUR", GrantCategory.PhysicalSecurity, seal.Seal(Purpose), 2, "olivia",
+            Now);
+        filed.Refusal.ShouldBeNull();
+        return filed.Value.ShouldNotBeNull().Start();
     }
 
-    private static Fund NewFund() => Fund.Create(new FundCreated(Guid.CreateVersion7(), "Rapid response", "EUR", 20_000m, "admin", Now.AddDays(-30)));
+    private static Fund NewFund() =>
+        new FundCreated(Guid.CreateVersion7(), "Rapid response", "EUR", 20_000m, "admin", Now.AddDays(-30)).Start();
+
+    /// <summary>The events of a change the rules accepted.</summary>
+    private static IReadOnlyList<IEventOf<Grant>> Events(Outcome<GrantChange> outcome)
+    {
+        outcome.Refusal.ShouldBeNull();
+        return outcome.Value.ShouldNotBeNull().GrantEvents;
+    }
+
+    private static Grant Fold(Grant grant, Outcome<GrantChange> outcome) =>
+        Events(outcome).Aggregate(grant, (state, e) => e.Apply(state));
 
     [Fact]
     public void A_grant_keeps_its_purpose_rejection_reason_and_report_sealed_and_its_view_opens_them_with_the_case_key()
@@ -192,27 +220,30 @@ public sealed class SealedStaffTexts
         var seal = NewSeal(_caseId);
         var fund = NewFund();
         var rejected = RequestedGrant(seal, fund);
-        var rejection = _rules.Reject(rejected, "funder-amara", RejectionReason, seal.Seal, Now);
-        rejected = rejection.GrantEvents.Aggregate(rejected, GrantChanges.Fold);
+        var rejection = DecideGrant.Reject(rejected, "funder-amara", RejectionReason, seal.Seal, Now);
+        rejected = Fold(rejected, rejection);
 
         var reported = RequestedGrant(seal, fund);
-        var changes = new List<GrantChange> { _rules.Approve(reported, fund, "funder-amara", null, Now) };
-        reported = changes[^1].GrantEvents.Aggregate(reported, GrantChanges.Fold);
-        changes.Add(_rules.Disburse(reported, 1_000m, "funder-amara", Now));
-        reported = changes[^1].GrantEvents.Aggregate(reported, GrantChanges.Fold);
-        changes.Add(_rules.SubmitReport(reported, 950m, seal.Seal(Summary), "olivia", Now.AddDays(10)));
-        reported = changes[^1].GrantEvents.Aggregate(reported, GrantChanges.Fold);
+        var changes = new List<Outcome<GrantChange>>
+        {
+            DecideGrant.Approve(GrantOptions, reported, fund, "funder-amara", null, Now),
+        };
+        reported = Fold(reported, changes[^1]);
+        changes.Add(DisburseGrant.Decide(GrantOptions, reported, 1_000m, "funder-amara", Now));
+        reported = Fold(reported, changes[^1]);
+        changes.Add(SubmitReport.Decide(reported, 950m, seal.Seal(Summary), "olivia", Now.AddDays(10)));
+        reported = Fold(reported, changes[^1]);
 
-        var stored = JsonSerializer.Serialize(rejection.GrantEvents, Json) + JsonSerializer.Serialize(changes.SelectMany(c => c.GrantEvents), Json)
+        var stored = JsonSerializer.Serialize(Events(rejection), Json)
+            + JsonSerializer.Serialize(changes.SelectMany(Events), Json)
             + JsonSerializer.Serialize(rejected, Json) + JsonSerializer.Serialize(reported, Json);
         stored.ShouldNotContain("Amina");
         stored.ShouldNotContain("Calle 5");
 
-        var options = _rules.Options;
-        var rejectedView = GrantView.Of(rejected, seal, options, Now, Supervisor);
+        var rejectedView = GrantView.Of(rejected, seal, GrantOptions, Now, Supervisor);
         rejectedView.Purpose.ShouldBe(Purpose);
         rejectedView.Rejection.ShouldNotBeNull().Reason.ShouldBe(RejectionReason);
-        GrantView.Of(reported, seal, options, Now, Supervisor).Report.ShouldNotBeNull().Summary.ShouldBe(Summary);
+        GrantView.Of(reported, seal, GrantOptions, Now, Supervisor).Report.ShouldNotBeNull().Summary.ShouldBe(Summary);
     }
 
     [Fact]
@@ -221,14 +252,15 @@ public sealed class SealedStaffTexts
         var seal = NewSeal(_caseId);
         var fund = NewFund();
         var grant = RequestedGrant(seal, fund);
-        grant = _rules.Reject(grant, "funder-amara", RejectionReason, seal.Seal, Now).GrantEvents.Aggregate(grant, GrantChanges.Fold);
+        grant = Fold(grant, DecideGrant.Reject(grant, "funder-amara", RejectionReason, seal.Seal, Now));
 
-        var view = GrantView.Of(grant, null, _rules.Options, Now, Supervisor);
+        var view = GrantView.Of(grant, null, GrantOptions, Now, Supervisor);
 
         view.Purpose.ShouldBe(CaseKeys.Erased);
         view.Rejection.ShouldNotBeNull().Reason.ShouldBe(CaseKeys.Erased);
         view.Rejection.Funder.ShouldBe("funder-amara");
-        (view.RequestedAmount, view.Currency, view.Status, view.CaseReference).ShouldBe((1_000m, "EUR", GrantStatus.Rejected, "PC-2026-000001"));
+        (view.RequestedAmount, view.Currency, view.Status, view.CaseReference)
+            .ShouldBe((1_000m, "EUR", GrantStatus.Rejected, "PC-2026-000001"));
     }
 
     [Fact]
@@ -261,17 +293,15 @@ public sealed class SealedStaffTexts
         var seal = NewSeal(_caseId);
         var fund = NewFund();
         var rejected = RequestedGrant(seal, fund);
-        rejected = _rules.Reject(rejected, "funder-amara", RejectionReason, seal.Seal, Now).GrantEvents
-            .Aggregate(rejected, GrantChanges.Fold);
+        rejected = Fold(rejected, DecideGrant.Reject(rejected, "funder-amara", RejectionReason, seal.Seal, Now));
         var reported = RequestedGrant(seal, fund);
-        reported = _rules.Approve(reported, fund, "funder-amara", null, Now).GrantEvents.Aggregate(reported, GrantChanges.Fold);
-        reported = _rules.Disburse(reported, 1_000m, "funder-amara", Now).GrantEvents.Aggregate(reported, GrantChanges.Fold);
-        reported = _rules.SubmitReport(reported, 950m, seal.Seal(Summary), "olivia", Now.AddDays(10)).GrantEvents
-            .Aggregate(reported, GrantChanges.Fold);
+        reported = Fold(reported, DecideGrant.Approve(GrantOptions, reported, fund, "funder-amara", null, Now));
+        reported = Fold(reported, DisburseGrant.Decide(GrantOptions, reported, 1_000m, "funder-amara", Now));
+        reported = Fold(reported, SubmitReport.Decide(reported, 950m, seal.Seal(Summary), "olivia", Now.AddDays(10)));
         var reader = Reader(user, role);
 
-        var rejectedView = GrantView.Of(rejected, seal, _rules.Options, Now, reader);
-        var reportedView = GrantView.Of(reported, seal, _rules.Options, Now, reader);
+        var rejectedView = GrantView.Of(rejected, seal, GrantOptions, Now, reader);
+        var reportedView = GrantView.Of(reported, seal, GrantOptions, Now, reader);
 
         rejectedView.Purpose.ShouldBe(Purpose);
         rejectedView.Rejection.ShouldNotBeNull().Reason.ShouldBe(readsTexts ? RejectionReason : CaseKeys.Withheld);

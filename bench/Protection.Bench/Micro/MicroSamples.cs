@@ -26,12 +26,22 @@ internal static class MicroSamples
         "olivia",
         Now,
         [
-            new ThreatSummary(Guid.Parse("01a21073-8000-7000-8000-000000000002"), ThreatType.Physical, PerpetratorCategory.Unknown, new DateOnly(2026, 11, 23), "CO"),
+            new ThreatSummary(
+                Guid.Parse("01a21073-8000-7000-8000-000000000002"),
+                ThreatType.Physical,
+                PerpetratorCategory.Unknown,
+                new DateOnly(2026, 11, 23),
+                "CO"),
         ],
         2,
         new ConsentScopes(true, false),
         new RiskResult(RiskLevel.High, [
-            new RiskReason("physical-threat-recent", RiskLevel.High, "A physical threat within 7 days.", ["threat 2026-11-23 physical"], true),
+            new RiskReason(
+                "physical-threat-recent",
+                RiskLevel.High,
+                "A physical threat within 7 days.",
+                ["threat 2026-11-23 physical"],
+                true),
         ]),
         Now.AddHours(24));
 

@@ -1,9 +1,10 @@
 using Marten;
 using Microsoft.Extensions.Options;
 using Protection.ServiceDefaults;
-
 using Protection.EventSourcing;
-namespace Protection.EmergencyAssistance.Grants;
+using Protection.EventSourcing.EventStore;
+
+namespace Protection.EmergencyAssistance.Grants.FlaggingOverdue;
 
 /// <summary>
 /// Flags grants whose decision or accountability report is overdue: appends the flag to the grant's
@@ -19,6 +20,18 @@ public sealed class GrantDeadlines(
     private const int BatchSize = 500;
 
     protected override TimeSpan Interval => options.Value.OverdueCheckInterval;
+
+    public static bool IsDecisionOverdue(Grant grant, DateTimeOffset now) =>
+        grant.Status == GrantStatus.Pending && grant.DecisionDueAt <= now && !grant.DecisionOverdueFlagged;
+
+    public static bool IsReportOverdue(Grant grant, DateTimeOffset now) =>
+        grant.Status == GrantStatus.Disbursed && grant.ReportDueAt <= now && !grant.ReportOverdueFlagged;
+
+    /// <summary>The flag a grant is due at <paramref name="now"/>, if any: each deadline is flagged once.</summary>
+    public static IEventOf<Grant>? Flag(Grant grant, DateTimeOffset now) =>
+        IsDecisionOverdue(grant, now) ? new DecisionOverdueFlagged(grant.Id, grant.DecisionDueAt, now)
+        : IsReportOverdue(grant, now) ? new ReportOverdueFlagged(grant.Id, grant.ReportDueAt!.Value, now)
+        : null;
 
     public override async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
@@ -36,16 +49,12 @@ public sealed class GrantDeadlines(
 
         return await AppendToEachAsync<Grant>(store, due, (session, stream) =>
         {
-            var grant = stream.Aggregate!;
-            object? flag = GrantRules.IsDecisionOverdue(grant, now) ? new DecisionOverdueFlagged(grant.Id, grant.DecisionDueAt, now)
-                : GrantRules.IsReportOverdue(grant, now) ? new ReportOverdueFlagged(grant.Id, grant.ReportDueAt!.Value, now)
-                : null;
-            if (flag is null)
+            if (Flag(stream.Aggregate!, now) is not { } flag)
             {
                 return false;
             }
 
-            GrantChanges.Append(session, stream, null, GrantChange.Of(flag), now);
+            StreamChanges.Append(session, stream, [flag], now);
             return true;
         }, cancellationToken);
     }
