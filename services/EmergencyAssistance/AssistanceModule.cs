@@ -28,8 +28,8 @@ public static class AssistanceModule
         {
             MapRenamedEvents(options);
             // Inline: a funder reads the figures and the grant their decision left at once.
-            options.Projections.Add(SelfApplying<Fund>(), ProjectionLifecycle.Inline);
-            options.Projections.Add(SelfApplying<Grant>(), ProjectionLifecycle.Inline);
+            options.Projections.Add(new SelfApplyingProjection<Fund>(), ProjectionLifecycle.Inline);
+            options.Projections.Add(new SelfApplyingProjection<Grant>(), ProjectionLifecycle.Inline);
             options.Schema.For<Grant>()
                 .Duplicate(g => g.Status)
                 .Duplicate(g => g.CaseId)
@@ -68,25 +68,6 @@ public static class AssistanceModule
         options.Events.MapEventType<GrantAwarded>("grant_approved");
         options.Events.MapEventType<GrantDeclined>("grant_rejected");
         options.Events.MapEventType<GrantRequestWithdrawn>("grant_withdrawn");
-    }
-
-    /// <summary>
-    /// Folds <typeparamref name="TState"/> from the events that say they are its own, and only those: a
-    /// grant's and its fund's events are appended in one transaction, and neither projection needs the
-    /// other's (nor to load a document for the other's stream).
-    /// </summary>
-    private static SelfApplyingProjection<TState> SelfApplying<TState>()
-        where TState : class
-    {
-        var projection = new SelfApplyingProjection<TState>();
-        var own = typeof(TState).Assembly.GetTypes().Where(type =>
-            type.IsAssignableTo(typeof(IStartOf<TState>)) || type.IsAssignableTo(typeof(IEventOf<TState>)));
-        foreach (var type in own)
-        {
-            projection.IncludeType(type);
-        }
-
-        return projection;
     }
 
     public static IEndpointRouteBuilder MapAssistanceApi(this IEndpointRouteBuilder app) =>

@@ -48,6 +48,20 @@ public interface IPublishedAs<in TState>
 public sealed class SelfApplyingProjection<TState> : SingleStreamProjection<TState, Guid>
     where TState : class
 {
+    /// <summary>
+    /// Only the state's own event types reach it (those beside it that start or change it): a store
+    /// holds other streams too (a fund's beside grants, the access log), and their events are not its.
+    /// </summary>
+    public SelfApplyingProjection()
+    {
+        var own = typeof(TState).Assembly.GetTypes().Where(type =>
+            type.IsAssignableTo(typeof(IStartOf<TState>)) || type.IsAssignableTo(typeof(IEventOf<TState>)));
+        foreach (var type in own)
+        {
+            IncludeType(type);
+        }
+    }
+
     public override TState? Evolve(TState? snapshot, Guid id, IEvent e) => (snapshot, e.Data) switch
     {
         (null, IStartOf<TState> start) => start.Start(),
