@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
-namespace Protection.UnitTests;
+namespace Protection.UnitTests.Console;
 
 /// <summary>Every text of the console exists in every language, and every text a page asks for exists.</summary>
 public sealed partial class ConsoleTexts

@@ -11,11 +11,12 @@ using Protection.ServiceDefaults.PersonalData;
 using Protection.Triage.Cases;
 using Protection.Triage.Reading;
 using Protection.Triage.Risk;
+using Protection.UnitTests.Triage;
 using CaseClosed = Protection.Triage.Cases.CaseClosed;
 using CaseReopened = Protection.Triage.Cases.CaseReopened;
 using GrantCategory = Protection.Contracts.Assistance.GrantCategory;
 
-namespace Protection.UnitTests;
+namespace Protection.UnitTests.Shared;
 
 /// <summary>
 /// What staff write as free text in triage and emergency assistance (notes, reasons, purposes,

@@ -7,7 +7,7 @@ using Protection.ServiceDefaults.PersonalData;
 using Protection.Triage.Cases;
 using Protection.Triage.Risk;
 
-namespace Protection.UnitTests;
+namespace Protection.UnitTests.Triage;
 
 /// <summary>What triage decides from a case and what happened, with the shipped rules table and deadlines.</summary>
 public sealed class TriageDecisionRules
