@@ -29,6 +29,10 @@ public static class Facts
     public static CaseClosed CaseClosed(Guid caseId, long triageVersion) =>
         new(caseId, Reference(caseId), CaseOutcome.RiskReduced, triageVersion, By("triage-officer", "officer"));
 
+    public static CaseReopened CaseReopened(Guid caseId, long triageVersion) =>
+        new(caseId, Reference(caseId), RiskLevel.High, DateTimeOffset.UtcNow.AddHours(4), triageVersion,
+            By("triage-officer", "officer"));
+
     public static CaseAssigned CaseAssigned(Guid caseId, string officer, long triageVersion) =>
         new(caseId, Reference(caseId), officer, null, triageVersion, By("supervisor", "supervisor"));
 

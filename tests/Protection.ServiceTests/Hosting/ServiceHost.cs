@@ -36,6 +36,7 @@ public abstract class ServiceHost<TEntryPoint> : WebApplicationFactory<TEntryPoi
     {
         _database = await TestInfrastructure.CreateDatabaseAsync($"svc_{Name}");
         _ = Server; // starts the service: its schema is applied before the first request
+        await Harness.Start(); // from here on, what the service consumes and publishes is recorded
         await SeedAsync();
     }
 
@@ -62,8 +63,9 @@ public abstract class ServiceHost<TEntryPoint> : WebApplicationFactory<TEntryPoi
     {
         var id = message.Metadata.EventId;
         await Harness.Bus.Publish(message, context => context.MessageId = id);
-        (await Harness.Consumed.Any<T>(m => m.Context.MessageId == id))
-            .ShouldBeTrue($"the service did not consume {typeof(T).Name} {id}");
+        using var within = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        (await Harness.Consumed.Any<T>(m => m.Context.MessageId == id, within.Token))
+            .ShouldBeTrue($"the service did not consume {typeof(T).Name} {id} within 15 s");
         var consumed = Harness.Consumed.Select<T>(m => m.Context.MessageId == id).First();
         consumed.Exception.ShouldBeNull($"the service failed on {typeof(T).Name} {id}");
     }
@@ -79,6 +81,13 @@ public abstract class ServiceHost<TEntryPoint> : WebApplicationFactory<TEntryPoi
         builder.ConfigureTestServices(services =>
         {
             services.AddMassTransitTestHarness();
+            // The harness stops waiting for messages once its timers run out (by default after seconds of
+            // quiet); a collection's host lives as long as its tests, so a wait ends when the message is there.
+            services.Configure<TestHarnessOptions>(harness =>
+            {
+                harness.TestTimeout = TimeSpan.FromMinutes(10);
+                harness.TestInactivityTimeout = TimeSpan.FromMinutes(10);
+            });
             // The provider's discovery document and key set, as if read from it: only the key differs.
             services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, jwt =>
                 jwt.ConfigurationManager =
