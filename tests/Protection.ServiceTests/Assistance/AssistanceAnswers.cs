@@ -4,7 +4,9 @@ using Protection.ServiceTests.Hosting;
 
 namespace Protection.ServiceTests.Assistance;
 
-/// <summary>What each endpoint of emergency assistance answers when it may: status, ETag, and the money it moves.</summary>
+/// <summary>
+/// What each endpoint of emergency assistance answers when it may: status, ETag, and the money it moves.
+/// </summary>
 [Collection(AssistanceCollection.Name)]
 public sealed class AssistanceAnswers(AssistanceHost assistance)
 {
@@ -53,7 +55,8 @@ public sealed class AssistanceAnswers(AssistanceHost assistance)
             .ShouldBe(TimeSpan.FromDays(3));
 
         using var read = await Funder.SendAsync("GET", $"/api/grants/{id}");
-        (await read.ShouldBe(HttpStatusCode.OK)).Text("purpose").ShouldBe("Reinforced door and a panic button for the family home.");
+        (await read.ShouldBe(HttpStatusCode.OK)).Text("purpose")
+            .ShouldBe("Reinforced door and a panic button for the family home.");
         read.ETagVersion().ShouldBe(1);
         var ofCase = await officer.SendAsync("GET", $"/api/cases/{caseId}/grants").ShouldBe(HttpStatusCode.OK);
         ofCase.EnumerateArray().Select(g => g.GetProperty("id").GetGuid()).ShouldBe([id]);
@@ -70,7 +73,8 @@ public sealed class AssistanceAnswers(AssistanceHost assistance)
         var fundId = await assistance.FundAsync(5_000m);
         var grantId = await AssistanceHost.GrantAsync(officer, caseId, fundId, 1_000m);
 
-        using var approving = await Funder.SendAsync("POST", $"/api/grants/{grantId}/decisions", """{"decision":"approve"}""");
+        using var approving = await Funder.SendAsync("POST", $"/api/grants/{grantId}/decisions",
+            """{"decision":"approve"}""");
         var approved = await approving.ShouldBe(HttpStatusCode.OK);
         approving.ETagVersion().ShouldBe(2);
         approved.Text("status").ShouldBe("approved");
@@ -80,16 +84,19 @@ public sealed class AssistanceAnswers(AssistanceHost assistance)
 
         await Funder.SendAsync("POST", $"/api/grants/{grantId}/disbursements", """{"amount":1000.01}""")
             .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "amount");
-        using var paying = await Funder.SendAsync("POST", $"/api/grants/{grantId}/disbursements", """{"amount":1000}""");
+        using var paying = await Funder.SendAsync("POST", $"/api/grants/{grantId}/disbursements",
+            """{"amount":1000}""");
         var paid = await paying.ShouldBe(HttpStatusCode.OK);
         paying.ETagVersion().ShouldBe(3);
         paid.Text("status").ShouldBe("disbursed");
         await ShouldHaveFund(fundId, balance: 4_000m, reserved: 0m, disbursed: 1_000m, available: 4_000m);
 
-        await officer.SendAsync("POST", $"/api/grants/{grantId}/reports", """{"spent":1000.01,"summary":"Bought a door."}""")
+        await officer.SendAsync("POST", $"/api/grants/{grantId}/reports",
+            """{"spent":1000.01,"summary":"Bought a door."}""")
             .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "spent");
         using var reporting = await officer.SendAsync(
-            "POST", $"/api/grants/{grantId}/reports", """{"spent":950,"summary":"Door, cameras and a secure phone."}""");
+            "POST", $"/api/grants/{grantId}/reports",
+                """{"spent":950,"summary":"Door, cameras and a secure phone."}""");
         (await reporting.ShouldBe(HttpStatusCode.OK)).Text("status").ShouldBe("reported");
         reporting.ETagVersion().ShouldBe(4);
         await officer.SendAsync("POST", $"/api/grants/{grantId}/withdrawal", """{"reason":"Too late now."}""")
@@ -104,7 +111,8 @@ public sealed class AssistanceAnswers(AssistanceHost assistance)
             assistance.As(AssistanceHost.Officer, "officer"), assistance.CaseId, fundId, 500m);
 
         using var rejecting = await Funder.SendAsync(
-            "POST", $"/api/grants/{grantId}/decisions", """{"decision":"reject","reason":"Covered by the national mechanism."}""");
+            "POST", $"/api/grants/{grantId}/decisions",
+                """{"decision":"reject","reason":"Covered by the national mechanism."}""");
         var rejected = await rejecting.ShouldBe(HttpStatusCode.OK);
         rejecting.ETagVersion().ShouldBe(2);
         rejected.Text("status").ShouldBe("rejected");
@@ -125,7 +133,8 @@ public sealed class AssistanceAnswers(AssistanceHost assistance)
         await ShouldHaveFund(fundId, balance: 5_000m, reserved: 1_500m, disbursed: 0m, available: 3_500m);
 
         using var withdrawing = await officer.SendAsync(
-            "POST", $"/api/grants/{grantId}/withdrawal", """{"reason":"The defender found a safe ride with a partner."}""");
+            "POST", $"/api/grants/{grantId}/withdrawal",
+                """{"reason":"The defender found a safe ride with a partner."}""");
         (await withdrawing.ShouldBe(HttpStatusCode.OK)).Text("status").ShouldBe("withdrawn");
         withdrawing.ETagVersion().ShouldBe(3);
         await ShouldHaveFund(fundId, balance: 5_000m, reserved: 0m, disbursed: 0m, available: 5_000m);
@@ -142,8 +151,10 @@ public sealed class AssistanceAnswers(AssistanceHost assistance)
         var request = AssistanceBodies.Grant(assistance.FundId, 100m).ToJsonString();
 
         await assistance.DeliverAsync(Facts.CaseClosed(caseId, triageVersion: 3));
-        await officer.SendAsync("POST", $"/api/cases/{caseId}/grants", request).ShouldBeProblem(HttpStatusCode.Conflict);
-        (await officer.SendAsync("GET", $"/api/cases/{caseId}/grants").ShouldBe(HttpStatusCode.OK)).GetArrayLength().ShouldBe(0);
+        await officer.SendAsync("POST", $"/api/cases/{caseId}/grants", request)
+            .ShouldBeProblem(HttpStatusCode.Conflict);
+        (await officer.SendAsync("GET", $"/api/cases/{caseId}/grants").ShouldBe(HttpStatusCode.OK)).GetArrayLength()
+            .ShouldBe(0);
 
         await assistance.DeliverAsync(Facts.CaseReopened(caseId, triageVersion: 4));
         await officer.SendAsync("POST", $"/api/cases/{caseId}/grants", request).ShouldBe(HttpStatusCode.Created);
@@ -153,18 +164,23 @@ public sealed class AssistanceAnswers(AssistanceHost assistance)
     public async Task The_audit_endpoints_answer_the_history_an_intact_chain_and_the_access_log()
     {
         var auditor = assistance.As("auditor-1", "auditor");
-        await assistance.As(AssistanceHost.Officer, "officer").SendAsync("GET", assistance.Path("/api/cases/{case}/grants"))
+        await assistance.As(AssistanceHost.Officer, "officer").SendAsync("GET",
+            assistance.Path("/api/cases/{case}/grants"))
             .ShouldBe(HttpStatusCode.OK);
 
-        var history = await auditor.SendAsync("GET", assistance.Path("/audit/cases/{case}/history")).ShouldBe(HttpStatusCode.OK);
+        var history = await auditor.SendAsync("GET", assistance.Path("/audit/cases/{case}/history"))
+            .ShouldBe(HttpStatusCode.OK);
         history.GetProperty("entries").EnumerateArray().Select(e => e.Text("type")).ShouldContain("GrantRequested");
-        var verified = await auditor.SendAsync("GET", assistance.Path("/audit/cases/{case}/verify")).ShouldBe(HttpStatusCode.OK);
+        var verified = await auditor.SendAsync("GET", assistance.Path("/audit/cases/{case}/verify"))
+            .ShouldBe(HttpStatusCode.OK);
         verified.GetProperty("intact").GetBoolean().ShouldBeTrue(verified.GetRawText());
-        var log = await auditor.SendAsync("GET", assistance.Path("/audit/cases/{case}/access-log")).ShouldBe(HttpStatusCode.OK);
+        var log = await auditor.SendAsync("GET", assistance.Path("/audit/cases/{case}/access-log"))
+            .ShouldBe(HttpStatusCode.OK);
         log.GetRawText().ShouldContain("\"grants\"");
     }
 
-    private async Task ShouldHaveFund(Guid fundId, decimal balance, decimal reserved, decimal disbursed, decimal available)
+    private async Task ShouldHaveFund(Guid fundId, decimal balance, decimal reserved, decimal disbursed,
+        decimal available)
     {
         var fund = await Funder.SendAsync("GET", $"/api/funds/{fundId}").ShouldBe(HttpStatusCode.OK);
         fund.GetProperty("balance").GetDecimal().ShouldBe(balance);

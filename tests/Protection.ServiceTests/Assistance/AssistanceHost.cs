@@ -24,7 +24,9 @@ public sealed class AssistanceHost : ServiceHost<assistance::Program>
 
     public Guid GrantId { get; private set; }
 
-    /// <summary><paramref name="template"/> with <c>{case}</c>, <c>{fund}</c>, <c>{grant}</c> and <c>{unknown}</c> filled in.</summary>
+    /// <summary>
+    /// <paramref name="template"/> with <c>{case}</c>, <c>{fund}</c>, <c>{grant}</c> and <c>{unknown}</c> filled in.
+    /// </summary>
     public string Path(string template) => template
         .Replace("{case}", CaseId.ToString(), StringComparison.Ordinal)
         .Replace("{fund}", FundId.ToString(), StringComparison.Ordinal)
@@ -50,7 +52,8 @@ public sealed class AssistanceHost : ServiceHost<assistance::Program>
     {
         var body = new JsonObject
         {
-            ["name"] = $"Rapid response {Guid.NewGuid():N}"[..30], ["currency"] = "EUR", ["openingBalance"] = openingBalance,
+            ["name"] = $"Rapid response {Guid.NewGuid():N}"[..30], ["currency"] = "EUR",
+                ["openingBalance"] = openingBalance,
         };
         var fund = await As(Funder, "funder").SendAsync("POST", "/api/funds", body.ToJsonString())
             .ShouldBe(HttpStatusCode.Created);
@@ -61,7 +64,8 @@ public sealed class AssistanceHost : ServiceHost<assistance::Program>
         HttpClient officer, Guid caseId, Guid fundId, decimal amount, string category = "legal")
     {
         var grant = await officer
-            .SendAsync("POST", $"/api/cases/{caseId}/grants", AssistanceBodies.Grant(fundId, amount, category).ToJsonString())
+            .SendAsync("POST", $"/api/cases/{caseId}/grants", AssistanceBodies.Grant(fundId, amount, category)
+                .ToJsonString())
             .ShouldBe(HttpStatusCode.Created);
         return grant.GetProperty("id").GetGuid();
     }
@@ -76,7 +80,8 @@ public sealed class AssistanceCollection : ICollectionFixture<AssistanceHost>
 /// <summary>Request bodies in the words of emergency assistance's API.</summary>
 public static class AssistanceBodies
 {
-    public static JsonObject Grant(Guid fundId, decimal amount, string category = "legal", string currency = "EUR") => new()
+    public static JsonObject Grant(Guid fundId, decimal amount, string category = "legal", string currency = "EUR") =>
+        new()
     {
         ["fundId"] = fundId,
         ["amount"] = amount,

@@ -95,7 +95,8 @@ public sealed class AssistanceRefusals(AssistanceHost assistance)
     public async Task Another_officer_is_refused_the_case_and_its_grants_403(string method, string path, string? body)
     {
         var before = await VersionsAsync();
-        await assistance.As($"officer-{Guid.NewGuid():N}", "officer").SendAsync(method, assistance.Path(path), Body(body))
+        await assistance.As($"officer-{Guid.NewGuid():N}", "officer").SendAsync(method, assistance.Path(path),
+            Body(body))
             .ShouldBeProblem(HttpStatusCode.Forbidden);
         (await VersionsAsync()).ShouldBe(before);
     }
@@ -169,7 +170,8 @@ public sealed class AssistanceRefusals(AssistanceHost assistance)
         { "/api/grants/{grant}/decisions", """{"decision":"approve","amount":600}""", "funder", 422, "amount" },
         { "/api/grants/{grant}/decisions", """{"decision":"maybe"}""", "funder", 400, "decision" },
         { "/api/grants/{grant}/disbursements", """{"amount":0}""", "funder", 400, "amount" },
-        { "/api/grants/{grant}/reports", """{"spent":-1,"summary":"Door and cameras bought."}""", "officer", 400, "spent" },
+        { "/api/grants/{grant}/reports", """{"spent":-1,"summary":"Door and cameras bought."}""", "officer", 400,
+            "spent" },
         { "/api/grants/{grant}/reports", """{"spent":1,"summary":"Door."}""", "officer", 400, "summary" },
         { "/api/grants/{grant}/withdrawal", """{"reason":"x"}""", "officer", 400, "reason" },
     };
@@ -222,6 +224,7 @@ public sealed class AssistanceRefusals(AssistanceHost assistance)
     }
 
     private async Task<int> CaseGrantsAsync() =>
-        (await assistance.As(AssistanceHost.Officer, "officer").SendAsync("GET", assistance.Path("/api/cases/{case}/grants"))
+        (await assistance.As(AssistanceHost.Officer, "officer").SendAsync("GET",
+            assistance.Path("/api/cases/{case}/grants"))
             .ShouldBe(HttpStatusCode.OK)).GetArrayLength();
 }

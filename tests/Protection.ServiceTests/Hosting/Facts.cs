@@ -13,16 +13,20 @@ namespace Protection.ServiceTests.Hosting;
 public static class Facts
 {
     public static EventMetadata By(string actor, string role) => new(
-        Guid.CreateVersion7(), DateTimeOffset.UtcNow, actor, role, Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
+        Guid.CreateVersion7(), DateTimeOffset.UtcNow, actor, role, Guid.NewGuid().ToString(), Guid.NewGuid()
+            .ToString());
 
-    /// <summary>Intake opened a case for <paramref name="officer"/>: one physical threat two days ago, in Colombia.</summary>
+    /// <summary>
+    /// Intake opened a case for <paramref name="officer"/>: one physical threat two days ago, in Colombia.
+    /// </summary>
     public static CaseOpened CaseOpened(Guid caseId, string officer, int peopleAtRisk = 3)
     {
         var threat = new ThreatSummary(
             Guid.CreateVersion7(), ThreatType.Physical, PerpetratorCategory.NonStateArmedGroup,
             DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-2)), "CO");
         return new CaseOpened(
-            caseId, Reference(caseId), "CO", [threat], new ConsentScopes(true, true), peopleAtRisk, DateTimeOffset.UtcNow,
+            caseId, Reference(caseId), "CO", [threat], new ConsentScopes(true, true), peopleAtRisk,
+                DateTimeOffset.UtcNow,
             By(officer, "officer"));
     }
 

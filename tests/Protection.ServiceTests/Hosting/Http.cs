@@ -9,7 +9,9 @@ public static class Http
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Sends <paramref name="body"/> (JSON text, as it goes over the wire) with an optional <c>If-Match</c>.</summary>
+    /// <summary>
+    /// Sends <paramref name="body"/> (JSON text, as it goes over the wire) with an optional <c>If-Match</c>.
+    /// </summary>
     public static Task<HttpResponseMessage> SendAsync(
         this HttpClient client, string method, string path, string? body = null, string? ifMatch = null)
     {

@@ -43,11 +43,14 @@ public abstract class ServiceHost<TEntryPoint> : WebApplicationFactory<TEntryPoi
     /// <summary>What every test of the service's collection may rely on (a case it knows, a fund…).</summary>
     protected virtual Task SeedAsync() => Task.CompletedTask;
 
-    /// <summary>A client whose requests carry a token for <paramref name="user"/> in <paramref name="roles"/>.</summary>
+    /// <summary>
+    /// A client whose requests carry a token for <paramref name="user"/> in <paramref name="roles"/>.
+    /// </summary>
     public HttpClient As(string user, params string[] roles)
     {
         var client = CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For(user, roles));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For(user,
+            roles));
         return client;
     }
 

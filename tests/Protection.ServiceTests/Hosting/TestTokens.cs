@@ -30,7 +30,9 @@ public static class TestTokens
         }
     }
 
-    /// <summary>An access token for <paramref name="user"/> acting in <paramref name="roles"/>, valid for ten minutes.</summary>
+    /// <summary>
+    /// An access token for <paramref name="user"/> acting in <paramref name="roles"/>, valid for ten minutes.
+    /// </summary>
     public static string For(string user, params string[] roles)
     {
         var now = DateTime.UtcNow;

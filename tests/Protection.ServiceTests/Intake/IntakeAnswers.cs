@@ -41,7 +41,8 @@ public sealed partial class IntakeAnswers(IntakeHost intake)
     [Fact]
     public async Task A_supervisor_reads_the_personal_data_and_an_auditor_reads_the_file_without_it()
     {
-        var id = await IntakeHost.OpenAsync(intake.As($"officer-{Guid.NewGuid():N}", "officer"), IntakeBodies.Case("Amina Seen"));
+        var id = await IntakeHost.OpenAsync(intake.As($"officer-{Guid.NewGuid():N}", "officer"),
+            IntakeBodies.Case("Amina Seen"));
 
         var bySupervisor = await intake.As("supervisor-1", "supervisor").SendAsync("GET", $"/api/cases/{id}")
             .ShouldBe(HttpStatusCode.OK);
@@ -84,7 +85,8 @@ public sealed partial class IntakeAnswers(IntakeHost intake)
         reported.GetProperty("version").GetInt64().ShouldBe(2);
         pinned.Headers.Location!.ToString().ShouldBe($"/api/cases/{id}");
 
-        using var unpinned = await officer.SendAsync("POST", $"/api/cases/{id}/threats", IntakeBodies.Threat().ToJsonString());
+        using var unpinned = await officer.SendAsync("POST", $"/api/cases/{id}/threats", IntakeBodies.Threat()
+            .ToJsonString());
         await unpinned.ShouldBe(HttpStatusCode.Created);
         unpinned.ETagVersion().ShouldBe(3);
         (await officer.SendAsync("GET", $"/api/cases/{id}").ShouldBe(HttpStatusCode.OK))

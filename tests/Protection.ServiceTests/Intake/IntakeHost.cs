@@ -16,7 +16,9 @@ public sealed class IntakeHost : ServiceHost<intake::Program>
     /// <summary>A case opened by <see cref="Officer"/>; refusals leave it as it is.</summary>
     public Guid CaseId { get; private set; }
 
-    /// <summary><paramref name="template"/> with <c>{case}</c> (the seeded case) and <c>{unknown}</c> (no case) filled in.</summary>
+    /// <summary>
+    /// <paramref name="template"/> with <c>{case}</c> (the seeded case) and <c>{unknown}</c> (no case) filled in.
+    /// </summary>
     public string Path(string template) => template
         .Replace("{case}", CaseId.ToString(), StringComparison.Ordinal)
         .Replace("{unknown}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
@@ -47,8 +49,10 @@ public static class IntakeBodies
         {
             ["fullName"] = fullName ?? $"Amina Testperson {Guid.NewGuid():N}"[..28],
             ["contacts"] = new JsonObject { ["phone"] = "+57 300 1234567", ["email"] = "amina@example.org" },
-            ["location"] = new JsonObject { ["country"] = "CO", ["region"] = "Cauca", ["exactLocation"] = "Calle 5 #12-34" },
-            ["familyMembers"] = new JsonArray(new JsonObject { ["name"] = "Yusuf Testperson", ["relationship"] = "son" }),
+            ["location"] = new JsonObject { ["country"] = "CO", ["region"] = "Cauca",
+                ["exactLocation"] = "Calle 5 #12-34" },
+            ["familyMembers"] = new JsonArray(new JsonObject { ["name"] = "Yusuf Testperson",
+                ["relationship"] = "son" }),
         },
         ["consent"] = new JsonObject
         {
@@ -68,5 +72,6 @@ public static class IntakeBodies
         ["exactLocation"] = "Calle 5 #12-34",
     };
 
-    public static string DaysAgo(int days) => DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-days)).ToString("yyyy-MM-dd");
+    public static string DaysAgo(int days) => DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-days))
+        .ToString("yyyy-MM-dd");
 }

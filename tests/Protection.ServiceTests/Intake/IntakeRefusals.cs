@@ -111,7 +111,8 @@ public sealed class IntakeRefusals(IntakeHost intake)
         }
 
         Add("no name", b => b["defender"]!.AsObject().Remove("fullName"), 400, "defender.fullName");
-        Add("country not ISO", b => b["defender"]!["location"]!["country"] = "Colombia", 400, "defender.location.country");
+        Add("country not ISO", b => b["defender"]!["location"]!["country"] = "Colombia", 400,
+            "defender.location.country");
         Add("bad email", b => b["defender"]!["contacts"]!["email"] = "not-an-email", 400, "defender.contacts.email");
         Add("no threats", b => b["threats"] = new JsonArray(), 400, "threats");
         Add("no consent", b => b.Remove("consent"), 400, "consent");
@@ -162,7 +163,8 @@ public sealed class IntakeRefusals(IntakeHost intake)
     {
         var before = await VersionAsync();
         var user = role == "officer" ? IntakeHost.Officer : $"{role}-{Guid.NewGuid():N}";
-        await intake.As(user, role).SendAsync(method, intake.Path(path), body).ShouldBeProblem((HttpStatusCode)status, field);
+        await intake.As(user, role).SendAsync(method, intake.Path(path), body).ShouldBeProblem((HttpStatusCode)status,
+            field);
         (await VersionAsync()).ShouldBe(before);
     }
 

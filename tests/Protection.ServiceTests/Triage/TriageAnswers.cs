@@ -23,7 +23,8 @@ public sealed class TriageAnswers(TriageHost triage)
         view.GetProperty("risk").Text("basis").ShouldBe("preliminary");
         view.GetProperty("awaitingTriage").GetBoolean().ShouldBeTrue();
         view.Text("responsibleOfficer").ShouldBe(officer);
-        (view.GetProperty("triageDueAt").GetDateTimeOffset() - DateTimeOffset.UtcNow).ShouldBeLessThan(TimeSpan.FromHours(4));
+        (view.GetProperty("triageDueAt").GetDateTimeOffset() - DateTimeOffset.UtcNow)
+            .ShouldBeLessThan(TimeSpan.FromHours(4));
     }
 
     [Fact]
@@ -35,7 +36,8 @@ public sealed class TriageAnswers(TriageHost triage)
         var version = await VersionAsync(client, id);
 
         var body = new JsonObject { ["scores"] = TriageBodies.Scores(0, 3, 0, 0, 0) }.ToJsonString();
-        using var response = await client.SendAsync("POST", $"/api/cases/{id}/assessment", body, ifMatch: $"\"{version}\"");
+        using var response = await client.SendAsync("POST", $"/api/cases/{id}/assessment", body,
+            ifMatch: $"\"{version}\"");
         var assessed = await response.ShouldBe(HttpStatusCode.OK);
         response.ETagVersion().ShouldBe(assessed.GetProperty("version").GetInt64());
         assessed.GetProperty("version").GetInt64().ShouldBeGreaterThan(version);
@@ -66,13 +68,15 @@ public sealed class TriageAnswers(TriageHost triage)
         var id = await triage.CaseOfAsync(opener);
         var supervisor = triage.As("supervisor-1", "supervisor");
 
-        using var response = await supervisor.SendAsync("POST", $"/api/cases/{id}/assignment", """{"officer":"officer-b"}""");
+        using var response = await supervisor.SendAsync("POST", $"/api/cases/{id}/assignment",
+            """{"officer":"officer-b"}""");
         var assigned = await response.ShouldBe(HttpStatusCode.OK);
         response.ETagVersion().ShouldBe(assigned.GetProperty("version").GetInt64());
         assigned.Text("assignedTo").ShouldBe("officer-b");
 
         await triage.As("officer-b", "officer").SendAsync("GET", $"/api/cases/{id}/triage").ShouldBe(HttpStatusCode.OK);
-        await triage.As(opener, "officer").SendAsync("GET", $"/api/cases/{id}/triage").ShouldBeProblem(HttpStatusCode.Forbidden);
+        await triage.As(opener, "officer").SendAsync("GET", $"/api/cases/{id}/triage")
+            .ShouldBeProblem(HttpStatusCode.Forbidden);
         await supervisor.SendAsync("POST", $"/api/cases/{id}/assignment", """{"officer":"officer-b"}""")
             .ShouldBeProblem(HttpStatusCode.Conflict);
     }
@@ -84,7 +88,8 @@ public sealed class TriageAnswers(TriageHost triage)
         var id = await triage.CaseOfAsync(officer);
         var client = triage.As(officer, "officer");
 
-        using var added = await client.SendAsync("POST", $"/api/cases/{id}/plan/measures", TriageBodies.Measure().ToJsonString());
+        using var added = await client.SendAsync("POST", $"/api/cases/{id}/plan/measures", TriageBodies.Measure()
+            .ToJsonString());
         var first = await added.ShouldBe(HttpStatusCode.Created);
         added.Headers.Location!.ToString().ShouldBe($"/api/cases/{id}/triage");
         added.ETagVersion().ShouldBe(first.GetProperty("case").GetProperty("version").GetInt64());
@@ -98,12 +103,15 @@ public sealed class TriageAnswers(TriageHost triage)
         completed.ETagVersion().ShouldBe(afterComplete.GetProperty("version").GetInt64());
         var cancelled = await client.SendAsync("POST", $"/api/cases/{id}/plan/measures/{second}/cancel",
             TriageBodies.Reason("The partner closed its office.").ToJsonString()).ShouldBe(HttpStatusCode.OK);
-        var statuses = cancelled.GetProperty("measures").EnumerateArray().ToDictionary(m => m.GetProperty("id").GetGuid(), m => m.Text("status"));
+        var statuses = cancelled.GetProperty("measures").EnumerateArray().ToDictionary(m => m.GetProperty("id")
+            .GetGuid(), m => m.Text("status"));
         statuses[measure].ShouldBe("completed");
         statuses[second].ShouldBe("cancelled");
 
-        await client.SendAsync("POST", $"/api/cases/{id}/plan/measures/{measure}/complete").ShouldBeProblem(HttpStatusCode.Conflict);
-        await client.SendAsync("POST", $"/api/cases/{id}/plan/measures/{second}/cancel", TriageBodies.Reason().ToJsonString())
+        await client.SendAsync("POST", $"/api/cases/{id}/plan/measures/{measure}/complete")
+            .ShouldBeProblem(HttpStatusCode.Conflict);
+        await client.SendAsync("POST", $"/api/cases/{id}/plan/measures/{second}/cancel", TriageBodies.Reason()
+            .ToJsonString())
             .ShouldBeProblem(HttpStatusCode.Conflict);
     }
 
@@ -114,7 +122,8 @@ public sealed class TriageAnswers(TriageHost triage)
         var id = await triage.CaseOfAsync(officer);
         var client = triage.As(officer, "officer");
 
-        using var closing = await client.SendAsync("POST", $"/api/cases/{id}/close", TriageBodies.Close().ToJsonString());
+        using var closing = await client.SendAsync("POST", $"/api/cases/{id}/close", TriageBodies.Close()
+            .ToJsonString());
         var closed = await closing.ShouldBe(HttpStatusCode.OK);
         closing.ETagVersion().ShouldBe(closed.GetProperty("version").GetInt64());
         closed.Text("status").ShouldBe("closed");
@@ -181,10 +190,13 @@ public sealed class TriageAnswers(TriageHost triage)
         var due = DateTimeOffset.UtcNow.AddDays(-1);
 
         // A second watch pass (another replica, a restart) would publish the same deadline again.
-        await triage.DeliverAsync(new CheckInMissed(id, Facts.Reference(id), relocation, due, 5, Facts.By("system:watch", "system")));
-        await triage.DeliverAsync(new CheckInMissed(id, Facts.Reference(id), relocation, due, 5, Facts.By("system:watch", "system")));
+        await triage.DeliverAsync(new CheckInMissed(id, Facts.Reference(id), relocation, due, 5,
+            Facts.By("system:watch", "system")));
+        await triage.DeliverAsync(new CheckInMissed(id, Facts.Reference(id), relocation, due, 5,
+            Facts.By("system:watch", "system")));
 
-        var view = await triage.As(officer, "officer").SendAsync("GET", $"/api/cases/{id}/triage").ShouldBe(HttpStatusCode.OK);
+        var view = await triage.As(officer, "officer").SendAsync("GET", $"/api/cases/{id}/triage")
+            .ShouldBe(HttpStatusCode.OK);
         var alert = view.GetProperty("relocationAlerts").EnumerateArray().ShouldHaveSingleItem();
         alert.Text("alert").ShouldBe("checkInMissed");
         alert.GetProperty("checkInDueAt").GetDateTimeOffset().ShouldBe(due);
@@ -207,5 +219,6 @@ public sealed class TriageAnswers(TriageHost triage)
     }
 
     private static async Task<long> VersionAsync(HttpClient client, Guid id) =>
-        (await client.SendAsync("GET", $"/api/cases/{id}/triage").ShouldBe(HttpStatusCode.OK)).GetProperty("version").GetInt64();
+        (await client.SendAsync("GET", $"/api/cases/{id}/triage").ShouldBe(HttpStatusCode.OK)).GetProperty("version")
+            .GetInt64();
 }

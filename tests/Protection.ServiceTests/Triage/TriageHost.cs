@@ -56,7 +56,8 @@ public sealed class TriageCollection : ICollectionFixture<TriageHost>
 /// <summary>Request bodies in the words of triage's API.</summary>
 public static class TriageBodies
 {
-    public static JsonObject Scores(int emotionalCognitive, int physical, int spiritual, int economic, int political) => new()
+    public static JsonObject Scores(int emotionalCognitive, int physical, int spiritual, int economic,
+        int political) => new()
     {
         ["emotionalCognitive"] = emotionalCognitive,
         ["physical"] = physical,

@@ -4,7 +4,9 @@ using Protection.ServiceTests.Hosting;
 
 namespace Protection.ServiceTests.Triage;
 
-/// <summary>Every endpoint of triage refuses whom and what it must, with problem details, and changes nothing.</summary>
+/// <summary>
+/// Every endpoint of triage refuses whom and what it must, with problem details, and changes nothing.
+/// </summary>
 [Collection(TriageCollection.Name)]
 public sealed class TriageRefusals(TriageHost triage)
 {
@@ -37,7 +39,8 @@ public sealed class TriageRefusals(TriageHost triage)
     public async Task Without_a_token_an_endpoint_answers_401(string method, string path, string? body)
     {
         var before = await VersionAsync();
-        await triage.Anonymous().SendAsync(method, triage.Path(path), body).ShouldBeProblem(HttpStatusCode.Unauthorized);
+        await triage.Anonymous().SendAsync(method, triage.Path(path), body)
+            .ShouldBeProblem(HttpStatusCode.Unauthorized);
         (await VersionAsync()).ShouldBe(before);
     }
 
@@ -112,7 +115,8 @@ public sealed class TriageRefusals(TriageHost triage)
     public async Task An_unknown_case_or_measure_is_404(string method, string path, string? body, string role)
     {
         var before = await VersionAsync();
-        await triage.As(User(role), role).SendAsync(method, triage.Path(path), body).ShouldBeProblem(HttpStatusCode.NotFound);
+        await triage.As(User(role), role).SendAsync(method, triage.Path(path), body)
+            .ShouldBeProblem(HttpStatusCode.NotFound);
         (await VersionAsync()).ShouldBe(before);
     }
 
@@ -147,7 +151,8 @@ public sealed class TriageRefusals(TriageHost triage)
         missingEconomic.Remove("economic");
         return new()
         {
-            { "/api/cases/{case}/assessment", new JsonObject { ["scores"] = TriageBodies.Scores(0, 4, 0, 0, 0) }.ToJsonString(),
+            { "/api/cases/{case}/assessment", new JsonObject { ["scores"] = TriageBodies.Scores(0, 4, 0, 0,
+                0) }.ToJsonString(),
                 "officer", 400, "scores.physical" },
             { "/api/cases/{case}/assessment", new JsonObject { ["scores"] = missingEconomic }.ToJsonString(),
                 "officer", 400, "scores.economic" },
@@ -160,7 +165,8 @@ public sealed class TriageRefusals(TriageHost triage)
             { "/api/cases/{case}/assignment", """{"officer":"Olivia Officer!"}""", "supervisor", 400, "officer" },
             { "/api/cases/{case}/plan/measures", Replace(TriageBodies.Measure(), "type", "Safe House"),
                 "officer", 400, "type" },
-            { "/api/cases/{case}/plan/measures", TriageBodies.Measure(dueInDays: -3).ToJsonString(), "officer", 422, "dueOn" },
+            { "/api/cases/{case}/plan/measures", TriageBodies.Measure(dueInDays: -3).ToJsonString(), "officer", 422,
+                "dueOn" },
             { "/api/cases/{case}/plan/measures", TriageBodies.Measure(dueInDays: 3 * 366).ToJsonString(),
                 "officer", 422, "dueOn" },
             { "/api/cases/{case}/plan/measures/{measure}/cancel", """{"reason":"x"}""", "officer", 400, "reason" },
