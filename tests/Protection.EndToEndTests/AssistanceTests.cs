@@ -5,7 +5,10 @@ using System.Text.Json.Nodes;
 
 namespace Protection.EndToEndTests;
 
-/// <summary>Emergency assistance through the gateway: funds, requests, four-eyes decisions, tranches, reports, no overspend.</summary>
+/// <summary>
+/// Emergency assistance through the gateway: funds, requests, four-eyes decisions, tranches, reports, no overspend.
+/// (Each answer and refusal of its endpoints alone is in the service tests: Protection.ServiceTests, Assistance.)
+/// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class AssistanceTests(ProtectionSystem system, Xunit.Abstractions.ITestOutputHelper output)
 {
@@ -71,39 +74,7 @@ public sealed class AssistanceTests(ProtectionSystem system, Xunit.Abstractions.
     }
 
     [Fact]
-    public async Task Bad_requests_and_decisions_are_refused_naming_the_field_and_write_nothing()
-    {
-        var officer = await system.SignedInAs($"officer-{Guid.NewGuid():N}", "officer");
-        var (caseId, _) = await officer.OpenAsync(Cases.Defender.Unique());
-        await officer.WaitForAsync($"/api/cases/{caseId}/grants", _ => true, "assistance to know the case");
-        var funder = await system.SignedInAs($"funder-{Guid.NewGuid():N}", "funder");
-        var fundId = await funder.CreateFundAsync(50_000m);
-        var path = $"/api/cases/{caseId}/grants";
-
-        await officer.PostAsJsonAsync(path, Funds.GrantBody(fundId, -5m, "legal")).ShouldBeProblem(HttpStatusCode.BadRequest, "amount");
-        await officer.PostAsJsonAsync(path, Funds.GrantBody(fundId, 500m, "bribes")).ShouldBeProblem(HttpStatusCode.BadRequest, "category");
-        await officer.PostAsJsonAsync(path, Funds.GrantBody(Guid.NewGuid(), 500m, "legal")).ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "fundId");
-        await officer.PostAsJsonAsync(path, Funds.GrantBody(fundId, 500m, "legal", currency: "USD")).ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "currency");
-        await officer.PostAsJsonAsync(path, Funds.GrantBody(fundId, 10_000.01m, "legal")).ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "amount");
-        await funder.PostAsJsonAsync("/api/funds", new { name = "x", currency = "euro", openingBalance = 10 }).ShouldBeProblem(HttpStatusCode.BadRequest, "currency");
-        await officer.PostAsJsonAsync($"/api/cases/{Guid.NewGuid()}/grants", Funds.GrantBody(fundId, 500m, "legal")).ShouldBeProblem(HttpStatusCode.NotFound);
-        (await officer.GetFromJsonAsync<JsonElement>(path)).GetArrayLength().ShouldBe(0);
-
-        var grantId = (await (await officer.PostAsJsonAsync(path, Funds.GrantBody(fundId, 500m, "legal"))).Json()).GetProperty("id").GetGuid();
-        await funder.PostAsJsonAsync($"/api/grants/{grantId}/decisions", new { decision = "reject" }).ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "reason");
-        await funder.PostAsJsonAsync($"/api/grants/{grantId}/decisions", new { decision = "approve", amount = 600m }).ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "amount");
-        await funder.PostAsJsonAsync($"/api/grants/{grantId}/decisions", new { decision = "maybe" }).ShouldBeProblem(HttpStatusCode.BadRequest, "decision");
-        var unchanged = await funder.GetFromJsonAsync<JsonElement>($"/api/grants/{grantId}");
-        unchanged.GetProperty("version").GetInt64().ShouldBe(1);
-
-        var rejected = await funder.PostAsJsonAsync($"/api/grants/{grantId}/decisions", new { decision = "reject", reason = "Covered by the national mechanism." }).OkJson();
-        rejected.GetProperty("status").GetString().ShouldBe("rejected");
-        rejected.GetProperty("rejection").GetProperty("reason").GetString().ShouldBe("Covered by the national mechanism.");
-        await funder.ShouldHaveFund(fundId, balance: 50_000m, reserved: 0m, disbursed: 0m, available: 50_000m);
-    }
-
-    [Fact]
-    public async Task Withdrawing_an_approved_grant_gives_its_reservation_back_and_a_closed_case_gets_no_new_grant()
+    public async Task A_case_closed_in_triage_gets_no_new_grant()
     {
         var officer = await system.SignedInAs($"officer-{Guid.NewGuid():N}", "officer");
         var (caseId, _) = await officer.OpenAsync(Cases.Defender.Unique());
@@ -111,19 +82,11 @@ public sealed class AssistanceTests(ProtectionSystem system, Xunit.Abstractions.
         var funder = await system.SignedInAs($"funder-{Guid.NewGuid():N}", "funder");
         var fundId = await funder.CreateFundAsync(5_000m);
 
-        var grantId = (await (await officer.PostAsJsonAsync($"/api/cases/{caseId}/grants", Funds.GrantBody(fundId, 2_000m, "secureTransport"))).Json()).GetProperty("id").GetGuid();
-        await funder.PostAsJsonAsync($"/api/grants/{grantId}/decisions", new { decision = "approve", amount = 1_500m }).OkJson();
-        await funder.ShouldHaveFund(fundId, balance: 5_000m, reserved: 1_500m, disbursed: 0m, available: 3_500m);
-
-        (await officer.PostAsJsonAsync($"/api/grants/{grantId}/withdrawal", new { reason = "The defender found a safe ride with a partner." }).OkJson())
-            .GetProperty("status").GetString().ShouldBe("withdrawn");
-        await funder.ShouldHaveFund(fundId, balance: 5_000m, reserved: 0m, disbursed: 0m, available: 5_000m);
-        await officer.PostAsJsonAsync($"/api/grants/{grantId}/withdrawal", new { reason = "again" }).ShouldBeProblem(HttpStatusCode.Conflict);
-
         await officer.WaitForTriageAsync(caseId);
         await officer.PostAsJsonAsync($"/api/cases/{caseId}/close", new { outcome = "riskReduced" }).OkJson();
         await Protection.Testing.Eventually.Get(async () =>
-            (await officer.PostAsJsonAsync($"/api/cases/{caseId}/grants", Funds.GrantBody(fundId, 100m, "legal"))).StatusCode == HttpStatusCode.Conflict ? "refused" : null,
+            (await officer.PostAsJsonAsync($"/api/cases/{caseId}/grants", Funds.GrantBody(fundId, 100m, "legal")))
+                .StatusCode == HttpStatusCode.Conflict ? "refused" : null,
             Triage.Propagation, "assistance to refuse grants on the closed case");
     }
 

@@ -34,7 +34,7 @@ public sealed class AuditTests(ProtectionSystem system)
             ["notes"] = new JsonObject { ["physical"] = $"{defender.FullName} was followed home twice." },
         }).OkJson();
         await officer.WaitForAsync($"/api/cases/{caseId}", c => Text(c, "risk") == "high" && Text(c, "stage") == "triage" && c.GetProperty("triageDueAt").ValueKind == JsonValueKind.Null, "intake to note the assessment");
-        var midway = await MomentAsync();
+        var midway = await MomentAfterLatestEventAsync(caseId);
 
         // Emergency assistance: an urgent-relocation grant whose purpose names the defender, approved.
         await officer.WaitForAsync($"/api/cases/{caseId}/grants", _ => true, "assistance to know the case");
@@ -329,12 +329,20 @@ public sealed class AuditTests(ProtectionSystem system)
         return text;
     }
 
-    /// <summary>A moment strictly between what was committed before and what is committed after (the store's clock is this machine's).</summary>
-    private static async Task<DateTimeOffset> MomentAsync()
+    /// <summary>
+    /// A moment strictly between what was committed before and what is committed after: just after the case's
+    /// latest event in the merged history, returned once this machine's clock (the stores' clock too) has
+    /// passed it. Read by a supervisor, so that the auditor's own reads in the access log stay the test's.
+    /// </summary>
+    private async Task<DateTimeOffset> MomentAfterLatestEventAsync(Guid caseId)
     {
-        await Task.Delay(300);
-        var moment = DateTimeOffset.UtcNow;
-        await Task.Delay(300);
+        using var supervisor = await system.SignedInAs($"supervisor-{Guid.NewGuid():N}", "supervisor");
+        var history = await supervisor.GetAsync($"/api/cases/{caseId}/history").OkJson();
+        var latest = history.GetProperty("entries").EnumerateArray().Max(e => e.GetProperty("at").GetDateTimeOffset());
+        var moment = latest + TimeSpan.FromMilliseconds(1);
+        await Protection.Testing.Eventually.Get(
+            () => Task.FromResult(DateTimeOffset.UtcNow > moment ? "passed" : null), TimeSpan.FromSeconds(5),
+            "this machine's clock to pass the moment");
         return moment;
     }
 }

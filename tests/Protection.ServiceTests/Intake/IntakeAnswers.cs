@@ -39,19 +39,45 @@ public sealed partial class IntakeAnswers(IntakeHost intake)
     }
 
     [Fact]
-    public async Task A_supervisor_reads_the_personal_data_and_an_auditor_reads_the_file_without_it()
+    public async Task Another_officer_is_refused_a_supervisor_reads_everything_an_auditor_reads_without_personal_data()
     {
-        var id = await IntakeHost.OpenAsync(intake.As($"officer-{Guid.NewGuid():N}", "officer"),
-            IntakeBodies.Case("Amina Seen"));
+        var body = IntakeBodies.Case($"Amina Seen {Guid.NewGuid():N}"[..24]);
+        var id = await IntakeHost.OpenAsync(intake.As($"officer-{Guid.NewGuid():N}", "officer"), body);
+        string[] personalData =
+        [
+            body["defender"]!["fullName"]!.GetValue<string>(), "+57 300 1234567", "amina@example.org", "Calle 5 #12-34",
+            "Men on motorbikes followed her home.", "Yusuf Testperson",
+        ];
 
+        await intake.As($"officer-{Guid.NewGuid():N}", "officer").SendAsync("GET", $"/api/cases/{id}")
+            .ShouldBeProblem(HttpStatusCode.Forbidden);
         var bySupervisor = await intake.As("supervisor-1", "supervisor").SendAsync("GET", $"/api/cases/{id}")
             .ShouldBe(HttpStatusCode.OK);
-        bySupervisor.GetProperty("defender").Text("fullName").ShouldBe("Amina Seen");
+        bySupervisor.GetProperty("defender").Text("fullName").ShouldBe(personalData[0]);
 
         var byAuditor = await intake.As("auditor-1", "auditor").SendAsync("GET", $"/api/cases/{id}")
             .ShouldBe(HttpStatusCode.OK);
         byAuditor.Text("personalData").ShouldBe("withheldForRole");
-        byAuditor.GetRawText().ShouldNotContain("Amina Seen");
+        foreach (var value in personalData)
+        {
+            byAuditor.GetRawText().ShouldNotContain(value);
+        }
+    }
+
+    [Fact]
+    public async Task References_are_unique_and_sort_in_opening_order()
+    {
+        var officer = intake.As($"officer-{Guid.NewGuid():N}", "officer");
+        var references = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var created = await officer.SendAsync("POST", "/api/cases", IntakeBodies.Case().ToJsonString())
+                .ShouldBe(HttpStatusCode.Created);
+            references.Add(created.Text("reference")!);
+        }
+
+        references.Distinct().Count().ShouldBe(5);
+        references.Order(StringComparer.Ordinal).ShouldBe(references);
     }
 
     [Fact]
