@@ -14,9 +14,11 @@ public sealed partial class OpeningACaseTests(ProtectionSystem system)
     [Fact]
     public async Task Without_a_token_the_gateway_answers_401()
     {
-        (await system.Gateway.PostAsJsonAsync("/api/cases", Cases.OpenCaseBody(Cases.Defender.Unique()))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await system.Gateway.PostAsJsonAsync("/api/cases", Cases.OpenCaseBody(Cases.Defender.Unique())))
+            .StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         (await system.Gateway.GetAsync("/api/cases")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-        (await system.Gateway.GetAsync($"/api/cases/{Guid.NewGuid()}")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await system.Gateway.GetAsync($"/api/cases/{Guid.NewGuid()}"))
+            .StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -52,7 +54,8 @@ public sealed partial class OpeningACaseTests(ProtectionSystem system)
         var file = await read.Json();
         read.Headers.ETag!.Tag.ShouldBe($"\"{file.GetProperty("version").GetInt64()}\"");
         file.GetProperty("reference").GetString().ShouldBe(reference);
-        file.GetProperty("stage").GetString().ShouldBeOneOf("intake", "triage"); // triage takes it in within milliseconds
+        file.GetProperty("stage").GetString()
+            .ShouldBeOneOf("intake", "triage"); // triage takes it in within milliseconds
         file.GetProperty("personalData").GetString().ShouldBe("visible");
         file.GetProperty("defender").GetProperty("fullName").GetString().ShouldBe(defender.FullName);
         file.GetProperty("defender").GetProperty("contacts").GetProperty("email").GetString().ShouldBe(defender.Email);

@@ -17,20 +17,25 @@ public sealed class RelocationTests(ProtectionSystem system)
     private static readonly TimeSpan Grace = TimeSpan.FromHours(12);
 
     [Fact]
-    public async Task A_critical_case_is_relocated_funded_by_its_grant_escalated_when_a_check_in_is_missed_and_brought_home()
+    public async Task A_critical_case_is_relocated_with_its_grant_escalated_on_a_missed_check_in_and_brought_home()
     {
         var officer = await system.SignedInAs($"officer-{Guid.NewGuid():N}", "officer");
         var defender = Cases.Defender.Unique();
-        var (caseId, _) = await officer.OpenAsync(defender, Cases.Threat(defender, "physical", daysAgo: 2), Cases.Threat(defender, "physical", daysAgo: 12));
+        var (caseId, _) = await officer.OpenAsync(defender, Cases.Threat(defender, "physical", daysAgo: 2),
+            Cases.Threat(defender, "physical", daysAgo: 12));
 
         // Critical from the threats alone: triage recommends a relocation; the officer decides.
-        var triage = await officer.WaitForAsync($"/api/cases/{caseId}/triage", t => t.GetProperty("risk").GetProperty("level").GetString() == "critical", "a critical case");
+        var triage = await officer.WaitForAsync($"/api/cases/{caseId}/triage",
+            t => t.GetProperty("risk").GetProperty("level").GetString() == "critical", "a critical case");
         triage.GetProperty("relocationAlerts").GetArrayLength().ShouldBe(0);
-        var recommended = await officer.WaitForAsync($"/api/cases/{caseId}/relocations", r => r.GetProperty("recommendation").ValueKind == JsonValueKind.Object, "triage's recommendation");
-        recommended.GetProperty("recommendation").GetProperty("rules").EnumerateArray().Select(r => r.GetString()).ShouldContain("repeated-violence");
+        var recommended = await officer.WaitForAsync($"/api/cases/{caseId}/relocations",
+            r => r.GetProperty("recommendation").ValueKind == JsonValueKind.Object, "triage's recommendation");
+        recommended.GetProperty("recommendation").GetProperty("rules").EnumerateArray().Select(r => r.GetString())
+            .ShouldContain("repeated-violence");
         recommended.GetProperty("items").GetArrayLength().ShouldBe(0);
 
-        var requested = await officer.PostAsJsonAsync($"/api/cases/{caseId}/relocations", RelocationBody("international"));
+        var requested = await officer.PostAsJsonAsync($"/api/cases/{caseId}/relocations",
+            RelocationBody("international"));
         requested.StatusCode.ShouldBe(HttpStatusCode.Created, await requested.Content.ReadAsStringAsync());
         var relocation = await requested.Json();
         var relocationId = relocation.GetProperty("id").GetGuid();
@@ -39,24 +44,29 @@ public sealed class RelocationTests(ProtectionSystem system)
         relocation.GetProperty("wasRecommended").GetBoolean().ShouldBeTrue();
         relocation.GetProperty("people").GetProperty("total").GetInt32().ShouldBe(3);
         Steps(relocation).ShouldBe(["plan", "close"]);
-        await officer.WaitForAsync($"/api/cases/{caseId}", c => c.GetProperty("stage").GetString() == "relocation", "intake's stage to become relocation");
+        await officer.WaitForAsync($"/api/cases/{caseId}", c => c.GetProperty("stage").GetString() == "relocation",
+            "intake's stage to become relocation");
 
         // An international plan without its visa plan and return strategy names both; then the full plan.
         var incomplete = PlanBody("KE");
         incomplete.Remove("visaPlan");
         incomplete.Remove("returnStrategy");
-        await officer.PostAsJsonAsync($"{path}/plan", incomplete).ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "visaPlan");
-        await officer.PostAsJsonAsync($"{path}/plan", incomplete).ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "returnStrategy");
+        await officer.PostAsJsonAsync($"{path}/plan", incomplete)
+            .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "visaPlan");
+        await officer.PostAsJsonAsync($"{path}/plan", incomplete)
+            .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "returnStrategy");
         var planned = await officer.PostAsJsonAsync($"{path}/plan", PlanBody("KE")).OkJson();
         planned.GetProperty("state").GetString().ShouldBe("planned");
         planned.GetProperty("plan").GetProperty("destination").GetProperty("city").GetString().ShouldBe("Nairobi");
-        planned.GetProperty("plan").GetProperty("endOn").GetString().ShouldBe(Today.AddMonths(3).ToString("yyyy-MM-dd"));
+        planned.GetProperty("plan").GetProperty("endOn").GetString()
+            .ShouldBe(Today.AddMonths(3).ToString("yyyy-MM-dd"));
         await ShouldBeRefused(officer.PostAsync($"{path}/depart", null), ["plan", "close"]);
 
         // The relocation grant: requested, approved, disbursed; the relocation becomes funded by itself.
         var funder = await system.SignedInAs($"funder-{Guid.NewGuid():N}", "funder");
         var grantId = await PayRelocationGrantAsync(officer, funder, caseId);
-        var funded = await officer.WaitForAsync(path, r => r.GetProperty("state").GetString() == "funded", "the relocation to be funded by the disbursed grant");
+        var funded = await officer.WaitForAsync(path, r => r.GetProperty("state").GetString() == "funded",
+            "the relocation to be funded by the disbursed grant");
         funded.GetProperty("fundedBy").GetGuid().ShouldBe(grantId);
         funded.GetProperty("funding")[0].GetProperty("amount").GetDecimal().ShouldBe(3_000m);
         Steps(funded).ShouldBe(["plan", "depart", "close"]);
@@ -69,18 +79,22 @@ public sealed class RelocationTests(ProtectionSystem system)
         arrived.GetProperty("state").GetString().ShouldBe("arrived");
         Steps(arrived).ShouldBe(["check-in", "extend", "return", "resettle"]);
 
-        var checkedIn = await officer.PostAsJsonAsync($"{path}/check-ins", new { status = "safe", note = "Settled with the host; phone works." }).OkJson();
+        var checkedIn = await officer.PostAsJsonAsync($"{path}/check-ins",
+            new { status = "safe", note = "Settled with the host; phone works." }).OkJson();
         checkedIn.GetProperty("checkIns").GetArrayLength().ShouldBe(1);
         var due = checkedIn.GetProperty("nextCheckInDueAt").GetDateTimeOffset();
         (due - checkedIn.GetProperty("checkIns")[0].GetProperty("at").GetDateTimeOffset()).ShouldBe(CheckInEvery);
 
         // No check-in for a week and the grace period: relocation flags it once and triage escalates the case.
-        var relocationNow = await system.AdvanceRelocationClockAsync(due + Grace + TimeSpan.FromMinutes(1) - DateTimeOffset.UtcNow);
+        var relocationNow = await system.AdvanceRelocationClockAsync(
+            due + Grace + TimeSpan.FromMinutes(1) - DateTimeOffset.UtcNow);
         relocationNow.ShouldBeGreaterThan(due + Grace);
-        var missed = await officer.WaitForAsync(path, r => r.GetProperty("checkInMissed").GetBoolean(), "the missed check-in to be flagged");
+        var missed = await officer.WaitForAsync(path, r => r.GetProperty("checkInMissed").GetBoolean(),
+            "the missed check-in to be flagged");
         missed.GetProperty("checkInOverdue").GetBoolean().ShouldBeTrue();
         var escalated = await officer.WaitForAsync(
-            $"/api/cases/{caseId}/triage", t => t.GetProperty("relocationAlerts").GetArrayLength() > 0, "triage to escalate the case");
+            $"/api/cases/{caseId}/triage", t => t.GetProperty("relocationAlerts").GetArrayLength() > 0,
+                "triage to escalate the case");
         var alert = escalated.GetProperty("relocationAlerts")[0];
         alert.GetProperty("alert").GetString().ShouldBe("checkInMissed");
         alert.GetProperty("relocationId").GetGuid().ShouldBe(relocationId);
@@ -97,8 +111,10 @@ public sealed class RelocationTests(ProtectionSystem system)
         var nextDue = lateCheckIn.GetProperty("nextCheckInDueAt").GetDateTimeOffset();
         await system.AdvanceRelocationClockAsync(nextDue + Grace + TimeSpan.FromMinutes(1) - relocationNow);
         var twice = await officer.WaitForAsync(
-            $"/api/cases/{caseId}/triage", t => t.GetProperty("relocationAlerts").GetArrayLength() > 1, "the next missed check-in");
-        twice.GetProperty("relocationAlerts").EnumerateArray().Select(a => a.GetProperty("checkInDueAt").GetDateTimeOffset())
+            $"/api/cases/{caseId}/triage", t => t.GetProperty("relocationAlerts").GetArrayLength() > 1,
+                "the next missed check-in");
+        twice.GetProperty("relocationAlerts").EnumerateArray()
+            .Select(a => a.GetProperty("checkInDueAt").GetDateTimeOffset())
             .ShouldBe([due, nextDue]);
 
         // Home again, and closed: the case leaves the relocation stage.
@@ -111,7 +127,8 @@ public sealed class RelocationTests(ProtectionSystem system)
         Steps(closed).ShouldBeEmpty();
         closed.GetProperty("transitions").EnumerateArray().Select(t => t.GetProperty("step").GetString())
             .ShouldBe(["request", "plan", "fund", "depart", "arrive", "return", "close"]);
-        await officer.WaitForAsync($"/api/cases/{caseId}", c => c.GetProperty("stage").GetString() != "relocation", "intake's stage to leave relocation");
+        await officer.WaitForAsync($"/api/cases/{caseId}", c => c.GetProperty("stage").GetString() != "relocation",
+            "intake's stage to leave relocation");
         defender.ShouldNotAppearIn(closed.GetRawText());
     }
 
@@ -122,20 +139,26 @@ public sealed class RelocationTests(ProtectionSystem system)
         var funder = await system.SignedInAs($"funder-{Guid.NewGuid():N}", "funder");
         var defender = Cases.Defender.Unique();
         var (caseId, _) = await officer.OpenAsync(defender, Cases.Threat(defender, "physical", daysAgo: 3));
-        await officer.WaitForAsync($"/api/cases/{caseId}/triage", t => t.GetProperty("risk").GetProperty("level").GetString() == "high", "a high case");
+        await officer.WaitForAsync($"/api/cases/{caseId}/triage",
+            t => t.GetProperty("risk").GetProperty("level").GetString() == "high", "a high case");
 
         var relocationId = await RelocateAsync(officer, funder, caseId, "inCountrySafeHouse", "CO");
         var path = $"/api/relocations/{relocationId}";
         await officer.PostAsJsonAsync($"{path}/check-ins", new { status = "concern" }).OkJson();
-        await officer.PostAsJsonAsync($"{path}/check-ins", new { status = "emergency", note = "Strangers asked for her at the safe house." }).OkJson();
+        await officer.PostAsJsonAsync($"{path}/check-ins",
+            new { status = "emergency", note = "Strangers asked for her at the safe house." }).OkJson();
 
         var escalated = await officer.WaitForAsync(
-            $"/api/cases/{caseId}/triage", t => t.GetProperty("risk").GetProperty("level").GetString() == "critical", "the emergency to raise the case to critical");
+            $"/api/cases/{caseId}/triage", t => t.GetProperty("risk").GetProperty("level").GetString() == "critical",
+                "the emergency to raise the case to critical");
         escalated.GetProperty("risk").GetProperty("basis").GetString().ShouldBe("escalation");
-        escalated.GetProperty("risk").GetProperty("reasons")[0].GetProperty("rule").GetString().ShouldBe("relocation-emergency-check-in");
-        escalated.GetProperty("relocationAlerts").EnumerateArray().Select(a => a.GetProperty("alert").GetString()).ShouldBe(["emergencyCheckIn"]);
+        escalated.GetProperty("risk").GetProperty("reasons")[0].GetProperty("rule").GetString()
+            .ShouldBe("relocation-emergency-check-in");
+        escalated.GetProperty("relocationAlerts").EnumerateArray().Select(a => a.GetProperty("alert").GetString())
+            .ShouldBe(["emergencyCheckIn"]);
         escalated.GetProperty("awaitingTriage").GetBoolean().ShouldBeTrue();
-        await officer.WaitForAsync($"/api/cases/{caseId}", c => c.GetProperty("risk").GetString() == "critical", "intake to learn the new risk");
+        await officer.WaitForAsync($"/api/cases/{caseId}", c => c.GetProperty("risk").GetString() == "critical",
+            "intake to learn the new risk");
     }
 
     [Fact]
@@ -150,7 +173,8 @@ public sealed class RelocationTests(ProtectionSystem system)
 
         // Paid in emergency assistance before any relocation was requested: the money waits on the case.
         var grantId = await PayRelocationGrantAsync(officer, funder, caseId);
-        var waiting = await officer.WaitForAsync(requestPath, r => r.GetProperty("waitingFunding").GetArrayLength() > 0, "the paid grant to wait on the case");
+        var waiting = await officer.WaitForAsync(requestPath,
+            r => r.GetProperty("waitingFunding").GetArrayLength() > 0, "the paid grant to wait on the case");
         waiting.GetProperty("waitingFunding")[0].GetProperty("grantId").GetGuid().ShouldBe(grantId);
 
         // The next request takes it, and planned with the money already there it is funded at once.
@@ -161,7 +185,8 @@ public sealed class RelocationTests(ProtectionSystem system)
         var relocation = await requested.Json();
         relocation.GetProperty("checkInEveryDays").GetInt32().ShouldBe(3);
         relocation.GetProperty("funding")[0].GetProperty("grantId").GetGuid().ShouldBe(grantId);
-        var planned = await officer.PostAsJsonAsync($"/api/relocations/{relocation.GetProperty("id").GetGuid()}/plan", PlanBody("EC")).OkJson();
+        var planned = await officer.PostAsJsonAsync($"/api/relocations/{relocation.GetProperty("id").GetGuid()}/plan",
+            PlanBody("EC")).OkJson();
         planned.GetProperty("state").GetString().ShouldBe("funded");
         planned.GetProperty("fundedBy").GetGuid().ShouldBe(grantId);
     }
@@ -177,7 +202,8 @@ public sealed class RelocationTests(ProtectionSystem system)
 
     internal static JsonObject PlanBody(string country) => new()
     {
-        ["destination"] = new JsonObject { ["country"] = country, ["city"] = country == "KE" ? "Nairobi" : country == "CO" ? "Bogotá" : "Quito" },
+        ["destination"] = new JsonObject { ["country"] = country,
+            ["city"] = country == "KE" ? "Nairobi" : country == "CO" ? "Bogotá" : "Quito" },
         ["hostOrganisation"] = "Shelter network partner",
         ["startOn"] = Today.ToString("yyyy-MM-dd"),
         ["securityPlan"] = "Night bus with a companion; new SIM on arrival; daily message to the officer.",
@@ -193,7 +219,8 @@ public sealed class RelocationTests(ProtectionSystem system)
         var response = await request;
         var text = await response.Content.ReadAsStringAsync();
         response.StatusCode.ShouldBe(HttpStatusCode.Conflict, text);
-        JsonDocument.Parse(text).RootElement.GetProperty("allowed").EnumerateArray().Select(s => s.GetString()).ShouldBe(allowed);
+        JsonDocument.Parse(text).RootElement.GetProperty("allowed").EnumerateArray().Select(s => s.GetString())
+            .ShouldBe(allowed);
     }
 
     /// <summary>An urgent-relocation grant of 3,000 for the case: requested, approved, paid in one tranche.</summary>
@@ -201,7 +228,8 @@ public sealed class RelocationTests(ProtectionSystem system)
     {
         await officer.WaitForAsync($"/api/cases/{caseId}/grants", _ => true, "assistance to know the case");
         var fundId = await funder.CreateFundAsync(10_000m);
-        var requested = await officer.PostAsJsonAsync($"/api/cases/{caseId}/grants", Funds.GrantBody(fundId, 3_000m, "urgentRelocation"));
+        var requested = await officer.PostAsJsonAsync($"/api/cases/{caseId}/grants",
+            Funds.GrantBody(fundId, 3_000m, "urgentRelocation"));
         requested.StatusCode.ShouldBe(HttpStatusCode.Created, await requested.Content.ReadAsStringAsync());
         var grantId = (await requested.Json()).GetProperty("id").GetGuid();
         await funder.PostAsJsonAsync($"/api/grants/{grantId}/decisions", new { decision = "approve" }).OkJson();
@@ -211,7 +239,8 @@ public sealed class RelocationTests(ProtectionSystem system)
     }
 
     /// <summary>Requested, planned, funded by a paid grant, departed and arrived.</summary>
-    private static async Task<Guid> RelocateAsync(HttpClient officer, HttpClient funder, Guid caseId, string kind, string country)
+    private static async Task<Guid> RelocateAsync(HttpClient officer, HttpClient funder, Guid caseId, string kind,
+        string country)
     {
         await officer.WaitForAsync($"/api/cases/{caseId}/relocations", _ => true, "relocation to know the case");
         var requested = await officer.PostAsJsonAsync($"/api/cases/{caseId}/relocations", RelocationBody(kind));
@@ -219,7 +248,8 @@ public sealed class RelocationTests(ProtectionSystem system)
         var path = $"/api/relocations/{(await requested.Json()).GetProperty("id").GetGuid()}";
         await officer.PostAsJsonAsync($"{path}/plan", PlanBody(country)).OkJson();
         await PayRelocationGrantAsync(officer, funder, caseId);
-        await officer.WaitForAsync(path, r => r.GetProperty("state").GetString() == "funded", "the relocation to be funded");
+        await officer.WaitForAsync(path, r => r.GetProperty("state").GetString() == "funded",
+            "the relocation to be funded");
         await officer.PostAsync($"{path}/depart", null).OkJson();
         var arrived = await officer.PostAsync($"{path}/arrive", null).OkJson();
         return arrived.GetProperty("id").GetGuid();

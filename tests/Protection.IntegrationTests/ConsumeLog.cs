@@ -29,7 +29,9 @@ public sealed class ConsumeLog : IConsumeObserver
     public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception)
         where T : class => Task.CompletedTask;
 
-    /// <summary>Waits until the message <paramref name="messageId"/> was consumed <paramref name="times"/> times.</summary>
+    /// <summary>
+    /// Waits until the message <paramref name="messageId"/> was consumed <paramref name="times"/> times.
+    /// </summary>
     public Task WaitForAsync(Guid messageId, int times) => Eventually.Get(
         () => Task.FromResult(_consumed.GetValueOrDefault(messageId) >= times ? "consumed" : null),
         TimeSpan.FromSeconds(15),

@@ -49,7 +49,8 @@ public sealed class EventStoreHost : IAsyncLifetime
 
         _host = builder.Build();
         await _host.StartAsync();
-        await _host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        await _host.Services.GetRequiredService<IBusControl>()
+            .WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
     }
 
     public Task DisposeAsync() => TestInfrastructure.StopAndDropAsync(_host, ConnectionString);

@@ -35,13 +35,16 @@ public sealed class FundReservationTests : IAsyncLifetime
         var (_, rabbit) = await TestInfrastructure.EndpointsAsync();
         _rabbit = rabbit;
         _database = await TestInfrastructure.CreateDatabaseAsync("funds");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development }); // local PostgreSQL and RabbitMQ have development passwords
+        // Development: the local PostgreSQL and RabbitMQ have development passwords.
+        var builder = Host.CreateApplicationBuilder(
+            new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = _database,
             ["ConnectionStrings:RabbitMq"] = rabbit,
             ["Messaging:QueuePrefix"] = $"itest-assist-{Guid.NewGuid():N}"[..24],
-            ["PersonalData:MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["PersonalData:MasterKey"] =
+                Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         });
         builder.Services.AddSingleton<TimeProvider>(_clock);
         builder.AddAssistance();
@@ -57,22 +60,30 @@ public sealed class FundReservationTests : IAsyncLifetime
         using var _ = OperationContext.Begin(OperationContext.System("itest"));
         var now = _clock.GetUtcNow();
         var fundId = Guid.CreateVersion7();
-        var record = new CaseRecord { Id = Guid.CreateVersion7(), Reference = "PC-2026-999999", Country = "CO", OpenedBy = "officer-1" };
+        var record = new CaseRecord { Id = Guid.CreateVersion7(), Reference = "PC-2026-999999", Country = "CO",
+            OpenedBy = "officer-1" };
         Guid first, second;
         await using (var setup = Store.LightweightSession())
         {
-            setup.Events.StartStream<Fund>(fundId, new FundCreated(fundId, "Rapid response", "EUR", 1_000m, "funder-0", now));
+            setup.Events.StartStream<Fund>(fundId,
+                new FundCreated(fundId, "Rapid response", "EUR", 1_000m, "funder-0", now));
             var fund = Fund.Create(new FundCreated(fundId, "Rapid response", "EUR", 1_000m, "funder-0", now));
-            first = GrantChanges.Start(setup, (GrantRequested)Rules.Request(record, fund, fundId, 600m, "EUR", GrantCategory.Legal, new SealedData("sealed"), 1, "officer-1", now).GrantEvents[0], now).Id;
-            second = GrantChanges.Start(setup, (GrantRequested)Rules.Request(record, fund, fundId, 600m, "EUR", GrantCategory.Legal, new SealedData("sealed"), 1, "officer-1", now).GrantEvents[0], now).Id;
+            first = GrantChanges.Start(setup,
+                (GrantRequested)Rules.Request(record, fund, fundId, 600m, "EUR", GrantCategory.Legal,
+                new SealedData("sealed"), 1, "officer-1", now).GrantEvents[0], now).Id;
+            second = GrantChanges.Start(setup,
+                (GrantRequested)Rules.Request(record, fund, fundId, 600m, "EUR", GrantCategory.Legal,
+                new SealedData("sealed"), 1, "officer-1", now).GrantEvents[0], now).Id;
             await setup.SaveChangesAsync();
         }
 
         // Both "replicas" read the fund at the same version and see 1,000 available.
         await using var a = Store.LightweightSession();
         await using var b = Store.LightweightSession();
-        var (grantA, fundA) = (await a.Events.FetchForWriting<Grant>(first), await a.Events.FetchForWriting<Fund>(fundId));
-        var (grantB, fundB) = (await b.Events.FetchForWriting<Grant>(second), await b.Events.FetchForWriting<Fund>(fundId));
+        var (grantA, fundA) = (await a.Events.FetchForWriting<Grant>(first),
+            await a.Events.FetchForWriting<Fund>(fundId));
+        var (grantB, fundB) = (await b.Events.FetchForWriting<Grant>(second),
+            await b.Events.FetchForWriting<Fund>(fundId));
         var approveA = Rules.Approve(grantA.Aggregate!, fundA.Aggregate!, "funder-a", null, now);
         var approveB = Rules.Approve(grantB.Aggregate!, fundB.Aggregate!, "funder-b", null, now);
         approveA.Problem.ShouldBeNull();
@@ -87,7 +98,8 @@ public sealed class FundReservationTests : IAsyncLifetime
         var after = (await check.LoadAsync<Fund>(fundId))!;
         after.Reserved.ShouldBe(600m);
         after.Available.ShouldBe(400m);
-        (await check.LoadAsync<Grant>(second))!.Status.ShouldBe(GrantStatus.Pending); // nothing of the losing decision was stored
+        // Nothing of the losing decision was stored.
+        (await check.LoadAsync<Grant>(second))!.Status.ShouldBe(GrantStatus.Pending);
     }
 
     [Fact]
@@ -102,8 +114,12 @@ public sealed class FundReservationTests : IAsyncLifetime
             var fundId = Guid.CreateVersion7();
             var created = new FundCreated(fundId, "Rapid response", "EUR", 1_000m, "funder-0", now);
             setup.Events.StartStream<Fund>(fundId, created);
-            var record = new CaseRecord { Id = Guid.CreateVersion7(), Reference = "PC-2026-999998", Country = "CO", OpenedBy = "officer-1" };
-            grantId = GrantChanges.Start(setup, (GrantRequested)Rules.Request(record, Fund.Create(created), fundId, 300m, "EUR", GrantCategory.MedicalAndPsychosocial, new SealedData("sealed"), 1, "officer-1", now).GrantEvents[0], now).Id;
+            var record = new CaseRecord { Id = Guid.CreateVersion7(), Reference = "PC-2026-999998", Country = "CO",
+                OpenedBy = "officer-1" };
+            grantId = GrantChanges.Start(setup,
+                (GrantRequested)Rules.Request(record, Fund.Create(created), fundId, 300m, "EUR",
+                GrantCategory.MedicalAndPsychosocial, new SealedData("sealed"), 1, "officer-1", now).GrantEvents[0],
+                now).Id;
             await setup.SaveChangesAsync();
         }
 
@@ -124,7 +140,8 @@ public sealed class FundReservationTests : IAsyncLifetime
         // Everything the service committed is published (its outbox is empty), so a second flag's message would
         // be on the queue already: read the queue to its end.
         await Outbox.EmptiedAsync(Store);
-        var copies = (await queue.SettleAsync(TimeSpan.FromSeconds(10))).Where(m => m.Contains(grantId.ToString(), StringComparison.Ordinal))
+        var copies = (await queue.SettleAsync(TimeSpan.FromSeconds(10)))
+            .Where(m => m.Contains(grantId.ToString(), StringComparison.Ordinal))
             .Select(m => System.Text.Json.JsonDocument.Parse(m).RootElement.GetProperty("messageId").GetGuid())
             .Append(System.Text.Json.JsonDocument.Parse(message).RootElement.GetProperty("messageId").GetGuid());
         copies.Distinct().Count().ShouldBe(1); // redeliveries of the same event only

@@ -18,7 +18,8 @@ public sealed class IdempotentConsumerTests(EventStoreHost host) : IClassFixture
             await host.Bus.Publish(message, context => context.MessageId = message.Metadata.EventId);
         }
 
-        await Eventually.Get(() => Task.FromResult(host.Received.Deliveries.Contains(caseId) ? "applied" : null), TimeSpan.FromSeconds(15), "the first delivery");
+        await Eventually.Get(() => Task.FromResult(host.Received.Deliveries.Contains(caseId) ? "applied" : null),
+            TimeSpan.FromSeconds(15), "the first delivery");
         await host.Consumed.WaitForAsync(message.Metadata.EventId, times: 3); // every copy handled, the duplicates too
 
         await using var query = host.Store.QuerySession();

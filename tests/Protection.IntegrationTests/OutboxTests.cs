@@ -6,7 +6,10 @@ using Weasel.Core;
 
 namespace Protection.IntegrationTests;
 
-/// <summary>Appending and publishing succeed or fail together; a committed message is published even if its first publish never happened.</summary>
+/// <summary>
+/// Appending and publishing succeed or fail together; a committed message is published even if its first publish never
+/// happened.
+/// </summary>
 public sealed class OutboxTests(EventStoreHost host) : IClassFixture<EventStoreHost>
 {
     private static readonly TimeSpan Delivery = TimeSpan.FromSeconds(15);
@@ -23,7 +26,8 @@ public sealed class OutboxTests(EventStoreHost host) : IClassFixture<EventStoreH
             await session.SaveChangesAsync();
         }
 
-        await Eventually.Get(() => Task.FromResult(host.Received.Deliveries.Contains(caseId) ? "delivered" : null), Delivery, "the consumer to receive the message");
+        await Eventually.Get(() => Task.FromResult(host.Received.Deliveries.Contains(caseId) ? "delivered" : null),
+            Delivery, "the consumer to receive the message");
         await Eventually.Get(async () =>
         {
             await using var query = host.Store.QuerySession();
@@ -44,7 +48,8 @@ public sealed class OutboxTests(EventStoreHost host) : IClassFixture<EventStoreH
         var message = Messages.ThreatReportedOn(caseId);
         await using (var session = host.Store.LightweightSession())
         {
-            session.Events.StartStream(caseId, new ThreatSeen(caseId, Guid.NewGuid())); // the stream exists: this commit fails
+            session.Events.StartStream(caseId,
+                new ThreatSeen(caseId, Guid.NewGuid())); // the stream exists: this commit fails
             session.PublishAfterCommit(message);
             await Should.ThrowAsync<Exception>(() => session.SaveChangesAsync());
         }
@@ -69,7 +74,8 @@ public sealed class OutboxTests(EventStoreHost host) : IClassFixture<EventStoreH
         }
 
         await Eventually.Get(
-            () => Task.FromResult(host.Received.Deliveries.Contains(handedOver.CaseId) && host.Received.Deliveries.Contains(swept.CaseId) ? "delivered" : null),
+            () => Task.FromResult(host.Received.Deliveries.Contains(handedOver.CaseId)
+                && host.Received.Deliveries.Contains(swept.CaseId) ? "delivered" : null),
             Delivery, "the messages committed after the failed one to be delivered");
         host.Received.Deliveries.ShouldNotContain(caseId);
         await using var query = host.Store.QuerySession();
@@ -89,7 +95,8 @@ public sealed class OutboxTests(EventStoreHost host) : IClassFixture<EventStoreH
             await session.SaveChangesAsync();
         }
 
-        await Eventually.Get(() => Task.FromResult(host.Received.Deliveries.Contains(caseId) ? "delivered" : null), Delivery, "the sweep to publish the orphaned message");
+        await Eventually.Get(() => Task.FromResult(host.Received.Deliveries.Contains(caseId) ? "delivered" : null),
+            Delivery, "the sweep to publish the orphaned message");
     }
 
     /// <summary>The host's store without the relay's listener: what it commits only the sweep publishes.</summary>

@@ -65,7 +65,9 @@ public sealed class OverdueDetectionTests : IAsyncLifetime
             (await second.Detector.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
 
             // A new breach: a supervisor raises the case to critical; its deadline becomes intake + 1 h, already past.
-            await second.ChangeAsync(high, (decisions, @case, now) => decisions.Override(@case, RiskLevel.Critical, new SealedData("sealed"), "supervisor-1", now));
+            await second.ChangeAsync(high,
+                (decisions, @case, now) => decisions.Override(@case, RiskLevel.Critical, new SealedData("sealed"),
+                "supervisor-1", now));
             (await second.Detector.RunOnceAsync(CancellationToken.None)).ShouldBe(1);
             (await second.Detector.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
 
@@ -101,45 +103,58 @@ public sealed class OverdueDetectionTests : IAsyncLifetime
 
         public static async Task<TriageHost> StartAsync(string database, string rabbit, TimeProvider clock)
         {
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development }); // local PostgreSQL and RabbitMQ have development passwords
-            builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "Triage", "appsettings.json"), optional: false);
+            // Development: the local PostgreSQL and RabbitMQ have development passwords.
+            var builder = Host.CreateApplicationBuilder(
+                new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
+            builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "Triage", "appsettings.json"),
+                optional: false);
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Postgres"] = database,
                 ["ConnectionStrings:RabbitMq"] = rabbit,
                 ["Messaging:QueuePrefix"] = $"itest-triage-{Guid.NewGuid():N}"[..24],
                 ["Triage:OverdueCheckInterval"] = "00:30:00",
-                ["PersonalData:MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+                ["PersonalData:MasterKey"] =
+                    Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             });
             builder.Services.AddSingleton(clock);
             builder.AddTriage();
             var host = builder.Build();
             await host.StartAsync();
-            await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+            await host.Services.GetRequiredService<IBusControl>()
+                .WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
             return new TriageHost(host, clock);
         }
 
-        /// <summary>Takes in a case as the CaseOpened consumer does, with one threat <paramref name="daysAgo"/> days before the clock's today.</summary>
+        /// <summary>
+        /// Takes in a case as the CaseOpened consumer does, with one threat <paramref name="daysAgo"/> days before the
+        /// clock's today.
+        /// </summary>
         public async Task<Guid> TakeInAsync(ThreatType type, int daysAgo)
         {
             var id = Guid.CreateVersion7();
             var now = _clock.GetUtcNow();
-            var threat = new ThreatSummary(Guid.CreateVersion7(), type, PerpetratorCategory.Unknown, DateOnly.FromDateTime(now.UtcDateTime).AddDays(-daysAgo), "CO");
+            var threat = new ThreatSummary(Guid.CreateVersion7(), type, PerpetratorCategory.Unknown,
+                DateOnly.FromDateTime(now.UtcDateTime).AddDays(-daysAgo), "CO");
             using var _ = OperationContext.Begin(OperationContext.System("itest"));
             await using var session = Store.LightweightSession();
             var decisions = _host.Services.GetRequiredService<TriageDecisions>();
-            CaseChanges.Start(session, decisions.TakeIn(id, $"PC-2026-{Random.Shared.Next(100000, 999999)}", "CO", "officer-1", now, [threat], 1, new ConsentScopes(true, false), now), now);
+            CaseChanges.Start(session,
+                decisions.TakeIn(id, $"PC-2026-{Random.Shared.Next(100000, 999999)}", "CO", "officer-1", now, [threat],
+                1, new ConsentScopes(true, false), now), now);
             await session.SaveChangesAsync();
             return id;
         }
 
-        public async Task ChangeAsync(Guid id, Func<TriageDecisions, TriageCase, DateTimeOffset, IReadOnlyList<object>> decide)
+        public async Task ChangeAsync(Guid id, Func<TriageDecisions, TriageCase, DateTimeOffset,
+            IReadOnlyList<object>> decide)
         {
             using var _ = OperationContext.Begin(OperationContext.System("itest"));
             await using var session = Store.LightweightSession();
             var stream = await session.Events.FetchForWriting<TriageCase>(id);
             var now = _clock.GetUtcNow();
-            CaseChanges.Append(session, stream, decide(_host.Services.GetRequiredService<TriageDecisions>(), stream.Aggregate!, now), now);
+            CaseChanges.Append(session, stream,
+                decide(_host.Services.GetRequiredService<TriageDecisions>(), stream.Aggregate!, now), now);
             await session.SaveChangesAsync();
         }
 

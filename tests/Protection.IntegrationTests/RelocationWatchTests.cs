@@ -50,7 +50,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
     public Task DisposeAsync() => TestInfrastructure.DropDatabaseAsync(_database);
 
     [Fact]
-    public async Task A_missed_check_in_is_flagged_after_its_grace_period_and_published_once_per_deadline_across_restarts()
+    public async Task A_missed_check_in_is_flagged_after_its_grace_and_published_once_per_deadline_across_restarts()
     {
         await using var missed = await PublishedEvents.BindAsync(_rabbit, MissedExchange, "relocationId");
         var clock = new FakeTimeProvider(Start);
@@ -74,7 +74,8 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             (await first.Watch.RunOnceAsync(CancellationToken.None)).ShouldBe(1);
             (await first.Watch.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
             (await first.LoadAsync(away)).MissedCheckInFlaggedFor.ShouldBe(firstDue);
-            (await first.EventsAsync(away)).OfType<CheckInMissedFlagged>().ShouldHaveSingleItem().DueAt.ShouldBe(firstDue);
+            (await first.EventsAsync(away)).OfType<CheckInMissedFlagged>().ShouldHaveSingleItem()
+                .DueAt.ShouldBe(firstDue);
             (await missed.AboutAsync(away, atLeast: 1)).Count.ShouldBe(1);
             await first.OutboxEmptiedAsync();
         }
@@ -89,7 +90,8 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             // The defender checks in late: the next check-in is due a week from now, and missing it is a new alert.
             var checkedInAt = clock.GetUtcNow();
             secondDue = checkedInAt + Week;
-            await second.ChangeAsync(away, (r, now) => RelocationRules.CheckIn(r, CheckInStatus.Safe, null, "officer-1", now).Events);
+            await second.ChangeAsync(away,
+                (r, now) => RelocationRules.CheckIn(r, CheckInStatus.Safe, null, "officer-1", now).Events);
             var checkedIn = await second.LoadAsync(away);
             checkedIn.NextCheckInDueAt.ShouldBe(secondDue);
             checkedIn.MissedCheckInFlaggedFor.ShouldBeNull();
@@ -111,15 +113,18 @@ public sealed class RelocationWatchTests : IAsyncLifetime
         await using (var third = await RelocationHost.StartAsync(_database, _rabbit, clock))
         {
             (await third.Watch.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
-            (await third.EventsAsync(away)).OfType<CheckInMissedFlagged>().Select(e => e.DueAt).ShouldBe([firstDue, secondDue]);
+            (await third.EventsAsync(away)).OfType<CheckInMissedFlagged>().Select(e => e.DueAt)
+                .ShouldBe([firstDue, secondDue]);
             await third.OutboxEmptiedAsync();
         }
 
-        // Delivery is at least once (the outbox sweep may hand the broker a row twice): "once" is one message id per deadline.
+        // Delivery is at least once (the outbox sweep may hand the broker a row twice): "once" is one message id per
+        // deadline.
         // Every host published all it committed and stopped: a duplicate would be on the queue already.
         var messages = await missed.SettledAboutAsync(away);
         messages.Count.ShouldBe(2);
-        messages.Select(m => m.GetProperty("dueAt").GetDateTimeOffset()).ShouldBe([firstDue, secondDue], ignoreOrder: true);
+        messages.Select(m => m.GetProperty("dueAt").GetDateTimeOffset())
+            .ShouldBe([firstDue, secondDue], ignoreOrder: true);
         messages.ShouldAllBe(m => m.GetProperty("caseId").GetGuid() == caseId);
     }
 
@@ -130,7 +135,8 @@ public sealed class RelocationWatchTests : IAsyncLifetime
         var clock = new FakeTimeProvider(Start);
         var firstEnd = Today.AddDays(30);
         var secondEnd = Today.AddDays(60);
-        var firstNotice = Relocation.EndOf(firstEnd) - Notice; // 2026-12-12T00:00Z: the end of the stay's last day, less 14 days
+        // 2026-12-12T00:00Z: the end of the stay's last day, less 14 days.
+        var firstNotice = Relocation.EndOf(firstEnd) - Notice;
         var secondNotice = Relocation.EndOf(secondEnd) - Notice;
         Guid away;
 
@@ -157,7 +163,9 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             (await first.Watch.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
 
             // The stay is extended by a month: the new end date is not within the notice period yet.
-            await first.ChangeAsync(away, (r, now) => first.Rules.Extend(r, secondEnd, "The threat at home persists.", _ => new SealedData("sealed"), "officer-1", now).Events);
+            await first.ChangeAsync(away,
+                (r, now) => first.Rules.Extend(r, secondEnd, "The threat at home persists.",
+                _ => new SealedData("sealed"), "officer-1", now).Events);
             (await first.LoadAsync(away)).Plan!.EndOn.ShouldBe(secondEnd);
             (await first.Watch.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
 
@@ -188,11 +196,12 @@ public sealed class RelocationWatchTests : IAsyncLifetime
 
         var messages = await ending.SettledAboutAsync(away);
         messages.Count.ShouldBe(2);
-        messages.Select(m => DateOnly.Parse(m.GetProperty("endOn").GetString()!)).ShouldBe([firstEnd, secondEnd], ignoreOrder: true);
+        messages.Select(m => DateOnly.Parse(m.GetProperty("endOn").GetString()!))
+            .ShouldBe([firstEnd, secondEnd], ignoreOrder: true);
     }
 
     [Fact]
-    public async Task A_paid_relocation_grant_delivered_twice_funds_the_planned_relocation_once_and_a_legal_grant_funds_nothing()
+    public async Task A_paid_relocation_grant_delivered_twice_funds_the_plan_once_and_a_legal_grant_funds_nothing()
     {
         await using var progressed = await PublishedEvents.BindAsync(_rabbit, ProgressedExchange, "relocationId");
         var clock = new FakeTimeProvider(Start);
@@ -219,7 +228,9 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             await host.Bus.Publish(relocation, context => context.MessageId = relocation.Metadata.EventId);
         }
 
-        await Eventually.Get(async () => (await host.LoadAsync(relocationId)).State == RelocationState.Funded ? "funded" : null, TimeSpan.FromSeconds(15), "the relocation to be funded");
+        await Eventually.Get(async () => (await host.LoadAsync(relocationId))
+            .State == RelocationState.Funded ? "funded" : null, TimeSpan.FromSeconds(15),
+            "the relocation to be funded");
         await host.Consumed.WaitForAsync(relocation.Metadata.EventId, times: 2); // the copy handled too
 
         var funded = await host.LoadAsync(relocationId);
@@ -245,8 +256,10 @@ public sealed class RelocationWatchTests : IAsyncLifetime
     }
 
     private static GrantDisbursed Disbursed(Guid caseId, GrantCategory category, int tranche) => new(
-        caseId, "PC-2026-000778", Guid.CreateVersion7(), Guid.CreateVersion7(), category, tranche, 2_500m, "EUR", 2_500m, true,
-        new EventMetadata(Guid.CreateVersion7(), Start, "funder-1", "funder", Guid.NewGuid().ToString(), Guid.NewGuid().ToString()));
+        caseId, "PC-2026-000778", Guid.CreateVersion7(), Guid.CreateVersion7(), category, tranche, 2_500m, "EUR",
+            2_500m, true,
+        new EventMetadata(Guid.CreateVersion7(), Start, "funder-1", "funder", Guid.NewGuid().ToString(),
+            Guid.NewGuid().ToString()));
 
     /// <summary>
     /// What was published on one exchange, by message id (copies of one message count once), read
@@ -276,16 +289,21 @@ public sealed class RelocationWatchTests : IAsyncLifetime
 
         public static async Task<RelocationHost> StartAsync(string database, string rabbit, TimeProvider clock)
         {
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development }); // local PostgreSQL and RabbitMQ have development passwords
+            // Development: the local PostgreSQL and RabbitMQ have development passwords.
+            var builder = Host.CreateApplicationBuilder(
+                new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Postgres"] = database,
                 ["ConnectionStrings:RabbitMq"] = rabbit,
                 ["Messaging:QueuePrefix"] = $"itest-rwatch-{Guid.NewGuid():N}"[..24],
-                // Timeout.InfiniteTimeSpan: the watch runs its pass at start, then never on its own (a PeriodicTimer refuses
-                // periods over ~49.7 days, and a shorter one would tick as the fake clock jumps, racing the test's passes).
+                // Timeout.InfiniteTimeSpan: the watch runs its pass at start, then never on its own (a PeriodicTimer
+                // refuses
+                // periods over ~49.7 days, and a shorter one would tick as the fake clock jumps, racing the test's
+                // passes).
                 ["Relocation:WatchInterval"] = "-00:00:00.001",
-                ["PersonalData:MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+                ["PersonalData:MasterKey"] =
+                    Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             });
             builder.Services.AddSingleton(clock);
             builder.Services.AddSingleton<ConsumeLog>();
@@ -293,13 +311,17 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             builder.AddRelocation();
             var host = builder.Build();
             await host.StartAsync();
-            await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+            await host.Services.GetRequiredService<IBusControl>()
+                .WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
             host.Services.GetRequiredService<RelocationWatch>().ExecuteTask.ShouldNotBeNull().IsCompleted
                 .ShouldBeFalse("the watch's own loop ended at start (a bad Relocation:WatchInterval?)");
             return new RelocationHost(host, clock);
         }
 
-        /// <summary>A relocation requested and planned (starting today) for a case this service knows, as the HTTP commands leave it.</summary>
+        /// <summary>
+        /// A relocation requested and planned (starting today) for a case this service knows, as the HTTP commands
+        /// leave it.
+        /// </summary>
         public async Task<Guid> PlannedAsync(Guid caseId, DateOnly? endOn = null, int? checkInEveryDays = null)
         {
             var relocationId = Guid.CreateVersion7();
@@ -307,8 +329,10 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             {
                 await using var session = Store.LightweightSession();
                 var now = _clock.GetUtcNow();
-                var @case = new CaseRecord { Id = caseId, Reference = "PC-2026-000778", Country = "CO", OpenedBy = "officer-1" };
-                var requested = Rules.Request(@case, relocationId, RelocationKind.Regional, RelocationReason.IncreasedRisk, 1, 0, checkInEveryDays, "officer-1", now);
+                var @case = new CaseRecord { Id = caseId, Reference = "PC-2026-000778", Country = "CO",
+                    OpenedBy = "officer-1" };
+                var requested = Rules.Request(@case, relocationId, RelocationKind.Regional,
+                    RelocationReason.IncreasedRisk, 1, 0, checkInEveryDays, "officer-1", now);
                 requested.Problem.ShouldBeNull();
                 RelocationChanges.Start(session, requested.Events, now);
                 @case.ActiveRelocationId = relocationId;
@@ -316,13 +340,17 @@ public sealed class RelocationWatchTests : IAsyncLifetime
                 await session.SaveChangesAsync();
             }
 
-            var plan = new PlanProposal("EC", "Quito", "Host", DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime), endOn, "Bus at night with a companion.", null, null);
-            await ChangeAsync(relocationId, (r, now) => Rules.Plan(r, plan, _ => new SealedData("sealed"), "officer-1", now).Events);
+            var plan = new PlanProposal("EC", "Quito", "Host", DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime),
+                endOn, "Bus at night with a companion.", null, null);
+            await ChangeAsync(relocationId,
+                (r, now) => Rules.Plan(r, plan, _ => new SealedData("sealed"), "officer-1", now).Events);
             (await LoadAsync(relocationId)).State.ShouldBe(RelocationState.Planned);
             return relocationId;
         }
 
-        /// <summary>Planned, funded, departed and arrived now: the first check-in is due one check-in interval from now.</summary>
+        /// <summary>
+        /// Planned, funded, departed and arrived now: the first check-in is due one check-in interval from now.
+        /// </summary>
         public async Task<Guid> ArrivedAsync(Guid caseId, DateOnly? endOn = null, int? checkInEveryDays = null)
         {
             var id = await PlannedAsync(caseId, endOn, checkInEveryDays);
@@ -336,7 +364,9 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             return id;
         }
 
-        /// <summary>Appends what <paramref name="decide"/> returns at the version read, with its messages, as a command does.</summary>
+        /// <summary>
+        /// Appends what <paramref name="decide"/> returns at the version read, with its messages, as a command does.
+        /// </summary>
         public async Task ChangeAsync(Guid id, Func<Relocation, DateTimeOffset, IReadOnlyList<object>> decide)
         {
             using var _ = OperationContext.Begin(OperationContext.System("itest"));
@@ -369,7 +399,9 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             return (await session.Events.FetchStreamAsync(id)).Select(e => e.Data).ToArray();
         }
 
-        /// <summary>Waits until <see cref="FundRelocation"/> has committed its handling of the message (its idempotency marker).</summary>
+        /// <summary>
+        /// Waits until <see cref="FundRelocation"/> has committed its handling of the message (its idempotency marker).
+        /// </summary>
         public Task HandledAsync(Guid messageId) => Eventually.Get(async () =>
         {
             await using var session = Store.QuerySession();

@@ -14,7 +14,8 @@ public static class Eventually
     /// <param name="probe">Returns the value once it is there, null until then.</param>
     /// <param name="within">How long to wait at most; longer is a failure.</param>
     /// <param name="what">What is waited for, for the failure's message.</param>
-    /// <param name="every">How often to probe (25 ms unless the probe is costly, e.g. a request through the gateway).</param>
+    /// <param name="every">How often to probe (25 ms unless the probe is costly, e.g. a request through the
+    /// gateway).</param>
     public static async Task<T> Get<T>(Func<Task<T?>> probe, TimeSpan within, string what, TimeSpan? every = null)
         where T : class
     {

@@ -25,7 +25,10 @@ public sealed class PublishedEvents : IAsyncDisposable
     public static async Task<PublishedEvents> BindAsync(string rabbit, string exchange, string idProperty) =>
         new(await RawQueue.BindAsync(rabbit, exchange), exchange, idProperty);
 
-    /// <summary>Waits until at least <paramref name="atLeast"/> distinct messages about <paramref name="id"/> arrived; returns them all.</summary>
+    /// <summary>
+    /// Waits until at least <paramref name="atLeast"/> distinct messages about <paramref name="id"/> arrived; returns
+    /// them all.
+    /// </summary>
     public async Task<IReadOnlyList<JsonElement>> AboutAsync(Guid id, int atLeast)
     {
         await Eventually.Get(async () =>
