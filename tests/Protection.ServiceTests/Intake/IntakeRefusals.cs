@@ -153,6 +153,7 @@ public sealed class IntakeRefusals(IntakeHost intake)
         { "GET", "/api/cases?pageSize=0", null, "officer", 422, "pageSize" },
         { "GET", "/api/cases/{case}?asOf=yesterday", null, "officer", 422, "asOf" },
         { "POST", "/api/cases/{case}/erasure", """{"basis":"becauseISaySo"}""", "admin", 400, "basis" },
+        { "POST", "/api/cases/{case}/erasure", "{}", "admin", 400, "basis" },
         { "GET", "/audit/cases/{case}/history?asOf=last-tuesday", null, "auditor", 422, "asOf" },
     };
 
