@@ -3,7 +3,7 @@ using System.Text;
 using Protection.Intake.PersonalData;
 using Protection.ServiceDefaults.PersonalData;
 
-namespace Protection.UnitTests;
+namespace Protection.UnitTests.Intake;
 
 public sealed class SealingPersonalData
 {

@@ -14,7 +14,7 @@ using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.PersonalData;
 using GrantCategory = Protection.Contracts.Assistance.GrantCategory;
 
-namespace Protection.UnitTests;
+namespace Protection.UnitTests.Assistance;
 
 /// <summary>
 /// The emergency-assistance grant rules with their defaults: cap 10,000, two approvals above 5,000,

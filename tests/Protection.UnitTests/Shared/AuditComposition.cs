@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Protection.ServiceDefaults.Audit;
 using Protection.ServiceDefaults.PersonalData;
 
-namespace Protection.UnitTests;
+namespace Protection.UnitTests.Shared;
 
 /// <summary>The pure parts of the audit: withholding sealed values in exports, reading a moment to travel to, fallback lines.</summary>
 public sealed class AuditComposition

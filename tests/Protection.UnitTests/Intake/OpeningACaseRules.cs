@@ -8,7 +8,7 @@ using Protection.Intake.Cases.Opening;
 using Protection.Intake.PersonalData;
 using Protection.ServiceDefaults.PersonalData;
 
-namespace Protection.UnitTests;
+namespace Protection.UnitTests.Intake;
 
 public sealed class OpeningACaseRules
 {
