@@ -3,6 +3,7 @@ using Marten;
 using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Funds;
 using Protection.EmergencyAssistance.Grants;
+using Protection.EmergencyAssistance.Grants.FlaggingOverdue;
 using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.Messaging;
 using Protection.ServiceDefaults.PersonalData;
@@ -16,16 +17,19 @@ public static class AssistanceModule
     public static IHostApplicationBuilder AddAssistance(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AssistanceOptions>().BindConfiguration(AssistanceOptions.Section);
-        builder.Services.AddSingleton<GrantRules>();
+        builder.Services.AddSingleton<GrantPath>();
         PersonalDataVault.AddPersonalDataVault(builder);
 
-        // Here and not in the service defaults: the validation source generator only sees calls in this project.
+        // Here and not in the service defaults: the validation source generator only sees calls in this
+        // project.
         builder.Services.AddValidation();
 
         builder.AddEventStore(ServiceName, options =>
         {
-            options.Projections.Snapshot<Fund>(SnapshotLifecycle.Inline);
-            options.Projections.Snapshot<Grant>(SnapshotLifecycle.Inline);
+            MapRenamedEvents(options);
+            // Inline: a funder reads the figures and the grant their decision left at once.
+            options.Projections.Add(SelfApplying<Fund>(), ProjectionLifecycle.Inline);
+            options.Projections.Add(SelfApplying<Grant>(), ProjectionLifecycle.Inline);
             options.Schema.For<Grant>()
                 .Duplicate(g => g.Status)
                 .Duplicate(g => g.CaseId)
@@ -34,7 +38,8 @@ public static class AssistanceModule
                 .Duplicate(g => g.DecisionDueAt);
             options.Schema.For<CaseRecord>();
 
-            // Purposes, reasons and reports are sealed with the key of the grant's case; erasure (CaseErased) destroys it.
+            // Purposes, reasons and reports are sealed with the key of the grant's case; erasure (CaseErased)
+            // destroys it.
             options.Schema.For<CaseKey>();
         });
         builder.AddMessaging(ServiceName, bus =>
@@ -53,5 +58,37 @@ public static class AssistanceModule
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapAssistanceApi(this IEndpointRouteBuilder app) => app.MapFundsApi().MapGrantsApi();
+    /// <summary>
+    /// Events renamed apart from the integration events they publish keep the names their streams were
+    /// recorded with: the stored rows, their hash chains and every database already written still load.
+    /// </summary>
+    public static void MapRenamedEvents(StoreOptions options)
+    {
+        options.Events.MapEventType<GrantRequestFiled>("grant_requested");
+        options.Events.MapEventType<GrantAwarded>("grant_approved");
+        options.Events.MapEventType<GrantDeclined>("grant_rejected");
+        options.Events.MapEventType<GrantRequestWithdrawn>("grant_withdrawn");
+    }
+
+    /// <summary>
+    /// Folds <typeparamref name="TState"/> from the events that say they are its own, and only those: a
+    /// grant's and its fund's events are appended in one transaction, and neither projection needs the
+    /// other's (nor to load a document for the other's stream).
+    /// </summary>
+    private static SelfApplyingProjection<TState> SelfApplying<TState>()
+        where TState : class
+    {
+        var projection = new SelfApplyingProjection<TState>();
+        var own = typeof(TState).Assembly.GetTypes().Where(type =>
+            type.IsAssignableTo(typeof(IStartOf<TState>)) || type.IsAssignableTo(typeof(IEventOf<TState>)));
+        foreach (var type in own)
+        {
+            projection.IncludeType(type);
+        }
+
+        return projection;
+    }
+
+    public static IEndpointRouteBuilder MapAssistanceApi(this IEndpointRouteBuilder app) =>
+        app.MapFundsApi().MapGrantsApi();
 }

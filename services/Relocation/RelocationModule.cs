@@ -2,6 +2,8 @@ using JasperFx.Events.Projections;
 using Marten;
 using Protection.Relocations.Cases;
 using Protection.Relocations.Relocations;
+using Protection.Relocations.Relocations.Financing;
+using Protection.Relocations.Relocations.Watching;
 using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.Messaging;
 using Protection.ServiceDefaults.PersonalData;
@@ -15,14 +17,20 @@ public static class RelocationModule
     public static IHostApplicationBuilder AddRelocation(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RelocationOptions>().BindConfiguration(RelocationOptions.Section)
-            .Validate(o => o.WatchInterval == Timeout.InfiniteTimeSpan || (o.WatchInterval > TimeSpan.Zero && o.WatchInterval <= RelocationOptions.LongestWatchInterval),
-                "Relocation:WatchInterval must be between 00:00:00.001 and 49.00:00:00 (a timer cannot wait longer), e.g. 00:01:00.")
-            .Validate(o => o.DefaultCheckInInterval > TimeSpan.Zero && o.CheckInGrace >= TimeSpan.Zero && o.StayEndingNotice >= TimeSpan.Zero,
+            .Validate(
+                o => o.WatchInterval == Timeout.InfiniteTimeSpan
+                    || (o.WatchInterval > TimeSpan.Zero && o.WatchInterval <= RelocationOptions.LongestWatchInterval),
+                "Relocation:WatchInterval must be between 00:00:00.001 and 49.00:00:00 (a timer cannot wait longer), "
+                + "e.g. 00:01:00.")
+            .Validate(
+                o => o.DefaultCheckInInterval > TimeSpan.Zero
+                    && o.CheckInGrace >= TimeSpan.Zero
+                    && o.StayEndingNotice >= TimeSpan.Zero,
                 "Relocation:DefaultCheckInInterval must be positive; CheckInGrace and StayEndingNotice zero or more.")
-            .Validate(o => o.InitialStayMonths > 0 && o.MaxStayMonths >= o.InitialStayMonths,
+            .Validate(
+                o => o.InitialStayMonths > 0 && o.MaxStayMonths >= o.InitialStayMonths,
                 "Relocation:InitialStayMonths must be positive and MaxStayMonths at least as long.")
             .ValidateOnStart();
-        builder.Services.AddSingleton<RelocationRules>();
         PersonalDataVault.AddPersonalDataVault(builder);
 
         // Here and not in the service defaults: the validation source generator only sees calls in this project.
@@ -30,16 +38,25 @@ public static class RelocationModule
 
         builder.AddEventStore(ServiceName, options =>
         {
-            options.Projections.Snapshot<Relocation>(SnapshotLifecycle.Inline);
+            // Inline: the officer reads a step's result back at once, and the watch queries the deadlines.
+            options.Projections.Add(new SelfApplyingProjection<Relocation>(), ProjectionLifecycle.Inline);
             options.Schema.For<Relocation>()
                 .Duplicate(r => r.CaseId)
                 .Duplicate(r => r.Away)
                 .Duplicate(r => r.NextCheckInDueAt)
                 .Duplicate(r => r.StayEndsAt);
 
-            // Consumers and commands both write it (the relocation in progress, waiting funds): a stale copy never overwrites.
+            // Consumers and commands both write it (the relocation in progress, waiting funds): a stale copy
+            // never overwrites.
             options.Schema.For<CaseRecord>().UseOptimisticConcurrency(true);
             options.Schema.For<CaseKey>();
+
+            // Renamed apart from the integration events of the same name; recorded streams, and the hash
+            // chain over them, keep the names the events were stored under.
+            options.Events.MapEventType<RelocationOpened>("relocation_requested");
+            options.Events.MapEventType<DefenderCheckedIn>("check_in_recorded");
+            options.Events.MapEventType<StayProlonged>("stay_extended");
+            options.Events.MapEventType<RelocationConcluded>("relocation_closed");
         });
         builder.AddMessaging(ServiceName, bus =>
         {
@@ -58,5 +75,6 @@ public static class RelocationModule
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapRelocationApi(this IEndpointRouteBuilder app) => app.MapRelocationEndpoints();
+    public static IEndpointRouteBuilder MapRelocationApi(this IEndpointRouteBuilder app) =>
+        app.MapRelocationEndpoints();
 }

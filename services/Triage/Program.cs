@@ -1,7 +1,8 @@
 using Protection.ServiceDefaults;
 using Protection.ServiceDefaults.Audit;
-using Protection.Triage.Audit;
 using Protection.Triage;
+using Protection.Triage.Audit;
+using Protection.Triage.Cases;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(TriageModule.ServiceName);
@@ -10,6 +11,6 @@ builder.AddCaseAudit<TriageAudit>();
 
 var app = builder.Build();
 app.UseServiceDefaults();
-app.MapTriageApi();
+app.MapCasesApi();
 app.MapCaseAudit(TriageModule.ServiceName);
 app.Run();

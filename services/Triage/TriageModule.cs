@@ -1,21 +1,13 @@
 using JasperFx.Events.Projections;
 using Marten;
-using Protection.ServiceDefaults.Audit;
-using Protection.ServiceDefaults.Auth;
+using Microsoft.Extensions.Options;
 using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.Messaging;
 using Protection.ServiceDefaults.PersonalData;
-using Protection.Triage.Alerts;
-using Protection.Triage.Assessing;
-using Protection.Triage.Assigning;
 using Protection.Triage.Cases;
-using Protection.Triage.Closing;
-using Protection.Triage.Deadlines;
-using Protection.Triage.Intake;
-using Protection.Triage.Planning;
-using Protection.Triage.Reading;
+using Protection.Triage.Cases.FlaggingOverdue;
+using Protection.Triage.Cases.News;
 using Protection.Triage.Risk;
-using Protection.ServiceDefaults.Http;
 
 namespace Protection.Triage;
 
@@ -28,8 +20,9 @@ public static class TriageModule
         builder.Services.AddOptions<TriageOptions>()
             .BindConfiguration(TriageOptions.Section)
             .ValidateOnStart();
-        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<TriageOptions>, TriageOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<TriageOptions>, TriageOptionsValidator>();
         builder.Services.AddSingleton<TriageDecisions>();
+        builder.Services.AddSingleton<CasePath>();
         PersonalDataVault.AddPersonalDataVault(builder);
 
         // Here and not in the service defaults: the validation source generator only sees calls in this project.
@@ -37,12 +30,18 @@ public static class TriageModule
 
         builder.AddEventStore(ServiceName, options =>
         {
-            options.Projections.Snapshot<TriageCase>(SnapshotLifecycle.Inline);
+            // Inline: an officer reads their own write at once, and the queue is a query over these documents.
+            options.Projections.Add(new SelfApplyingProjection<TriageCase>(), ProjectionLifecycle.Inline);
             options.Schema.For<TriageCase>()
                 .Duplicate(c => c.Status)
                 .Duplicate(c => c.ResponsibleOfficer)
                 .Duplicate(c => c.NextDueAt)
                 .Duplicate(c => c.TriageDueAt);
+
+            // Renamed in code; their stored names stay, so that streams written before still load.
+            options.Events.MapEventType<DimensionsScored>("risk_assessed");
+            options.Events.MapEventType<CaseClosedWithOutcome>("case_closed");
+            options.Events.MapEventType<CaseReopenedForTriage>("case_reopened");
 
             // Notes and reasons are sealed with the case's key; erasure (CaseErased) destroys it.
             options.Schema.For<CaseKey>();
@@ -59,79 +58,5 @@ public static class TriageModule
         builder.Services.AddSingleton<OverdueDetector>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OverdueDetector>());
         return builder;
-    }
-
-    public static IEndpointRouteBuilder MapTriageApi(this IEndpointRouteBuilder app)
-    {
-        var cases = app.MapGroup("/api/cases/{id:guid}").WithTags("Triage");
-
-        cases.MapGet("/triage", ReadTriage.Case)
-            .RequireAuthorization(Policies.CaseReader)
-            .RecordsCaseRead(CaseReads.Triage)
-            .WithName("GetTriage")
-            .WithSummary("The case's risk with its reasons and history, deadline, assignee, protection plan and coverage per framework area.");
-
-        cases.MapPost("/assessment", AssessCase.Assess)
-            .WithBodyLimit(BodyLimits.LongText)
-            .RequireAuthorization(Policies.Officer)
-            .ProducesProblems(StatusCodes.Status409Conflict)
-            .WithName("AssessCase")
-            .WithSummary("Score the five Secure, Here and Now dimensions (0-3); answers the risk level with the rules that produced it.");
-
-        cases.MapPost("/assessment/override", AssessCase.Override)
-            .WithBodyLimit(BodyLimits.Text)
-            .RequireAuthorization(Policies.Supervisor)
-            .ProducesProblems(StatusCodes.Status409Conflict)
-            .WithName("OverrideRisk")
-            .WithSummary("Supervisor: set the risk level by hand, with a reason kept in the case's history.");
-
-        cases.MapPost("/assignment", AssignCase.Handle)
-            .WithBodyLimit(BodyLimits.Small)
-            .RequireAuthorization(Policies.Supervisor)
-            .ProducesProblems(StatusCodes.Status409Conflict)
-            .WithName("AssignCase")
-            .WithSummary("Supervisor: assign the case to an officer (by user id).");
-
-        cases.MapPost("/plan/measures", PlanMeasures.Add)
-            .WithBodyLimit(BodyLimits.Small)
-            .RequireAuthorization(Policies.Officer)
-            .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
-            .WithName("AddMeasure")
-            .WithSummary("Add a protection-plan measure: framework area, type, owner, due date.");
-
-        cases.MapPost("/plan/measures/{measureId:guid}/complete", PlanMeasures.Complete)
-            .WithBodyLimit(BodyLimits.Small)
-            .RequireAuthorization(Policies.Officer)
-            .ProducesProblems(StatusCodes.Status409Conflict)
-            .WithName("CompleteMeasure");
-
-        cases.MapPost("/plan/measures/{measureId:guid}/cancel", PlanMeasures.Cancel)
-            .WithBodyLimit(BodyLimits.Text)
-            .RequireAuthorization(Policies.Officer)
-            .ProducesProblems(StatusCodes.Status409Conflict)
-            .WithName("CancelMeasure");
-
-        cases.MapPost("/close", CloseCase.Close)
-            .WithBodyLimit(BodyLimits.Text)
-            .RequireAuthorization(Policies.Officer)
-            .ProducesProblems(StatusCodes.Status409Conflict)
-            .WithName("CloseCase")
-            .WithSummary("Close the case with an outcome.");
-
-        cases.MapPost("/reopen", CloseCase.Reopen)
-            .WithBodyLimit(BodyLimits.Text)
-            .RequireAuthorization(Policies.Officer)
-            .ProducesProblems(StatusCodes.Status409Conflict)
-            .WithName("ReopenCase")
-            .WithSummary("Re-open a closed case, with a reason; it re-enters the triage queue.");
-
-        app.MapGet("/api/triage/queue", ReadTriage.Queue)
-            .RequireAuthorization(Policies.Officer)
-            .WithTags("Triage")
-            .ProducesProblems(StatusCodes.Status422UnprocessableEntity)
-            .WithName("TriageQueue")
-            .WithSummary("Open cases, most urgent first (overdue lead), with risk, deadline and assignee.");
-
-        return app;
     }
 }

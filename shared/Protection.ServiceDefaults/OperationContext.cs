@@ -35,3 +35,13 @@ public sealed record OperationContext(string Actor, string ActorRole, string Cor
         public void Dispose() => Ambient.Value = previous;
     }
 }
+
+public static class EventMetadataExtensions
+{
+    /// <summary>
+    /// The same facts under a new id, for an event's second message: the outbox and the broker know a
+    /// message by its id, so two messages never share one.
+    /// </summary>
+    public static EventMetadata Another(this EventMetadata metadata) =>
+        metadata with { EventId = Guid.CreateVersion7() };
+}

@@ -9,7 +9,11 @@ using Protection.EmergencyAssistance;
 using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Funds;
 using Protection.EmergencyAssistance.Grants;
+using Protection.EmergencyAssistance.Grants.Deciding;
+using Protection.EmergencyAssistance.Grants.FlaggingOverdue;
+using Protection.EmergencyAssistance.Grants.Requesting;
 using Protection.ServiceDefaults;
+using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.PersonalData;
 using Protection.Testing;
 
@@ -28,20 +32,32 @@ public sealed class FundReservationTests : IAsyncLifetime
 
     private IDocumentStore Store => _host!.Services.GetRequiredService<IDocumentStore>();
 
-    private GrantRules Rules => _host!.Services.GetRequiredService<GrantRules>();
+    private static readonly AssistanceOptions Options = new();
+
+    /// <summary>A grant of the case requested from the fund (no key: the purpose stands in sealed).</summary>
+    private static GrantRequestFiled Filed(
+        CaseRecord record, Fund fund, decimal amount, GrantCategory category, DateTimeOffset now) =>
+        RequestGrant.Decide(
+            Options, record, fund, amount, "EUR", category, new SealedData("sealed"), 1, "officer-1", now).Value!;
+
+    private static Guid Start(IDocumentSession session, GrantRequestFiled filed, DateTimeOffset now) =>
+        StreamChanges.Start(session, filed.GrantId, filed, [], now).Id;
 
     public async Task InitializeAsync()
     {
         var (_, rabbit) = await TestInfrastructure.EndpointsAsync();
         _rabbit = rabbit;
         _database = await TestInfrastructure.CreateDatabaseAsync("funds");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development }); // local PostgreSQL and RabbitMQ have development passwords
+        // Local PostgreSQL and RabbitMQ have development passwords.
+        var builder = Host.CreateApplicationBuilder(
+            new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = _database,
             ["ConnectionStrings:RabbitMq"] = rabbit,
             ["Messaging:QueuePrefix"] = $"itest-assist-{Guid.NewGuid():N}"[..24],
-            ["PersonalData:MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["PersonalData:MasterKey"] = Convert.ToBase64String(
+                System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         });
         builder.Services.AddSingleton<TimeProvider>(_clock);
         builder.AddAssistance();
@@ -57,28 +73,36 @@ public sealed class FundReservationTests : IAsyncLifetime
         using var _ = OperationContext.Begin(OperationContext.System("itest"));
         var now = _clock.GetUtcNow();
         var fundId = Guid.CreateVersion7();
-        var record = new CaseRecord { Id = Guid.CreateVersion7(), Reference = "PC-2026-999999", Country = "CO", OpenedBy = "officer-1" };
+        var record = new CaseRecord
+        {
+            Id = Guid.CreateVersion7(), Reference = "PC-2026-999999", Country = "CO", OpenedBy = "officer-1",
+        };
         Guid first, second;
         await using (var setup = Store.LightweightSession())
         {
-            setup.Events.StartStream<Fund>(fundId, new FundCreated(fundId, "Rapid response", "EUR", 1_000m, "funder-0", now));
-            var fund = Fund.Create(new FundCreated(fundId, "Rapid response", "EUR", 1_000m, "funder-0", now));
-            first = GrantChanges.Start(setup, (GrantRequested)Rules.Request(record, fund, fundId, 600m, "EUR", GrantCategory.Legal, new SealedData("sealed"), 1, "officer-1", now).GrantEvents[0], now).Id;
-            second = GrantChanges.Start(setup, (GrantRequested)Rules.Request(record, fund, fundId, 600m, "EUR", GrantCategory.Legal, new SealedData("sealed"), 1, "officer-1", now).GrantEvents[0], now).Id;
+            setup.Events.StartStream<Fund>(
+                fundId, new FundCreated(fundId, "Rapid response", "EUR", 1_000m, "funder-0", now));
+            var fund = new FundCreated(fundId, "Rapid response", "EUR", 1_000m, "funder-0", now).Start();
+            first = Start(setup, Filed(record, fund, 600m, GrantCategory.Legal, now), now);
+            second = Start(setup, Filed(record, fund, 600m, GrantCategory.Legal, now), now);
             await setup.SaveChangesAsync();
         }
 
         // Both "replicas" read the fund at the same version and see 1,000 available.
         await using var a = Store.LightweightSession();
         await using var b = Store.LightweightSession();
-        var (grantA, fundA) = (await a.Events.FetchForWriting<Grant>(first), await a.Events.FetchForWriting<Fund>(fundId));
-        var (grantB, fundB) = (await b.Events.FetchForWriting<Grant>(second), await b.Events.FetchForWriting<Fund>(fundId));
-        var approveA = Rules.Approve(grantA.Aggregate!, fundA.Aggregate!, "funder-a", null, now);
-        var approveB = Rules.Approve(grantB.Aggregate!, fundB.Aggregate!, "funder-b", null, now);
-        approveA.Problem.ShouldBeNull();
-        approveB.Problem.ShouldBeNull();
-        GrantChanges.Append(a, grantA, fundA, approveA, now);
-        GrantChanges.Append(b, grantB, fundB, approveB, now);
+        var (grantA, fundA) =
+            (await a.Events.FetchForWriting<Grant>(first), await a.Events.FetchForWriting<Fund>(fundId));
+        var (grantB, fundB) =
+            (await b.Events.FetchForWriting<Grant>(second), await b.Events.FetchForWriting<Fund>(fundId));
+        var approveA = DecideGrant.Approve(Options, grantA.Aggregate!, fundA.Aggregate!, "funder-a", null, now);
+        var approveB = DecideGrant.Approve(Options, grantB.Aggregate!, fundB.Aggregate!, "funder-b", null, now);
+        approveA.Refusal.ShouldBeNull();
+        approveB.Refusal.ShouldBeNull();
+        StreamChanges.Append(a, grantA, approveA.Value!.GrantEvents, now);
+        StreamChanges.Append(a, fundA, approveA.Value!.FundEvents, now);
+        StreamChanges.Append(b, grantB, approveB.Value!.GrantEvents, now);
+        StreamChanges.Append(b, fundB, approveB.Value!.FundEvents, now);
 
         await a.SaveChangesAsync();
         await Should.ThrowAsync<ConcurrencyException>(() => b.SaveChangesAsync());
@@ -87,7 +111,8 @@ public sealed class FundReservationTests : IAsyncLifetime
         var after = (await check.LoadAsync<Fund>(fundId))!;
         after.Reserved.ShouldBe(600m);
         after.Available.ShouldBe(400m);
-        (await check.LoadAsync<Grant>(second))!.Status.ShouldBe(GrantStatus.Pending); // nothing of the losing decision was stored
+        // Nothing of the losing decision was stored.
+        (await check.LoadAsync<Grant>(second))!.Status.ShouldBe(GrantStatus.Pending);
     }
 
     [Fact]
@@ -102,8 +127,12 @@ public sealed class FundReservationTests : IAsyncLifetime
             var fundId = Guid.CreateVersion7();
             var created = new FundCreated(fundId, "Rapid response", "EUR", 1_000m, "funder-0", now);
             setup.Events.StartStream<Fund>(fundId, created);
-            var record = new CaseRecord { Id = Guid.CreateVersion7(), Reference = "PC-2026-999998", Country = "CO", OpenedBy = "officer-1" };
-            grantId = GrantChanges.Start(setup, (GrantRequested)Rules.Request(record, Fund.Create(created), fundId, 300m, "EUR", GrantCategory.MedicalAndPsychosocial, new SealedData("sealed"), 1, "officer-1", now).GrantEvents[0], now).Id;
+            var record = new CaseRecord
+            {
+                Id = Guid.CreateVersion7(), Reference = "PC-2026-999998", Country = "CO", OpenedBy = "officer-1",
+            };
+            var filed = Filed(record, created.Start(), 300m, GrantCategory.MedicalAndPsychosocial, now);
+            grantId = Start(setup, filed, now);
             await setup.SaveChangesAsync();
         }
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Protection.Contracts;
 using Protection.Contracts.Cases;
@@ -13,6 +14,12 @@ using Protection.EmergencyAssistance;
 using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Funds;
 using Protection.EmergencyAssistance.Grants;
+using Protection.EmergencyAssistance.Grants.Deciding;
+using Protection.EmergencyAssistance.Grants.Disbursing;
+using Protection.EmergencyAssistance.Grants.Reading;
+using Protection.EmergencyAssistance.Grants.Reporting;
+using Protection.EmergencyAssistance.Grants.Requesting;
+using Protection.EmergencyAssistance.Grants.Withdrawing;
 using Protection.ServiceDefaults;
 using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.Messaging;
@@ -44,7 +51,9 @@ public sealed class GrantSealingTests : IAsyncLifetime
 
     private IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
 
-    private GrantRules Rules => Services.GetRequiredService<GrantRules>();
+    private GrantPath Path => Services.GetRequiredService<GrantPath>();
+
+    private IOptions<AssistanceOptions> Options => Services.GetRequiredService<IOptions<AssistanceOptions>>();
 
     private CaseKeys Keys => Services.GetRequiredService<CaseKeys>();
 
@@ -61,23 +70,28 @@ public sealed class GrantSealingTests : IAsyncLifetime
     {
         var (_, rabbit) = await TestInfrastructure.EndpointsAsync();
         _database = await TestInfrastructure.CreateDatabaseAsync("grseal");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development }); // local PostgreSQL and RabbitMQ have development passwords
+        // Local PostgreSQL and RabbitMQ have development passwords.
+        var builder = Host.CreateApplicationBuilder(
+            new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = _database,
             ["ConnectionStrings:RabbitMq"] = rabbit,
             ["Messaging:QueuePrefix"] = $"itest-grseal-{Guid.NewGuid():N}"[..24],
-            ["PersonalData:MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["PersonalData:MasterKey"] = Convert.ToBase64String(
+                System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         });
         builder.Services.AddSingleton<TimeProvider>(_clock);
         builder.AddAssistance();
         _host = builder.Build();
         await _host.StartAsync();
-        await Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        await Services.GetRequiredService<IBusControl>()
+            .WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
 
         using var _ = OperationContext.Begin(OperationContext.System("itest"));
         await using var setup = Store.LightweightSession();
-        setup.Events.StartStream<Fund>(_fundId, new FundCreated(_fundId, "Rapid response", "EUR", 10_000m, "funder-0", _clock.GetUtcNow()));
+        setup.Events.StartStream<Fund>(
+            _fundId, new FundCreated(_fundId, "Rapid response", "EUR", 10_000m, "funder-0", _clock.GetUtcNow()));
         await setup.SaveChangesAsync();
     }
 
@@ -100,7 +114,8 @@ public sealed class GrantSealingTests : IAsyncLifetime
         var rejected = await GetAsync(grants.Rejected, Funder());
         rejected.Rejection.ShouldNotBeNull().Reason.ShouldBe(RejectionReason);
         (await GetAsync(grants.Reported, OfficerRequest())).Report.ShouldNotBeNull().Summary.ShouldBe(Summary);
-        (await ForCaseAsync(caseId)).Select(g => g.Purpose).ShouldBe([Purpose(1), Purpose(2), Purpose(3)], ignoreOrder: true);
+        (await ForCaseAsync(caseId)).Select(g => g.Purpose)
+            .ShouldBe([Purpose(1), Purpose(2), Purpose(3)], ignoreOrder: true);
 
         var stored = await StoredRows.AllAsync(_database, Schema);
         stored.ShouldContain(reference);
@@ -117,7 +132,8 @@ public sealed class GrantSealingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CaseErased_delivered_twice_destroys_the_key_and_the_grants_read_erased_with_their_amounts_and_events_untouched()
+    public async Task
+        CaseErased_delivered_twice_destroys_the_key_and_the_grants_read_erased_with_their_amounts_and_events_untouched()
     {
         var (caseId, reference, grants) = await CaseWithGrantsAsync();
         var otherCase = await CaseWithGrantsAsync();
@@ -144,7 +160,8 @@ public sealed class GrantSealingTests : IAsyncLifetime
         var after = await ForCaseAsync(caseId);
         after.ShouldAllBe(g => g.Purpose == CaseKeys.Erased);
         after.Select(g => (g.Id, g.Status, g.RequestedAmount, g.ApprovedAmount, g.Disbursed, g.CaseReference))
-            .ShouldBe(before.Select(g => (g.Id, g.Status, g.RequestedAmount, g.ApprovedAmount, g.Disbursed, g.CaseReference)));
+            .ShouldBe(before.Select(g =>
+                (g.Id, g.Status, g.RequestedAmount, g.ApprovedAmount, g.Disbursed, g.CaseReference)));
         after.Single(g => g.Id == grants.Rejected).Rejection.ShouldNotBeNull().Reason.ShouldBe(CaseKeys.Erased);
         var report = after.Single(g => g.Id == grants.Reported).Report.ShouldNotBeNull();
         (report.Summary, report.Spent).ShouldBe((CaseKeys.Erased, 500m));
@@ -152,7 +169,8 @@ public sealed class GrantSealingTests : IAsyncLifetime
         // A funder's list: the erased case's grants read "[erased]", the other case's are untouched.
         var list = await ListAsync(Funder());
         list.Where(g => g.CaseId == caseId).ShouldAllBe(g => g.Purpose == CaseKeys.Erased);
-        list.Where(g => g.CaseId == otherCase.CaseId).Select(g => g.Purpose).ShouldBe([Purpose(1), Purpose(2), Purpose(3)], ignoreOrder: true);
+        list.Where(g => g.CaseId == otherCase.CaseId).Select(g => g.Purpose)
+            .ShouldBe([Purpose(1), Purpose(2), Purpose(3)], ignoreOrder: true);
 
         // Another CaseErased for the case finds no key and changes nothing.
         var again = Erased(caseId, reference);
@@ -172,7 +190,9 @@ public sealed class GrantSealingTests : IAsyncLifetime
 
     private CaseErased Erased(Guid caseId, string reference) => new(
         caseId, reference, ErasureBasis.RetentionExpired, _clock.GetUtcNow(),
-        new EventMetadata(Guid.CreateVersion7(), _clock.GetUtcNow(), "admin-1", "admin", Guid.NewGuid().ToString(), Guid.NewGuid().ToString()));
+        new EventMetadata(
+            Guid.CreateVersion7(), _clock.GetUtcNow(), "admin-1", "admin", Guid.NewGuid().ToString(),
+            Guid.NewGuid().ToString()));
 
     private Task HandledAsync(Guid messageId) => Eventually.Get(async () =>
     {
@@ -184,7 +204,8 @@ public sealed class GrantSealingTests : IAsyncLifetime
     /// A case this service knows, with three grants requested through the handler (the first two at the
     /// same moment): one rejected by a funder, one withdrawn by the officer, one approved, paid and reported.
     /// </summary>
-    private async Task<(Guid CaseId, string Reference, (Guid Rejected, Guid Withdrawn, Guid Reported) Grants)> CaseWithGrantsAsync()
+    private async Task<(Guid CaseId, string Reference, (Guid Rejected, Guid Withdrawn, Guid Reported) Grants)>
+        CaseWithGrantsAsync()
     {
         var caseId = Guid.CreateVersion7();
         var reference = $"PC-2026-{Random.Shared.Next(100000, 999999)}";
@@ -198,11 +219,20 @@ public sealed class GrantSealingTests : IAsyncLifetime
         var third = await RequestAsync(caseId, 3);
         var ct = CancellationToken.None;
 
-        await Command(http => GrantsApi.Decide(requested[0].Id, new DecisionInput { Decision = DecisionKind.Reject, Reason = RejectionReason }, http, Store, Rules, Keys, _clock, ct), Funder());
-        await Command(http => GrantsApi.Withdraw(requested[1].Id, new WithdrawalInput { Reason = WithdrawalReason }, http, Store, Rules, Keys, _clock, ct), OfficerRequest());
-        await Command(http => GrantsApi.Decide(third.Id, new DecisionInput { Decision = DecisionKind.Approve }, http, Store, Rules, Keys, _clock, ct), Funder());
-        await Command(http => GrantsApi.Disburse(third.Id, new DisbursementInput { Amount = 600m }, http, Store, Rules, Keys, _clock, ct), Funder());
-        var reported = await Command(http => GrantsApi.SubmitReport(third.Id, new ReportInput { Spent = 500m, Summary = Summary }, http, Store, Rules, Keys, _clock, ct), OfficerRequest());
+        var rejection = new DecisionInput { Decision = DecisionKind.Reject, Reason = RejectionReason };
+        await Command(
+            async http => (await DecideGrant.Handle(requested[0].Id, rejection, http, Path, ct)).Result, Funder());
+        var withdrawal = new WithdrawalInput { Reason = WithdrawalReason };
+        await Command(
+            async http => (await WithdrawGrant.Handle(requested[1].Id, withdrawal, http, Path, ct)).Result,
+            OfficerRequest());
+        var approval = new DecisionInput { Decision = DecisionKind.Approve };
+        await Command(async http => (await DecideGrant.Handle(third.Id, approval, http, Path, ct)).Result, Funder());
+        var tranche = new DisbursementInput { Amount = 600m };
+        await Command(async http => (await DisburseGrant.Handle(third.Id, tranche, http, Path, ct)).Result, Funder());
+        var report = new ReportInput { Spent = 500m, Summary = Summary };
+        var reported = await Command(
+            async http => (await SubmitReport.Handle(third.Id, report, http, Path, ct)).Result, OfficerRequest());
         reported.Status.ShouldBe(GrantStatus.Reported);
         return (caseId, reference, (requested[0].Id, requested[1].Id, third.Id));
     }
@@ -210,7 +240,7 @@ public sealed class GrantSealingTests : IAsyncLifetime
     private async Task<GrantView> RequestAsync(Guid caseId, int n)
     {
         using var _ = OperationContext.Begin(OperationContext.System("itest"));
-        var result = await GrantsApi.Request(caseId, new GrantRequestInput
+        var result = await RequestGrant.Handle(caseId, new GrantRequestInput
         {
             FundId = _fundId,
             Amount = 600m,
@@ -218,37 +248,39 @@ public sealed class GrantSealingTests : IAsyncLifetime
             Category = GrantCategory.PhysicalSecurity,
             Purpose = Purpose(n),
             PeopleCovered = 1,
-        }, OfficerRequest(), Store, Rules, Keys, _clock, CancellationToken.None);
+        }, OfficerRequest(), Store, Keys, Options, _clock, CancellationToken.None);
         var view = result.Result.ShouldBeOfType<Created<GrantView>>().Value.ShouldNotBeNull();
         view.Purpose.ShouldBe(Purpose(n));
         return view;
     }
 
-    private static async Task<GrantView> Command(Func<HttpContext, Task<Results<Ok<GrantView>, ProblemHttpResult>>> handler, HttpContext http)
+    private static async Task<GrantView> Command(Func<HttpContext, Task<IResult>> handler, HttpContext http)
     {
         using var _ = OperationContext.Begin(OperationContext.System("itest"));
         var result = await handler(http);
-        return result.Result.ShouldBeOfType<Ok<GrantView>>().Value.ShouldNotBeNull();
+        return result.ShouldBeOfType<Ok<GrantView>>().Value.ShouldNotBeNull();
     }
 
     private async Task<GrantView> GetAsync(Guid grantId, HttpContext http)
     {
         await using var session = Store.QuerySession();
-        var result = await GrantsApi.Get(grantId, http, session, Rules, Keys, _clock, CancellationToken.None);
+        var result = await GetGrant.Handle(grantId, http, session, Keys, Options, _clock, CancellationToken.None);
         return result.Result.ShouldBeOfType<Ok<GrantView>>().Value.ShouldNotBeNull();
     }
 
     private async Task<IReadOnlyList<GrantView>> ListAsync(HttpContext http)
     {
         await using var session = Store.QuerySession();
-        var result = await GrantsApi.List(http, session, Rules, Services.GetRequiredService<PersonalDataVault>(), _clock, CancellationToken.None);
+        var vault = Services.GetRequiredService<PersonalDataVault>();
+        var result = await ListGrants.Handle(http, session, vault, Options, _clock, CancellationToken.None);
         return result.Result.ShouldBeOfType<Ok<GrantList>>().Value.ShouldNotBeNull().Items;
     }
 
     private async Task<IReadOnlyList<GrantView>> ForCaseAsync(Guid caseId)
     {
         await using var session = Store.QuerySession();
-        var result = await GrantsApi.ForCase(caseId, OfficerRequest(), session, Rules, Keys, _clock, CancellationToken.None);
+        var result = await CaseGrants.Handle(
+            caseId, OfficerRequest(), session, Keys, Options, _clock, CancellationToken.None);
         return result.Result.ShouldBeOfType<Ok<IReadOnlyList<GrantView>>>().Value.ShouldNotBeNull();
     }
 

@@ -12,7 +12,7 @@ using Protection.ServiceDefaults.PersonalData;
 using Protection.Testing;
 using Protection.Triage;
 using Protection.Triage.Cases;
-using Protection.Triage.Deadlines;
+using Protection.Triage.Cases.FlaggingOverdue;
 
 namespace Protection.IntegrationTests;
 
@@ -64,7 +64,8 @@ public sealed class OverdueDetectionTests : IAsyncLifetime
             (await second.Detector.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
 
             // A new breach: a supervisor raises the case to critical; its deadline becomes intake + 1 h, already past.
-            await second.ChangeAsync(high, (decisions, @case, now) => decisions.Override(@case, RiskLevel.Critical, new SealedData("sealed"), "supervisor-1", now));
+            await second.ChangeAsync(high, (decisions, @case, now) =>
+                decisions.Override(@case, RiskLevel.Critical, new SealedData("sealed"), "supervisor-1", now).Value!);
             (await second.Detector.RunOnceAsync(CancellationToken.None)).ShouldBe(1);
             (await second.Detector.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
 
@@ -126,18 +127,22 @@ public sealed class OverdueDetectionTests : IAsyncLifetime
             using var _ = OperationContext.Begin(OperationContext.System("itest"));
             await using var session = Store.LightweightSession();
             var decisions = _host.Services.GetRequiredService<TriageDecisions>();
-            CaseChanges.Start(session, decisions.TakeIn(id, $"PC-2026-{Random.Shared.Next(100000, 999999)}", "CO", "officer-1", now, [threat], 1, new ConsentScopes(true, false), now), now);
+            var reference = $"PC-2026-{Random.Shared.Next(100000, 999999)}";
+            var takenIn = decisions.TakeIn(
+                id, reference, "CO", "officer-1", now, [threat], 1, new ConsentScopes(true, false), now);
+            takenIn.StartIn(session, now);
             await session.SaveChangesAsync();
             return id;
         }
 
-        public async Task ChangeAsync(Guid id, Func<TriageDecisions, TriageCase, DateTimeOffset, IReadOnlyList<object>> decide)
+        public async Task ChangeAsync(Guid id, Func<TriageDecisions, TriageCase, DateTimeOffset, Decided> decide)
         {
             using var _ = OperationContext.Begin(OperationContext.System("itest"));
             await using var session = Store.LightweightSession();
             var stream = await session.Events.FetchForWriting<TriageCase>(id);
             var now = _clock.GetUtcNow();
-            CaseChanges.Append(session, stream, decide(_host.Services.GetRequiredService<TriageDecisions>(), stream.Aggregate!, now), now);
+            var decisions = _host.Services.GetRequiredService<TriageDecisions>();
+            decide(decisions, stream.Aggregate!, now).AppendTo(session, stream, now);
             await session.SaveChangesAsync();
         }
 

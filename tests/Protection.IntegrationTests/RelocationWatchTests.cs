@@ -4,6 +4,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Protection.Contracts;
 using Protection.Contracts.Assistance;
@@ -11,7 +12,15 @@ using Protection.Contracts.Relocation;
 using Protection.Relocations;
 using Protection.Relocations.Cases;
 using Protection.Relocations.Relocations;
+using Protection.Relocations.Relocations.CheckingIn;
+using Protection.Relocations.Relocations.Extending;
+using Protection.Relocations.Relocations.Financing;
+using Protection.Relocations.Relocations.Moving;
+using Protection.Relocations.Relocations.Planning;
+using Protection.Relocations.Relocations.Requesting;
+using Protection.Relocations.Relocations.Watching;
 using Protection.ServiceDefaults;
+using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.Messaging;
 using Protection.ServiceDefaults.PersonalData;
 using Protection.Testing;
@@ -50,7 +59,8 @@ public sealed class RelocationWatchTests : IAsyncLifetime
     public Task DisposeAsync() => TestInfrastructure.DropDatabaseAsync(_database);
 
     [Fact]
-    public async Task A_missed_check_in_is_flagged_after_its_grace_period_and_published_once_per_deadline_across_restarts()
+    public async Task
+        A_missed_check_in_is_flagged_after_its_grace_period_and_published_once_per_deadline_across_restarts()
     {
         await using var missed = await PublishedEvents.BindAsync(_rabbit, MissedExchange, "relocationId");
         var clock = new FakeTimeProvider(Start);
@@ -74,7 +84,8 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             (await first.Watch.RunOnceAsync(CancellationToken.None)).ShouldBe(1);
             (await first.Watch.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
             (await first.LoadAsync(away)).MissedCheckInFlaggedFor.ShouldBe(firstDue);
-            (await first.EventsAsync(away)).OfType<CheckInMissedFlagged>().ShouldHaveSingleItem().DueAt.ShouldBe(firstDue);
+            (await first.EventsAsync(away)).OfType<CheckInMissedFlagged>().ShouldHaveSingleItem()
+                .DueAt.ShouldBe(firstDue);
             (await missed.AboutAsync(away, atLeast: 1)).Count.ShouldBe(1);
         }
 
@@ -88,7 +99,8 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             // The defender checks in late: the next check-in is due a week from now, and missing it is a new alert.
             var checkedInAt = clock.GetUtcNow();
             secondDue = checkedInAt + Week;
-            await second.ChangeAsync(away, (r, now) => RelocationRules.CheckIn(r, CheckInStatus.Safe, null, "officer-1", now).Events);
+            await second.ChangeAsync(away, (r, now) =>
+                RecordCheckIn.Decide(r, CheckInStatus.Safe, null, "officer-1", now).Value!);
             var checkedIn = await second.LoadAsync(away);
             checkedIn.NextCheckInDueAt.ShouldBe(secondDue);
             checkedIn.MissedCheckInFlaggedFor.ShouldBeNull();
@@ -109,14 +121,17 @@ public sealed class RelocationWatchTests : IAsyncLifetime
         await using (var third = await RelocationHost.StartAsync(_database, _rabbit, clock))
         {
             (await third.Watch.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
-            (await third.EventsAsync(away)).OfType<CheckInMissedFlagged>().Select(e => e.DueAt).ShouldBe([firstDue, secondDue]);
+            (await third.EventsAsync(away)).OfType<CheckInMissedFlagged>().Select(e => e.DueAt)
+                .ShouldBe([firstDue, secondDue]);
         }
 
-        // Delivery is at least once (the outbox sweep may hand the broker a row twice): "once" is one message id per deadline.
+        // Delivery is at least once (the outbox sweep may hand the broker a row twice): "once" is one message id
+        // per deadline.
         await Task.Delay(TimeSpan.FromSeconds(1)); // a duplicate still in flight would arrive now
         var messages = await missed.AboutAsync(away, atLeast: 2);
         messages.Count.ShouldBe(2);
-        messages.Select(m => m.GetProperty("dueAt").GetDateTimeOffset()).ShouldBe([firstDue, secondDue], ignoreOrder: true);
+        messages.Select(m => m.GetProperty("dueAt").GetDateTimeOffset())
+            .ShouldBe([firstDue, secondDue], ignoreOrder: true);
         messages.ShouldAllBe(m => m.GetProperty("caseId").GetGuid() == caseId);
     }
 
@@ -127,7 +142,8 @@ public sealed class RelocationWatchTests : IAsyncLifetime
         var clock = new FakeTimeProvider(Start);
         var firstEnd = Today.AddDays(30);
         var secondEnd = Today.AddDays(60);
-        var firstNotice = Relocation.EndOf(firstEnd) - Notice; // 2026-12-12T00:00Z: the end of the stay's last day, less 14 days
+        // 2026-12-12T00:00Z: the end of the stay's last day, less 14 days
+        var firstNotice = Relocation.EndOf(firstEnd) - Notice;
         var secondNotice = Relocation.EndOf(secondEnd) - Notice;
         Guid away;
 
@@ -154,7 +170,15 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             (await first.Watch.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
 
             // The stay is extended by a month: the new end date is not within the notice period yet.
-            await first.ChangeAsync(away, (r, now) => first.Rules.Extend(r, secondEnd, "The threat at home persists.", _ => new SealedData("sealed"), "officer-1", now).Events);
+            await first.ChangeAsync(away, (r, now) => ExtendStay.Decide(
+                    first.Rules,
+                    r,
+                    secondEnd,
+                    "The threat at home persists.",
+                    _ => new SealedData("sealed"),
+                    "officer-1",
+                    now)
+                .Value!);
             (await first.LoadAsync(away)).Plan!.EndOn.ShouldBe(secondEnd);
             (await first.Watch.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
 
@@ -184,11 +208,13 @@ public sealed class RelocationWatchTests : IAsyncLifetime
         await Task.Delay(TimeSpan.FromSeconds(1)); // a duplicate still in flight would arrive now
         var messages = await ending.AboutAsync(away, atLeast: 2);
         messages.Count.ShouldBe(2);
-        messages.Select(m => DateOnly.Parse(m.GetProperty("endOn").GetString()!)).ShouldBe([firstEnd, secondEnd], ignoreOrder: true);
+        messages.Select(m => DateOnly.Parse(m.GetProperty("endOn").GetString()!))
+            .ShouldBe([firstEnd, secondEnd], ignoreOrder: true);
     }
 
     [Fact]
-    public async Task A_paid_relocation_grant_delivered_twice_funds_the_planned_relocation_once_and_a_legal_grant_funds_nothing()
+    public async Task
+        A_paid_relocation_grant_delivered_twice_funds_the_planned_relocation_once_and_a_legal_grant_funds_nothing()
     {
         await using var progressed = await PublishedEvents.BindAsync(_rabbit, ProgressedExchange, "relocationId");
         var clock = new FakeTimeProvider(Start);
@@ -215,7 +241,10 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             await host.Bus.Publish(relocation, context => context.MessageId = relocation.Metadata.EventId);
         }
 
-        await Eventually.Get(async () => (await host.LoadAsync(relocationId)).State == RelocationState.Funded ? "funded" : null, TimeSpan.FromSeconds(15), "the relocation to be funded");
+        await Eventually.Get(
+            async () => (await host.LoadAsync(relocationId)).State == RelocationState.Funded ? "funded" : null,
+            TimeSpan.FromSeconds(15),
+            "the relocation to be funded");
         await Task.Delay(TimeSpan.FromSeconds(1.5)); // let the copy arrive
 
         var funded = await host.LoadAsync(relocationId);
@@ -239,8 +268,18 @@ public sealed class RelocationWatchTests : IAsyncLifetime
     }
 
     private static GrantDisbursed Disbursed(Guid caseId, GrantCategory category, int tranche) => new(
-        caseId, "PC-2026-000778", Guid.CreateVersion7(), Guid.CreateVersion7(), category, tranche, 2_500m, "EUR", 2_500m, true,
-        new EventMetadata(Guid.CreateVersion7(), Start, "funder-1", "funder", Guid.NewGuid().ToString(), Guid.NewGuid().ToString()));
+        caseId,
+        "PC-2026-000778",
+        Guid.CreateVersion7(),
+        Guid.CreateVersion7(),
+        category,
+        tranche,
+        2_500m,
+        "EUR",
+        2_500m,
+        true,
+        new EventMetadata(
+            Guid.CreateVersion7(), Start, "funder-1", "funder", Guid.NewGuid().ToString(), Guid.NewGuid().ToString()));
 
     /// <summary>
     /// What was published on one exchange, by message id (copies of one message count once), read
@@ -260,7 +299,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
 
         public RelocationWatch Watch => _host.Services.GetRequiredService<RelocationWatch>();
 
-        public RelocationRules Rules => _host.Services.GetRequiredService<RelocationRules>();
+        public RelocationOptions Rules => _host.Services.GetRequiredService<IOptions<RelocationOptions>>().Value;
 
         public IBus Bus => _host.Services.GetRequiredService<IBus>();
 
@@ -268,28 +307,36 @@ public sealed class RelocationWatchTests : IAsyncLifetime
 
         public static async Task<RelocationHost> StartAsync(string database, string rabbit, TimeProvider clock)
         {
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development }); // local PostgreSQL and RabbitMQ have development passwords
+            // Development: local PostgreSQL and RabbitMQ have development passwords.
+            var builder = Host.CreateApplicationBuilder(
+                new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Postgres"] = database,
                 ["ConnectionStrings:RabbitMq"] = rabbit,
                 ["Messaging:QueuePrefix"] = $"itest-rwatch-{Guid.NewGuid():N}"[..24],
-                // Timeout.InfiniteTimeSpan: the watch runs its pass at start, then never on its own (a PeriodicTimer refuses
-                // periods over ~49.7 days, and a shorter one would tick as the fake clock jumps, racing the test's passes).
+                // Timeout.InfiniteTimeSpan: the watch runs its pass at start, then never on its own (a PeriodicTimer
+                // refuses periods over ~49.7 days, and a shorter one would tick as the fake clock jumps, racing the
+                // test's passes).
                 ["Relocation:WatchInterval"] = "-00:00:00.001",
-                ["PersonalData:MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+                ["PersonalData:MasterKey"] =
+                    Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             });
             builder.Services.AddSingleton(clock);
             builder.AddRelocation();
             var host = builder.Build();
             await host.StartAsync();
-            await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+            await host.Services.GetRequiredService<IBusControl>()
+                .WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
             host.Services.GetRequiredService<RelocationWatch>().ExecuteTask.ShouldNotBeNull().IsCompleted
                 .ShouldBeFalse("the watch's own loop ended at start (a bad Relocation:WatchInterval?)");
             return new RelocationHost(host, clock);
         }
 
-        /// <summary>A relocation requested and planned (starting today) for a case this service knows, as the HTTP commands leave it.</summary>
+        /// <summary>
+        /// A relocation requested and planned (starting today) for a case this service knows, as the HTTP commands
+        /// leave it.
+        /// </summary>
         public async Task<Guid> PlannedAsync(Guid caseId, DateOnly? endOn = null, int? checkInEveryDays = null)
         {
             var relocationId = Guid.CreateVersion7();
@@ -297,36 +344,59 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             {
                 await using var session = Store.LightweightSession();
                 var now = _clock.GetUtcNow();
-                var @case = new CaseRecord { Id = caseId, Reference = "PC-2026-000778", Country = "CO", OpenedBy = "officer-1" };
-                var requested = Rules.Request(@case, relocationId, RelocationKind.Regional, RelocationReason.IncreasedRisk, 1, 0, checkInEveryDays, "officer-1", now);
-                requested.Problem.ShouldBeNull();
-                RelocationChanges.Start(session, requested.Events, now);
+                var @case = new CaseRecord
+                {
+                    Id = caseId,
+                    Reference = "PC-2026-000778",
+                    Country = "CO",
+                    OpenedBy = "officer-1",
+                };
+                var requested = RequestRelocation.Decide(
+                    Rules, @case, relocationId, RelocationKind.Regional, RelocationReason.IncreasedRisk, 1, 0,
+                    checkInEveryDays, "officer-1", now);
+                requested.Refusal.ShouldBeNull();
+                var events = requested.Value!;
+                StreamChanges.Start(session, relocationId, (RelocationOpened)events[0], events.Skip(1).ToArray(), now);
                 @case.ActiveRelocationId = relocationId;
                 session.Store(@case);
                 await session.SaveChangesAsync();
             }
 
-            var plan = new PlanProposal("EC", "Quito", "Host", DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime), endOn, "Bus at night with a companion.", null, null);
-            await ChangeAsync(relocationId, (r, now) => Rules.Plan(r, plan, _ => new SealedData("sealed"), "officer-1", now).Events);
+            var plan = new PlanProposal(
+                "EC",
+                "Quito",
+                "Host",
+                DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime),
+                endOn,
+                "Bus at night with a companion.",
+                null,
+                null);
+            await ChangeAsync(relocationId, (r, now) =>
+                PlanRelocation.Decide(Rules, r, plan, _ => new SealedData("sealed"), "officer-1", now).Value!);
             (await LoadAsync(relocationId)).State.ShouldBe(RelocationState.Planned);
             return relocationId;
         }
 
-        /// <summary>Planned, funded, departed and arrived now: the first check-in is due one check-in interval from now.</summary>
+        /// <summary>
+        /// Planned, funded, departed and arrived now: the first check-in is due one check-in interval from now.
+        /// </summary>
         public async Task<Guid> ArrivedAsync(Guid caseId, DateOnly? endOn = null, int? checkInEveryDays = null)
         {
             var id = await PlannedAsync(caseId, endOn, checkInEveryDays);
             var grant = Guid.CreateVersion7();
-            await ChangeAsync(id, (r, now) => RelocationRules.Fund(r, new Funding(grant, 1, 2_500m, "EUR", now)));
-            await ChangeAsync(id, (r, now) => Rules.Depart(r, "officer-1", now).Events);
-            await ChangeAsync(id, (r, now) => RelocationRules.Arrive(r, "officer-1", now).Events);
+            await ChangeAsync(id, (r, now) => FundRelocation.Decide(r, new Funding(grant, 1, 2_500m, "EUR", now)));
+            await ChangeAsync(id, (r, now) => DepartRelocation.Decide(r, "officer-1", now).Value!);
+            await ChangeAsync(id, (r, now) => ArriveRelocation.Decide(r, "officer-1", now).Value!);
             var arrived = await LoadAsync(id);
             arrived.State.ShouldBe(RelocationState.Arrived);
             arrived.Away.ShouldBeTrue();
+            arrived.Version.ShouldBe(6); // requested, planned, funding received, funded, departed, arrived: the ETag
             return id;
         }
 
-        /// <summary>Appends what <paramref name="decide"/> returns at the version read, with its messages, as a command does.</summary>
+        /// <summary>
+        /// Appends what <paramref name="decide"/> returns at the version read, with its messages, as a command does.
+        /// </summary>
         public async Task ChangeAsync(Guid id, Func<Relocation, DateTimeOffset, IReadOnlyList<object>> decide)
         {
             using var _ = OperationContext.Begin(OperationContext.System("itest"));
@@ -335,7 +405,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             var now = _clock.GetUtcNow();
             var events = decide(stream.Aggregate!, now);
             events.ShouldNotBeEmpty();
-            RelocationChanges.Append(session, stream, events, now);
+            StreamChanges.Append(session, stream, events, now);
             await session.SaveChangesAsync();
         }
 
@@ -357,7 +427,9 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             return (await session.Events.FetchStreamAsync(id)).Select(e => e.Data).ToArray();
         }
 
-        /// <summary>Waits until <see cref="FundRelocation"/> has committed its handling of the message (its idempotency marker).</summary>
+        /// <summary>
+        /// Waits until <see cref="FundRelocation"/> has committed its handling of the message (its idempotency marker).
+        /// </summary>
         public Task HandledAsync(Guid messageId) => Eventually.Get(async () =>
         {
             await using var session = Store.QuerySession();

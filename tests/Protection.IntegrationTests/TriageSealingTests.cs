@@ -15,12 +15,15 @@ using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.Messaging;
 using Protection.ServiceDefaults.PersonalData;
 using Protection.Testing;
+using Protection.ServiceDefaults.Http;
 using Protection.Triage;
-using Protection.Triage.Assessing;
 using Protection.Triage.Cases;
-using Protection.Triage.Closing;
-using Protection.Triage.Planning;
-using Protection.Triage.Reading;
+using Protection.Triage.Cases.Assessing;
+using Protection.Triage.Cases.Closing;
+using Protection.Triage.Cases.Overriding;
+using Protection.Triage.Cases.Planning;
+using Protection.Triage.Cases.Reading;
+using Protection.Triage.Cases.Reopening;
 
 namespace Protection.IntegrationTests;
 
@@ -109,6 +112,27 @@ public sealed class TriageSealingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Events_renamed_in_code_are_stored_under_their_first_names_so_older_streams_still_load()
+    {
+        var (caseId, _) = await CaseWithTextsAsync();
+
+        var types = (await StoredRows.EventsAsync(_database, Schema, caseId))
+            .Select(row => JsonDocument.Parse(row).RootElement.GetProperty("type").GetString())
+            .ToArray();
+        types.ShouldBe(
+        [
+            "case_taken_in", "risk_overridden", "triage_deadline_set", "risk_assessed", "measure_added",
+            "measure_cancelled", "case_closed", "case_reopened", "triage_deadline_set",
+        ]);
+
+        await using var query = Store.QuerySession();
+        var events = await query.Events.FetchStreamAsync(caseId);
+        events.Select(e => e.Data.GetType()).ShouldContain(typeof(DimensionsScored));
+        events.Select(e => e.Data.GetType()).ShouldContain(typeof(CaseClosedWithOutcome));
+        events.Select(e => e.Data.GetType()).ShouldContain(typeof(CaseReopenedForTriage));
+    }
+
+    [Fact]
     public async Task CaseErased_delivered_twice_destroys_the_key_once_and_every_text_then_reads_erased_with_the_events_untouched()
     {
         var (caseId, reference) = await CaseWithTextsAsync();
@@ -159,8 +183,9 @@ public sealed class TriageSealingTests : IAsyncLifetime
         await HandledAsync(erased.Metadata.EventId);
 
         var reason = $"Raised again after new threats ({_token}).";
-        var view = await Command((http, session) => AssessCase.Override(
-            caseId, new OverrideRequest { Level = RiskLevel.Critical, Reason = reason }, http, session, Decisions, _clock, CancellationToken.None));
+        var view = await Command(http => OverrideRisk.Handle(
+            caseId, new OverrideRequest { Level = RiskLevel.Critical, Reason = reason }, http, Cases, Decisions,
+            CancellationToken.None));
 
         view.Override.ShouldNotBeNull().Reason.ShouldBe(reason);
         view.RiskHistory.Where(h => h.Basis == RiskBasis.Override).Select(h => h.Reason).ShouldBe([CaseKeys.Erased, reason]);
@@ -171,6 +196,8 @@ public sealed class TriageSealingTests : IAsyncLifetime
     private IBus Bus => Services.GetRequiredService<IBus>();
 
     private TriageDecisions Decisions => Services.GetRequiredService<TriageDecisions>();
+
+    private CasePath Cases => Services.GetRequiredService<CasePath>();
 
     private CaseErased Erased(Guid caseId, string reference) => new(
         caseId, reference, ErasureBasis.DefenderRequest, _clock.GetUtcNow(),
@@ -196,51 +223,56 @@ public sealed class TriageSealingTests : IAsyncLifetime
         using (OperationContext.Begin(OperationContext.System("itest")))
         await using (var session = Store.LightweightSession())
         {
-            CaseChanges.Start(session, Decisions.TakeIn(caseId, reference, "CO", "officer-1", now, [], 1, new ConsentScopes(true, false), now), now);
+            Decisions.TakeIn(caseId, reference, "CO", "officer-1", now, [], 1, new ConsentScopes(true, false), now)
+                .StartIn(session, now);
             await session.SaveChangesAsync();
         }
 
         var ct = CancellationToken.None;
-        await Command((http, session) => AssessCase.Override(caseId, new OverrideRequest { Level = RiskLevel.Medium, Reason = OverrideReason }, http, session, Decisions, _clock, ct));
-        await Command((http, session) => AssessCase.Assess(caseId, new AssessmentRequest
+        await Command(http => OverrideRisk.Handle(
+            caseId, new OverrideRequest { Level = RiskLevel.Medium, Reason = OverrideReason }, http, Cases, Decisions, ct));
+        await Command(http => AssessCase.Handle(caseId, new AssessmentRequest
         {
             Scores = new ScoresInput { EmotionalCognitive = 0, Physical = 3, Spiritual = 0, Economic = 0, Political = 0 },
             Notes = new NotesInput { Physical = PhysicalNote },
-        }, http, session, Decisions, _clock, ct));
+        }, http, Cases, Decisions, ct));
 
         Guid measureId;
         using (OperationContext.Begin(OperationContext.System("itest")))
-        await using (var session = Store.LightweightSession())
         {
-            var added = await PlanMeasures.Add(caseId, new AddMeasureRequest
+            var added = await AddMeasure.Handle(caseId, new AddMeasureRequest
             {
                 Area = FrameworkArea.ThreatsOnTheGround,
                 Type = "safe-house",
                 Owner = "partner:casa",
                 DueOn = DateOnly.FromDateTime(now.UtcDateTime).AddDays(7),
-            }, Supervisor(), session, Services.GetRequiredService<CaseKeys>(), _clock, ct);
+            }, Supervisor(), Cases, _clock, ct);
             measureId = added.Result.ShouldBeOfType<Created<MeasureAddedResponse>>().Value!.MeasureId;
         }
 
-        await Command((http, session) => PlanMeasures.Cancel(caseId, measureId, new CancelMeasureRequest { Reason = CancelReason }, http, session, _clock, ct));
-        await Command((http, session) => CloseCase.Close(caseId, new CloseRequest { Outcome = CaseOutcome.RiskReduced, Note = ClosingNote }, http, session, _clock, ct));
-        await Command((http, session) => CloseCase.Reopen(caseId, new ReopenRequest { Reason = ReopenReason }, http, session, Decisions, _clock, ct));
+        await Command(http => ChangeMeasure.Cancel(
+            caseId, measureId, new CancelMeasureRequest { Reason = CancelReason }, http, Cases, ct));
+        await Command(http => CloseCase.Handle(
+            caseId, new CloseRequest { Outcome = CaseOutcome.RiskReduced, Note = ClosingNote }, http, Cases, ct));
+        await Command(http => ReopenCase.Handle(
+            caseId, new ReopenRequest { Reason = ReopenReason }, http, Cases, Decisions, ct));
         return (caseId, reference);
     }
 
-    /// <summary>Runs a command handler as a supervisor's request would (its own session and operation context) and answers its view.</summary>
-    private async Task<TriageView> Command(Func<HttpContext, IDocumentSession, Task<Results<Ok<TriageView>, ProblemHttpResult>>> handler)
+    /// <summary>Runs a command handler as a supervisor's request would (its operation context) and answers its view.</summary>
+    private async Task<TriageView> Command(
+        Func<HttpContext, Task<Results<Ok<TriageView>, NotFoundProblem, ForbiddenProblem, ConflictProblem>>> handler)
     {
         using var _ = OperationContext.Begin(OperationContext.System("itest"));
-        await using var session = Store.LightweightSession();
-        var result = await handler(Supervisor(), session);
+        var result = await handler(Supervisor());
         return result.Result.ShouldBeOfType<Ok<TriageView>>().Value.ShouldNotBeNull();
     }
 
     private async Task<TriageView> ReadAsync(Guid caseId)
     {
         await using var session = Store.QuerySession();
-        var result = await ReadTriage.Case(caseId, Supervisor(), session, Services.GetRequiredService<CaseKeys>(), _clock, CancellationToken.None);
+        var result = await ReadTriage.Case(
+            caseId, Supervisor(), session, Services.GetRequiredService<CaseKeys>(), _clock, CancellationToken.None);
         return result.Result.ShouldBeOfType<Ok<TriageView>>().Value.ShouldNotBeNull();
     }
 

@@ -1,7 +1,7 @@
 using Protection.Contracts.Cases;
 using Protection.Intake.Cases;
 using Protection.ServiceDefaults.Time;
-using Protection.Triage.Planning;
+using Protection.Triage.Cases.Planning;
 
 namespace Protection.UnitTests;
 
@@ -68,7 +68,7 @@ public sealed class DateBoundsRules
     [InlineData("9999-12-31", false)]
     [InlineData("0001-01-01", false)]
     public void A_measure_is_due_from_today_anywhere_to_two_years_ahead(string dueOn, bool accepted) =>
-        (PlanMeasures.DueOnProblem(DateOnly.Parse(dueOn), Utc(25, 10)) is null).ShouldBe(accepted);
+        (AddMeasure.DueOnProblem(DateOnly.Parse(dueOn), Utc(25, 10)) is null).ShouldBe(accepted);
 
     [Fact]
     public void Today_at_the_edges_of_the_Earth_brackets_the_UTC_date()

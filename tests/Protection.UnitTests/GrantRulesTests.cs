@@ -1,9 +1,16 @@
-using Microsoft.AspNetCore.Http;
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
 using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Funds;
 using Protection.EmergencyAssistance.Grants;
+using Protection.EmergencyAssistance.Grants.Deciding;
+using Protection.EmergencyAssistance.Grants.Disbursing;
+using Protection.EmergencyAssistance.Grants.FlaggingOverdue;
+using Protection.EmergencyAssistance.Grants.Reporting;
+using Protection.EmergencyAssistance.Grants.Requesting;
+using Protection.EmergencyAssistance.Grants.Withdrawing;
+using Protection.ServiceDefaults.Decisions;
+using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.PersonalData;
 using GrantCategory = Protection.Contracts.Assistance.GrantCategory;
 
@@ -22,7 +29,7 @@ public sealed class GrantRulesTests
     private const string FunderB = "funder-bruno";
     private const string FunderC = "funder-chen";
 
-    private readonly GrantRules _rules = new(Microsoft.Extensions.Options.Options.Create(new AssistanceOptions()));
+    private static readonly AssistanceOptions Options = new();
 
     /// <summary>Stands in for the case's key: the rules only carry what they are given, sealed.</summary>
     private static SealedData Seal(string text) => new($"sealed:{text}");
@@ -39,26 +46,49 @@ public sealed class GrantRulesTests
     };
 
     private static Fund NewFund(decimal openingBalance = 20_000m) =>
-        Fund.Create(new FundCreated(Guid.CreateVersion7(), "Rapid response", "EUR", openingBalance, "admin", Now.AddDays(-30)));
+        new FundCreated(Guid.CreateVersion7(), "Rapid response", "EUR", openingBalance, "admin", Now.AddDays(-30))
+            .Start();
 
-    private GrantChange Request(CaseRecord @case, Fund? fund, decimal amount, string currency = "EUR") =>
-        _rules.Request(@case, fund, fund?.Id ?? Guid.CreateVersion7(), amount, currency, GrantCategory.PhysicalSecurity, Seal("Reinforced door and cameras"), 4, Officer, Now);
+    private static Outcome<GrantRequestFiled> Request(
+        CaseRecord @case, Fund? fund, decimal amount, string currency = "EUR") =>
+        RequestGrant.Decide(
+            Options, @case, fund, amount, currency, GrantCategory.PhysicalSecurity, Seal("Reinforced door and cameras"),
+            4, Officer, Now);
 
-    private Grant Requested(decimal amount, Fund fund, RiskLevel? risk = RiskLevel.High)
+    private static GrantRequestFiled Filed(Outcome<GrantRequestFiled> outcome)
     {
-        var change = Request(Case(risk), fund, amount);
-        change.Problem.ShouldBeNull();
-        return Grant.Create(change.GrantEvents[0].ShouldBeOfType<GrantRequested>());
+        outcome.Refusal.ShouldBeNull();
+        return outcome.Value.ShouldNotBeNull();
     }
 
-    private static Grant Fold(Grant grant, params IEnumerable<object> events) => events.Aggregate(grant, GrantChanges.Fold);
+    private static Grant Requested(decimal amount, Fund fund, RiskLevel? risk = RiskLevel.High) =>
+        Filed(Request(Case(risk), fund, amount)).Start();
 
-    private static Fund FoldFund(Fund fund, params IEnumerable<object> events) => events.Aggregate(fund, GrantChanges.FoldFund);
+    private static Outcome<GrantChange> Approve(
+        Grant grant, Fund fund, string funder, decimal? amount, DateTimeOffset now) =>
+        DecideGrant.Approve(Options, grant, fund, funder, amount, now);
+
+    private static Outcome<GrantChange> Disburse(Grant grant, decimal amount, string by, DateTimeOffset now) =>
+        DisburseGrant.Decide(Options, grant, amount, by, now);
+
+    /// <summary>The events of a change the rules accepted.</summary>
+    private static GrantChange Accepted(Outcome<GrantChange> outcome)
+    {
+        outcome.Refusal.ShouldBeNull();
+        return outcome.Value.ShouldNotBeNull();
+    }
+
+    /// <summary>Folds as Marten does: each event applies itself.</summary>
+    private static Grant Fold(Grant grant, params IEnumerable<IEventOf<Grant>> events) =>
+        events.Aggregate(grant, (state, e) => e.Apply(state));
+
+    private static Fund FoldFund(Fund fund, params IEnumerable<IEventOf<Fund>> events) =>
+        events.Aggregate(fund, (state, e) => e.Apply(state));
 
     /// <summary>Folds an accepted change into the grant and its fund.</summary>
-    private static (Grant Grant, Fund Fund) Apply(Grant grant, Fund fund, GrantChange change)
+    private static (Grant Grant, Fund Fund) Apply(Grant grant, Fund fund, Outcome<GrantChange> outcome)
     {
-        change.Problem.ShouldBeNull();
+        var change = Accepted(outcome);
         return (Fold(grant, change.GrantEvents), FoldFund(fund, change.FundEvents));
     }
 
@@ -66,25 +96,26 @@ public sealed class GrantRulesTests
     private (Grant Grant, Fund Fund) Approved(decimal amount, Fund fund)
     {
         var grant = Requested(amount, fund);
-        (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, FunderA, null, Now));
+        (grant, fund) = Apply(grant, fund, Approve(grant, fund, FunderA, null, Now));
         if (grant.Status == GrantStatus.Pending)
         {
-            (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, FunderB, null, Now));
+            (grant, fund) = Apply(grant, fund, Approve(grant, fund, FunderB, null, Now));
         }
 
         grant.Status.ShouldBe(GrantStatus.Approved);
         return (grant, fund);
     }
 
-    private static void ShouldBeRefused(GrantChange change, int status, string? field = null)
+    private static void ShouldBeRefused<T>(Outcome<T> outcome, RefusalKind kind, string? field = null)
+        where T : class
     {
-        var problem = change.Problem.ShouldNotBeNull();
-        problem.StatusCode.ShouldBe(status);
-        change.GrantEvents.ShouldBeEmpty();
-        change.FundEvents.ShouldBeEmpty();
+        var refusal = outcome.Refusal.ShouldNotBeNull();
+        refusal.Kind.ShouldBe(kind);
+        refusal.Title.ShouldNotBeNullOrWhiteSpace();
+        outcome.Value.ShouldBeNull(); // nothing to append
         if (field is not null)
         {
-            ((HttpValidationProblemDetails)problem.ProblemDetails).Errors.ShouldContainKey(field);
+            refusal.Errors.ShouldNotBeNull().Keys.ShouldBe([field]);
         }
     }
 
@@ -93,48 +124,45 @@ public sealed class GrantRulesTests
     [Fact]
     public void A_grant_cannot_be_requested_on_a_closed_case()
     {
-        ShouldBeRefused(Request(Case(closed: true), NewFund(), 1_000m), StatusCodes.Status409Conflict);
+        ShouldBeRefused(Request(Case(closed: true), NewFund(), 1_000m), RefusalKind.Conflict);
     }
 
     [Fact]
     public void A_grant_from_an_unknown_fund_is_refused_on_fundId()
     {
-        ShouldBeRefused(Request(Case(), null, 1_000m), StatusCodes.Status422UnprocessableEntity, "fundId");
+        ShouldBeRefused(Request(Case(), null, 1_000m), RefusalKind.Invalid, "fundId");
     }
 
     [Fact]
     public void A_grant_in_another_currency_than_the_fund_is_refused_on_currency()
     {
-        ShouldBeRefused(Request(Case(), NewFund(), 1_000m, currency: "USD"), StatusCodes.Status422UnprocessableEntity, "currency");
+        ShouldBeRefused(Request(Case(), NewFund(), 1_000m, currency: "USD"), RefusalKind.Invalid, "currency");
     }
 
     [Fact]
     public void A_grant_of_exactly_the_10000_cap_can_be_requested()
     {
         var fund = NewFund();
-        var change = Request(Case(), fund, 10_000m);
+        var requested = Filed(Request(Case(), fund, 10_000m));
 
-        change.Problem.ShouldBeNull();
-        change.FundEvents.ShouldBeEmpty();
-        var requested = change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantRequested>();
         requested.Amount.ShouldBe(10_000m);
         requested.FundId.ShouldBe(fund.Id);
         requested.Currency.ShouldBe("EUR");
         requested.RequestedBy.ShouldBe(Officer);
         requested.At.ShouldBe(Now);
-        Grant.Create(requested).Status.ShouldBe(GrantStatus.Pending);
+        requested.Start().Status.ShouldBe(GrantStatus.Pending);
     }
 
     [Fact]
     public void A_grant_one_cent_above_the_cap_is_refused_on_amount()
     {
-        ShouldBeRefused(Request(Case(), NewFund(), 10_000.01m), StatusCodes.Status422UnprocessableEntity, "amount");
+        ShouldBeRefused(Request(Case(), NewFund(), 10_000.01m), RefusalKind.Invalid, "amount");
     }
 
     [Fact]
     public void A_grant_in_fractions_of_a_cent_is_refused_on_amount()
     {
-        ShouldBeRefused(Request(Case(), NewFund(), 100.001m), StatusCodes.Status422UnprocessableEntity, "amount");
+        ShouldBeRefused(Request(Case(), NewFund(), 100.001m), RefusalKind.Invalid, "amount");
     }
 
     [Theory]
@@ -144,16 +172,16 @@ public sealed class GrantRulesTests
     [InlineData(RiskLevel.High)]
     public void The_decision_is_due_72_hours_after_the_request(RiskLevel? risk)
     {
-        var requested = Request(Case(risk), NewFund(), 1_000m).GrantEvents[0].ShouldBeOfType<GrantRequested>();
+        var requested = Filed(Request(Case(risk), NewFund(), 1_000m));
 
         requested.DecisionDueAt.ShouldBe(Now.AddHours(72));
-        Grant.Create(requested).DecisionDueAt.ShouldBe(Now.AddHours(72));
+        requested.Start().DecisionDueAt.ShouldBe(Now.AddHours(72));
     }
 
     [Fact]
     public void The_decision_on_a_critical_case_is_due_24_hours_after_the_request()
     {
-        var requested = Request(Case(RiskLevel.Critical), NewFund(), 1_000m).GrantEvents[0].ShouldBeOfType<GrantRequested>();
+        var requested = Filed(Request(Case(RiskLevel.Critical), NewFund(), 1_000m));
 
         requested.DecisionDueAt.ShouldBe(Now.AddHours(24));
         requested.Risk.ShouldBe(RiskLevel.Critical);
@@ -167,7 +195,7 @@ public sealed class GrantRulesTests
         var fund = NewFund();
         var grant = Requested(1_000m, fund);
 
-        ShouldBeRefused(_rules.Approve(grant, fund, Officer, null, Now), StatusCodes.Status403Forbidden);
+        ShouldBeRefused(Approve(grant, fund, Officer, null, Now), RefusalKind.Forbidden);
     }
 
     [Fact]
@@ -175,7 +203,7 @@ public sealed class GrantRulesTests
     {
         var grant = Requested(1_000m, NewFund());
 
-        ShouldBeRefused(_rules.Reject(grant, Officer, "Found another source.", Seal, Now), StatusCodes.Status403Forbidden);
+        ShouldBeRefused(DecideGrant.Reject(grant, Officer, "Found another source.", Seal, Now), RefusalKind.Forbidden);
     }
 
     [Fact]
@@ -184,10 +212,9 @@ public sealed class GrantRulesTests
         var fund = NewFund();
         var grant = Requested(5_000m, fund);
 
-        var change = _rules.Approve(grant, fund, FunderA, null, Now);
+        var change = Accepted(Approve(grant, fund, FunderA, null, Now));
 
-        change.Problem.ShouldBeNull();
-        var approved = change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantApproved>();
+        var approved = change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantAwarded>();
         approved.Amount.ShouldBe(5_000m);
         approved.Approvers.ShouldBe(new[] { FunderA });
         var reserved = change.FundEvents.ShouldHaveSingleItem().ShouldBeOfType<FundsReserved>();
@@ -206,9 +233,8 @@ public sealed class GrantRulesTests
         var fund = NewFund();
         var grant = Requested(5_000.01m, fund);
 
-        var change = _rules.Approve(grant, fund, FunderA, null, Now);
+        var change = Accepted(Approve(grant, fund, FunderA, null, Now));
 
-        change.Problem.ShouldBeNull();
         var given = change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<ApprovalGiven>();
         (given.Funder, given.Amount).ShouldBe((FunderA, 5_000.01m));
         change.FundEvents.ShouldBeEmpty();
@@ -225,9 +251,9 @@ public sealed class GrantRulesTests
     {
         var fund = NewFund();
         var grant = Requested(5_000.01m, fund);
-        (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, FunderA, null, Now));
+        (grant, fund) = Apply(grant, fund, Approve(grant, fund, FunderA, null, Now));
 
-        ShouldBeRefused(_rules.Approve(grant, fund, FunderA, null, Now.AddMinutes(5)), StatusCodes.Status409Conflict);
+        ShouldBeRefused(Approve(grant, fund, FunderA, null, Now.AddMinutes(5)), RefusalKind.Conflict);
     }
 
     [Fact]
@@ -235,12 +261,11 @@ public sealed class GrantRulesTests
     {
         var fund = NewFund();
         var grant = Requested(5_000.01m, fund);
-        (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, FunderA, null, Now));
+        (grant, fund) = Apply(grant, fund, Approve(grant, fund, FunderA, null, Now));
 
-        var change = _rules.Approve(grant, fund, FunderB, null, Now.AddMinutes(5));
+        var change = Accepted(Approve(grant, fund, FunderB, null, Now.AddMinutes(5)));
 
-        change.Problem.ShouldBeNull();
-        var approved = change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantApproved>();
+        var approved = change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantAwarded>();
         approved.Funder.ShouldBe(FunderB);
         approved.Approvers.ShouldBe(new[] { FunderA, FunderB });
         change.FundEvents.ShouldHaveSingleItem().ShouldBeOfType<FundsReserved>().Amount.ShouldBe(5_000.01m);
@@ -257,14 +282,14 @@ public sealed class GrantRulesTests
     {
         var fund = NewFund();
         var grant = Requested(8_000m, fund);
-        var first = _rules.Approve(grant, fund, FunderA, 7_000m, Now);
+        var first = Accepted(Approve(grant, fund, FunderA, 7_000m, Now));
         first.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<ApprovalGiven>();
         first.FundEvents.ShouldBeEmpty();
         (grant, fund) = Apply(grant, fund, first);
 
-        var second = _rules.Approve(grant, fund, FunderB, 7_500m, Now.AddMinutes(5));
+        var second = Accepted(Approve(grant, fund, FunderB, 7_500m, Now.AddMinutes(5)));
 
-        second.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantApproved>();
+        second.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantAwarded>();
         second.FundEvents.ShouldHaveSingleItem().ShouldBeOfType<FundsReserved>().Amount.ShouldBe(7_000m);
         (grant, fund) = Apply(grant, fund, second);
         grant.Status.ShouldBe(GrantStatus.Approved);
@@ -279,9 +304,9 @@ public sealed class GrantRulesTests
     {
         var fund = NewFund();
         var grant = Requested(8_000m, fund);
-        (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, FunderA, 7_500m, Now));
+        (grant, fund) = Apply(grant, fund, Approve(grant, fund, FunderA, 7_500m, Now));
 
-        var second = _rules.Approve(grant, fund, FunderB, 7_000m, Now.AddMinutes(5));
+        var second = Accepted(Approve(grant, fund, FunderB, 7_000m, Now.AddMinutes(5)));
 
         second.FundEvents.ShouldHaveSingleItem().ShouldBeOfType<FundsReserved>().Amount.ShouldBe(7_000m);
         (grant, fund) = Apply(grant, fund, second);
@@ -295,9 +320,9 @@ public sealed class GrantRulesTests
         var fund = NewFund();
         var grant = Requested(7_000m, fund);
 
-        var change = _rules.Approve(grant, fund, FunderA, 4_000m, Now);
+        var change = Accepted(Approve(grant, fund, FunderA, 4_000m, Now));
 
-        change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantApproved>().Approvers.ShouldBe(new[] { FunderA });
+        change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantAwarded>().Approvers.ShouldBe(new[] { FunderA });
         change.FundEvents.ShouldHaveSingleItem().ShouldBeOfType<FundsReserved>().Amount.ShouldBe(4_000m);
         (grant, fund) = Apply(grant, fund, change);
         grant.Status.ShouldBe(GrantStatus.Approved);
@@ -311,7 +336,7 @@ public sealed class GrantRulesTests
         var fund = NewFund();
         var grant = Requested(3_000m, fund);
 
-        ShouldBeRefused(_rules.Approve(grant, fund, FunderA, 3_000.01m, Now), StatusCodes.Status422UnprocessableEntity, "amount");
+        ShouldBeRefused(Approve(grant, fund, FunderA, 3_000.01m, Now), RefusalKind.Invalid, "amount");
     }
 
     [Fact]
@@ -320,7 +345,7 @@ public sealed class GrantRulesTests
         var fund = NewFund();
         var grant = Requested(3_000m, fund);
 
-        ShouldBeRefused(_rules.Approve(grant, fund, FunderA, 2_999.995m, Now), StatusCodes.Status422UnprocessableEntity, "amount");
+        ShouldBeRefused(Approve(grant, fund, FunderA, 2_999.995m, Now), RefusalKind.Invalid, "amount");
     }
 
     [Fact]
@@ -329,10 +354,9 @@ public sealed class GrantRulesTests
         var fund = NewFund(openingBalance: 2_999.99m);
         var grant = Requested(3_000m, fund);
 
-        ShouldBeRefused(_rules.Approve(grant, fund, FunderA, null, Now), StatusCodes.Status422UnprocessableEntity, "amount");
+        ShouldBeRefused(Approve(grant, fund, FunderA, null, Now), RefusalKind.Invalid, "amount");
 
-        var lower = _rules.Approve(grant, fund, FunderA, 2_999.99m, Now);
-        lower.Problem.ShouldBeNull();
+        var lower = Accepted(Approve(grant, fund, FunderA, 2_999.99m, Now));
         lower.FundEvents.ShouldHaveSingleItem().ShouldBeOfType<FundsReserved>().Amount.ShouldBe(2_999.99m);
     }
 
@@ -341,14 +365,15 @@ public sealed class GrantRulesTests
     {
         var fund = NewFund(openingBalance: 10_000m);
         var other = Requested(3_000m, fund);
-        (_, fund) = Apply(other, fund, _rules.Approve(other, fund, FunderC, null, Now));
+        (_, fund) = Apply(other, fund, Approve(other, fund, FunderC, null, Now));
         fund.Available.ShouldBe(7_000m);
         var grant = Requested(8_000m, fund);
-        (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, FunderA, null, Now));
+        (grant, fund) = Apply(grant, fund, Approve(grant, fund, FunderA, null, Now));
 
-        ShouldBeRefused(_rules.Approve(grant, fund, FunderB, null, Now), StatusCodes.Status422UnprocessableEntity, "amount");
+        ShouldBeRefused(Approve(grant, fund, FunderB, null, Now), RefusalKind.Invalid, "amount");
 
-        _rules.Approve(grant, fund, FunderB, 7_000m, Now).FundEvents.ShouldHaveSingleItem().ShouldBeOfType<FundsReserved>().Amount.ShouldBe(7_000m);
+        Accepted(Approve(grant, fund, FunderB, 7_000m, Now)).FundEvents.ShouldHaveSingleItem()
+            .ShouldBeOfType<FundsReserved>().Amount.ShouldBe(7_000m);
     }
 
     [Fact]
@@ -356,8 +381,8 @@ public sealed class GrantRulesTests
     {
         var (grant, fund) = Approved(1_000m, NewFund());
 
-        ShouldBeRefused(_rules.Approve(grant, fund, FunderC, null, Now), StatusCodes.Status409Conflict);
-        ShouldBeRefused(_rules.Reject(grant, FunderC, "Too late.", Seal, Now), StatusCodes.Status409Conflict);
+        ShouldBeRefused(Approve(grant, fund, FunderC, null, Now), RefusalKind.Conflict);
+        ShouldBeRefused(DecideGrant.Reject(grant, FunderC, "Too late.", Seal, Now), RefusalKind.Conflict);
     }
 
     [Fact]
@@ -365,9 +390,9 @@ public sealed class GrantRulesTests
     {
         var fund = NewFund();
         var grant = Requested(1_000m, fund);
-        (grant, fund) = Apply(grant, fund, _rules.Reject(grant, FunderA, "Covered by another donor.", Seal, Now));
+        (grant, fund) = Apply(grant, fund, DecideGrant.Reject(grant, FunderA, "Covered by another donor.", Seal, Now));
 
-        ShouldBeRefused(_rules.Approve(grant, fund, FunderB, null, Now), StatusCodes.Status409Conflict);
+        ShouldBeRefused(Approve(grant, fund, FunderB, null, Now), RefusalKind.Conflict);
     }
 
     // Rejecting
@@ -380,7 +405,7 @@ public sealed class GrantRulesTests
     {
         var grant = Requested(1_000m, NewFund());
 
-        ShouldBeRefused(_rules.Reject(grant, FunderA, reason, Seal, Now), StatusCodes.Status422UnprocessableEntity, "reason");
+        ShouldBeRefused(DecideGrant.Reject(grant, FunderA, reason, Seal, Now), RefusalKind.Invalid, "reason");
     }
 
     [Fact]
@@ -389,12 +414,12 @@ public sealed class GrantRulesTests
         var fund = NewFund();
         var grant = Requested(1_000m, fund);
 
-        var change = _rules.Reject(grant, FunderA, "  Covered by another donor. ", Seal, Now);
+        var change = Accepted(DecideGrant.Reject(grant, FunderA, "  Covered by another donor. ", Seal, Now));
 
-        change.Problem.ShouldBeNull();
         change.FundEvents.ShouldBeEmpty();
-        var rejected = change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantRejected>();
-        (rejected.GrantId, rejected.Funder, rejected.Reason).ShouldBe((grant.Id, FunderA, Seal("Covered by another donor.")));
+        var rejected = change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantDeclined>();
+        (rejected.GrantId, rejected.Funder, rejected.Reason)
+            .ShouldBe((grant.Id, FunderA, Seal("Covered by another donor.")));
         (grant, _) = Apply(grant, fund, change);
         grant.Status.ShouldBe(GrantStatus.Rejected);
         grant.Rejection.ShouldNotBeNull().Funder.ShouldBe(FunderA);
@@ -408,7 +433,7 @@ public sealed class GrantRulesTests
     {
         var grant = Requested(1_000m, NewFund());
 
-        ShouldBeRefused(_rules.Disburse(grant, 500m, FunderA, Now), StatusCodes.Status409Conflict);
+        ShouldBeRefused(Disburse(grant, 500m, FunderA, Now), RefusalKind.Conflict);
     }
 
     [Fact]
@@ -416,9 +441,9 @@ public sealed class GrantRulesTests
     {
         var fund = NewFund();
         var grant = Requested(1_000m, fund);
-        (grant, _) = Apply(grant, fund, _rules.Reject(grant, FunderA, "Out of scope.", Seal, Now));
+        (grant, _) = Apply(grant, fund, DecideGrant.Reject(grant, FunderA, "Out of scope.", Seal, Now));
 
-        ShouldBeRefused(_rules.Disburse(grant, 500m, FunderA, Now), StatusCodes.Status409Conflict);
+        ShouldBeRefused(Disburse(grant, 500m, FunderA, Now), RefusalKind.Conflict);
     }
 
     [Fact]
@@ -426,8 +451,8 @@ public sealed class GrantRulesTests
     {
         var (grant, _) = Approved(6_000.01m, NewFund());
 
-        ShouldBeRefused(_rules.Disburse(grant, 6_000.01m, FunderA, Now), StatusCodes.Status422UnprocessableEntity, "amount");
-        _rules.Disburse(grant, 6_000m, FunderA, Now).Problem.ShouldBeNull();
+        ShouldBeRefused(Disburse(grant, 6_000.01m, FunderA, Now), RefusalKind.Invalid, "amount");
+        Disburse(grant, 6_000m, FunderA, Now).Refusal.ShouldBeNull();
     }
 
     [Fact]
@@ -435,9 +460,8 @@ public sealed class GrantRulesTests
     {
         var (grant, fund) = Approved(6_000m, NewFund());
 
-        var change = _rules.Disburse(grant, 6_000m, FunderA, Now);
+        var change = Accepted(Disburse(grant, 6_000m, FunderA, Now));
 
-        change.Problem.ShouldBeNull();
         var tranche = change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<TrancheDisbursed>();
         (tranche.Tranche, tranche.Amount, tranche.ReportDueAt).ShouldBe((1, 6_000m, (DateTimeOffset?)Now.AddDays(90)));
         (grant, fund) = Apply(grant, fund, change);
@@ -450,11 +474,11 @@ public sealed class GrantRulesTests
     public void A_tranche_above_what_is_still_reserved_is_refused()
     {
         var (grant, fund) = Approved(3_000m, NewFund());
-        ShouldBeRefused(_rules.Disburse(grant, 3_000.01m, FunderA, Now), StatusCodes.Status422UnprocessableEntity, "amount");
+        ShouldBeRefused(Disburse(grant, 3_000.01m, FunderA, Now), RefusalKind.Invalid, "amount");
 
-        (grant, _) = Apply(grant, fund, _rules.Disburse(grant, 1_000m, FunderA, Now));
+        (grant, _) = Apply(grant, fund, Disburse(grant, 1_000m, FunderA, Now));
 
-        ShouldBeRefused(_rules.Disburse(grant, 2_000.01m, FunderA, Now), StatusCodes.Status422UnprocessableEntity, "amount");
+        ShouldBeRefused(Disburse(grant, 2_000.01m, FunderA, Now), RefusalKind.Invalid, "amount");
     }
 
     [Fact]
@@ -462,9 +486,9 @@ public sealed class GrantRulesTests
     {
         var fund = NewFund();
         var grant = Requested(4_000m, fund);
-        (grant, _) = Apply(grant, fund, _rules.Approve(grant, fund, FunderA, 2_500m, Now));
+        (grant, _) = Apply(grant, fund, Approve(grant, fund, FunderA, 2_500m, Now));
 
-        ShouldBeRefused(_rules.Disburse(grant, 2_500.01m, FunderA, Now), StatusCodes.Status422UnprocessableEntity, "amount");
+        ShouldBeRefused(Disburse(grant, 2_500.01m, FunderA, Now), RefusalKind.Invalid, "amount");
     }
 
     [Fact]
@@ -472,7 +496,7 @@ public sealed class GrantRulesTests
     {
         var (grant, _) = Approved(3_000m, NewFund());
 
-        ShouldBeRefused(_rules.Disburse(grant, 100.005m, FunderA, Now), StatusCodes.Status422UnprocessableEntity, "amount");
+        ShouldBeRefused(Disburse(grant, 100.005m, FunderA, Now), RefusalKind.Invalid, "amount");
     }
 
     [Fact]
@@ -480,7 +504,7 @@ public sealed class GrantRulesTests
     {
         var (grant, fund) = Approved(7_000m, NewFund());
 
-        var change = _rules.Disburse(grant, 4_000m, FunderA, Now);
+        var change = Accepted(Disburse(grant, 4_000m, FunderA, Now));
 
         change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<TrancheDisbursed>().ReportDueAt.ShouldBeNull();
         (grant, _) = Apply(grant, fund, change);
@@ -494,13 +518,14 @@ public sealed class GrantRulesTests
     public void The_tranche_that_completes_the_grant_makes_the_report_due_90_days_later()
     {
         var (grant, fund) = Approved(7_000m, NewFund());
-        (grant, fund) = Apply(grant, fund, _rules.Disburse(grant, 4_000m, FunderA, Now));
+        (grant, fund) = Apply(grant, fund, Disburse(grant, 4_000m, FunderA, Now));
         var paidAt = Now.AddDays(10);
 
-        var change = _rules.Disburse(grant, 3_000m, FunderB, paidAt);
+        var change = Accepted(Disburse(grant, 3_000m, FunderB, paidAt));
 
         var tranche = change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<TrancheDisbursed>();
-        (tranche.Tranche, tranche.Amount, tranche.ReportDueAt).ShouldBe((2, 3_000m, (DateTimeOffset?)paidAt.AddDays(90)));
+        (tranche.Tranche, tranche.Amount, tranche.ReportDueAt)
+            .ShouldBe((2, 3_000m, (DateTimeOffset?)paidAt.AddDays(90)));
         (grant, _) = Apply(grant, fund, change);
         grant.Status.ShouldBe(GrantStatus.Disbursed);
         grant.ReportDueAt.ShouldBe(paidAt.AddDays(90));
@@ -512,9 +537,9 @@ public sealed class GrantRulesTests
     public void A_fully_paid_grant_cannot_be_paid_again()
     {
         var (grant, fund) = Approved(2_000m, NewFund());
-        (grant, _) = Apply(grant, fund, _rules.Disburse(grant, 2_000m, FunderA, Now));
+        (grant, _) = Apply(grant, fund, Disburse(grant, 2_000m, FunderA, Now));
 
-        ShouldBeRefused(_rules.Disburse(grant, 0.01m, FunderA, Now), StatusCodes.Status409Conflict);
+        ShouldBeRefused(Disburse(grant, 0.01m, FunderA, Now), RefusalKind.Conflict);
     }
 
     [Fact]
@@ -523,30 +548,37 @@ public sealed class GrantRulesTests
         var fund = NewFund(openingBalance: 20_000m);
         fund = FoldFund(fund, new FundToppedUp(fund.Id, 1_000.50m, "admin", Now));
         var other = Requested(2_000m, fund);
-        (_, fund) = Apply(other, fund, _rules.Approve(other, fund, FunderC, null, Now));
+        (_, fund) = Apply(other, fund, Approve(other, fund, FunderC, null, Now));
         var (grant, afterApproval) = Approved(8_000m, fund);
         fund = afterApproval;
-        ShouldAddUp(fund, totalIn: 21_000.50m, reserved: 10_000m, disbursed: 0m, balance: 21_000.50m, available: 11_000.50m);
+        ShouldAddUp(
+            fund, totalIn: 21_000.50m, reserved: 10_000m, disbursed: 0m, balance: 21_000.50m, available: 11_000.50m);
 
-        var first = _rules.Disburse(grant, 2_500.25m, FunderA, Now);
+        var first = Accepted(Disburse(grant, 2_500.25m, FunderA, Now));
         var paid = first.FundEvents.ShouldHaveSingleItem().ShouldBeOfType<ReservedFundsPaid>();
         (paid.FundId, paid.GrantId, paid.Amount).ShouldBe((fund.Id, grant.Id, 2_500.25m));
         (grant, fund) = Apply(grant, fund, first);
-        ShouldAddUp(fund, totalIn: 21_000.50m, reserved: 7_499.75m, disbursed: 2_500.25m, balance: 18_500.25m, available: 11_000.50m);
+        ShouldAddUp(
+            fund, totalIn: 21_000.50m, reserved: 7_499.75m, disbursed: 2_500.25m, balance: 18_500.25m,
+            available: 11_000.50m);
 
-        var second = _rules.Disburse(grant, 3_000m, FunderA, Now.AddDays(1));
+        var second = Accepted(Disburse(grant, 3_000m, FunderA, Now.AddDays(1)));
         second.FundEvents.ShouldHaveSingleItem().ShouldBeOfType<ReservedFundsPaid>().Amount.ShouldBe(3_000m);
         (grant, fund) = Apply(grant, fund, second);
-        ShouldAddUp(fund, totalIn: 21_000.50m, reserved: 4_499.75m, disbursed: 5_500.25m, balance: 15_500.25m, available: 11_000.50m);
+        ShouldAddUp(
+            fund, totalIn: 21_000.50m, reserved: 4_499.75m, disbursed: 5_500.25m, balance: 15_500.25m,
+            available: 11_000.50m);
 
-        var last = _rules.Disburse(grant, 2_499.75m, FunderB, Now.AddDays(2));
+        var last = Accepted(Disburse(grant, 2_499.75m, FunderB, Now.AddDays(2)));
         last.FundEvents.ShouldHaveSingleItem().ShouldBeOfType<ReservedFundsPaid>().Amount.ShouldBe(2_499.75m);
         (grant, fund) = Apply(grant, fund, last);
         grant.Status.ShouldBe(GrantStatus.Disbursed);
-        ShouldAddUp(fund, totalIn: 21_000.50m, reserved: 2_000m, disbursed: 8_000m, balance: 13_000.50m, available: 11_000.50m);
+        ShouldAddUp(
+            fund, totalIn: 21_000.50m, reserved: 2_000m, disbursed: 8_000m, balance: 13_000.50m, available: 11_000.50m);
     }
 
-    private static void ShouldAddUp(Fund fund, decimal totalIn, decimal reserved, decimal disbursed, decimal balance, decimal available)
+    private static void ShouldAddUp(
+        Fund fund, decimal totalIn, decimal reserved, decimal disbursed, decimal balance, decimal available)
     {
         (fund.TotalIn, fund.Reserved, fund.Disbursed).ShouldBe((totalIn, reserved, disbursed));
         fund.Balance.ShouldBe(balance);
@@ -561,31 +593,35 @@ public sealed class GrantRulesTests
     public void A_report_before_the_grant_is_fully_paid_is_a_conflict()
     {
         var (grant, fund) = Approved(7_000m, NewFund());
-        ShouldBeRefused(_rules.SubmitReport(grant, 0m, Seal("Nothing yet."), Officer, Now), StatusCodes.Status409Conflict);
+        ShouldBeRefused(SubmitReport.Decide(grant, 0m, Seal("Nothing yet."), Officer, Now), RefusalKind.Conflict);
 
-        (grant, _) = Apply(grant, fund, _rules.Disburse(grant, 4_000m, FunderA, Now));
+        (grant, _) = Apply(grant, fund, Disburse(grant, 4_000m, FunderA, Now));
 
-        ShouldBeRefused(_rules.SubmitReport(grant, 4_000m, Seal("Door installed."), Officer, Now), StatusCodes.Status409Conflict);
+        ShouldBeRefused(
+            SubmitReport.Decide(grant, 4_000m, Seal("Door installed."), Officer, Now), RefusalKind.Conflict);
     }
 
     [Fact]
     public void A_report_spending_more_than_was_paid_is_refused_on_spent()
     {
         var (grant, fund) = Approved(3_000m, NewFund());
-        (grant, _) = Apply(grant, fund, _rules.Disburse(grant, 3_000m, FunderA, Now));
+        (grant, _) = Apply(grant, fund, Disburse(grant, 3_000m, FunderA, Now));
 
-        ShouldBeRefused(_rules.SubmitReport(grant, 3_000.01m, Seal("Door and cameras."), Officer, Now), StatusCodes.Status422UnprocessableEntity, "spent");
+        ShouldBeRefused(
+            SubmitReport.Decide(grant, 3_000.01m, Seal("Door and cameras."), Officer, Now),
+            RefusalKind.Invalid,
+            "spent");
     }
 
     [Fact]
     public void A_report_on_a_fully_paid_grant_closes_it()
     {
         var (grant, fund) = Approved(3_000m, NewFund());
-        (grant, fund) = Apply(grant, fund, _rules.Disburse(grant, 3_000m, FunderA, Now));
+        (grant, fund) = Apply(grant, fund, Disburse(grant, 3_000m, FunderA, Now));
 
-        var change = _rules.SubmitReport(grant, 3_000m, Seal("Door and cameras installed."), Officer, Now.AddDays(30));
+        var change = Accepted(
+            SubmitReport.Decide(grant, 3_000m, Seal("Door and cameras installed."), Officer, Now.AddDays(30)));
 
-        change.Problem.ShouldBeNull();
         change.FundEvents.ShouldBeEmpty();
         var report = change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<ReportSubmitted>();
         (report.Spent, report.By).ShouldBe((3_000m, Officer));
@@ -603,10 +639,9 @@ public sealed class GrantRulesTests
         var fund = NewFund();
         var grant = Requested(1_000m, fund);
 
-        var change = _rules.Withdraw(grant, Seal("No longer needed."), Officer, Now);
+        var change = Accepted(WithdrawGrant.Decide(grant, Seal("No longer needed."), Officer, Now));
 
-        change.Problem.ShouldBeNull();
-        change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantWithdrawn>().Released.ShouldBe(0m);
+        change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantRequestWithdrawn>().Released.ShouldBe(0m);
         change.FundEvents.ShouldBeEmpty();
         (grant, _) = Apply(grant, fund, change);
         grant.Status.ShouldBe(GrantStatus.Withdrawn);
@@ -619,13 +654,13 @@ public sealed class GrantRulesTests
         var fund = NewFund();
         var availableBefore = fund.Available;
         var grant = Requested(8_000m, fund);
-        (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, FunderA, 7_000m, Now));
-        (grant, fund) = Apply(grant, fund, _rules.Approve(grant, fund, FunderB, null, Now));
+        (grant, fund) = Apply(grant, fund, Approve(grant, fund, FunderA, 7_000m, Now));
+        (grant, fund) = Apply(grant, fund, Approve(grant, fund, FunderB, null, Now));
         fund.Available.ShouldBe(availableBefore - 7_000m);
 
-        var change = _rules.Withdraw(grant, Seal("The family relocated."), Officer, Now);
+        var change = Accepted(WithdrawGrant.Decide(grant, Seal("The family relocated."), Officer, Now));
 
-        change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantWithdrawn>().Released.ShouldBe(7_000m);
+        change.GrantEvents.ShouldHaveSingleItem().ShouldBeOfType<GrantRequestWithdrawn>().Released.ShouldBe(7_000m);
         var released = change.FundEvents.ShouldHaveSingleItem().ShouldBeOfType<ReservationReleased>();
         (released.FundId, released.GrantId, released.Amount).ShouldBe((fund.Id, grant.Id, 7_000m));
         (grant, fund) = Apply(grant, fund, change);
@@ -639,9 +674,9 @@ public sealed class GrantRulesTests
     public void A_partly_paid_grant_cannot_be_withdrawn()
     {
         var (grant, fund) = Approved(7_000m, NewFund());
-        (grant, _) = Apply(grant, fund, _rules.Disburse(grant, 4_000m, FunderA, Now));
+        (grant, _) = Apply(grant, fund, Disburse(grant, 4_000m, FunderA, Now));
 
-        ShouldBeRefused(_rules.Withdraw(grant, Seal("No longer needed."), Officer, Now), StatusCodes.Status409Conflict);
+        ShouldBeRefused(WithdrawGrant.Decide(grant, Seal("No longer needed."), Officer, Now), RefusalKind.Conflict);
     }
 
     [Fact]
@@ -649,9 +684,9 @@ public sealed class GrantRulesTests
     {
         var fund = NewFund();
         var grant = Requested(1_000m, fund);
-        (grant, _) = Apply(grant, fund, _rules.Reject(grant, FunderA, "Out of scope.", Seal, Now));
+        (grant, _) = Apply(grant, fund, DecideGrant.Reject(grant, FunderA, "Out of scope.", Seal, Now));
 
-        ShouldBeRefused(_rules.Withdraw(grant, Seal("No longer needed."), Officer, Now), StatusCodes.Status409Conflict);
+        ShouldBeRefused(WithdrawGrant.Decide(grant, Seal("No longer needed."), Officer, Now), RefusalKind.Conflict);
     }
 
     // Deadlines
@@ -661,8 +696,8 @@ public sealed class GrantRulesTests
     {
         var grant = Requested(1_000m, NewFund());
 
-        GrantRules.IsDecisionOverdue(grant, Now.AddHours(72).AddSeconds(-1)).ShouldBeFalse();
-        GrantRules.IsDecisionOverdue(grant, Now.AddHours(72).AddSeconds(1)).ShouldBeTrue();
+        GrantDeadlines.IsDecisionOverdue(grant, Now.AddHours(72).AddSeconds(-1)).ShouldBeFalse();
+        GrantDeadlines.IsDecisionOverdue(grant, Now.AddHours(72).AddSeconds(1)).ShouldBeTrue();
     }
 
     [Fact]
@@ -670,8 +705,8 @@ public sealed class GrantRulesTests
     {
         var grant = Requested(1_000m, NewFund(), RiskLevel.Critical);
 
-        GrantRules.IsDecisionOverdue(grant, Now.AddHours(24).AddSeconds(-1)).ShouldBeFalse();
-        GrantRules.IsDecisionOverdue(grant, Now.AddHours(24).AddSeconds(1)).ShouldBeTrue();
+        GrantDeadlines.IsDecisionOverdue(grant, Now.AddHours(24).AddSeconds(-1)).ShouldBeFalse();
+        GrantDeadlines.IsDecisionOverdue(grant, Now.AddHours(24).AddSeconds(1)).ShouldBeTrue();
     }
 
     [Fact]
@@ -682,7 +717,7 @@ public sealed class GrantRulesTests
         grant = Fold(grant, new DecisionOverdueFlagged(grant.Id, grant.DecisionDueAt, Now.AddHours(72)));
 
         grant.DecisionOverdueFlagged.ShouldBeTrue();
-        GrantRules.IsDecisionOverdue(grant, Now.AddHours(100)).ShouldBeFalse();
+        GrantDeadlines.IsDecisionOverdue(grant, Now.AddHours(100)).ShouldBeFalse();
     }
 
     [Fact]
@@ -690,47 +725,48 @@ public sealed class GrantRulesTests
     {
         var (grant, _) = Approved(1_000m, NewFund());
 
-        GrantRules.IsDecisionOverdue(grant, Now.AddHours(100)).ShouldBeFalse();
+        GrantDeadlines.IsDecisionOverdue(grant, Now.AddHours(100)).ShouldBeFalse();
     }
 
     [Fact]
     public void A_report_is_overdue_only_past_its_due_time()
     {
         var (grant, fund) = Approved(2_000m, NewFund());
-        (grant, _) = Apply(grant, fund, _rules.Disburse(grant, 2_000m, FunderA, Now));
+        (grant, _) = Apply(grant, fund, Disburse(grant, 2_000m, FunderA, Now));
 
-        GrantRules.IsReportOverdue(grant, Now.AddDays(90).AddSeconds(-1)).ShouldBeFalse();
-        GrantRules.IsReportOverdue(grant, Now.AddDays(90).AddSeconds(1)).ShouldBeTrue();
+        GrantDeadlines.IsReportOverdue(grant, Now.AddDays(90).AddSeconds(-1)).ShouldBeFalse();
+        GrantDeadlines.IsReportOverdue(grant, Now.AddDays(90).AddSeconds(1)).ShouldBeTrue();
     }
 
     [Fact]
     public void A_partly_paid_grant_has_no_overdue_report()
     {
         var (grant, fund) = Approved(7_000m, NewFund());
-        (grant, _) = Apply(grant, fund, _rules.Disburse(grant, 4_000m, FunderA, Now));
+        (grant, _) = Apply(grant, fund, Disburse(grant, 4_000m, FunderA, Now));
 
-        GrantRules.IsReportOverdue(grant, Now.AddDays(200)).ShouldBeFalse();
+        GrantDeadlines.IsReportOverdue(grant, Now.AddDays(200)).ShouldBeFalse();
     }
 
     [Fact]
     public void A_flagged_report_is_not_overdue_again()
     {
         var (grant, fund) = Approved(2_000m, NewFund());
-        (grant, _) = Apply(grant, fund, _rules.Disburse(grant, 2_000m, FunderA, Now));
+        (grant, _) = Apply(grant, fund, Disburse(grant, 2_000m, FunderA, Now));
 
         grant = Fold(grant, new ReportOverdueFlagged(grant.Id, grant.ReportDueAt!.Value, Now.AddDays(90)));
 
         grant.ReportOverdueFlagged.ShouldBeTrue();
-        GrantRules.IsReportOverdue(grant, Now.AddDays(120)).ShouldBeFalse();
+        GrantDeadlines.IsReportOverdue(grant, Now.AddDays(120)).ShouldBeFalse();
     }
 
     [Fact]
     public void A_submitted_report_is_not_overdue()
     {
         var (grant, fund) = Approved(2_000m, NewFund());
-        (grant, fund) = Apply(grant, fund, _rules.Disburse(grant, 2_000m, FunderA, Now));
-        (grant, _) = Apply(grant, fund, _rules.SubmitReport(grant, 1_950m, Seal("Cameras installed."), Officer, Now.AddDays(20)));
+        (grant, fund) = Apply(grant, fund, Disburse(grant, 2_000m, FunderA, Now));
+        (grant, _) = Apply(
+            grant, fund, SubmitReport.Decide(grant, 1_950m, Seal("Cameras installed."), Officer, Now.AddDays(20)));
 
-        GrantRules.IsReportOverdue(grant, Now.AddDays(120)).ShouldBeFalse();
+        GrantDeadlines.IsReportOverdue(grant, Now.AddDays(120)).ShouldBeFalse();
     }
 }

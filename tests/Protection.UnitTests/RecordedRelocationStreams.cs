@@ -3,7 +3,9 @@ using System.Reflection.Emit;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using JasperFx.Events;
 using Protection.Relocations.Relocations;
+using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.PersonalData;
 using CheckInStatus = Protection.Contracts.Relocation.CheckInStatus;
 using RelocationOutcome = Protection.Contracts.Relocation.RelocationOutcome;
@@ -24,22 +26,25 @@ public sealed class RecordedRelocationStreams
 
     private static readonly Guid GrantId = Guid.Parse("0195a3c0-3333-7000-8000-0000000000bb");
 
-    /// <summary>Marten's names for the relocation's events (its default: the type name in snake_case).</summary>
+    /// <summary>
+    /// Marten's names for the relocation's events (its default: the type name in snake_case; the events renamed
+    /// since keep theirs, see <see cref="RelocationEventNames"/>).
+    /// </summary>
     private static readonly IReadOnlyDictionary<string, Type> EventTypes = new Dictionary<string, Type>
     {
-        ["relocation_requested"] = typeof(RelocationRequested),
+        ["relocation_requested"] = typeof(RelocationOpened),
         ["relocation_planned"] = typeof(RelocationPlanned),
         ["funding_received"] = typeof(FundingReceived),
         ["relocation_funded"] = typeof(RelocationFunded),
         ["relocation_departed"] = typeof(RelocationDeparted),
         ["relocation_arrived"] = typeof(RelocationArrived),
-        ["check_in_recorded"] = typeof(CheckInRecorded),
+        ["check_in_recorded"] = typeof(DefenderCheckedIn),
         ["check_in_missed_flagged"] = typeof(CheckInMissedFlagged),
-        ["stay_extended"] = typeof(StayExtended),
+        ["stay_extended"] = typeof(StayProlonged),
         ["stay_ending_flagged"] = typeof(StayEndingFlagged),
         ["defender_returned"] = typeof(DefenderReturned),
         ["defender_resettled"] = typeof(DefenderResettled),
-        ["relocation_closed"] = typeof(RelocationClosed),
+        ["relocation_closed"] = typeof(RelocationConcluded),
     };
 
     /// <summary>
@@ -60,8 +65,11 @@ public sealed class RecordedRelocationStreams
             .ToArray();
     }
 
+    /// <summary>What Marten does with the stream: the projection it is registered with, event by event.</summary>
     private static Relocation Fold(IEnumerable<object> events) =>
-        events.Aggregate((Relocation?)null, RelocationChanges.Fold)!;
+        events.Aggregate((Relocation?)null, (state, e) => Projection.Evolve(state, Guid.Empty, new Event<object>(e)))!;
+
+    private static readonly SelfApplyingProjection<Relocation> Projection = new();
 
     private static DateTimeOffset Utc(int month, int day, int hour, int minute = 0) =>
         new(2026, month, day, hour, minute, 0, TimeSpan.Zero);
@@ -156,16 +164,21 @@ public sealed class RecordedRelocationStreams
     /// <summary>
     /// The fold applies what each event says happened and never asks the transition table, so an edit of the
     /// table (which only decides commands) cannot change or break a recorded stream. Checked in the compiled
-    /// fold: no instruction of <see cref="Relocation"/> (lambdas and local functions included) or of
-    /// <see cref="RelocationChanges.Fold"/> refers to <see cref="RelocationStateMachine"/>.
+    /// fold: no instruction of <see cref="Relocation"/> or of an event of its stream (each applies itself;
+    /// lambdas and local functions included) refers to <see cref="RelocationStateMachine"/>.
     /// </summary>
     [Fact]
     public void The_fold_never_consults_the_transition_table()
     {
-        var fold = typeof(Relocation).GetNestedTypes(BindingFlags.NonPublic | BindingFlags.Public)
-            .Prepend(typeof(Relocation))
-            .SelectMany(t => t.GetMethods(All).Cast<MethodBase>().Concat(t.GetConstructors(All)))
-            .Append(typeof(RelocationChanges).GetMethod(nameof(RelocationChanges.Fold))!);
+        var folding = typeof(Relocation).Assembly.GetTypes()
+            .Where(t => t == typeof(Relocation)
+                || t.IsAssignableTo(typeof(IEventOf<Relocation>))
+                || t.IsAssignableTo(typeof(IStartOf<Relocation>)))
+            .ToArray();
+        folding.Length.ShouldBe(EventTypes.Count + 1);
+        var fold = folding
+            .SelectMany(t => t.GetNestedTypes(BindingFlags.NonPublic | BindingFlags.Public).Prepend(t))
+            .SelectMany(t => t.GetMethods(All).Cast<MethodBase>().Concat(t.GetConstructors(All)));
 
         var consulting = fold
             .Where(m => ReferencedMembers(m).Any(r => r == typeof(RelocationStateMachine)

@@ -1,9 +1,20 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
+using JasperFx.Events;
+using Protection.Contracts;
 using Protection.Relocations.Cases;
 using Protection.Relocations.Relocations;
+using Protection.Relocations.Relocations.CheckingIn;
+using Protection.Relocations.Relocations.Closing;
+using Protection.Relocations.Relocations.Extending;
+using Protection.Relocations.Relocations.Financing;
+using Protection.Relocations.Relocations.Moving;
+using Protection.Relocations.Relocations.Planning;
+using Protection.Relocations.Relocations.Requesting;
+using Protection.Relocations.Relocations.Watching;
+using Protection.ServiceDefaults.Decisions;
+using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.PersonalData;
 using CheckInStatus = Protection.Contracts.Relocation.CheckInStatus;
+using RelocationProgressed = Protection.Contracts.Relocation.RelocationProgressed;
 using RelocationKind = Protection.Contracts.Relocation.RelocationKind;
 using RelocationOutcome = Protection.Contracts.Relocation.RelocationOutcome;
 using RelocationReason = Protection.Contracts.Relocation.RelocationReason;
@@ -30,7 +41,7 @@ public sealed class RelocationRulesTests
     private static readonly Func<PlanDetails, SealedData> SealPlan = _ => new SealedData("sealed");
     private static readonly Func<string, SealedData> SealText = _ => new SealedData("sealed");
 
-    private readonly RelocationRules _rules = new(Microsoft.Extensions.Options.Options.Create(new RelocationOptions()));
+    private static readonly RelocationOptions Rules = new();
 
     /// <summary>Every (state, command) pair but funding, and where it leads; null where it is refused.</summary>
     public static readonly TheoryData<RelocationState, RelocationCommand, RelocationState?> Table = new()
@@ -108,7 +119,9 @@ public sealed class RelocationRulesTests
         { RelocationState.Closed, RelocationCommand.Close, null },
     };
 
-    /// <summary>Funding in every state and where it leads; null where it is recorded without moving the relocation.</summary>
+    /// <summary>
+    /// Funding in every state and where it leads; null where it is recorded without moving the relocation.
+    /// </summary>
     public static readonly TheoryData<RelocationState, RelocationState?> FundingTable = new()
     {
         { RelocationState.Requested, null },
@@ -134,7 +147,10 @@ public sealed class RelocationRulesTests
     };
 
     private static CaseRecord Case(
-        bool closed = false, Guid? activeRelocationId = null, Recommendation? recommendation = null, params Funding[] unassignedFunding) => new()
+        bool closed = false,
+        Guid? activeRelocationId = null,
+        Recommendation? recommendation = null,
+        params Funding[] unassignedFunding) => new()
     {
         Id = Guid.CreateVersion7(),
         Reference = "PC-2026-000042",
@@ -168,47 +184,75 @@ public sealed class RelocationRulesTests
         kind == RelocationKind.International ? "Return once the risk assessment drops to medium." : null);
 
     private static Relocation Fold(Relocation? relocation, IEnumerable<object> events) =>
-        events.Aggregate(relocation, (state, e) => RelocationChanges.Fold(state, e))!;
+        events.Aggregate(relocation, (state, e) => Projection.Evolve(state, Guid.Empty, new Event<object>(e)))!;
 
-    private static IReadOnlyList<object> Accepted(RelocationChange change)
+    private static readonly SelfApplyingProjection<Relocation> Projection = new();
+
+    private static IReadOnlyList<object> Accepted(Outcome<IReadOnlyList<object>> change)
     {
-        change.Problem.ShouldBeNull();
-        change.Events.ShouldNotBeEmpty();
-        return change.Events;
+        change.Refusal.ShouldBeNull();
+        var events = change.Value.ShouldNotBeNull();
+        events.ShouldNotBeEmpty();
+        return events;
     }
 
-    private static ProblemHttpResult ShouldBeRefused(RelocationChange change, int status)
+    private static Refusal ShouldBeRefused(Outcome<IReadOnlyList<object>> change, RefusalKind kind)
     {
-        var problem = change.Problem.ShouldNotBeNull();
-        problem.StatusCode.ShouldBe(status);
-        change.Events.ShouldBeEmpty();
-        return problem;
+        var refusal = change.Refusal.ShouldNotBeNull();
+        refusal.Kind.ShouldBe(kind);
+        change.Value.ShouldBeNull();
+        return refusal;
     }
 
-    private static void ShouldBeRefusedOn(RelocationChange change, params string[] fields)
+    private static void ShouldBeRefusedOn(Outcome<IReadOnlyList<object>> change, params string[] fields)
     {
-        var problem = ShouldBeRefused(change, StatusCodes.Status422UnprocessableEntity);
-        ((HttpValidationProblemDetails)problem.ProblemDetails).Errors.Keys.ShouldBe(fields, ignoreOrder: true);
+        var refusal = ShouldBeRefused(change, RefusalKind.Invalid);
+        refusal.Errors.ShouldNotBeNull().Keys.ShouldBe(fields, ignoreOrder: true);
     }
 
-    private RelocationChange Request(
-        CaseRecord? @case = null, RelocationKind kind = RelocationKind.Regional, int familyMembers = 2, int children = 1, int? checkInEveryDays = null) =>
-        _rules.Request(@case ?? Case(), Guid.CreateVersion7(), kind, RelocationReason.IncreasedRisk, familyMembers, children, checkInEveryDays, Officer, Now);
+    private static Outcome<IReadOnlyList<object>> Plan(
+        Relocation relocation, PlanProposal plan, DateTimeOffset? at = null) =>
+        PlanRelocation.Decide(Rules, relocation, plan, SealPlan, Officer, at ?? Now);
 
-    private Relocation Requested(RelocationKind kind = RelocationKind.Regional, CaseRecord? @case = null, int? checkInEveryDays = null) =>
+    private static Outcome<IReadOnlyList<object>> Extend(
+        Relocation relocation, DateOnly endOn, string? reason, DateTimeOffset? at = null) =>
+        ExtendStay.Decide(Rules, relocation, endOn, reason, SealText, Officer, at ?? Now);
+
+    private static Outcome<IReadOnlyList<object>> Request(
+        CaseRecord? @case = null,
+        RelocationKind kind = RelocationKind.Regional,
+        int familyMembers = 2,
+        int children = 1,
+        int? checkInEveryDays = null) =>
+        RequestRelocation.Decide(
+            Rules,
+            @case ?? Case(),
+            Guid.CreateVersion7(),
+            kind,
+            RelocationReason.IncreasedRisk,
+            familyMembers,
+            children,
+            checkInEveryDays,
+            Officer,
+            Now);
+
+    private static Relocation Requested(
+        RelocationKind kind = RelocationKind.Regional, CaseRecord? @case = null, int? checkInEveryDays = null) =>
         Fold(null, Accepted(Request(@case, kind, checkInEveryDays: checkInEveryDays)));
 
-    private RelocationChange Issue(Relocation relocation, RelocationCommand command, DateTimeOffset at) => command switch
+    private static Outcome<IReadOnlyList<object>> Issue(
+        Relocation relocation, RelocationCommand command, DateTimeOffset at) => command switch
     {
-        RelocationCommand.Plan => _rules.Plan(relocation, ValidPlan(relocation.Kind), SealPlan, Officer, at),
-        RelocationCommand.Fund => new RelocationChange(RelocationRules.Fund(relocation, Tranche(1, at: at))),
-        RelocationCommand.Depart => _rules.Depart(relocation, Officer, at),
-        RelocationCommand.Arrive => RelocationRules.Arrive(relocation, Officer, at),
-        RelocationCommand.CheckIn => RelocationRules.CheckIn(relocation, CheckInStatus.Safe, null, Officer, at),
-        RelocationCommand.Extend => _rules.Extend(relocation, EndOn.AddMonths(2), "The host organisation asked for more time.", SealText, Officer, at),
-        RelocationCommand.Return => RelocationRules.Return(relocation, Officer, at),
-        RelocationCommand.Resettle => RelocationRules.Resettle(relocation, Officer, at),
-        RelocationCommand.Close => RelocationRules.Close(relocation, Reason, SealText, Officer, at),
+        RelocationCommand.Plan => Plan(relocation, ValidPlan(relocation.Kind), at),
+        RelocationCommand.Fund => FundRelocation.Decide(relocation, Tranche(1, at: at)).ToArray(),
+        RelocationCommand.Depart => DepartRelocation.Decide(relocation, Officer, at),
+        RelocationCommand.Arrive => ArriveRelocation.Decide(relocation, Officer, at),
+        RelocationCommand.CheckIn => RecordCheckIn.Decide(relocation, CheckInStatus.Safe, null, Officer, at),
+        RelocationCommand.Extend =>
+            Extend(relocation, EndOn.AddMonths(2), "The host organisation asked for more time.", at),
+        RelocationCommand.Return => ReturnFromRelocation.Decide(relocation, Officer, at),
+        RelocationCommand.Resettle => Resettle.Decide(relocation, Officer, at),
+        RelocationCommand.Close => CloseRelocation.Decide(relocation, Reason, SealText, Officer, at),
         _ => throw new ArgumentOutOfRangeException(nameof(command)),
     };
 
@@ -218,15 +262,20 @@ public sealed class RelocationRulesTests
         RelocationState.Planned => [RelocationCommand.Plan],
         RelocationState.Funded => [RelocationCommand.Plan, RelocationCommand.Fund],
         RelocationState.InTransit => [RelocationCommand.Plan, RelocationCommand.Fund, RelocationCommand.Depart],
-        RelocationState.Arrived => [RelocationCommand.Plan, RelocationCommand.Fund, RelocationCommand.Depart, RelocationCommand.Arrive],
+        RelocationState.Arrived =>
+            [RelocationCommand.Plan, RelocationCommand.Fund, RelocationCommand.Depart, RelocationCommand.Arrive],
         RelocationState.Returned => [.. PathTo(RelocationState.Arrived), RelocationCommand.Return],
         RelocationState.Resettled => [.. PathTo(RelocationState.Arrived), RelocationCommand.Resettle],
         RelocationState.Closed => [.. PathTo(RelocationState.Returned), RelocationCommand.Close],
         _ => throw new ArgumentOutOfRangeException(nameof(state)),
     };
 
-    /// <summary>A relocation really in <paramref name="state"/>: requested, then each step of the way issued through the rules at <see cref="Now"/>.</summary>
-    private Relocation In(RelocationState state, RelocationKind kind = RelocationKind.Regional, int? checkInEveryDays = null)
+    /// <summary>
+    /// A relocation really in <paramref name="state"/>: requested, then each step of the way issued through the
+    /// rules at <see cref="Now"/>.
+    /// </summary>
+    private static Relocation In(
+        RelocationState state, RelocationKind kind = RelocationKind.Regional, int? checkInEveryDays = null)
     {
         var relocation = Requested(kind, checkInEveryDays: checkInEveryDays);
         foreach (var command in PathTo(state))
@@ -255,10 +304,11 @@ public sealed class RelocationRulesTests
         }
         else
         {
-            var problem = ShouldBeRefused(change, StatusCodes.Status409Conflict);
-            var extensions = problem.ProblemDetails.Extensions;
+            var refusal = ShouldBeRefused(change, RefusalKind.Conflict);
+            var extensions = refusal.Extensions.ShouldNotBeNull();
             extensions["state"].ShouldBe(RelocationStateMachine.Name(state));
-            extensions["allowed"].ShouldBeAssignableTo<IEnumerable<string>>().ShouldBe(RelocationStateMachine.AllowedSteps(state));
+            extensions["allowed"].ShouldBeAssignableTo<IEnumerable<string>>()
+                .ShouldBe(RelocationStateMachine.AllowedSteps(state));
         }
     }
 
@@ -268,7 +318,7 @@ public sealed class RelocationRulesTests
     {
         var relocation = In(state);
 
-        var events = RelocationRules.Fund(relocation, Tranche(2));
+        var events = FundRelocation.Decide(relocation, Tranche(2));
 
         var after = Fold(relocation, events);
         after.State.ShouldBe(expected ?? state);
@@ -298,7 +348,8 @@ public sealed class RelocationRulesTests
         var machine = RelocationStateMachine.Transitions.Select(t => (t.Key.From, t.Key.Command, t.Value));
 
         machine.ShouldBe(commanded.Concat(funded), ignoreOrder: true);
-        Table.Count.ShouldBe(Enum.GetValues<RelocationState>().Length * (Enum.GetValues<RelocationCommand>().Length - 1));
+        Table.Count.ShouldBe(
+            Enum.GetValues<RelocationState>().Length * (Enum.GetValues<RelocationCommand>().Length - 1));
     }
 
     [Theory]
@@ -311,11 +362,12 @@ public sealed class RelocationRulesTests
     [Fact]
     public void The_refusal_of_a_closed_relocation_says_nothing_more_can_happen()
     {
-        var problem = RelocationStateMachine.Refusal(RelocationState.Closed, RelocationCommand.Plan).ShouldNotBeNull();
+        var refusal = RelocationStateMachine.RefusalOf(RelocationState.Closed, RelocationCommand.Plan)
+            .ShouldNotBeNull();
 
-        problem.StatusCode.ShouldBe(StatusCodes.Status409Conflict);
-        problem.ProblemDetails.Title.ShouldNotBeNull().ShouldContain("Nothing more can happen");
-        problem.ProblemDetails.Extensions["allowed"].ShouldBeAssignableTo<IEnumerable<string>>().ShouldBeEmpty();
+        refusal.Kind.ShouldBe(RefusalKind.Conflict);
+        refusal.Title.ShouldContain("Nothing more can happen");
+        refusal.Extensions.ShouldNotBeNull()["allowed"].ShouldBeAssignableTo<IEnumerable<string>>().ShouldBeEmpty();
     }
 
     // Funding
@@ -325,7 +377,7 @@ public sealed class RelocationRulesTests
     {
         var planned = In(RelocationState.Planned);
 
-        var events = RelocationRules.Fund(planned, Tranche(1));
+        var events = FundRelocation.Decide(planned, Tranche(1));
 
         events.Count.ShouldBe(2);
         var received = events[0].ShouldBeOfType<FundingReceived>();
@@ -343,14 +395,14 @@ public sealed class RelocationRulesTests
     {
         var requested = Requested();
 
-        var events = RelocationRules.Fund(requested, Tranche(1));
+        var events = FundRelocation.Decide(requested, Tranche(1));
 
         events.ShouldHaveSingleItem().ShouldBeOfType<FundingReceived>();
         var waiting = Fold(requested, events);
         waiting.State.ShouldBe(RelocationState.Requested);
         waiting.Funding.ShouldHaveSingleItem();
 
-        var plan = Accepted(_rules.Plan(waiting, ValidPlan(), SealPlan, Officer, Now));
+        var plan = Accepted(Plan(waiting, ValidPlan()));
 
         plan.Count.ShouldBe(2);
         plan[0].ShouldBeOfType<RelocationPlanned>();
@@ -364,16 +416,34 @@ public sealed class RelocationRulesTests
         ]);
     }
 
+    [Fact]
+    public void A_plan_that_funds_at_once_tells_other_services_both_steps()
+    {
+        var requested = Requested();
+        var waiting = Fold(requested, FundRelocation.Decide(requested, Tranche(1)));
+        var plan = Accepted(Plan(waiting, ValidPlan()));
+        var after = Fold(waiting, plan);
+        var metadata = new EventMetadata(Guid.CreateVersion7(), Now, Officer, "officer", "correlation", "cause");
+
+        var published = plan.OfType<IPublishedAs<Relocation>>().SelectMany(e => e.Published(after, 4, metadata));
+
+        published.Cast<RelocationProgressed>().Select(p => (p.From, p.State, p.StartOn, p.EndOn)).ShouldBe(
+        [
+            (RelocationState.Requested, RelocationState.Planned, StartOn, EndOn),
+            (RelocationState.Planned, RelocationState.Funded, StartOn, EndOn),
+        ]);
+    }
+
     [Theory]
     [InlineData(RelocationState.Requested)]
     [InlineData(RelocationState.Planned)]
     public void The_same_tranche_twice_changes_nothing(RelocationState state)
     {
         var relocation = In(state);
-        var once = Fold(relocation, RelocationRules.Fund(relocation, Tranche(1)));
+        var once = Fold(relocation, FundRelocation.Decide(relocation, Tranche(1)));
 
-        RelocationRules.Fund(once, Tranche(1)).ShouldBeEmpty();
-        RelocationRules.Fund(once, Tranche(1, at: Now.AddHours(1))).ShouldBeEmpty();
+        FundRelocation.Decide(once, Tranche(1)).ShouldBeEmpty();
+        FundRelocation.Decide(once, Tranche(1, at: Now.AddHours(1))).ShouldBeEmpty();
         once.Funding.ShouldHaveSingleItem();
     }
 
@@ -382,7 +452,7 @@ public sealed class RelocationRulesTests
     {
         var funded = In(RelocationState.Funded);
 
-        var events = RelocationRules.Fund(funded, Tranche(1, grantId: Guid.CreateVersion7()));
+        var events = FundRelocation.Decide(funded, Tranche(1, grantId: Guid.CreateVersion7()));
 
         events.ShouldHaveSingleItem().ShouldBeOfType<FundingReceived>();
         Fold(funded, events).Funding.Count.ShouldBe(2);
@@ -393,8 +463,8 @@ public sealed class RelocationRulesTests
     {
         var closed = In(RelocationState.Closed);
 
-        RelocationRules.Fund(closed, Tranche(2)).ShouldBeEmpty();
-        RelocationRules.Fund(closed, Tranche(1, grantId: Guid.CreateVersion7())).ShouldBeEmpty();
+        FundRelocation.Decide(closed, Tranche(2)).ShouldBeEmpty();
+        FundRelocation.Decide(closed, Tranche(1, grantId: Guid.CreateVersion7())).ShouldBeEmpty();
     }
 
     [Theory]
@@ -405,7 +475,7 @@ public sealed class RelocationRulesTests
     {
         var relocation = In(state);
 
-        var events = RelocationRules.Fund(relocation, Tranche(2, at: Now.AddDays(10)));
+        var events = FundRelocation.Decide(relocation, Tranche(2, at: Now.AddDays(10)));
 
         events.ShouldHaveSingleItem().ShouldBeOfType<FundingReceived>().Tranche.ShouldBe(2);
         var after = Fold(relocation, events);
@@ -419,9 +489,10 @@ public sealed class RelocationRulesTests
     [Fact]
     public void An_empty_plan_names_every_missing_part_at_once()
     {
-        var change = _rules.Plan(Requested(), new PlanProposal(null, null, null, null, null, null, null, null), SealPlan, Officer, Now);
+        var change = Plan(Requested(), new PlanProposal(null, null, null, null, null, null, null, null));
 
-        ShouldBeRefusedOn(change, "destination.country", "destination.city", "hostOrganisation", "securityPlan", "startOn");
+        ShouldBeRefusedOn(
+            change, "destination.country", "destination.city", "hostOrganisation", "securityPlan", "startOn");
     }
 
     [Fact]
@@ -429,7 +500,7 @@ public sealed class RelocationRulesTests
     {
         var plan = ValidPlan() with { DestinationCity = "  ", HostOrganisation = "X", SecurityPlan = "Be safe" };
 
-        ShouldBeRefusedOn(_rules.Plan(Requested(), plan, SealPlan, Officer, Now), "destination.city", "hostOrganisation", "securityPlan");
+        ShouldBeRefusedOn(Plan(Requested(), plan), "destination.city", "hostOrganisation", "securityPlan");
     }
 
     [Fact]
@@ -438,7 +509,7 @@ public sealed class RelocationRulesTests
         var relocation = Requested(RelocationKind.International);
         var plan = ValidPlan(RelocationKind.International) with { VisaPlan = null, ReturnStrategy = null };
 
-        ShouldBeRefusedOn(_rules.Plan(relocation, plan, SealPlan, Officer, Now), "visaPlan", "returnStrategy");
+        ShouldBeRefusedOn(Plan(relocation, plan), "visaPlan", "returnStrategy");
     }
 
     [Fact]
@@ -446,7 +517,7 @@ public sealed class RelocationRulesTests
     {
         var relocation = Requested(RelocationKind.International);
 
-        var planned = Fold(relocation, Accepted(_rules.Plan(relocation, ValidPlan(RelocationKind.International), SealPlan, Officer, Now)));
+        var planned = Fold(relocation, Accepted(Plan(relocation, ValidPlan(RelocationKind.International))));
 
         planned.State.ShouldBe(RelocationState.Planned);
     }
@@ -458,7 +529,7 @@ public sealed class RelocationRulesTests
     {
         var relocation = Requested(kind);
 
-        var events = Accepted(_rules.Plan(relocation, ValidPlan(kind), SealPlan, Officer, Now));
+        var events = Accepted(Plan(relocation, ValidPlan(kind)));
 
         var planned = events.ShouldHaveSingleItem().ShouldBeOfType<RelocationPlanned>();
         planned.StartOn.ShouldBe(StartOn);
@@ -473,9 +544,23 @@ public sealed class RelocationRulesTests
     public void The_plan_is_sealed_with_its_parts_trimmed()
     {
         PlanDetails? sealedDetails = null;
-        var plan = ValidPlan(RelocationKind.International) with { DestinationCity = "  Madrid ", HostOrganisation = " Refugio " };
+        var plan = ValidPlan(RelocationKind.International) with
+        {
+            DestinationCity = "  Madrid ",
+            HostOrganisation = " Refugio ",
+        };
 
-        Accepted(_rules.Plan(Requested(RelocationKind.International), plan, d => { sealedDetails = d; return new SealedData("sealed"); }, Officer, Now));
+        Accepted(PlanRelocation.Decide(
+            Rules,
+            Requested(RelocationKind.International),
+            plan,
+            d =>
+            {
+                sealedDetails = d;
+                return new SealedData("sealed");
+            },
+            Officer,
+            Now));
 
         var details = sealedDetails.ShouldNotBeNull();
         details.DestinationCountry.ShouldBe("ES");
@@ -492,7 +577,7 @@ public sealed class RelocationRulesTests
     {
         var plan = ValidPlan(RelocationKind.InCountrySafeHouse) with { DestinationCountry = destination };
 
-        ShouldBeRefusedOn(_rules.Plan(Requested(RelocationKind.InCountrySafeHouse), plan, SealPlan, Officer, Now), "destination.country");
+        ShouldBeRefusedOn(Plan(Requested(RelocationKind.InCountrySafeHouse), plan), "destination.country");
     }
 
     [Theory]
@@ -502,7 +587,7 @@ public sealed class RelocationRulesTests
     {
         var plan = ValidPlan(kind) with { DestinationCountry = CaseCountry };
 
-        ShouldBeRefusedOn(_rules.Plan(Requested(kind), plan, SealPlan, Officer, Now), "destination.country");
+        ShouldBeRefusedOn(Plan(Requested(kind), plan), "destination.country");
     }
 
     [Theory]
@@ -515,7 +600,7 @@ public sealed class RelocationRulesTests
     {
         var plan = ValidPlan() with { DestinationCountry = country };
 
-        ShouldBeRefusedOn(_rules.Plan(Requested(), plan, SealPlan, Officer, Now), "destination.country");
+        ShouldBeRefusedOn(Plan(Requested(), plan), "destination.country");
     }
 
     [Fact]
@@ -523,7 +608,7 @@ public sealed class RelocationRulesTests
     {
         var relocation = Requested();
 
-        var events = Accepted(_rules.Plan(relocation, ValidPlan() with { EndOn = null }, SealPlan, Officer, Now));
+        var events = Accepted(Plan(relocation, ValidPlan() with { EndOn = null }));
 
         events.ShouldHaveSingleItem().ShouldBeOfType<RelocationPlanned>().EndOn.ShouldBe(new DateOnly(2027, 3, 1));
         Fold(relocation, events).StayEndsAt.ShouldBe(new DateTimeOffset(2027, 3, 2, 0, 0, 0, TimeSpan.Zero));
@@ -532,7 +617,7 @@ public sealed class RelocationRulesTests
     [Fact]
     public void A_stay_of_exactly_three_months_can_be_planned()
     {
-        var events = Accepted(_rules.Plan(Requested(), ValidPlan() with { EndOn = StartOn.AddMonths(3) }, SealPlan, Officer, Now));
+        var events = Accepted(Plan(Requested(), ValidPlan() with { EndOn = StartOn.AddMonths(3) }));
 
         events.ShouldHaveSingleItem().ShouldBeOfType<RelocationPlanned>().EndOn.ShouldBe(new DateOnly(2027, 3, 1));
     }
@@ -542,7 +627,7 @@ public sealed class RelocationRulesTests
     {
         var plan = ValidPlan() with { EndOn = StartOn.AddMonths(3).AddDays(1) };
 
-        ShouldBeRefusedOn(_rules.Plan(Requested(), plan, SealPlan, Officer, Now), "endOn");
+        ShouldBeRefusedOn(Plan(Requested(), plan), "endOn");
     }
 
     [Theory]
@@ -552,7 +637,7 @@ public sealed class RelocationRulesTests
     {
         var plan = ValidPlan() with { EndOn = StartOn.AddDays(daysAfterStart) };
 
-        ShouldBeRefusedOn(_rules.Plan(Requested(), plan, SealPlan, Officer, Now), "endOn");
+        ShouldBeRefusedOn(Plan(Requested(), plan), "endOn");
     }
 
     [Theory]
@@ -567,7 +652,7 @@ public sealed class RelocationRulesTests
     {
         var plan = ValidPlan() with { StartOn = DateOnly.Parse(startOn), EndOn = null };
 
-        var change = _rules.Plan(Requested(), plan, SealPlan, Officer, Now);
+        var change = Plan(Requested(), plan);
 
         if (accepted)
         {
@@ -585,7 +670,7 @@ public sealed class RelocationRulesTests
         var funded = In(RelocationState.Funded);
         var newEnd = new DateOnly(2027, 2, 15);
 
-        var events = Accepted(_rules.Plan(funded, ValidPlan() with { EndOn = newEnd }, SealPlan, Officer, Now.AddDays(1)));
+        var events = Accepted(Plan(funded, ValidPlan() with { EndOn = newEnd }, Now.AddDays(1)));
 
         events.ShouldHaveSingleItem().ShouldBeOfType<RelocationPlanned>();
         var replanned = Fold(funded, events);
@@ -598,7 +683,7 @@ public sealed class RelocationRulesTests
     [Fact]
     public void A_relocation_cannot_be_requested_on_a_closed_case()
     {
-        ShouldBeRefused(Request(Case(closed: true)), StatusCodes.Status409Conflict);
+        ShouldBeRefused(Request(Case(closed: true)), RefusalKind.Conflict);
     }
 
     [Fact]
@@ -606,9 +691,9 @@ public sealed class RelocationRulesTests
     {
         var active = Guid.CreateVersion7();
 
-        var problem = ShouldBeRefused(Request(Case(activeRelocationId: active)), StatusCodes.Status409Conflict);
+        var refusal = ShouldBeRefused(Request(Case(activeRelocationId: active)), RefusalKind.Conflict);
 
-        problem.ProblemDetails.Extensions["relocationId"].ShouldBe(active);
+        refusal.Extensions.ShouldNotBeNull()["relocationId"].ShouldBe(active);
     }
 
     [Fact]
@@ -620,10 +705,11 @@ public sealed class RelocationRulesTests
     [Fact]
     public void A_family_of_only_children_can_be_requested()
     {
-        var requested = Accepted(Request(familyMembers: 3, children: 3)).ShouldHaveSingleItem().ShouldBeOfType<RelocationRequested>();
+        var requested = Accepted(Request(familyMembers: 3, children: 3))
+            .ShouldHaveSingleItem().ShouldBeOfType<RelocationOpened>();
 
         requested.Children.ShouldBe(3);
-        Relocation.Create(requested).People.ShouldBe(4);
+        requested.Start().People.ShouldBe(4);
     }
 
     [Fact]
@@ -632,9 +718,10 @@ public sealed class RelocationRulesTests
         var @case = Case();
         var id = Guid.CreateVersion7();
 
-        var events = Accepted(_rules.Request(@case, id, RelocationKind.International, RelocationReason.Respite, 2, 1, null, Officer, Now));
+        var events = Accepted(RequestRelocation.Decide(
+            Rules, @case, id, RelocationKind.International, RelocationReason.Respite, 2, 1, null, Officer, Now));
 
-        var requested = events.ShouldHaveSingleItem().ShouldBeOfType<RelocationRequested>();
+        var requested = events.ShouldHaveSingleItem().ShouldBeOfType<RelocationOpened>();
         requested.RelocationId.ShouldBe(id);
         requested.CaseId.ShouldBe(@case.Id);
         requested.CaseReference.ShouldBe(@case.Reference);
@@ -652,7 +739,7 @@ public sealed class RelocationRulesTests
     [Fact]
     public void Check_ins_are_due_every_seven_days_by_default()
     {
-        var requested = Accepted(Request()).ShouldHaveSingleItem().ShouldBeOfType<RelocationRequested>();
+        var requested = Accepted(Request()).ShouldHaveSingleItem().ShouldBeOfType<RelocationOpened>();
 
         requested.CheckInEvery.ShouldBe(TimeSpan.FromDays(7));
     }
@@ -676,10 +763,11 @@ public sealed class RelocationRulesTests
         var @case = Case(unassignedFunding: [first, second]);
         var id = Guid.CreateVersion7();
 
-        var events = Accepted(_rules.Request(@case, id, RelocationKind.Regional, RelocationReason.IncreasedRisk, 0, 0, null, Officer, Now));
+        var events = Accepted(RequestRelocation.Decide(
+            Rules, @case, id, RelocationKind.Regional, RelocationReason.IncreasedRisk, 0, 0, null, Officer, Now));
 
         events.Count.ShouldBe(3);
-        events[0].ShouldBeOfType<RelocationRequested>();
+        events[0].ShouldBeOfType<RelocationOpened>();
         events.Skip(1).ShouldBe(
         [
             new FundingReceived(id, GrantId, 1, 2_500m, "EUR", first.At),
@@ -712,7 +800,8 @@ public sealed class RelocationRulesTests
         var funded = In(RelocationState.Funded);
         var departure = Now.AddDays(6);
 
-        var departed = Accepted(_rules.Depart(funded, Officer, departure)).ShouldHaveSingleItem().ShouldBeOfType<RelocationDeparted>();
+        var departed = Accepted(DepartRelocation.Decide(funded, Officer, departure))
+            .ShouldHaveSingleItem().ShouldBeOfType<RelocationDeparted>();
 
         departed.NextCheckInDueAt.ShouldBe(departure.AddDays(7));
         var away = Fold(funded, [departed]);
@@ -735,9 +824,10 @@ public sealed class RelocationRulesTests
         var arrived = In(RelocationState.Arrived, checkInEveryDays: 3);
         var checkedInAt = Now.AddDays(2).AddHours(5);
 
-        var events = Accepted(RelocationRules.CheckIn(arrived, CheckInStatus.Concern, new SealedData("note"), Officer, checkedInAt));
+        var events = Accepted(
+            RecordCheckIn.Decide(arrived, CheckInStatus.Concern, new SealedData("note"), Officer, checkedInAt));
 
-        events.ShouldHaveSingleItem().ShouldBeOfType<CheckInRecorded>().NextDueAt.ShouldBe(checkedInAt.AddDays(3));
+        events.ShouldHaveSingleItem().ShouldBeOfType<DefenderCheckedIn>().NextDueAt.ShouldBe(checkedInAt.AddDays(3));
         var after = Fold(arrived, events);
         after.NextCheckInDueAt.ShouldBe(checkedInAt.AddDays(3));
         after.CheckIns.ShouldHaveSingleItem().Status.ShouldBe(CheckInStatus.Concern);
@@ -753,9 +843,9 @@ public sealed class RelocationRulesTests
         var due = away.NextCheckInDueAt.ShouldNotBeNull();
         due.ShouldBe(Now.AddDays(7));
 
-        _rules.IsCheckInMissed(away, due.AddHours(12).AddSeconds(-1)).ShouldBeFalse();
-        _rules.IsCheckInMissed(away, due.AddHours(12)).ShouldBeTrue();
-        _rules.IsCheckInMissed(away, due.AddDays(5)).ShouldBeTrue();
+        RelocationWatch.IsCheckInMissed(Rules, away, due.AddHours(12).AddSeconds(-1)).ShouldBeFalse();
+        RelocationWatch.IsCheckInMissed(Rules, away, due.AddHours(12)).ShouldBeTrue();
+        RelocationWatch.IsCheckInMissed(Rules, away, due.AddDays(5)).ShouldBeTrue();
     }
 
     [Fact]
@@ -767,8 +857,8 @@ public sealed class RelocationRulesTests
         var flagged = Fold(away, [new CheckInMissedFlagged(away.Id, due, due.AddHours(12))]);
 
         flagged.MissedCheckInFlaggedFor.ShouldBe(due);
-        _rules.IsCheckInMissed(flagged, due.AddHours(12)).ShouldBeFalse();
-        _rules.IsCheckInMissed(flagged, due.AddDays(30)).ShouldBeFalse();
+        RelocationWatch.IsCheckInMissed(Rules, flagged, due.AddHours(12)).ShouldBeFalse();
+        RelocationWatch.IsCheckInMissed(Rules, flagged, due.AddDays(30)).ShouldBeFalse();
     }
 
     [Fact]
@@ -779,14 +869,15 @@ public sealed class RelocationRulesTests
         var flagged = Fold(away, [new CheckInMissedFlagged(away.Id, due, due.AddHours(12))]);
         var checkedInAt = due.AddDays(1);
 
-        var checkedIn = Fold(flagged, Accepted(RelocationRules.CheckIn(flagged, CheckInStatus.Safe, null, Officer, checkedInAt)));
+        var checkedIn = Fold(
+            flagged, Accepted(RecordCheckIn.Decide(flagged, CheckInStatus.Safe, null, Officer, checkedInAt)));
         var nextDue = checkedInAt.AddDays(7);
 
         checkedIn.MissedCheckInFlaggedFor.ShouldBeNull();
         checkedIn.NextCheckInDueAt.ShouldBe(nextDue);
-        _rules.IsCheckInMissed(checkedIn, checkedInAt).ShouldBeFalse();
-        _rules.IsCheckInMissed(checkedIn, nextDue.AddHours(12).AddSeconds(-1)).ShouldBeFalse();
-        _rules.IsCheckInMissed(checkedIn, nextDue.AddHours(12)).ShouldBeTrue();
+        RelocationWatch.IsCheckInMissed(Rules, checkedIn, checkedInAt).ShouldBeFalse();
+        RelocationWatch.IsCheckInMissed(Rules, checkedIn, nextDue.AddHours(12).AddSeconds(-1)).ShouldBeFalse();
+        RelocationWatch.IsCheckInMissed(Rules, checkedIn, nextDue.AddHours(12)).ShouldBeTrue();
     }
 
     [Theory]
@@ -801,7 +892,7 @@ public sealed class RelocationRulesTests
         var relocation = In(state);
 
         relocation.Away.ShouldBeFalse();
-        _rules.IsCheckInMissed(relocation, Now.AddYears(1)).ShouldBeFalse();
+        RelocationWatch.IsCheckInMissed(Rules, relocation, Now.AddYears(1)).ShouldBeFalse();
     }
 
     [Fact]
@@ -820,9 +911,10 @@ public sealed class RelocationRulesTests
         var noticeFrom = new DateTimeOffset(2027, 1, 19, 0, 0, 0, TimeSpan.Zero);
 
         arrived.StayEndsAt.ShouldBe(new DateTimeOffset(2027, 2, 2, 0, 0, 0, TimeSpan.Zero));
-        _rules.IsStayEnding(arrived, noticeFrom.AddSeconds(-1)).ShouldBeFalse();
-        _rules.IsStayEnding(arrived, noticeFrom).ShouldBeTrue();
-        _rules.IsStayEnding(arrived, new DateTimeOffset(2027, 2, 10, 0, 0, 0, TimeSpan.Zero)).ShouldBeTrue();
+        RelocationWatch.IsStayEnding(Rules, arrived, noticeFrom.AddSeconds(-1)).ShouldBeFalse();
+        RelocationWatch.IsStayEnding(Rules, arrived, noticeFrom).ShouldBeTrue();
+        RelocationWatch.IsStayEnding(Rules, arrived, new DateTimeOffset(2027, 2, 10, 0, 0, 0, TimeSpan.Zero))
+            .ShouldBeTrue();
     }
 
     [Fact]
@@ -830,10 +922,12 @@ public sealed class RelocationRulesTests
     {
         var arrived = In(RelocationState.Arrived);
 
-        var flagged = Fold(arrived, [new StayEndingFlagged(arrived.Id, EndOn, new DateTimeOffset(2027, 1, 19, 0, 1, 0, TimeSpan.Zero))]);
+        var flaggedAt = new DateTimeOffset(2027, 1, 19, 0, 1, 0, TimeSpan.Zero);
+        var flagged = Fold(arrived, [new StayEndingFlagged(arrived.Id, EndOn, flaggedAt)]);
 
         flagged.StayEndingFlaggedFor.ShouldBe(EndOn);
-        _rules.IsStayEnding(flagged, new DateTimeOffset(2027, 1, 25, 0, 0, 0, TimeSpan.Zero)).ShouldBeFalse();
+        RelocationWatch.IsStayEnding(Rules, flagged, new DateTimeOffset(2027, 1, 25, 0, 0, 0, TimeSpan.Zero))
+            .ShouldBeFalse();
     }
 
     [Fact]
@@ -844,13 +938,14 @@ public sealed class RelocationRulesTests
         var flagged = Fold(arrived, [new StayEndingFlagged(arrived.Id, EndOn, flaggedAt)]);
         var newEnd = new DateOnly(2027, 4, 1);
 
-        var extended = Fold(flagged, Accepted(_rules.Extend(flagged, newEnd, "The host can keep them longer.", SealText, Officer, flaggedAt.AddDays(2))));
+        var extended = Fold(
+            flagged, Accepted(Extend(flagged, newEnd, "The host can keep them longer.", flaggedAt.AddDays(2))));
         var noticeFrom = new DateTimeOffset(2027, 3, 19, 0, 0, 0, TimeSpan.Zero);
 
         extended.StayEndsAt.ShouldBe(new DateTimeOffset(2027, 4, 2, 0, 0, 0, TimeSpan.Zero));
-        _rules.IsStayEnding(extended, flaggedAt.AddDays(2)).ShouldBeFalse();
-        _rules.IsStayEnding(extended, noticeFrom.AddSeconds(-1)).ShouldBeFalse();
-        _rules.IsStayEnding(extended, noticeFrom).ShouldBeTrue();
+        RelocationWatch.IsStayEnding(Rules, extended, flaggedAt.AddDays(2)).ShouldBeFalse();
+        RelocationWatch.IsStayEnding(Rules, extended, noticeFrom.AddSeconds(-1)).ShouldBeFalse();
+        RelocationWatch.IsStayEnding(Rules, extended, noticeFrom).ShouldBeTrue();
     }
 
     [Theory]
@@ -861,7 +956,7 @@ public sealed class RelocationRulesTests
     [InlineData(RelocationState.Closed)]
     public void The_stay_is_never_ending_when_the_defender_is_not_away(RelocationState state)
     {
-        _rules.IsStayEnding(In(state), Relocation.EndOf(EndOn)).ShouldBeFalse();
+        RelocationWatch.IsStayEnding(Rules, In(state), Relocation.EndOf(EndOn)).ShouldBeFalse();
     }
 
     // Extending
@@ -872,7 +967,7 @@ public sealed class RelocationRulesTests
     [InlineData("   ")]
     public void An_extension_needs_a_reason(string? reason)
     {
-        var change = _rules.Extend(In(RelocationState.Arrived), new DateOnly(2027, 4, 1), reason, SealText, Officer, Now);
+        var change = Extend(In(RelocationState.Arrived), new DateOnly(2027, 4, 1), reason);
 
         ShouldBeRefusedOn(change, "reason");
     }
@@ -882,7 +977,7 @@ public sealed class RelocationRulesTests
     [InlineData(-10)]
     public void An_extension_must_end_after_the_current_end(int daysAfterCurrentEnd)
     {
-        var change = _rules.Extend(In(RelocationState.Arrived), EndOn.AddDays(daysAfterCurrentEnd), "More time is needed.", SealText, Officer, Now);
+        var change = Extend(In(RelocationState.Arrived), EndOn.AddDays(daysAfterCurrentEnd), "More time is needed.");
 
         ShouldBeRefusedOn(change, "endOn");
     }
@@ -890,7 +985,7 @@ public sealed class RelocationRulesTests
     [Fact]
     public void An_extension_beyond_twelve_months_from_the_start_is_refused_on_endOn()
     {
-        var change = _rules.Extend(In(RelocationState.Arrived), StartOn.AddMonths(12).AddDays(1), "More time is needed.", SealText, Officer, Now);
+        var change = Extend(In(RelocationState.Arrived), StartOn.AddMonths(12).AddDays(1), "More time is needed.");
 
         ShouldBeRefusedOn(change, "endOn");
     }
@@ -901,9 +996,9 @@ public sealed class RelocationRulesTests
         var arrived = In(RelocationState.Arrived);
         var longest = new DateOnly(2027, 12, 1);
 
-        var events = Accepted(_rules.Extend(arrived, longest, "  The threat persists.  ", SealText, Officer, Now.AddDays(40)));
+        var events = Accepted(Extend(arrived, longest, "  The threat persists.  ", Now.AddDays(40)));
 
-        var extension = events.ShouldHaveSingleItem().ShouldBeOfType<StayExtended>();
+        var extension = events.ShouldHaveSingleItem().ShouldBeOfType<StayProlonged>();
         extension.From.ShouldBe(EndOn);
         extension.EndOn.ShouldBe(longest);
         extension.Reason.ShouldBe(new SealedData("sealed"));
@@ -919,11 +1014,11 @@ public sealed class RelocationRulesTests
     public void The_twelve_months_count_from_the_start_across_several_extensions()
     {
         var arrived = In(RelocationState.Arrived);
-        var once = Fold(arrived, Accepted(_rules.Extend(arrived, new DateOnly(2027, 6, 1), "More time is needed.", SealText, Officer, Now)));
+        var once = Fold(arrived, Accepted(Extend(arrived, new DateOnly(2027, 6, 1), "More time is needed.")));
 
-        ShouldBeRefusedOn(_rules.Extend(once, new DateOnly(2027, 12, 2), "Still more time.", SealText, Officer, Now), "endOn");
-        ShouldBeRefusedOn(_rules.Extend(once, new DateOnly(2027, 6, 1), "Still more time.", SealText, Officer, Now), "endOn");
-        var twice = Fold(once, Accepted(_rules.Extend(once, new DateOnly(2027, 12, 1), "Still more time.", SealText, Officer, Now)));
+        ShouldBeRefusedOn(Extend(once, new DateOnly(2027, 12, 2), "Still more time."), "endOn");
+        ShouldBeRefusedOn(Extend(once, new DateOnly(2027, 6, 1), "Still more time."), "endOn");
+        var twice = Fold(once, Accepted(Extend(once, new DateOnly(2027, 12, 1), "Still more time.")));
         twice.Extensions.Select(e => (e.From, e.To)).ShouldBe(
         [
             (EndOn, new DateOnly(2027, 6, 1)),
@@ -941,7 +1036,7 @@ public sealed class RelocationRulesTests
     [InlineData(RelocationState.Funded, "")]
     public void Closing_before_the_defender_moved_needs_a_reason(RelocationState state, string? reason)
     {
-        ShouldBeRefusedOn(RelocationRules.Close(In(state), reason, SealText, Officer, Now), "reason");
+        ShouldBeRefusedOn(CloseRelocation.Decide(In(state), reason, SealText, Officer, Now), "reason");
     }
 
     [Theory]
@@ -952,9 +1047,9 @@ public sealed class RelocationRulesTests
     {
         var relocation = In(state);
 
-        var events = Accepted(RelocationRules.Close(relocation, Reason, SealText, Officer, Now.AddDays(1)));
+        var events = Accepted(CloseRelocation.Decide(relocation, Reason, SealText, Officer, Now.AddDays(1)));
 
-        var closing = events.ShouldHaveSingleItem().ShouldBeOfType<RelocationClosed>();
+        var closing = events.ShouldHaveSingleItem().ShouldBeOfType<RelocationConcluded>();
         closing.Outcome.ShouldBe(RelocationOutcome.Cancelled);
         closing.Reason.ShouldBe(new SealedData("sealed"));
         var closed = Fold(relocation, events);
@@ -967,13 +1062,14 @@ public sealed class RelocationRulesTests
     [Theory]
     [InlineData(RelocationState.Returned, RelocationOutcome.Returned)]
     [InlineData(RelocationState.Resettled, RelocationOutcome.Resettled)]
-    public void Closing_after_the_stay_records_how_it_ended_without_needing_a_reason(RelocationState state, RelocationOutcome outcome)
+    public void Closing_after_the_stay_records_how_it_ended_without_needing_a_reason(
+        RelocationState state, RelocationOutcome outcome)
     {
         var relocation = In(state);
 
-        var events = Accepted(RelocationRules.Close(relocation, null, SealText, Officer, Now.AddDays(60)));
+        var events = Accepted(CloseRelocation.Decide(relocation, null, SealText, Officer, Now.AddDays(60)));
 
-        var closing = events.ShouldHaveSingleItem().ShouldBeOfType<RelocationClosed>();
+        var closing = events.ShouldHaveSingleItem().ShouldBeOfType<RelocationConcluded>();
         closing.Outcome.ShouldBe(outcome);
         closing.Reason.ShouldBeNull();
         var closed = Fold(relocation, events);
@@ -986,8 +1082,9 @@ public sealed class RelocationRulesTests
     [Fact]
     public void A_reason_given_when_closing_after_the_stay_is_sealed()
     {
-        var closing = Accepted(RelocationRules.Close(In(RelocationState.Resettled), "Granted asylum", SealText, Officer, Now))
-            .ShouldHaveSingleItem().ShouldBeOfType<RelocationClosed>();
+        var closing = Accepted(
+                CloseRelocation.Decide(In(RelocationState.Resettled), "Granted asylum", SealText, Officer, Now))
+            .ShouldHaveSingleItem().ShouldBeOfType<RelocationConcluded>();
 
         closing.Outcome.ShouldBe(RelocationOutcome.Resettled);
         closing.Reason.ShouldBe(new SealedData("sealed"));

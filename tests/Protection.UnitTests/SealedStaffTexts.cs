@@ -7,12 +7,17 @@ using Protection.Contracts.Triage;
 using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Funds;
 using Protection.EmergencyAssistance.Grants;
+using Protection.EmergencyAssistance.Grants.Deciding;
+using Protection.EmergencyAssistance.Grants.Disbursing;
+using Protection.EmergencyAssistance.Grants.Reading;
+using Protection.EmergencyAssistance.Grants.Reporting;
+using Protection.EmergencyAssistance.Grants.Requesting;
+using Protection.ServiceDefaults.Decisions;
+using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.PersonalData;
 using Protection.Triage.Cases;
-using Protection.Triage.Reading;
+using Protection.Triage.Cases.Reading;
 using Protection.Triage.Risk;
-using CaseClosed = Protection.Triage.Cases.CaseClosed;
-using CaseReopened = Protection.Triage.Cases.CaseReopened;
 using GrantCategory = Protection.Contracts.Assistance.GrantCategory;
 
 namespace Protection.UnitTests;
@@ -47,28 +52,40 @@ public sealed class SealedStaffTexts
 
     private CaseSeal NewSeal(Guid caseId) => new(_vault, caseId, _vault.NewCaseKey(caseId, Now).DataKey);
 
-    /// <summary>A case with every kind of text triage keeps: an override, assessment notes, a cancelled measure, a closing and a re-opening.</summary>
+    private CaseTakenIn TakeIn() => _decisions
+        .TakeIn(_caseId, "PC-2026-000001", "CO", "olivia", Now, [], 1, new ConsentScopes(false, false), Now)
+        .Events.OfType<CaseTakenIn>().Single();
+
+    /// <summary>
+    /// A case with every kind of text triage keeps: an override, assessment notes, a cancelled measure,
+    /// a closing and a re-opening.
+    /// </summary>
     private (TriageCase Case, IReadOnlyList<object> Events) TriageCaseWithTexts(CaseSeal seal)
     {
-        var takenIn = _decisions.TakeIn(_caseId, "PC-2026-000001", "CO", "olivia", Now, [], 1, new ConsentScopes(false, false), Now);
         var events = new List<object>();
-        var @case = TriageCase.Create(takenIn);
+        var @case = TakeIn().Start();
         void Apply(IEnumerable<object> happened)
         {
             foreach (var e in happened)
             {
                 events.Add(e);
-                @case = CaseChanges.Fold(@case, e);
+                @case = @case.After([e]);
             }
         }
 
-        Apply(_decisions.Override(@case, RiskLevel.Critical, seal.Seal(OverrideReason), "sam", Now.AddMinutes(5)));
-        Apply([_decisions.Assess(@case, new DimensionScores(0, 0, 3, 0, 0), SealedNotes.Seal(new DimensionNotes(null, PhysicalNote, null, null, null), seal), "olivia", Now.AddMinutes(10))]);
+        Apply(_decisions.Override(@case, RiskLevel.Critical, seal.Seal(OverrideReason), "sam", Now.AddMinutes(5))
+            .Value!.Events);
+        var notes = SealedNotes.Seal(new DimensionNotes(null, PhysicalNote, null, null, null), seal);
+        Apply(_decisions.Assess(@case, new DimensionScores(0, 0, 3, 0, 0), notes, "olivia", Now.AddMinutes(10))
+            .Value!.Events);
         var measureId = Guid.CreateVersion7();
-        Apply([new MeasureAdded(_caseId, measureId, FrameworkArea.ThreatsOnTheGround, "safe-house", "partner:casa", new DateOnly(2026, 12, 1), "olivia", Now.AddMinutes(20))]);
+        Apply([new MeasureAdded(
+            _caseId, measureId, FrameworkArea.ThreatsOnTheGround, "safe-house", "partner:casa",
+            new DateOnly(2026, 12, 1), "olivia", Now.AddMinutes(20))]);
         Apply([new MeasureCancelled(_caseId, measureId, seal.Seal(CancelReason), "olivia", Now.AddMinutes(30))]);
-        Apply([new CaseClosed(_caseId, CaseOutcome.RiskReduced, seal.Seal(ClosingNote), "olivia", Now.AddHours(1))]);
-        Apply(_decisions.Reopen(@case, seal.Seal(ReopenReason), "olivia", Now.AddHours(2)));
+        Apply([new CaseClosedWithOutcome(
+            _caseId, CaseOutcome.RiskReduced, seal.Seal(ClosingNote), "olivia", Now.AddHours(1))]);
+        Apply(_decisions.Reopen(@case, seal.Seal(ReopenReason), "olivia", Now.AddHours(2)).Value!.Events);
         return (@case, events);
     }
 
@@ -86,7 +103,7 @@ public sealed class SealedStaffTexts
         stored.ShouldNotContain("Amina");
         stored.ShouldNotContain("Popayán");
         events.OfType<RiskOverridden>().ShouldHaveSingleItem().Reason.ShouldNotBeNull();
-        events.OfType<CaseReopened>().ShouldHaveSingleItem().Reason.ShouldNotBeNull();
+        events.OfType<CaseReopenedForTriage>().ShouldHaveSingleItem().Reason.ShouldNotBeNull();
     }
 
     [Fact]
@@ -145,13 +162,14 @@ public sealed class SealedStaffTexts
     [Fact]
     public void A_system_reason_in_the_risk_history_is_not_sealed_and_stays_after_erasure()
     {
-        var takenIn = _decisions.TakeIn(_caseId, "PC-2026-000001", "CO", "olivia", Now, [], 1, new ConsentScopes(false, false), Now);
-        var closed = CaseChanges.Fold(TriageCase.Create(takenIn), new CaseClosed(_caseId, CaseOutcome.RiskReduced, null, "olivia", Now));
+        var closed = TakeIn().Start()
+            .After([new CaseClosedWithOutcome(_caseId, CaseOutcome.RiskReduced, null, "olivia", Now)]);
 
-        var events = _decisions.RaiseRelocationAlert(closed, Guid.CreateVersion7(), RelocationAlert.EmergencyCheckIn, null, Now.AddDays(1));
-        var after = events.Aggregate(closed, CaseChanges.Fold);
+        var events = _decisions.RaiseRelocationAlert(
+            closed, Guid.CreateVersion7(), RelocationAlert.EmergencyCheckIn, null, Now.AddDays(1)).Events;
+        var after = closed.After(events);
 
-        var reopened = events.OfType<CaseReopened>().ShouldHaveSingleItem();
+        var reopened = events.OfType<CaseReopenedForTriage>().ShouldHaveSingleItem();
         reopened.Reason.ShouldBeNull();
         reopened.SystemReason.ShouldNotBeNullOrWhiteSpace();
         TriageView.Of(after, null, Supervisor, Now.AddDays(1)).RiskHistory[^1].Reason.ShouldStartWith("The relocated defender checked in with an emergency");
@@ -163,17 +181,38 @@ public sealed class SealedStaffTexts
     private const string RejectionReason = "Amina Testperson already has a door from the mayor of Popayán.";
     private const string Summary = "Door fitted at Calle 5 #12-34 for Amina Testperson.";
 
-    private readonly GrantRules _rules = new(Options.Create(new AssistanceOptions()));
+    private static readonly AssistanceOptions GrantOptions = new();
 
     private Grant RequestedGrant(CaseSeal seal, Fund fund)
     {
-        var @case = new CaseRecord { Id = _caseId, Reference = "PC-2026-000001", Country = "CO", ThreatTypes = [ThreatType.Physical], Risk = RiskLevel.High, OpenedBy = "olivia" };
-        var change = _rules.Request(@case, fund, fund.Id, 1_000m, "EUR", GrantCategory.PhysicalSecurity, seal.Seal(Purpose), 2, "olivia", Now);
-        change.Problem.ShouldBeNull();
-        return Grant.Create(change.GrantEvents[0].ShouldBeOfType<GrantRequested>());
+        var @case = new CaseRecord
+        {
+            Id = _caseId,
+            Reference = "PC-2026-000001",
+            Country = "CO",
+            ThreatTypes = [ThreatType.Physical],
+            Risk = RiskLevel.High,
+            OpenedBy = "olivia",
+        };
+        var filed = RequestGrant.Decide(
+            GrantOptions, @case, fund, 1_000m, "EUR", GrantCategory.PhysicalSecurity, seal.Seal(Purpose), 2, "olivia",
+            Now);
+        filed.Refusal.ShouldBeNull();
+        return filed.Value.ShouldNotBeNull().Start();
     }
 
-    private static Fund NewFund() => Fund.Create(new FundCreated(Guid.CreateVersion7(), "Rapid response", "EUR", 20_000m, "admin", Now.AddDays(-30)));
+    private static Fund NewFund() =>
+        new FundCreated(Guid.CreateVersion7(), "Rapid response", "EUR", 20_000m, "admin", Now.AddDays(-30)).Start();
+
+    /// <summary>The events of a change the rules accepted.</summary>
+    private static IReadOnlyList<IEventOf<Grant>> Events(Outcome<GrantChange> outcome)
+    {
+        outcome.Refusal.ShouldBeNull();
+        return outcome.Value.ShouldNotBeNull().GrantEvents;
+    }
+
+    private static Grant Fold(Grant grant, Outcome<GrantChange> outcome) =>
+        Events(outcome).Aggregate(grant, (state, e) => e.Apply(state));
 
     [Fact]
     public void A_grant_keeps_its_purpose_rejection_reason_and_report_sealed_and_its_view_opens_them_with_the_case_key()
@@ -181,27 +220,30 @@ public sealed class SealedStaffTexts
         var seal = NewSeal(_caseId);
         var fund = NewFund();
         var rejected = RequestedGrant(seal, fund);
-        var rejection = _rules.Reject(rejected, "funder-amara", RejectionReason, seal.Seal, Now);
-        rejected = rejection.GrantEvents.Aggregate(rejected, GrantChanges.Fold);
+        var rejection = DecideGrant.Reject(rejected, "funder-amara", RejectionReason, seal.Seal, Now);
+        rejected = Fold(rejected, rejection);
 
         var reported = RequestedGrant(seal, fund);
-        var changes = new List<GrantChange> { _rules.Approve(reported, fund, "funder-amara", null, Now) };
-        reported = changes[^1].GrantEvents.Aggregate(reported, GrantChanges.Fold);
-        changes.Add(_rules.Disburse(reported, 1_000m, "funder-amara", Now));
-        reported = changes[^1].GrantEvents.Aggregate(reported, GrantChanges.Fold);
-        changes.Add(_rules.SubmitReport(reported, 950m, seal.Seal(Summary), "olivia", Now.AddDays(10)));
-        reported = changes[^1].GrantEvents.Aggregate(reported, GrantChanges.Fold);
+        var changes = new List<Outcome<GrantChange>>
+        {
+            DecideGrant.Approve(GrantOptions, reported, fund, "funder-amara", null, Now),
+        };
+        reported = Fold(reported, changes[^1]);
+        changes.Add(DisburseGrant.Decide(GrantOptions, reported, 1_000m, "funder-amara", Now));
+        reported = Fold(reported, changes[^1]);
+        changes.Add(SubmitReport.Decide(reported, 950m, seal.Seal(Summary), "olivia", Now.AddDays(10)));
+        reported = Fold(reported, changes[^1]);
 
-        var stored = JsonSerializer.Serialize(rejection.GrantEvents, Json) + JsonSerializer.Serialize(changes.SelectMany(c => c.GrantEvents), Json)
+        var stored = JsonSerializer.Serialize(Events(rejection), Json)
+            + JsonSerializer.Serialize(changes.SelectMany(Events), Json)
             + JsonSerializer.Serialize(rejected, Json) + JsonSerializer.Serialize(reported, Json);
         stored.ShouldNotContain("Amina");
         stored.ShouldNotContain("Calle 5");
 
-        var options = _rules.Options;
-        var rejectedView = GrantView.Of(rejected, seal, options, Now, Supervisor);
+        var rejectedView = GrantView.Of(rejected, seal, GrantOptions, Now, Supervisor);
         rejectedView.Purpose.ShouldBe(Purpose);
         rejectedView.Rejection.ShouldNotBeNull().Reason.ShouldBe(RejectionReason);
-        GrantView.Of(reported, seal, options, Now, Supervisor).Report.ShouldNotBeNull().Summary.ShouldBe(Summary);
+        GrantView.Of(reported, seal, GrantOptions, Now, Supervisor).Report.ShouldNotBeNull().Summary.ShouldBe(Summary);
     }
 
     [Fact]
@@ -210,14 +252,15 @@ public sealed class SealedStaffTexts
         var seal = NewSeal(_caseId);
         var fund = NewFund();
         var grant = RequestedGrant(seal, fund);
-        grant = _rules.Reject(grant, "funder-amara", RejectionReason, seal.Seal, Now).GrantEvents.Aggregate(grant, GrantChanges.Fold);
+        grant = Fold(grant, DecideGrant.Reject(grant, "funder-amara", RejectionReason, seal.Seal, Now));
 
-        var view = GrantView.Of(grant, null, _rules.Options, Now, Supervisor);
+        var view = GrantView.Of(grant, null, GrantOptions, Now, Supervisor);
 
         view.Purpose.ShouldBe(CaseKeys.Erased);
         view.Rejection.ShouldNotBeNull().Reason.ShouldBe(CaseKeys.Erased);
         view.Rejection.Funder.ShouldBe("funder-amara");
-        (view.RequestedAmount, view.Currency, view.Status, view.CaseReference).ShouldBe((1_000m, "EUR", GrantStatus.Rejected, "PC-2026-000001"));
+        (view.RequestedAmount, view.Currency, view.Status, view.CaseReference)
+            .ShouldBe((1_000m, "EUR", GrantStatus.Rejected, "PC-2026-000001"));
     }
 
     [Fact]
@@ -250,17 +293,15 @@ public sealed class SealedStaffTexts
         var seal = NewSeal(_caseId);
         var fund = NewFund();
         var rejected = RequestedGrant(seal, fund);
-        rejected = _rules.Reject(rejected, "funder-amara", RejectionReason, seal.Seal, Now).GrantEvents
-            .Aggregate(rejected, GrantChanges.Fold);
+        rejected = Fold(rejected, DecideGrant.Reject(rejected, "funder-amara", RejectionReason, seal.Seal, Now));
         var reported = RequestedGrant(seal, fund);
-        reported = _rules.Approve(reported, fund, "funder-amara", null, Now).GrantEvents.Aggregate(reported, GrantChanges.Fold);
-        reported = _rules.Disburse(reported, 1_000m, "funder-amara", Now).GrantEvents.Aggregate(reported, GrantChanges.Fold);
-        reported = _rules.SubmitReport(reported, 950m, seal.Seal(Summary), "olivia", Now.AddDays(10)).GrantEvents
-            .Aggregate(reported, GrantChanges.Fold);
+        reported = Fold(reported, DecideGrant.Approve(GrantOptions, reported, fund, "funder-amara", null, Now));
+        reported = Fold(reported, DisburseGrant.Decide(GrantOptions, reported, 1_000m, "funder-amara", Now));
+        reported = Fold(reported, SubmitReport.Decide(reported, 950m, seal.Seal(Summary), "olivia", Now.AddDays(10)));
         var reader = Reader(user, role);
 
-        var rejectedView = GrantView.Of(rejected, seal, _rules.Options, Now, reader);
-        var reportedView = GrantView.Of(reported, seal, _rules.Options, Now, reader);
+        var rejectedView = GrantView.Of(rejected, seal, GrantOptions, Now, reader);
+        var reportedView = GrantView.Of(reported, seal, GrantOptions, Now, reader);
 
         rejectedView.Purpose.ShouldBe(Purpose);
         rejectedView.Rejection.ShouldNotBeNull().Reason.ShouldBe(readsTexts ? RejectionReason : CaseKeys.Withheld);

@@ -5,7 +5,6 @@ using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
 using Protection.Triage.Cases;
 using Protection.Triage.Risk;
-using RiskAssessed = Protection.Triage.Cases.RiskAssessed;
 
 namespace Protection.Bench.Micro;
 
@@ -37,7 +36,7 @@ internal static class MicroSamples
         Now.AddHours(24));
 
     /// <summary>An officer's assessment of <see cref="TakenIn"/> an hour later: High, no override, no notes. The case no longer awaits triage.</summary>
-    public static RiskAssessed Assessed() => new(
+    public static DimensionsScored Assessed() => new(
         CaseId,
         new DimensionScores(1, 3, 0, 1, 2),
         null,

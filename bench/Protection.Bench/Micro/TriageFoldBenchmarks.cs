@@ -5,21 +5,21 @@ namespace Protection.Bench.Micro;
 
 /// <summary>
 /// Folding a triage case stream of <see cref="N"/> events (one <see cref="CaseTakenIn"/>, then
-/// N-1 <see cref="MeasureAdded"/>) into <see cref="TriageCase"/> as Marten's inline snapshot does
-/// (Create, then Apply per event, in order), against appending the same measures to a plain list.
+/// N-1 <see cref="MeasureAdded"/>) into <see cref="TriageCase"/> as Marten's inline projection does
+/// (Start, then each event's Apply, in order), against appending the same measures to a plain list.
 /// Each Apply copies the measure list and re-derives the next due date over it, so the fold is
 /// expected to grow with N² while the baseline grows with N.
 /// </summary>
 /// <remarks>
 /// <see cref="FoldTriageCase"/> is the stream as asked for: the case still awaits triage, so the
 /// next-due derivation stops at the triage deadline. <see cref="FoldAssessedTriageCase"/> is the
-/// usual order (assessed first, then the plan: CaseTakenIn, RiskAssessed, N-2 measures), where every
+/// usual order (assessed first, then the plan: CaseTakenIn, DimensionsScored, N-2 measures), where every
 /// Apply also scans all open measures for the next due date.
 /// </remarks>
 public class TriageFoldBenchmarks
 {
     private CaseTakenIn _takenIn = null!;
-    private RiskAssessed _assessed = null!;
+    private DimensionsScored _assessed = null!;
     private MeasureAdded[] _measures = null!;
     private MeasureAdded[] _measuresAfterAssessment = null!;
 
@@ -57,10 +57,10 @@ public class TriageFoldBenchmarks
     [Benchmark]
     public TriageCase FoldTriageCase()
     {
-        var state = TriageCase.Create(_takenIn);
+        var state = _takenIn.Start();
         foreach (var e in _measures)
         {
-            state = state.Apply(e);
+            state = e.Apply(state);
         }
 
         return state;
@@ -69,10 +69,10 @@ public class TriageFoldBenchmarks
     [Benchmark]
     public TriageCase FoldAssessedTriageCase()
     {
-        var state = TriageCase.Create(_takenIn).Apply(_assessed);
+        var state = _assessed.Apply(_takenIn.Start());
         foreach (var e in _measuresAfterAssessment)
         {
-            state = state.Apply(e);
+            state = e.Apply(state);
         }
 
         return state;

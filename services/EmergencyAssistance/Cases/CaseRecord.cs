@@ -11,14 +11,20 @@ namespace Protection.EmergencyAssistance.Cases;
 /// </summary>
 public sealed class CaseRecord : KnownCase;
 
-public sealed class RecordOpenedCase(IDocumentStore store, TimeProvider clock) : RecordCaseFact<CaseOpened, CaseRecord>(store, clock);
+public sealed class RecordOpenedCase(IDocumentStore store, TimeProvider clock)
+    : RecordCaseFact<CaseOpened, CaseRecord>(store, clock);
 
-public sealed class RecordReportedThreat(IDocumentStore store, TimeProvider clock) : RecordCaseFact<ThreatReported, CaseRecord>(store, clock);
+public sealed class RecordReportedThreat(IDocumentStore store, TimeProvider clock)
+    : RecordCaseFact<ThreatReported, CaseRecord>(store, clock);
 
-public sealed class RecordRisk(IDocumentStore store, TimeProvider clock) : RecordCaseFact<RiskAssessed, CaseRecord>(store, clock);
+public sealed class RecordRisk(IDocumentStore store, TimeProvider clock)
+    : RecordCaseFact<RiskAssessed, CaseRecord>(store, clock);
 
-public sealed class RecordAssignment(IDocumentStore store, TimeProvider clock) : RecordCaseFact<CaseAssigned, CaseRecord>(store, clock);
+public sealed class RecordAssignment(IDocumentStore store, TimeProvider clock)
+    : RecordCaseFact<CaseAssigned, CaseRecord>(store, clock);
 
-public sealed class RecordClosure(IDocumentStore store, TimeProvider clock) : RecordCaseFact<CaseClosed, CaseRecord>(store, clock);
+public sealed class RecordClosure(IDocumentStore store, TimeProvider clock)
+    : RecordCaseFact<CaseClosed, CaseRecord>(store, clock);
 
-public sealed class RecordReopening(IDocumentStore store, TimeProvider clock) : RecordCaseFact<CaseReopened, CaseRecord>(store, clock);
+public sealed class RecordReopening(IDocumentStore store, TimeProvider clock)
+    : RecordCaseFact<CaseReopened, CaseRecord>(store, clock);

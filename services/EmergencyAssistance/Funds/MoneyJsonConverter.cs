@@ -29,7 +29,9 @@ public sealed class MoneyJsonConverter : JsonConverter<decimal?>
 
         var text = reader.ValueSpan;
         var point = text.IndexOf((byte)'.');
-        if (text.IndexOfAny((byte)'e', (byte)'E') >= 0 || (point >= 0 && text.Length - point - 1 > 2) || !reader.TryGetDecimal(out var amount))
+        if (text.IndexOfAny((byte)'e', (byte)'E') >= 0
+            || (point >= 0 && text.Length - point - 1 > 2)
+            || !reader.TryGetDecimal(out var amount))
         {
             throw new JsonMemberException(Problem);
         }

@@ -7,7 +7,8 @@ using Protection.ServiceDefaults.Cases;
 namespace Protection.Relocations.Cases;
 
 /// <summary>Triage recommended a relocation when the case became critical.</summary>
-public sealed record Recommendation(RiskLevel Risk, IReadOnlyList<string> Rules, DateTimeOffset At, long TriageVersion);
+public sealed record Recommendation(
+    RiskLevel Risk, IReadOnlyList<string> Rules, DateTimeOffset At, long TriageVersion);
 
 /// <summary>
 /// What relocation knows of a case: the shared facts (reference, country, risk, who is responsible),
@@ -23,17 +24,23 @@ public sealed class CaseRecord : KnownCase
     public List<Funding> UnassignedFunding { get; set; } = [];
 }
 
-public sealed class RecordOpenedCase(IDocumentStore store, TimeProvider clock) : RecordCaseFact<CaseOpened, CaseRecord>(store, clock);
+public sealed class RecordOpenedCase(IDocumentStore store, TimeProvider clock)
+    : RecordCaseFact<CaseOpened, CaseRecord>(store, clock);
 
-public sealed class RecordRisk(IDocumentStore store, TimeProvider clock) : RecordCaseFact<RiskAssessed, CaseRecord>(store, clock);
+public sealed class RecordRisk(IDocumentStore store, TimeProvider clock)
+    : RecordCaseFact<RiskAssessed, CaseRecord>(store, clock);
 
-public sealed class RecordAssignment(IDocumentStore store, TimeProvider clock) : RecordCaseFact<CaseAssigned, CaseRecord>(store, clock);
+public sealed class RecordAssignment(IDocumentStore store, TimeProvider clock)
+    : RecordCaseFact<CaseAssigned, CaseRecord>(store, clock);
 
-public sealed class RecordClosure(IDocumentStore store, TimeProvider clock) : RecordCaseFact<CaseClosed, CaseRecord>(store, clock);
+public sealed class RecordClosure(IDocumentStore store, TimeProvider clock)
+    : RecordCaseFact<CaseClosed, CaseRecord>(store, clock);
 
-public sealed class RecordReopening(IDocumentStore store, TimeProvider clock) : RecordCaseFact<CaseReopened, CaseRecord>(store, clock);
+public sealed class RecordReopening(IDocumentStore store, TimeProvider clock)
+    : RecordCaseFact<CaseReopened, CaseRecord>(store, clock);
 
-public sealed class RecordRecommendation(IDocumentStore store, TimeProvider clock) : KnownCaseConsumer<RelocationRecommended, CaseRecord>(store, clock)
+public sealed class RecordRecommendation(IDocumentStore store, TimeProvider clock)
+    : KnownCaseConsumer<RelocationRecommended, CaseRecord>(store, clock)
 {
     protected override void Apply(CaseRecord record, RelocationRecommended m)
     {

@@ -1,12 +1,22 @@
+using Protection.Contracts;
 using Protection.Contracts.Relocation;
+using Protection.ServiceDefaults.EventStore;
 using Protection.ServiceDefaults.PersonalData;
+using Published = Protection.Contracts.Relocation;
 
 namespace Protection.Relocations.Relocations;
 
 // The relocation's own events, in its Marten stream. Destinations, host organisations, plans, notes
 // and reasons are personal data: sealed with the case's key (destroyed on erasure), never published.
+// Each event says what it does to the relocation, the auditor's line for it (never sealed text) and
+// what other services hear of it. Their members are their stored JSON: a new member or another order
+// would change what the hash chain of a recorded stream is checked against.
 
-public sealed record RelocationRequested(
+/// <summary>
+/// A relocation was requested for the case. Stored as <c>relocation_requested</c> (its first name);
+/// published as <see cref="Published.RelocationRequested"/>.
+/// </summary>
+public sealed record RelocationOpened(
     Guid RelocationId,
     Guid CaseId,
     string CaseReference,
@@ -18,7 +28,39 @@ public sealed record RelocationRequested(
     TimeSpan CheckInEvery,
     bool WasRecommended,
     string RequestedBy,
-    DateTimeOffset At);
+    DateTimeOffset At) : IStartOf<Relocation>, IPublishedAs<Relocation>
+{
+    public Relocation Start() => new(
+        RelocationId,
+        CaseId,
+        CaseReference,
+        Country,
+        Kind,
+        Reason,
+        FamilyMembers,
+        Children,
+        CheckInEvery,
+        WasRecommended,
+        RequestedBy,
+        At)
+    {
+        Transitions =
+        [
+            new Transition(RelocationState.Requested, RelocationState.Requested, "request", RequestedBy, At),
+        ],
+    };
+
+    public string Describe() =>
+        $"Relocation requested by {RequestedBy}: {Kind} ({Reason}), {FamilyMembers} family member(s) of whom "
+        + $"{Children} children; check-ins every {CheckInEvery.TotalDays:0} days"
+        + (WasRecommended ? "; triage had recommended it" : string.Empty);
+
+    public IEnumerable<IIntegrationEvent> Published(Relocation after, long version, EventMetadata metadata) =>
+    [
+        new Published.RelocationRequested(
+            after.CaseId, after.CaseReference, after.Id, Kind, Reason, after.People, WasRecommended, version, metadata),
+    ];
+}
 
 /// <summary>Where, with whom and how: sealed. The dates are in clear (deadlines are computed from them).</summary>
 public sealed record PlanDetails(
@@ -29,33 +71,220 @@ public sealed record PlanDetails(
     string? VisaPlan,
     string? ReturnStrategy);
 
-public sealed record RelocationPlanned(Guid RelocationId, DateOnly StartOn, DateOnly EndOn, SealedData Details, string By, DateTimeOffset At);
+/// <summary>A plan keeps a funded relocation funded (re-planned before departure); else it is planned.</summary>
+public sealed record RelocationPlanned(
+    Guid RelocationId, DateOnly StartOn, DateOnly EndOn, SealedData Details, string By, DateTimeOffset At)
+    : IEventOf<Relocation>, IPublishedAs<Relocation>
+{
+    private const string Step = "plan";
+
+    public Relocation Apply(Relocation state) =>
+        state.Moved(state.FundedBy is null ? RelocationState.Planned : RelocationState.Funded, Step, By, At) with
+        {
+            Plan = new PlannedStay(StartOn, EndOn, Details, By, At),
+            StayEndsAt = Relocation.EndOf(EndOn),
+        };
+
+    public string Describe() =>
+        $"Planned by {By}: stay {StartOn:yyyy-MM-dd} to {EndOn:yyyy-MM-dd} (destination, host and plans sealed)";
+
+    public IEnumerable<IIntegrationEvent> Published(Relocation after, long version, EventMetadata metadata) =>
+        [after.Progressed(Step, version, metadata)];
+}
 
 /// <summary>A tranche of an urgent-relocation grant for the case was paid (recorded whatever the state).</summary>
-public sealed record FundingReceived(Guid RelocationId, Guid GrantId, int Tranche, decimal Amount, string Currency, DateTimeOffset At);
+public sealed record FundingReceived(
+    Guid RelocationId, Guid GrantId, int Tranche, decimal Amount, string Currency, DateTimeOffset At)
+    : IEventOf<Relocation>
+{
+    public Relocation Apply(Relocation state) => state with
+    {
+        Funding = [.. state.Funding, new Funding(GrantId, Tranche, Amount, Currency, At)],
+        LastChangedAt = At,
+    };
+
+    public string Describe() => $"Funding received: grant {GrantId}, tranche {Tranche}, {Amount} {Currency}";
+}
 
 /// <summary>The plan is paid for: the relocation may depart.</summary>
-public sealed record RelocationFunded(Guid RelocationId, Guid GrantId, DateTimeOffset At);
+public sealed record RelocationFunded(Guid RelocationId, Guid GrantId, DateTimeOffset At)
+    : IEventOf<Relocation>, IPublishedAs<Relocation>
+{
+    private const string Step = "fund";
 
-public sealed record RelocationDeparted(Guid RelocationId, string By, DateTimeOffset At, DateTimeOffset NextCheckInDueAt);
+    public Relocation Apply(Relocation state) =>
+        state.Moved(RelocationState.Funded, Step, "system", At) with { FundedBy = GrantId };
 
-public sealed record RelocationArrived(Guid RelocationId, string By, DateTimeOffset At);
+    public string Describe() => $"Funded by grant {GrantId}";
 
-public sealed record CheckInRecorded(Guid RelocationId, CheckInStatus Status, SealedData? Note, string By, DateTimeOffset At, DateTimeOffset NextDueAt);
+    public IEnumerable<IIntegrationEvent> Published(Relocation after, long version, EventMetadata metadata) =>
+        [after.Progressed(Step, version, metadata)];
+}
 
-/// <summary>The check-in due at <see cref="DueAt"/> did not come within the grace period; recorded once per deadline.</summary>
-public sealed record CheckInMissedFlagged(Guid RelocationId, DateTimeOffset DueAt, DateTimeOffset At);
+public sealed record RelocationDeparted(
+    Guid RelocationId, string By, DateTimeOffset At, DateTimeOffset NextCheckInDueAt)
+    : IEventOf<Relocation>, IPublishedAs<Relocation>
+{
+    private const string Step = "depart";
 
-public sealed record StayExtended(Guid RelocationId, DateOnly From, DateOnly EndOn, SealedData Reason, string By, DateTimeOffset At);
+    public Relocation Apply(Relocation state) => state.Moved(RelocationState.InTransit, Step, By, At) with
+    {
+        DepartedAt = At,
+        NextCheckInDueAt = NextCheckInDueAt,
+    };
+
+    public string Describe() => $"Departed (recorded by {By}); first check-in due {NextCheckInDueAt:u}";
+
+    public IEnumerable<IIntegrationEvent> Published(Relocation after, long version, EventMetadata metadata) =>
+        [after.Progressed(Step, version, metadata)];
+}
+
+public sealed record RelocationArrived(Guid RelocationId, string By, DateTimeOffset At)
+    : IEventOf<Relocation>, IPublishedAs<Relocation>
+{
+    private const string Step = "arrive";
+
+    public Relocation Apply(Relocation state) =>
+        state.Moved(RelocationState.Arrived, Step, By, At) with { ArrivedAt = At };
+
+    public string Describe() => $"Arrived (recorded by {By})";
+
+    public IEnumerable<IIntegrationEvent> Published(Relocation after, long version, EventMetadata metadata) =>
+        [after.Progressed(Step, version, metadata)];
+}
+
+/// <summary>
+/// The defender checked in: the next check-in is due from now. Stored as <c>check_in_recorded</c> (its
+/// first name); published as <see cref="Published.CheckInRecorded"/> (status only: triage escalates an
+/// emergency).
+/// </summary>
+public sealed record DefenderCheckedIn(
+    Guid RelocationId, CheckInStatus Status, SealedData? Note, string By, DateTimeOffset At, DateTimeOffset NextDueAt)
+    : IEventOf<Relocation>, IPublishedAs<Relocation>
+{
+    public Relocation Apply(Relocation state) => state with
+    {
+        CheckIns = [.. state.CheckIns, new CheckIn(Status, Note, By, At)],
+        NextCheckInDueAt = NextDueAt,
+        MissedCheckInFlaggedFor = null,
+        LastChangedAt = At,
+    };
+
+    public string Describe() => $"Check-in: {Status} (recorded by {By}); next due {NextDueAt:u}";
+
+    public IEnumerable<IIntegrationEvent> Published(Relocation after, long version, EventMetadata metadata) =>
+    [
+        new Published.CheckInRecorded(
+            after.CaseId, after.CaseReference, after.Id, Status, NextDueAt, version, metadata),
+    ];
+}
+
+/// <summary>
+/// The check-in due at <see cref="DueAt"/> did not come within the grace period; recorded once per deadline.
+/// </summary>
+public sealed record CheckInMissedFlagged(Guid RelocationId, DateTimeOffset DueAt, DateTimeOffset At)
+    : IEventOf<Relocation>, IPublishedAs<Relocation>
+{
+    public Relocation Apply(Relocation state) => state with { MissedCheckInFlaggedFor = DueAt };
+
+    public string Describe() => $"Check-in missed: it was due {DueAt:u}";
+
+    public IEnumerable<IIntegrationEvent> Published(Relocation after, long version, EventMetadata metadata) =>
+        [new CheckInMissed(after.CaseId, after.CaseReference, after.Id, DueAt, version, metadata)];
+}
+
+/// <summary>
+/// The stay now ends on <see cref="EndOn"/> instead of <see cref="From"/>. Stored as <c>stay_extended</c>
+/// (its first name); published as <see cref="Published.StayExtended"/>.
+/// </summary>
+public sealed record StayProlonged(
+    Guid RelocationId, DateOnly From, DateOnly EndOn, SealedData Reason, string By, DateTimeOffset At)
+    : IEventOf<Relocation>, IPublishedAs<Relocation>
+{
+    public Relocation Apply(Relocation state) => state with
+    {
+        Plan = state.Plan! with { EndOn = EndOn },
+        StayEndsAt = Relocation.EndOf(EndOn),
+        Extensions = [.. state.Extensions, new Extension(From, EndOn, Reason, By, At)],
+        LastChangedAt = At,
+    };
+
+    public string Describe() => $"Stay extended by {By}: {From:yyyy-MM-dd} → {EndOn:yyyy-MM-dd} (reason recorded)";
+
+    public IEnumerable<IIntegrationEvent> Published(Relocation after, long version, EventMetadata metadata) =>
+    [
+        new Published.StayExtended(
+            after.CaseId,
+            after.CaseReference,
+            after.Id,
+            EndOn,
+            EndOn.DayNumber - after.Plan!.StartOn.DayNumber,
+            version,
+            metadata),
+    ];
+}
 
 /// <summary>The stay ends on <see cref="EndOn"/>, within the notice period; recorded once per end date.</summary>
-public sealed record StayEndingFlagged(Guid RelocationId, DateOnly EndOn, DateTimeOffset At);
+public sealed record StayEndingFlagged(Guid RelocationId, DateOnly EndOn, DateTimeOffset At)
+    : IEventOf<Relocation>, IPublishedAs<Relocation>
+{
+    public Relocation Apply(Relocation state) => state with { StayEndingFlaggedFor = EndOn };
 
-public sealed record DefenderReturned(Guid RelocationId, string By, DateTimeOffset At);
+    public string Describe() => $"Stay ends soon: {EndOn:yyyy-MM-dd}";
 
-public sealed record DefenderResettled(Guid RelocationId, string By, DateTimeOffset At);
+    public IEnumerable<IIntegrationEvent> Published(Relocation after, long version, EventMetadata metadata) =>
+        [new StayEnding(after.CaseId, after.CaseReference, after.Id, EndOn, version, metadata)];
+}
 
-public sealed record RelocationClosed(Guid RelocationId, RelocationOutcome Outcome, SealedData? Reason, string By, DateTimeOffset At);
+public sealed record DefenderReturned(Guid RelocationId, string By, DateTimeOffset At)
+    : IEventOf<Relocation>, IPublishedAs<Relocation>
+{
+    private const string Step = "return";
+
+    public Relocation Apply(Relocation state) =>
+        state.Moved(RelocationState.Returned, Step, By, At) with { EndedAt = At, NextCheckInDueAt = null };
+
+    public string Describe() => $"Returned (recorded by {By})";
+
+    public IEnumerable<IIntegrationEvent> Published(Relocation after, long version, EventMetadata metadata) =>
+        [after.Progressed(Step, version, metadata)];
+}
+
+public sealed record DefenderResettled(Guid RelocationId, string By, DateTimeOffset At)
+    : IEventOf<Relocation>, IPublishedAs<Relocation>
+{
+    private const string Step = "resettle";
+
+    public Relocation Apply(Relocation state) =>
+        state.Moved(RelocationState.Resettled, Step, By, At) with { EndedAt = At, NextCheckInDueAt = null };
+
+    public string Describe() => $"Resettled (recorded by {By})";
+
+    public IEnumerable<IIntegrationEvent> Published(Relocation after, long version, EventMetadata metadata) =>
+        [after.Progressed(Step, version, metadata)];
+}
+
+/// <summary>
+/// The relocation is over, with its outcome. Stored as <c>relocation_closed</c> (its first name);
+/// published as <see cref="Published.RelocationClosed"/>.
+/// </summary>
+public sealed record RelocationConcluded(
+    Guid RelocationId, RelocationOutcome Outcome, SealedData? Reason, string By, DateTimeOffset At)
+    : IEventOf<Relocation>, IPublishedAs<Relocation>
+{
+    public Relocation Apply(Relocation state) => state.Moved(RelocationState.Closed, "close", By, At) with
+    {
+        ClosedAt = At,
+        Outcome = Outcome,
+        ClosingReason = Reason,
+        NextCheckInDueAt = null,
+    };
+
+    public string Describe() => $"Closed by {By}: {Outcome}";
+
+    public IEnumerable<IIntegrationEvent> Published(Relocation after, long version, EventMetadata metadata) =>
+        [new Published.RelocationClosed(after.CaseId, after.CaseReference, after.Id, Outcome, version, metadata)];
+}
 
 public sealed record PlannedStay(DateOnly StartOn, DateOnly EndOn, SealedData Details, string By, DateTimeOffset At);
 
@@ -68,7 +297,10 @@ public sealed record Extension(DateOnly From, DateOnly To, SealedData Reason, st
 /// <summary>One step of the lifecycle, for the relocation's history.</summary>
 public sealed record Transition(RelocationState From, RelocationState To, string Step, string By, DateTimeOffset At);
 
-/// <summary>A relocation from request to close: decision state and read model in one (inline snapshot).</summary>
+/// <summary>
+/// A relocation from request to close: decision state and read model in one, folded inline by its
+/// events' own <c>Apply</c> (read-your-writes for the officer, and the watch queries it).
+/// </summary>
 public sealed record Relocation(
     Guid Id,
     Guid CaseId,
@@ -134,83 +366,18 @@ public sealed record Relocation(
 
     public int People => 1 + FamilyMembers;
 
-    public static Relocation Create(RelocationRequested e) => new Relocation(
-        e.RelocationId, e.CaseId, e.CaseReference, e.Country, e.Kind, e.Reason, e.FamilyMembers, e.Children, e.CheckInEvery, e.WasRecommended, e.RequestedBy, e.At)
-    {
-        Transitions = [new Transition(RelocationState.Requested, RelocationState.Requested, "request", e.RequestedBy, e.At)],
-    };
-
-    /// <summary>A plan keeps a funded relocation funded (re-planned before departure); else it is planned.</summary>
-    public Relocation Apply(RelocationPlanned e) =>
-        Moved(FundedBy is null ? RelocationState.Planned : RelocationState.Funded, "plan", e.By, e.At) with
-    {
-        Plan = new PlannedStay(e.StartOn, e.EndOn, e.Details, e.By, e.At),
-        StayEndsAt = EndOf(e.EndOn),
-    };
-
-    public Relocation Apply(FundingReceived e) => this with
-    {
-        Funding = [.. Funding, new Funding(e.GrantId, e.Tranche, e.Amount, e.Currency, e.At)],
-        LastChangedAt = e.At,
-    };
-
-    public Relocation Apply(RelocationFunded e) =>
-        Moved(RelocationState.Funded, "fund", "system", e.At) with { FundedBy = e.GrantId };
-
-    public Relocation Apply(RelocationDeparted e) => Moved(RelocationState.InTransit, "depart", e.By, e.At) with
-    {
-        DepartedAt = e.At,
-        NextCheckInDueAt = e.NextCheckInDueAt,
-    };
-
-    public Relocation Apply(RelocationArrived e) =>
-        Moved(RelocationState.Arrived, "arrive", e.By, e.At) with { ArrivedAt = e.At };
-
-    public Relocation Apply(CheckInRecorded e) => this with
-    {
-        CheckIns = [.. CheckIns, new CheckIn(e.Status, e.Note, e.By, e.At)],
-        NextCheckInDueAt = e.NextDueAt,
-        MissedCheckInFlaggedFor = null,
-        LastChangedAt = e.At,
-    };
-
-    public Relocation Apply(CheckInMissedFlagged e) => this with { MissedCheckInFlaggedFor = e.DueAt };
-
-    public Relocation Apply(StayExtended e) => this with
-    {
-        Plan = Plan! with { EndOn = e.EndOn },
-        StayEndsAt = EndOf(e.EndOn),
-        Extensions = [.. Extensions, new Extension(e.From, e.EndOn, e.Reason, e.By, e.At)],
-        LastChangedAt = e.At,
-    };
-
-    public Relocation Apply(StayEndingFlagged e) => this with { StayEndingFlaggedFor = e.EndOn };
-
-    public Relocation Apply(DefenderReturned e) =>
-        Moved(RelocationState.Returned, "return", e.By, e.At) with { EndedAt = e.At, NextCheckInDueAt = null };
-
-    public Relocation Apply(DefenderResettled e) =>
-        Moved(RelocationState.Resettled, "resettle", e.By, e.At) with { EndedAt = e.At, NextCheckInDueAt = null };
-
-    public Relocation Apply(RelocationClosed e) => Moved(RelocationState.Closed, "close", e.By, e.At) with
-    {
-        ClosedAt = e.At,
-        Outcome = e.Outcome,
-        ClosingReason = e.Reason,
-        NextCheckInDueAt = null,
-    };
-
-    public static DateTimeOffset EndOf(DateOnly day) => new(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+    public static DateTimeOffset EndOf(DateOnly day) =>
+        new(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     /// <summary>
     /// Records the move an event says happened: to <paramref name="to"/>, by the step the API names
     /// <paramref name="step"/>. Each event owns its target state (and its step name) so that a recorded stream
     /// folds the same whatever the transition table becomes: the table decides which commands are accepted
-    /// (<see cref="RelocationRules"/>), never what an accepted event meant. No version of an event carries
-    /// the target state, so it follows from the event type alone; only a plan looks at whether a funding
-    /// event came before it, as the rules did when they recorded it.
+    /// (<see cref="RelocationStateMachine"/>), never what an accepted event meant. No version of an event
+    /// carries the target state, so it follows from the event type alone; only a plan looks at whether a
+    /// funding event came before it, as the rules did when they recorded it.
     /// </summary>
-    private Relocation Moved(RelocationState to, string step, string by, DateTimeOffset at) => this with
+    public Relocation Moved(RelocationState to, string step, string by, DateTimeOffset at) => this with
     {
         State = to,
         Away = to is RelocationState.InTransit or RelocationState.Arrived,
@@ -218,4 +385,25 @@ public sealed record Relocation(
         Transitions = [.. Transitions, new Transition(State, to, step, by, at)],
         LastChangedAt = at,
     };
+
+    /// <summary>
+    /// What other services hear of the move an event made by <paramref name="step"/>: from where to where, the
+    /// planned dates and the next check-in due. Its transition is the last of that step: the events of one
+    /// command (a plan that funds at once) publish from the state after all of them, and hold one of each step.
+    /// </summary>
+    public RelocationProgressed Progressed(string step, long version, EventMetadata metadata)
+    {
+        var moved = Transitions.Last(t => t.Step == step);
+        return new RelocationProgressed(
+            CaseId,
+            CaseReference,
+            Id,
+            moved.From,
+            moved.To,
+            Plan?.StartOn,
+            Plan?.EndOn,
+            NextCheckInDueAt,
+            version,
+            metadata);
+    }
 }

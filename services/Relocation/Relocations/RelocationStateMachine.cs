@@ -1,10 +1,11 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.Contracts.Relocation;
-using Protection.ServiceDefaults.Http;
+using Protection.ServiceDefaults.Decisions;
 
 namespace Protection.Relocations.Relocations;
 
-/// <summary>What can happen to a relocation. <see cref="Fund"/> is not a command: it comes from a disbursed grant.</summary>
+/// <summary>
+/// What can happen to a relocation. <see cref="Fund"/> is not a command: it comes from a disbursed grant.
+/// </summary>
 public enum RelocationCommand
 {
     Plan,
@@ -25,8 +26,8 @@ public enum RelocationCommand
 /// </summary>
 public static class RelocationStateMachine
 {
-    public static readonly IReadOnlyDictionary<(RelocationState From, RelocationCommand Command), RelocationState> Transitions =
-        new Dictionary<(RelocationState, RelocationCommand), RelocationState>
+    public static readonly IReadOnlyDictionary<(RelocationState From, RelocationCommand Command), RelocationState>
+        Transitions = new Dictionary<(RelocationState, RelocationCommand), RelocationState>
         {
             [(RelocationState.Requested, RelocationCommand.Plan)] = RelocationState.Planned,
             [(RelocationState.Requested, RelocationCommand.Close)] = RelocationState.Closed,
@@ -50,14 +51,19 @@ public static class RelocationStateMachine
     public static RelocationState? Next(RelocationState from, RelocationCommand command) =>
         Transitions.TryGetValue((from, command), out var next) ? next : null;
 
-    /// <summary>The commands a person may give in <paramref name="state"/> (funding is awaited, not commanded).</summary>
+    /// <summary>
+    /// The commands a person may give in <paramref name="state"/> (funding is awaited, not commanded).
+    /// </summary>
     public static IReadOnlyList<string> AllowedSteps(RelocationState state) => Transitions.Keys
         .Where(k => k.From == state && k.Command != RelocationCommand.Fund)
         .Select(k => Name(k.Command))
         .ToArray();
 
-    /// <summary>Null when <paramref name="command"/> is allowed in <paramref name="state"/>; otherwise the 409 that names the allowed steps.</summary>
-    public static ProblemHttpResult? Refusal(RelocationState state, RelocationCommand command)
+    /// <summary>
+    /// Null when <paramref name="command"/> is allowed in <paramref name="state"/>; otherwise the conflict
+    /// that names the allowed steps.
+    /// </summary>
+    public static Refusal? RefusalOf(RelocationState state, RelocationCommand command)
     {
         if (Next(state, command) is not null)
         {
@@ -67,12 +73,14 @@ public static class RelocationStateMachine
         var allowed = AllowedSteps(state);
         var hint = state switch
         {
-            RelocationState.Planned => " The relocation becomes funded when an urgent-relocation grant for the case is disbursed.",
+            RelocationState.Planned =>
+                " The relocation becomes funded when an urgent-relocation grant for the case is disbursed.",
             _ when allowed.Count == 0 => " Nothing more can happen to it.",
             _ => string.Empty,
         };
-        return Problems.Conflict(
-            $"A relocation that is {Name(state)} cannot {Name(command)}; allowed now: {(allowed.Count == 0 ? "nothing" : string.Join(", ", allowed))}.{hint}",
+        var steps = allowed.Count == 0 ? "nothing" : string.Join(", ", allowed);
+        return Refusal.Conflict(
+            $"A relocation that is {Name(state)} cannot {Name(command)}; allowed now: {steps}.{hint}",
             new Dictionary<string, object?> { ["state"] = Name(state), ["allowed"] = allowed });
     }
 

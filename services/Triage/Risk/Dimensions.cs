@@ -37,21 +37,34 @@ public sealed record DimensionScores(int EmotionalCognitive, int Physical, int S
 /// triage service only and never published; names, contacts and exact locations belong in intake.
 /// Stored only sealed (<see cref="SealedNotes"/>); this plain form exists in requests and views.
 /// </summary>
-public sealed record DimensionNotes(string? EmotionalCognitive, string? Physical, string? Spiritual, string? Economic, string? Political);
+public sealed record DimensionNotes(
+    string? EmotionalCognitive, string? Physical, string? Spiritual, string? Economic, string? Political);
 
 /// <summary>
 /// <see cref="DimensionNotes"/> as triage stores them: each note sealed on its own with the case's
 /// key, so a note that was never written stays null and, after erasure, only written notes read "[erased]".
 /// </summary>
-public sealed record SealedNotes(SealedData? EmotionalCognitive, SealedData? Physical, SealedData? Spiritual, SealedData? Economic, SealedData? Political)
+public sealed record SealedNotes(
+    SealedData? EmotionalCognitive,
+    SealedData? Physical,
+    SealedData? Spiritual,
+    SealedData? Economic,
+    SealedData? Political)
 {
     public static SealedNotes Seal(DimensionNotes notes, CaseSeal seal)
     {
         SealedData? One(string? note) => note is null ? null : seal.Seal(note);
-        return new(One(notes.EmotionalCognitive), One(notes.Physical), One(notes.Spiritual), One(notes.Economic), One(notes.Political));
+        return new(
+            One(notes.EmotionalCognitive),
+            One(notes.Physical),
+            One(notes.Spiritual),
+            One(notes.Economic),
+            One(notes.Political));
     }
 
-    /// <summary>The notes for a reader: the texts, or "[erased]" for each written note once the case's key is destroyed.</summary>
+    /// <summary>
+    /// The notes for a reader: the texts, or "[erased]" for each written note once the case's key is destroyed.
+    /// </summary>
     public DimensionNotes Open(CaseSeal? seal) => new(
         CaseKeys.Text(seal, EmotionalCognitive),
         CaseKeys.Text(seal, Physical),

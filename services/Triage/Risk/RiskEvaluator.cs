@@ -5,7 +5,8 @@ using Protection.Contracts.Triage;
 namespace Protection.Triage.Risk;
 
 /// <summary>A rule that fired, the facts that made it fire, and whether it set the level.</summary>
-public sealed record RiskReason(string Rule, RiskLevel Level, string Because, IReadOnlyList<string> Evidence, bool Decisive);
+public sealed record RiskReason(
+    string Rule, RiskLevel Level, string Because, IReadOnlyList<string> Evidence, bool Decisive);
 
 /// <summary>A risk level with every reason that produced it, decisive reasons first.</summary>
 public sealed record RiskResult(RiskLevel Level, IReadOnlyList<RiskReason> Reasons)
@@ -48,7 +49,9 @@ public sealed class RiskEvaluator(IReadOnlyList<RiskRule> rules)
         if (fired.Count == 0)
         {
             var basis = scores is null ? "No threat matched a rule" : "No score or threat matched a rule";
-            return new RiskResult(RiskLevel.Low, [new RiskReason(RiskResult.BaselineRule, RiskLevel.Low, $"{basis}; low is the baseline.", [], Decisive: true)]);
+            var baseline = new RiskReason(
+                RiskResult.BaselineRule, RiskLevel.Low, $"{basis}; low is the baseline.", [], Decisive: true);
+            return new RiskResult(RiskLevel.Low, [baseline]);
         }
 
         var level = fired.Max(f => f.Rule.Level);
@@ -62,7 +65,9 @@ public sealed class RiskEvaluator(IReadOnlyList<RiskRule> rules)
     {
         if (rule.MinScore is { } minScore)
         {
-            var looked = rule.Dimensions.Count == 0 ? Enum.GetValues<Dimension>() : rule.Dimensions.Distinct().ToArray();
+            var looked = rule.Dimensions.Count == 0
+                ? Enum.GetValues<Dimension>()
+                : rule.Dimensions.Distinct().ToArray();
             var matching = looked.Where(d => scores[d] >= minScore).ToArray();
             if (matching.Length < rule.MinCount)
             {
@@ -85,7 +90,8 @@ public sealed class RiskEvaluator(IReadOnlyList<RiskRule> rules)
         return true;
     }
 
-    private static bool ThreatsHold(RiskRule rule, IReadOnlyList<ThreatSummary> threats, DateOnly today, List<string> evidence)
+    private static bool ThreatsHold(
+        RiskRule rule, IReadOnlyList<ThreatSummary> threats, DateOnly today, List<string> evidence)
     {
         var matching = threats
             .Where(t => rule.ThreatTypes.Count == 0 || rule.ThreatTypes.Contains(t.Type))
@@ -97,8 +103,11 @@ public sealed class RiskEvaluator(IReadOnlyList<RiskRule> rules)
             return false;
         }
 
+        var day = today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         evidence.AddRange(matching.Select(t =>
-            $"{Camel(t.Type)} threat by {Camel(t.Perpetrator)} on {t.OccurredOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} ({Math.Max(0, today.DayNumber - t.OccurredOn.DayNumber)} days before {today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)})"));
+            $"{Camel(t.Type)} threat by {Camel(t.Perpetrator)} "
+            + $"on {t.OccurredOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} "
+            + $"({Math.Max(0, today.DayNumber - t.OccurredOn.DayNumber)} days before {day})"));
         return true;
     }
 

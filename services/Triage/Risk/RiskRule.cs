@@ -22,7 +22,9 @@ public sealed class RiskRule
     /// <summary>Dimensions the score condition looks at; all five when empty.</summary>
     public List<Dimension> Dimensions { get; set; } = [];
 
-    /// <summary>Score condition: at least <see cref="MinCount"/> of <see cref="Dimensions"/> score this much or more.</summary>
+    /// <summary>
+    /// Score condition: at least <see cref="MinCount"/> of <see cref="Dimensions"/> score this much or more.
+    /// </summary>
     public int? MinScore { get; set; }
 
     public int MinCount { get; set; } = 1;
@@ -39,12 +41,15 @@ public sealed class RiskRule
     /// <summary>Threat condition: only threats that happened this many days ago or less count (inclusive).</summary>
     public int? WithinDays { get; set; }
 
-    /// <summary>Threat condition: at least this many threats count (1 when the rule sets any threat condition).</summary>
+    /// <summary>
+    /// Threat condition: at least this many threats count (1 when the rule sets any threat condition).
+    /// </summary>
     public int? MinThreats { get; set; }
 
     internal bool HasScoreCondition => MinScore is not null || MinTotal is not null;
 
-    internal bool HasThreatCondition => ThreatTypes.Count > 0 || Perpetrators.Count > 0 || WithinDays is not null || MinThreats is not null;
+    internal bool HasThreatCondition =>
+        ThreatTypes.Count > 0 || Perpetrators.Count > 0 || WithinDays is not null || MinThreats is not null;
 }
 
 /// <summary>Triage's configurable rules: deadlines by risk, the risk rules table, the overdue check.</summary>
@@ -60,7 +65,10 @@ public sealed class TriageOptions
 
     public List<RiskRule> RiskRules { get; set; } = [];
 
-    /// <summary>The level a case is raised to (at least) when a relocated defender misses a check-in or checks in with an emergency.</summary>
+    /// <summary>
+    /// The level a case is raised to (at least) when a relocated defender misses a check-in or checks in
+    /// with an emergency.
+    /// </summary>
     public RelocationAlertLevels RelocationAlerts { get; set; } = new();
 
     public TimeSpan DeadlineFor(RiskLevel level) => FirstTriageDeadlines[level];
@@ -95,7 +103,8 @@ public sealed class TriageOptionsValidator : IValidateOptions<TriageOptions>
 
         if (options.RiskRules.Count == 0)
         {
-            problems.Add("Triage:RiskRules is empty: every case would be low risk. Restore the table from services/Triage/appsettings.json.");
+            problems.Add("Triage:RiskRules is empty: every case would be low risk. "
+                + "Restore the table from services/Triage/appsettings.json.");
         }
 
         for (var i = 0; i < options.RiskRules.Count; i++)
@@ -112,9 +121,13 @@ public sealed class TriageOptionsValidator : IValidateOptions<TriageOptions>
                 problems.Add($"{at} has no condition; it would fire for every case.");
             }
 
-            if (rule.MinScore is < 0 or > DimensionScores.Max || rule.MinCount < 1 || rule.MinCount > Math.Max(1, rule.Dimensions.Count == 0 ? 5 : rule.Dimensions.Count))
+            var looked = rule.Dimensions.Count == 0 ? 5 : rule.Dimensions.Count;
+            if (rule.MinScore is < 0 or > DimensionScores.Max
+                || rule.MinCount < 1
+                || rule.MinCount > Math.Max(1, looked))
             {
-                problems.Add($"{at}: MinScore must be 0..3 and MinCount between 1 and the number of dimensions it looks at.");
+                problems.Add(
+                    $"{at}: MinScore must be 0..3 and MinCount between 1 and the number of dimensions it looks at.");
             }
 
             if (rule.MinTotal is < 0 or > 5 * DimensionScores.Max || rule.WithinDays is < 0 || rule.MinThreats is < 1)
@@ -123,7 +136,11 @@ public sealed class TriageOptionsValidator : IValidateOptions<TriageOptions>
             }
         }
 
-        var duplicates = options.RiskRules.GroupBy(r => r.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
+        var duplicates = options.RiskRules
+            .GroupBy(r => r.Name, StringComparer.Ordinal)
+            .Where(g => g.Count() > 1)
+            .Select(g => g.Key)
+            .ToArray();
         if (duplicates.Length > 0)
         {
             problems.Add($"Triage:RiskRules names must be unique; repeated: {string.Join(", ", duplicates)}.");

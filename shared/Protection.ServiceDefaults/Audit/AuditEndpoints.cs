@@ -121,7 +121,7 @@ public static class AuditEndpoints
                 kinds.GetValueOrDefault(e.StreamId, "stream"),
                 e.Version,
                 e.Sequence,
-                AuditText.StoredName(e),
+                AuditText.TypeName(e),
                 Header(e, EventHeaders.Actor) ?? e.UserName ?? "unknown",
                 Header(e, EventHeaders.ActorRole) ?? string.Empty,
                 e.CorrelationId,

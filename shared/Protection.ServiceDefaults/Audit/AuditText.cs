@@ -11,14 +11,12 @@ public static class AuditText
         @event.Data is IDescribed described ? described.Describe() : Humanize(@event.EventType.Name);
 
     /// <summary>
-    /// The event's type as the store keeps it, in Pascal case (<c>case_opened</c> → <c>CaseOpened</c>): the
-    /// history names an event by its stored alias, not its class, so a class renamed with its alias kept
-    /// (<c>MapEventType</c>) reads the same in every history, old events and new.
+    /// The name the event is stored under, as a type name (<c>risk_assessed</c> → <c>RiskAssessed</c>): an
+    /// event type renamed in code keeps its stored name (Marten's alias), and auditors keep reading it.
     /// </summary>
-    public static string StoredName(IEvent @event) =>
-        string.Concat(@event.EventTypeName
-            .Split('_')
-            .Select(w => w.Length == 0 ? w : char.ToUpperInvariant(w[0]) + w[1..]));
+    public static string TypeName(IEvent @event) => string.Concat(@event.EventTypeName
+        .Split('_')
+        .Select(word => word.Length == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..]));
 
     /// <summary>
     /// <c>TriageOverdueFlagged</c> → <c>Triage overdue flagged</c>: the fallback line for an event without its own.

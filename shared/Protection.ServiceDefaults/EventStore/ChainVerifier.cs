@@ -57,7 +57,7 @@ public static class ChainVerifier
             if (failure is not null)
             {
                 return new ChainVerification(
-                    streamId, false, (int)expectedVersion, @event.Version, AuditText.StoredName(@event), failure);
+                    streamId, false, (int)expectedVersion, @event.Version, AuditText.TypeName(@event), failure);
             }
         }
 

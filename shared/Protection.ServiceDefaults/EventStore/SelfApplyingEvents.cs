@@ -30,7 +30,10 @@ public interface IEventOf<TState> : IDescribed
     TState Apply(TState state);
 }
 
-/// <summary>An event other services hear of: the integration events it publishes, from the state after it.</summary>
+/// <summary>
+/// An event other services hear of: the integration events it publishes, from the state after it. A
+/// second message of the same event takes <c>metadata.Another()</c>: messages are known by their id.
+/// </summary>
 public interface IPublishedAs<in TState>
     where TState : class
 {

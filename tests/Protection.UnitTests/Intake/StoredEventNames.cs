@@ -36,7 +36,7 @@ public sealed class StoredEventNames
     {
         var stored = StoredNameOf(typeof(CaseFileOpened));
 
-        AuditText.StoredName(new Event<object>(new object()) { EventTypeName = stored }).ShouldBe("CaseOpened");
+        AuditText.TypeName(new Event<object>(new object()) { EventTypeName = stored }).ShouldBe("CaseOpened");
     }
 
     private static string StoredNameOf(Type type) => ((EventGraph)Options.Events).EventMappingFor(type).EventTypeName;

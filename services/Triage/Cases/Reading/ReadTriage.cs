@@ -1,0 +1,115 @@
+using Marten;
+using Marten.Pagination;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Protection.Contracts.Cases;
+using Protection.Contracts.Triage;
+using Protection.ServiceDefaults.Auth;
+using Protection.ServiceDefaults.Decisions;
+using Protection.ServiceDefaults.Http;
+using Protection.ServiceDefaults.PersonalData;
+
+namespace Protection.Triage.Cases.Reading;
+
+public sealed record QueueItem(
+    Guid CaseId,
+    string Reference,
+    string Country,
+    RiskLevel Risk,
+    RiskBasis RiskBasis,
+    string? AssignedTo,
+    string ResponsibleOfficer,
+    bool AwaitingTriage,
+    DateTimeOffset? DueAt,
+    bool Overdue,
+    IReadOnlyList<ThreatType> ThreatTypes,
+    DateTimeOffset OpenedAt);
+
+public sealed record TriageQueue(IReadOnlyList<QueueItem> Items, int Page, int PageSize, long Total);
+
+public static class ReadTriage
+{
+    /// <summary>
+    /// <c>GET /api/cases/{id}/triage</c>: the case's risk (with reasons and history), deadline, assignee
+    /// and plan; notes and reasons opened with the case's key ("[erased]" once it is destroyed).
+    /// </summary>
+    public static async Task<Results<Ok<TriageView>, NotFoundProblem, ForbiddenProblem>> Case(
+        Guid id,
+        HttpContext http,
+        IQuerySession session,
+        CaseKeys keys,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var @case = await session.LoadAsync<TriageCase>(id, cancellationToken);
+        if ((@case is null ? Refusal.NotFound("The case") : CaseAccess.Read(http.User, @case)) is { } refused)
+        {
+            return Answers.Read<TriageView>(http, refused);
+        }
+
+        var seal = await keys.ForReadingAsync(session, id, cancellationToken);
+        return Answers.Read<TriageView>(http, TriageView.Of(@case!, seal, http.User, clock.GetUtcNow()));
+    }
+
+    /// <summary>
+    /// <c>GET /api/triage/queue</c>: open cases, the most urgent first: by the triage deadline while
+    /// a case awaits assessment, otherwise by its next open measure; overdue ones therefore lead.
+    /// Officers see their own cases, supervisors all.
+    /// </summary>
+    public static async Task<Results<Ok<TriageQueue>, UnprocessableProblem>> Queue(
+        HttpContext http,
+        IQuerySession session,
+        TimeProvider clock,
+        CancellationToken cancellationToken,
+        bool awaitingOnly = false,
+        string? risk = null,
+        int page = 1,
+        int pageSize = 50)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var riskFilter = QueryValues.Enum<RiskLevel>(risk, nameof(risk), errors);
+        QueryValues.Paging(page, pageSize, errors);
+
+        if (errors.Count > 0)
+        {
+            return UnprocessableProblem.For(errors, "The queue cannot be produced.");
+        }
+
+        IQueryable<TriageCase> query = session.Query<TriageCase>().Where(c => c.Status == TriageStatus.Open);
+        if (!CaseAccess.IsSupervisor(http.User))
+        {
+            var user = http.User.UserId();
+            query = query.Where(c => c.ResponsibleOfficer == user);
+        }
+
+        if (awaitingOnly)
+        {
+            query = query.Where(c => c.AwaitingTriage);
+        }
+
+        if (riskFilter is { } level)
+        {
+            query = query.Where(c => c.Risk.Level == level);
+        }
+
+        var cases = await query
+            .OrderBy(c => c.NextDueAt)
+            .ThenBy(c => c.OpenedAt)
+            .ToPagedListAsync(page, pageSize, cancellationToken);
+
+        var now = clock.GetUtcNow();
+        var items = cases.Select(c => new QueueItem(
+            c.Id,
+            c.Reference,
+            c.Country,
+            c.Risk.Level,
+            c.Risk.Basis,
+            c.AssignedTo,
+            c.ResponsibleOfficer,
+            c.AwaitingTriage,
+            c.NextDueAt,
+            c.NextDueAt <= now,
+            c.Threats.Select(t => t.Type).Distinct().Order().ToArray(),
+            c.OpenedAt)).ToArray();
+        return TypedResults.Ok(new TriageQueue(items, page, pageSize, cases.TotalItemCount));
+    }
+}
