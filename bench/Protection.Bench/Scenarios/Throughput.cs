@@ -2,21 +2,31 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Marten;
 using Protection.Bench.Driver;
-using IntakeCaseOpened = Protection.Intake.Cases.CaseOpened;
+using IntakeCaseOpened = Protection.Intake.Cases.CaseFileOpened;
 using TriageCaseTakenIn = Protection.Triage.Cases.CaseTakenIn;
 
 namespace Protection.Bench.Scenarios;
 
 /// <summary>
 /// 1. Cases opened through the gateway per second until every one is in its officer's triage queue,
-/// at rising concurrency; beside it, the same two events per case (intake's CaseOpened, triage's
+/// at rising concurrency; beside it, the same two events per case (intake's CaseFileOpened, triage's
 /// CaseTakenIn, copied from a real case) appended straight to Marten at the same concurrency.
 /// </summary>
 public static class Throughput
 {
     /// <param name="CpuMsPerCase">CPU milliseconds per case end to end, by process.</param>
-    public sealed record Level(int Concurrency, int Cases, double EndToEndPerSecond, Latency Post, double RawPerSecond, double Ratio, int Lost,
-        Dictionary<string, double> CpuMsPerCase, Dictionary<string, double> RawCpuMsPerCase, double CommitsPerCase, double RawCommitsPerCase);
+    public sealed record Level(
+        int Concurrency,
+        int Cases,
+        double EndToEndPerSecond,
+        Latency Post,
+        double RawPerSecond,
+        double Ratio,
+        int Lost,
+        Dictionary<string, double> CpuMsPerCase,
+        Dictionary<string, double> RawCpuMsPerCase,
+        double CommitsPerCase,
+        double RawCommitsPerCase);
 
     public static async Task RunAsync(BenchRun run, ServiceStores stores)
     {
@@ -34,7 +44,8 @@ public static class Throughput
             var before = run.Cpu.Read();
             var commits = await RawMarten.CommitsAsync(settings);
             var (perSecond, post, lost) = await EndToEndAsync(run, concurrency, cases);
-            await Task.Delay(1000); // the rest of each case's work (intake noting triage's news, the other services' records) lands
+            // the rest of each case's work (intake noting triage's news, the other services' records) lands
+            await Task.Delay(1000);
             var cpu = CpuMeter.PerOperation(before, run.Cpu.Read(), cases);
             var commitsPerCase = (await RawMarten.CommitsAsync(settings) - commits) / (double)cases;
             run.Say($"throughput: {cases} cases at concurrency {concurrency} straight to Marten");
@@ -43,15 +54,29 @@ public static class Throughput
             var raw = await RawAsync(rawIntake, rawTriage, opened, takenIn, concurrency, cases);
             var rawCpu = CpuMeter.PerOperation(before, run.Cpu.Read(), cases);
             var rawCommitsPerCase = (await RawMarten.CommitsAsync(settings) - commits) / (double)cases;
-            var level = new Level(concurrency, cases, Math.Round(perSecond, 1), post, Math.Round(raw, 1), Math.Round(100 * perSecond / raw, 1), lost, cpu, rawCpu,
-                Math.Round(commitsPerCase, 1), Math.Round(rawCommitsPerCase, 1));
+            var level = new Level(
+                concurrency,
+                cases,
+                Math.Round(perSecond, 1),
+                post,
+                Math.Round(raw, 1),
+                Math.Round(100 * perSecond / raw, 1),
+                lost,
+                cpu,
+                rawCpu,
+                Math.Round(commitsPerCase, 1),
+                Math.Round(rawCommitsPerCase, 1));
             levels.Add(level);
-            run.Say($"  {level.EndToEndPerSecond} cases/s end to end, {level.RawPerSecond}/s raw: {level.Ratio} %; POST {post}");
+            run.Say($"  {level.EndToEndPerSecond} cases/s end to end, {level.RawPerSecond}/s raw: "
+                + $"{level.Ratio} %; POST {post}");
             run.Say($"  CPU ms per case end to end: {CpuMeter.Describe(cpu)}; raw: {CpuMeter.Describe(rawCpu)}");
-            run.Say($"  PostgreSQL transactions per case (reads and the queue watch's polls included): {level.CommitsPerCase} end to end, {level.RawCommitsPerCase} raw");
+            run.Say(
+                $"  PostgreSQL transactions per case (reads and the queue watch's polls included): "
+                + $"{level.CommitsPerCase} end to end, {level.RawCommitsPerCase} raw");
             if (lost > 0)
             {
-                run.Breached("throughput", $"{lost} of {cases} cases answered 201 but were not in the triage queue 60 s later");
+                run.Breached(
+                    "throughput", $"{lost} of {cases} cases answered 201 but were not in the triage queue 60 s later");
             }
         }
 
@@ -61,39 +86,68 @@ public static class Throughput
         var ratio = 100 * best.EndToEndPerSecond / ceiling.RawPerSecond;
         foreach (var level in levels)
         {
-            run.Rows.Add(new Row("1. Throughput", $"cases/s to the triage queue, concurrency {level.Concurrency} ({level.Cases} cases)",
-                $"{level.EndToEndPerSecond}/s (POST p50 {level.Post.P50} ms, p99 {level.Post.P99} ms)", $"{level.RawPerSecond}/s raw Marten append",
-                BenchRun.Percent(level.Ratio), "", null));
+            run.Rows.Add(new Row(
+                "1. Throughput",
+                $"cases/s to the triage queue, concurrency {level.Concurrency} ({level.Cases} cases)",
+                $"{level.EndToEndPerSecond}/s (POST p50 {level.Post.P50} ms, p99 {level.Post.P99} ms)",
+                $"{level.RawPerSecond}/s raw Marten append",
+                BenchRun.Percent(level.Ratio),
+                "",
+                null));
         }
 
         var busiest = levels[^1];
-        run.Rows.Add(new Row("1. Throughput", $"CPU ms per case by process, concurrency {busiest.Concurrency}",
-            CpuMeter.Describe(busiest.CpuMsPerCase), CpuMeter.Describe(busiest.RawCpuMsPerCase), $"{busiest.CpuMsPerCase.Values.Sum() / busiest.RawCpuMsPerCase.Values.Sum():0.#}×", "", null));
-        run.Rows.Add(new Row("1. Throughput", $"PostgreSQL transactions per case (reads and the queue watch's polls included), concurrency {busiest.Concurrency}", $"{busiest.CommitsPerCase}",
-            $"{busiest.RawCommitsPerCase}", $"{busiest.CommitsPerCase / busiest.RawCommitsPerCase:0.#}×", "", null));
-        run.Rows.Add(new Row("1. Throughput", "best end-to-end vs best raw", $"{best.EndToEndPerSecond}/s (c={best.Concurrency})",
-            $"{ceiling.RawPerSecond}/s (c={ceiling.Concurrency})", BenchRun.Percent(ratio), "≥ 40 %", ratio >= 40));
+        run.Rows.Add(new Row(
+            "1. Throughput",
+            $"CPU ms per case by process, concurrency {busiest.Concurrency}",
+            CpuMeter.Describe(busiest.CpuMsPerCase),
+            CpuMeter.Describe(busiest.RawCpuMsPerCase),
+            $"{busiest.CpuMsPerCase.Values.Sum() / busiest.RawCpuMsPerCase.Values.Sum():0.#}×",
+            "",
+            null));
+        run.Rows.Add(new Row(
+            "1. Throughput",
+            "PostgreSQL transactions per case (reads and the queue watch's polls included), "
+            + $"concurrency {busiest.Concurrency}",
+            $"{busiest.CommitsPerCase}",
+            $"{busiest.RawCommitsPerCase}",
+            $"{busiest.CommitsPerCase / busiest.RawCommitsPerCase:0.#}×",
+            "",
+            null));
+        run.Rows.Add(new Row(
+            "1. Throughput",
+            "best end-to-end vs best raw",
+            $"{best.EndToEndPerSecond}/s (c={best.Concurrency})",
+            $"{ceiling.RawPerSecond}/s (c={ceiling.Concurrency})",
+            BenchRun.Percent(ratio),
+            "≥ 40 %",
+            ratio >= 40));
     }
 
     /// <summary>The events one real case produced, to append copies of.</summary>
-    private static async Task<(IntakeCaseOpened Opened, TriageCaseTakenIn TakenIn)> SampleEventsAsync(BenchRun run, ServiceStores stores)
+    private static async Task<(IntakeCaseOpened Opened, TriageCaseTakenIn TakenIn)> SampleEventsAsync(
+        BenchRun run, ServiceStores stores)
     {
         var caseId = run.OpenedCases[^1];
         await using var intake = stores.IntakeStore.QuerySession();
         await using var triage = stores.TriageStore.QuerySession();
-        var opened = (await intake.Events.FetchStreamAsync(caseId)).Select(e => e.Data).OfType<IntakeCaseOpened>().Single();
-        var takenIn = (await triage.Events.FetchStreamAsync(caseId)).Select(e => e.Data).OfType<TriageCaseTakenIn>().Single();
+        var opened = (await intake.Events.FetchStreamAsync(caseId))
+            .Select(e => e.Data).OfType<IntakeCaseOpened>().Single();
+        var takenIn = (await triage.Events.FetchStreamAsync(caseId))
+            .Select(e => e.Data).OfType<TriageCaseTakenIn>().Single();
         return (opened, takenIn);
     }
 
-    private static async Task<(double PerSecond, Latency Post, int Lost)> EndToEndAsync(BenchRun run, int concurrency, int cases)
+    private static async Task<(double PerSecond, Latency Post, int Lost)> EndToEndAsync(
+        BenchRun run, int concurrency, int cases)
     {
         var tokens = await run.Api.TokensAsync($"bench-{run.Tag}-tp{concurrency}", concurrency, "officer");
         var posts = new ConcurrentBag<double>();
         var opened = new ConcurrentBag<Guid>();
         await using var watch = await QueueWatch.StartAsync(run, $"tp{concurrency}", TimeSpan.FromMilliseconds(10));
         var started = Stopwatch.GetTimestamp();
-        await Parallel.ForEachAsync(Enumerable.Range(0, concurrency), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (worker, _) =>
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = concurrency };
+        await Parallel.ForEachAsync(Enumerable.Range(0, concurrency), parallel, async (worker, _) =>
         {
             var mine = cases / concurrency + (worker < cases % concurrency ? 1 : 0);
             for (var i = 0; i < mine; i++)
@@ -106,15 +160,24 @@ public static class Throughput
 
         var all = await watch.UntilAsync(cases, TimeSpan.FromSeconds(60));
         var arrivals = watch.Arrivals();
-        var elapsed = Stopwatch.GetElapsedTime(started, arrivals.Length > 0 ? arrivals[^1] : Stopwatch.GetTimestamp()).TotalSeconds;
+        var elapsed = Stopwatch
+            .GetElapsedTime(started, arrivals.Length > 0 ? arrivals[^1] : Stopwatch.GetTimestamp())
+            .TotalSeconds;
         run.OpenedCases.AddRange(opened);
         return (Math.Min(arrivals.Length, cases) / elapsed, Latency.Of(posts), all ? 0 : cases - arrivals.Length);
     }
 
-    private static async Task<double> RawAsync(IDocumentStore intake, IDocumentStore triage, IntakeCaseOpened opened, TriageCaseTakenIn takenIn, int concurrency, int cases)
+    private static async Task<double> RawAsync(
+        IDocumentStore intake,
+        IDocumentStore triage,
+        IntakeCaseOpened opened,
+        TriageCaseTakenIn takenIn,
+        int concurrency,
+        int cases)
     {
         var started = Stopwatch.GetTimestamp();
-        await Parallel.ForEachAsync(Enumerable.Range(0, cases), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (_, cancellationToken) =>
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = concurrency };
+        await Parallel.ForEachAsync(Enumerable.Range(0, cases), parallel, async (_, cancellationToken) =>
         {
             var id = Guid.NewGuid();
             await using (var session = intake.LightweightSession())

@@ -40,21 +40,33 @@ public static class AuditEndpoints
         // so they are not in the published documents.
         var audit = app.MapGroup("/audit/cases/{id:guid}").WithTags("Audit").ExcludeFromDescription();
 
-        audit.MapGet("/history", (Guid id, string? asOf, bool? details, HttpContext http, IQuerySession session, ICaseAuditSource source, CancellationToken ct) =>
+        audit.MapGet("/history", (
+                    Guid id,
+                    string? asOf,
+                    bool? details,
+                    HttpContext http,
+                    IQuerySession session,
+                    ICaseAuditSource source,
+                    CancellationToken ct) =>
                 History(service, id, asOf, details == true, http, session, source, ct))
             .RequireAuthorization(Policies.HistoryReader)
             .RecordsCaseRead(CaseReads.History)
             .WithName("ServiceCaseHistory")
-            .WithSummary("This service's events of the case (optionally as of a moment) and its part of the case view then. details=true (auditors): each event's data, sealed values withheld.");
+            .WithSummary(
+                "This service's events of the case (optionally as of a moment) and its part of the case view "
+                + "then. details=true (auditors): each event's data, sealed values withheld.");
 
         audit.MapGet("/verify", (Guid id, IQuerySession session, ICaseAuditSource source, CancellationToken ct) =>
                 Verify(service, id, session, source, ct))
             .RequireAuthorization(Policies.Auditor)
             .RecordsCaseRead(CaseReads.Verification)
             .WithName("ServiceCaseVerification")
-            .WithSummary("Recomputes the hash chain of every stream of this service that holds the case, and of its access log.");
+            .WithSummary(
+                "Recomputes the hash chain of every stream of this service that holds the case, "
+                + "and of its access log.");
 
-        audit.MapGet("/access-log", async Task<Results<Ok<ServiceAccessLog>, ProblemHttpResult>> (Guid id, IQuerySession session, ICaseAuditSource source, CaseAccessLog log, CancellationToken ct) =>
+        audit.MapGet("/access-log", async Task<Results<Ok<ServiceAccessLog>, ProblemHttpResult>> (
+                    Guid id, IQuerySession session, ICaseAuditSource source, CaseAccessLog log, CancellationToken ct) =>
                 source.OwnsCases && (await source.StreamsAsync(session, id, ct)).Count == 0
                     ? Problems.NotFound("The case")
                     : TypedResults.Ok(new ServiceAccessLog(service, id, await log.ReadAsync(session, service, id, ct))))
@@ -67,7 +79,14 @@ public static class AuditEndpoints
     }
 
     private static async Task<Results<Ok<ServiceHistory>, ProblemHttpResult>> History(
-        string service, Guid id, string? asOfText, bool details, HttpContext http, IQuerySession session, ICaseAuditSource source, CancellationToken ct)
+        string service,
+        Guid id,
+        string? asOfText,
+        bool details,
+        HttpContext http,
+        IQuerySession session,
+        ICaseAuditSource source,
+        CancellationToken ct)
     {
         if (!TryReadMoment(asOfText, out var asOf))
         {
@@ -115,7 +134,11 @@ public static class AuditEndpoints
         // An export carries the events, not the view: folding every stream again would be work thrown away.
         var state = details ? null : await source.StateAsync(session, id, streams, asOf, ct);
         return TypedResults.Ok(new ServiceHistory(
-            service, id, asOf, entries, state is null ? null : JsonSerializer.SerializeToElement(state, state.GetType(), Json)));
+            service,
+            id,
+            asOf,
+            entries,
+            state is null ? null : JsonSerializer.SerializeToElement(state, state.GetType(), Json)));
     }
 
     private static async Task<Results<Ok<ServiceVerification>, ProblemHttpResult>> Verify(
@@ -137,14 +160,22 @@ public static class AuditEndpoints
                 stream.Kind,
                 checkedChain.Intact,
                 checkedChain.EventsChecked,
-                checkedChain.Intact ? null : new BrokenLink(checkedChain.FirstBrokenVersion ?? 0, checkedChain.FirstBrokenEventType, checkedChain.Reason ?? "broken")));
+                checkedChain.Intact
+                    ? null
+                    : new BrokenLink(
+                        checkedChain.FirstBrokenVersion ?? 0,
+                        checkedChain.FirstBrokenEventType,
+                        checkedChain.Reason ?? "broken")));
         }
 
         return TypedResults.Ok(new ServiceVerification(service, id, results.All(r => r.Intact), results));
     }
 
-    /// <summary>All events of <paramref name="streams"/> committed up to <paramref name="asOf"/>, in commit order, in one query.</summary>
-    public static async Task<IReadOnlyList<IEvent>> EventsAsync(IQuerySession session, Guid[] streams, DateTimeOffset? asOf, CancellationToken ct)
+    /// <summary>
+    /// All events of <paramref name="streams"/> committed up to <paramref name="asOf"/>, in commit order, in one query.
+    /// </summary>
+    public static async Task<IReadOnlyList<IEvent>> EventsAsync(
+        IQuerySession session, Guid[] streams, DateTimeOffset? asOf, CancellationToken ct)
     {
         if (streams.Length == 0)
         {
@@ -162,7 +193,10 @@ public static class AuditEndpoints
 
     /// <summary>422 naming <c>asOf</c>.</summary>
     public static ProblemHttpResult BadMoment() => Problems.Unprocessable(
-        new Dictionary<string, string[]> { ["asOf"] = ["Use an ISO 8601 moment with its offset, e.g. 2026-11-25T10:30:00Z."] },
+        new Dictionary<string, string[]>
+        {
+            ["asOf"] = ["Use an ISO 8601 moment with its offset, e.g. 2026-11-25T10:30:00Z."],
+        },
         "The moment to travel to is not a timestamp.");
 
     /// <summary>Reads <c>asOf</c>: empty is "now"; anything else must be an ISO 8601 moment.</summary>
@@ -174,7 +208,8 @@ public static class AuditEndpoints
             return true;
         }
 
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        var styles = DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal;
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, styles, out var parsed))
         {
             moment = parsed;
             return true;
@@ -183,7 +218,9 @@ public static class AuditEndpoints
         return false;
     }
 
-    /// <summary>Replaces every sealed value (an object holding only a <c>ciphertext</c>) with <paramref name="marker"/>.</summary>
+    /// <summary>
+    /// Replaces every sealed value (an object holding only a <c>ciphertext</c>) with <paramref name="marker"/>.
+    /// </summary>
     public static JsonNode? Redact(JsonNode? node, string marker)
     {
         switch (node)

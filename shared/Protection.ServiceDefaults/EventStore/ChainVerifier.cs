@@ -1,9 +1,12 @@
 using Marten;
+using Protection.ServiceDefaults.Audit;
 
 namespace Protection.ServiceDefaults.EventStore;
 
 /// <summary>The outcome of recomputing one stream's hash chain.</summary>
-/// <param name="FirstBrokenVersion">The version of the first event whose stored hash or link does not match, if any.</param>
+/// <param name="FirstBrokenVersion">
+/// The version of the first event whose stored hash or link does not match, if any.
+/// </param>
 public sealed record ChainVerification(
     Guid StreamId,
     bool Intact,
@@ -15,7 +18,8 @@ public sealed record ChainVerification(
 public static class ChainVerifier
 {
     /// <summary>Reads a stream from the store and recomputes every link from the genesis value.</summary>
-    public static async Task<ChainVerification> VerifyAsync(IQuerySession session, Guid streamId, CancellationToken token = default)
+    public static async Task<ChainVerification> VerifyAsync(
+        IQuerySession session, Guid streamId, CancellationToken token = default)
     {
         var events = await session.Events.FetchStreamAsync(streamId, token: token);
         var previousHash = HashChain.Genesis;
@@ -53,7 +57,7 @@ public static class ChainVerifier
             if (failure is not null)
             {
                 return new ChainVerification(
-                    streamId, false, (int)expectedVersion, @event.Version, Audit.AuditText.TypeName(@event), failure);
+                    streamId, false, (int)expectedVersion, @event.Version, AuditText.TypeName(@event), failure);
             }
         }
 
