@@ -5,7 +5,9 @@ using System.Net.Sockets;
 
 namespace Protection.EndToEndTests;
 
-/// <summary>One built service started as its own process on a free loopback port, as deploy/local/up.sh starts it.</summary>
+/// <summary>
+/// One built service started as its own process on a free loopback port, as deploy/local/up.sh starts it.
+/// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -26,16 +28,32 @@ public sealed class ServiceProcess : IAsyncDisposable
     public string Output => string.Join('\n', _output);
 
     /// <summary>Starts the service (on <paramref name="port"/>, or a free one) and waits until it is ready.</summary>
-    public static async Task<ServiceProcess> StartAsync(string name, string assemblyPath, IDictionary<string, string> environment, int? port = null)
+    public static async Task<ServiceProcess> StartAsync(
+        string name, string assemblyPath, IDictionary<string, string> environment, int? port = null)
     {
         var service = Launch(name, assemblyPath, environment, [], port ?? FreePort());
-        await service.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
-        return service;
+        try
+        {
+            await service.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+            return service;
+        }
+        catch
+        {
+            // Not ready: the caller never gets it to stop, so it is stopped here rather than left running.
+            await service.DisposeAsync();
+            throw;
+        }
     }
 
-    /// <summary>Runs the assembly with <paramref name="arguments"/> (a command, or a start expected to fail) until it exits.</summary>
+    /// <summary>
+    /// Runs the assembly with <paramref name="arguments"/> (a command, or a start expected to fail) until it exits.
+    /// </summary>
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(
-        string name, string assemblyPath, IDictionary<string, string> environment, IReadOnlyList<string> arguments, TimeSpan within)
+        string name,
+        string assemblyPath,
+        IDictionary<string, string> environment,
+        IReadOnlyList<string> arguments,
+        TimeSpan within)
     {
         await using var service = Launch(name, assemblyPath, environment, arguments, FreePort());
         using var timeout = new CancellationTokenSource(within);
@@ -45,18 +63,21 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            throw new TimeoutException($"{name} {string.Join(' ', arguments)} did not exit within {within.TotalSeconds} s:\n{service.Output}");
+            var command = $"{name} {string.Join(' ', arguments)}";
+            throw new TimeoutException($"{command} did not exit within {within.TotalSeconds} s:\n{service.Output}");
         }
 
         service._process.WaitForExit(); // drains the output handlers
         return (service._process.ExitCode, service.Output);
     }
 
-    private static ServiceProcess Launch(string name, string assemblyPath, IDictionary<string, string> environment, IReadOnlyList<string> arguments, int port)
+    private static ServiceProcess Launch(string name, string assemblyPath, IDictionary<string, string> environment,
+        IReadOnlyList<string> arguments, int port)
     {
         if (!File.Exists(assemblyPath))
         {
-            throw new FileNotFoundException($"{assemblyPath} is not built. Build the solution first (dotnet build Protection.sln).");
+            throw new FileNotFoundException(
+                $"{assemblyPath} is not built. Build the solution first (dotnet build Protection.sln).");
         }
 
         var info = new ProcessStartInfo("dotnet", [assemblyPath, .. arguments, "--urls", $"http://127.0.0.1:{port}"])
@@ -90,7 +111,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode} before it was ready:\n{Output}");
+                throw new InvalidOperationException(
+                    $"{Name} exited with code {_process.ExitCode} before it was ready:\n{Output}");
             }
 
             try

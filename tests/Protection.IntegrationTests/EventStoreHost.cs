@@ -25,6 +25,8 @@ public sealed class EventStoreHost : IAsyncLifetime
 
     public ThreatLog Received => _host!.Services.GetRequiredService<ThreatLog>();
 
+    public ConsumeLog Consumed => _host!.Services.GetRequiredService<ConsumeLog>();
+
     public async Task InitializeAsync()
     {
         var (_, rabbit) = await TestInfrastructure.EndpointsAsync();
@@ -40,12 +42,15 @@ public sealed class EventStoreHost : IAsyncLifetime
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ThreatLog>();
+        builder.Services.AddSingleton<ConsumeLog>();
+        builder.Services.AddConsumeObserver(services => services.GetRequiredService<ConsumeLog>());
         builder.AddEventStore("itest", options => options.Events.AddEventType<ThreatSeen>());
         builder.AddMessaging($"itest-{Guid.NewGuid():N}"[..20], bus => bus.AddConsumer<RecordThreatSeen>());
 
         _host = builder.Build();
         await _host.StartAsync();
-        await _host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        await _host.Services.GetRequiredService<IBusControl>()
+            .WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
     }
 
     public Task DisposeAsync() => TestInfrastructure.StopAndDropAsync(_host, ConnectionString);

@@ -150,8 +150,11 @@ public sealed class FundReservationTests : IAsyncLifetime
 
         var message = await queue.WaitForMessageContainingAsync(grantId.ToString(), TimeSpan.FromSeconds(10));
         message.ShouldContain("\"dueAt\"");
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        var copies = (await queue.DrainAsync()).Where(m => m.Contains(grantId.ToString(), StringComparison.Ordinal))
+        // Everything the service committed is published (its outbox is empty), so a second flag's message would
+        // be on the queue already: read the queue to its end.
+        await Outbox.EmptiedAsync(Store);
+        var copies = (await queue.SettleAsync(TimeSpan.FromSeconds(10)))
+            .Where(m => m.Contains(grantId.ToString(), StringComparison.Ordinal))
             .Select(m => System.Text.Json.JsonDocument.Parse(m).RootElement.GetProperty("messageId").GetGuid())
             .Append(System.Text.Json.JsonDocument.Parse(message).RootElement.GetProperty("messageId").GetGuid());
         copies.Distinct().Count().ShouldBe(1); // redeliveries of the same event only

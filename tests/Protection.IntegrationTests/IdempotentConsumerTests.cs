@@ -18,8 +18,9 @@ public sealed class IdempotentConsumerTests(EventStoreHost host) : IClassFixture
             await host.Bus.Publish(message, context => context.MessageId = message.Metadata.EventId);
         }
 
-        await Eventually.Get(() => Task.FromResult(host.Received.Deliveries.Contains(caseId) ? "applied" : null), TimeSpan.FromSeconds(15), "the first delivery");
-        await Task.Delay(TimeSpan.FromSeconds(1.5)); // let the duplicates arrive
+        await Eventually.Get(() => Task.FromResult(host.Received.Deliveries.Contains(caseId) ? "applied" : null),
+            TimeSpan.FromSeconds(15), "the first delivery");
+        await host.Consumed.WaitForAsync(message.Metadata.EventId, times: 3); // every copy handled, the duplicates too
 
         await using var query = host.Store.QuerySession();
         var events = await query.Events.FetchStreamAsync(caseId);

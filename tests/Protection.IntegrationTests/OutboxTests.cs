@@ -6,7 +6,10 @@ using Weasel.Core;
 
 namespace Protection.IntegrationTests;
 
-/// <summary>Appending and publishing succeed or fail together; a committed message is published even if its first publish never happened.</summary>
+/// <summary>
+/// Appending and publishing succeed or fail together; a committed message is published even if its first publish never
+/// happened.
+/// </summary>
 public sealed class OutboxTests(EventStoreHost host) : IClassFixture<EventStoreHost>
 {
     private static readonly TimeSpan Delivery = TimeSpan.FromSeconds(15);
@@ -23,7 +26,8 @@ public sealed class OutboxTests(EventStoreHost host) : IClassFixture<EventStoreH
             await session.SaveChangesAsync();
         }
 
-        await Eventually.Get(() => Task.FromResult(host.Received.Deliveries.Contains(caseId) ? "delivered" : null), Delivery, "the consumer to receive the message");
+        await Eventually.Get(() => Task.FromResult(host.Received.Deliveries.Contains(caseId) ? "delivered" : null),
+            Delivery, "the consumer to receive the message");
         await Eventually.Get(async () =>
         {
             await using var query = host.Store.QuerySession();
@@ -44,12 +48,35 @@ public sealed class OutboxTests(EventStoreHost host) : IClassFixture<EventStoreH
         var message = Messages.ThreatReportedOn(caseId);
         await using (var session = host.Store.LightweightSession())
         {
-            session.Events.StartStream(caseId, new ThreatSeen(caseId, Guid.NewGuid())); // the stream exists: this commit fails
+            session.Events.StartStream(caseId,
+                new ThreatSeen(caseId, Guid.NewGuid())); // the stream exists: this commit fails
             session.PublishAfterCommit(message);
             await Should.ThrowAsync<Exception>(() => session.SaveChangesAsync());
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(2)); // longer than a sweep, to give a leaked message every chance to show up
+        // Positive signals that a leaked message would have been delivered by now: a message committed after it
+        // and handed to the relay at once, and one committed without the hand-over (as by a process that died),
+        // which only the sweep publishes, are both delivered. The relay publishes in commit order and the sweep
+        // in order of creation: the failed commit's message, had it been handed over or stored, came first.
+        var handedOver = Messages.ThreatReportedOn(Guid.CreateVersion7());
+        await using (var session = host.Store.LightweightSession())
+        {
+            session.PublishAfterCommit(handedOver);
+            await session.SaveChangesAsync();
+        }
+
+        var swept = Messages.ThreatReportedOn(Guid.CreateVersion7());
+        using (var crashed = StoreWithoutRelay())
+        await using (var session = crashed.LightweightSession())
+        {
+            session.PublishAfterCommit(swept);
+            await session.SaveChangesAsync();
+        }
+
+        await Eventually.Get(
+            () => Task.FromResult(host.Received.Deliveries.Contains(handedOver.CaseId)
+                && host.Received.Deliveries.Contains(swept.CaseId) ? "delivered" : null),
+            Delivery, "the messages committed after the failed one to be delivered");
         host.Received.Deliveries.ShouldNotContain(caseId);
         await using var query = host.Store.QuerySession();
         (await query.LoadAsync<OutboxMessage>(message.Metadata.EventId)).ShouldBeNull();
@@ -60,13 +87,7 @@ public sealed class OutboxTests(EventStoreHost host) : IClassFixture<EventStoreH
     {
         // A store without the relay's listener: the commit happens, the hand-over to the relay never does,
         // exactly as when a process dies between its commit and its publish.
-        using var crashed = DocumentStore.For(options =>
-        {
-            options.Connection(host.ConnectionString);
-            options.DatabaseSchemaName = "itest";
-            options.AutoCreateSchemaObjects = AutoCreate.None;
-            options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-        });
+        using var crashed = StoreWithoutRelay();
         var caseId = Guid.CreateVersion7();
         await using (var session = crashed.LightweightSession())
         {
@@ -74,6 +95,16 @@ public sealed class OutboxTests(EventStoreHost host) : IClassFixture<EventStoreH
             await session.SaveChangesAsync();
         }
 
-        await Eventually.Get(() => Task.FromResult(host.Received.Deliveries.Contains(caseId) ? "delivered" : null), Delivery, "the sweep to publish the orphaned message");
+        await Eventually.Get(() => Task.FromResult(host.Received.Deliveries.Contains(caseId) ? "delivered" : null),
+            Delivery, "the sweep to publish the orphaned message");
     }
+
+    /// <summary>The host's store without the relay's listener: what it commits only the sweep publishes.</summary>
+    private DocumentStore StoreWithoutRelay() => DocumentStore.For(options =>
+    {
+        options.Connection(host.ConnectionString);
+        options.DatabaseSchemaName = "itest";
+        options.AutoCreateSchemaObjects = AutoCreate.None;
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+    });
 }

@@ -55,6 +55,7 @@ public sealed class OverdueDetectionTests : IAsyncLifetime
             (await PublishedFor(high, 1)).ShouldBe(1);
             (await first.LoadAsync(high)).OverdueFlagged.ShouldBeTrue();
             (await first.LoadAsync(low)).OverdueFlagged.ShouldBeFalse();
+            await first.OutboxEmptiedAsync();
         }
 
         // The service restarts; its clock has moved on. Nothing already flagged is flagged again.
@@ -72,14 +73,15 @@ public sealed class OverdueDetectionTests : IAsyncLifetime
             clock.Advance(TimeSpan.FromHours(70)); // past the low case's 72 h
             await second.Detector.RunOnceAsync(CancellationToken.None);
             (await PublishedFor(low, 1)).ShouldBe(1);
+            await second.OutboxEmptiedAsync();
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(1)); // a duplicate still in flight would arrive now
-        var forHigh = await overdue.AboutAsync(high, 2);
+        // Both hosts published all they committed and stopped: a duplicate would be on the queue already.
+        var forHigh = await overdue.SettledAboutAsync(high);
         forHigh.Count.ShouldBe(2);
         forHigh.Select(m => m.GetProperty("dueAt").GetDateTimeOffset())
             .ShouldBe([Start + TimeSpan.FromHours(4), Start + TimeSpan.FromHours(1)], ignoreOrder: true);
-        (await overdue.AboutAsync(low, 1)).ShouldHaveSingleItem().GetProperty("risk").GetString().ShouldBe("Low");
+        (await overdue.SettledAboutAsync(low)).ShouldHaveSingleItem().GetProperty("risk").GetString().ShouldBe("Low");
     }
 
     /// <summary>The triage module as the service wires it, on a fake clock, with queues of its own.</summary>
@@ -100,30 +102,39 @@ public sealed class OverdueDetectionTests : IAsyncLifetime
 
         public static async Task<TriageHost> StartAsync(string database, string rabbit, TimeProvider clock)
         {
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development }); // local PostgreSQL and RabbitMQ have development passwords
-            builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "Triage", "appsettings.json"), optional: false);
+            // Development: the local PostgreSQL and RabbitMQ have development passwords.
+            var builder = Host.CreateApplicationBuilder(
+                new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
+            builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "Triage", "appsettings.json"),
+                optional: false);
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Postgres"] = database,
                 ["ConnectionStrings:RabbitMq"] = rabbit,
                 ["Messaging:QueuePrefix"] = $"itest-triage-{Guid.NewGuid():N}"[..24],
                 ["Triage:OverdueCheckInterval"] = "00:30:00",
-                ["PersonalData:MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+                ["PersonalData:MasterKey"] =
+                    Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             });
             builder.Services.AddSingleton(clock);
             builder.AddTriage();
             var host = builder.Build();
             await host.StartAsync();
-            await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+            await host.Services.GetRequiredService<IBusControl>()
+                .WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
             return new TriageHost(host, clock);
         }
 
-        /// <summary>Takes in a case as the CaseOpened consumer does, with one threat <paramref name="daysAgo"/> days before the clock's today.</summary>
+        /// <summary>
+        /// Takes in a case as the CaseOpened consumer does, with one threat <paramref name="daysAgo"/> days before the
+        /// clock's today.
+        /// </summary>
         public async Task<Guid> TakeInAsync(ThreatType type, int daysAgo)
         {
             var id = Guid.CreateVersion7();
             var now = _clock.GetUtcNow();
-            var threat = new ThreatSummary(Guid.CreateVersion7(), type, PerpetratorCategory.Unknown, DateOnly.FromDateTime(now.UtcDateTime).AddDays(-daysAgo), "CO");
+            var threat = new ThreatSummary(Guid.CreateVersion7(), type, PerpetratorCategory.Unknown,
+                DateOnly.FromDateTime(now.UtcDateTime).AddDays(-daysAgo), "CO");
             using var _ = OperationContext.Begin(OperationContext.System("itest"));
             await using var session = Store.LightweightSession();
             var decisions = _host.Services.GetRequiredService<TriageDecisions>();
@@ -145,6 +156,8 @@ public sealed class OverdueDetectionTests : IAsyncLifetime
             decide(decisions, stream.Aggregate!, now).AppendTo(session, stream, now);
             await session.SaveChangesAsync();
         }
+
+        public Task OutboxEmptiedAsync() => Outbox.EmptiedAsync(Store);
 
         public async Task<TriageCase> LoadAsync(Guid id)
         {

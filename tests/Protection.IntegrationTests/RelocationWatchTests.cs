@@ -87,6 +87,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             (await first.EventsAsync(away)).OfType<CheckInMissedFlagged>().ShouldHaveSingleItem()
                 .DueAt.ShouldBe(firstDue);
             (await missed.AboutAsync(away, atLeast: 1)).Count.ShouldBe(1);
+            await first.OutboxEmptiedAsync();
         }
 
         // The service restarts hours later, on the same database: the deadline already flagged is not flagged again.
@@ -114,6 +115,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             (await second.Watch.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
             (await second.LoadAsync(away)).MissedCheckInFlaggedFor.ShouldBe(secondDue);
             (await missed.AboutAsync(away, atLeast: 2)).Count.ShouldBe(2);
+            await second.OutboxEmptiedAsync();
         }
 
         // And again: a third start flags nothing more.
@@ -123,12 +125,12 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             (await third.Watch.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
             (await third.EventsAsync(away)).OfType<CheckInMissedFlagged>().Select(e => e.DueAt)
                 .ShouldBe([firstDue, secondDue]);
+            await third.OutboxEmptiedAsync();
         }
 
         // Delivery is at least once (the outbox sweep may hand the broker a row twice): "once" is one message id
-        // per deadline.
-        await Task.Delay(TimeSpan.FromSeconds(1)); // a duplicate still in flight would arrive now
-        var messages = await missed.AboutAsync(away, atLeast: 2);
+        // per deadline. Every host published all it committed and stopped: a duplicate would be on the queue already.
+        var messages = await missed.SettledAboutAsync(away);
         messages.Count.ShouldBe(2);
         messages.Select(m => m.GetProperty("dueAt").GetDateTimeOffset())
             .ShouldBe([firstDue, secondDue], ignoreOrder: true);
@@ -185,6 +187,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             clock.Advance(secondNotice - Minute - clock.GetUtcNow());
             (await first.Watch.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
             (await first.EventsAsync(away)).OfType<StayEndingFlagged>().Count().ShouldBe(1);
+            await first.OutboxEmptiedAsync();
         }
 
         // The service is down when the new end date comes within the notice period: the pass it runs
@@ -203,10 +206,10 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             var events = await second.EventsAsync(away);
             events.OfType<StayEndingFlagged>().Select(e => e.EndOn).ShouldBe([firstEnd, secondEnd]);
             events.OfType<CheckInMissedFlagged>().ShouldBeEmpty();
+            await second.OutboxEmptiedAsync();
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(1)); // a duplicate still in flight would arrive now
-        var messages = await ending.AboutAsync(away, atLeast: 2);
+        var messages = await ending.SettledAboutAsync(away);
         messages.Count.ShouldBe(2);
         messages.Select(m => DateOnly.Parse(m.GetProperty("endOn").GetString()!))
             .ShouldBe([firstEnd, secondEnd], ignoreOrder: true);
@@ -245,7 +248,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             async () => (await host.LoadAsync(relocationId)).State == RelocationState.Funded ? "funded" : null,
             TimeSpan.FromSeconds(15),
             "the relocation to be funded");
-        await Task.Delay(TimeSpan.FromSeconds(1.5)); // let the copy arrive
+        await host.Consumed.WaitForAsync(relocation.Metadata.EventId, times: 2); // the copy handled too
 
         var funded = await host.LoadAsync(relocationId);
         funded.State.ShouldBe(RelocationState.Funded);
@@ -259,9 +262,11 @@ public sealed class RelocationWatchTests : IAsyncLifetime
         events.Count.ShouldBe(planned.Count + 2);
         (await host.CaseAsync(caseId)).UnassignedFunding.ShouldBeEmpty();
 
-        // Planned → Funded is published once: one message id.
-        await Task.Delay(TimeSpan.FromSeconds(1)); // a duplicate still in flight would arrive now
-        var toFunded = (await progressed.AboutAsync(relocationId, atLeast: 2)) // Requested → Planned, Planned → Funded
+        // Planned → Funded is published once: one message id. Everything committed is published (the outbox
+        // is empty), so a second one would be on the queue already.
+        await host.OutboxEmptiedAsync();
+        await progressed.AboutAsync(relocationId, atLeast: 2); // Requested → Planned, Planned → Funded
+        var toFunded = (await progressed.SettledAboutAsync(relocationId))
             .Where(m => m.GetProperty("state").GetString() == nameof(RelocationState.Funded))
             .ToArray();
         toFunded.ShouldHaveSingleItem().GetProperty("from").GetString().ShouldBe(nameof(RelocationState.Planned));
@@ -303,6 +308,8 @@ public sealed class RelocationWatchTests : IAsyncLifetime
 
         public IBus Bus => _host.Services.GetRequiredService<IBus>();
 
+        public ConsumeLog Consumed => _host.Services.GetRequiredService<ConsumeLog>();
+
         private IDocumentStore Store => _host.Services.GetRequiredService<IDocumentStore>();
 
         public static async Task<RelocationHost> StartAsync(string database, string rabbit, TimeProvider clock)
@@ -323,6 +330,8 @@ public sealed class RelocationWatchTests : IAsyncLifetime
                     Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             });
             builder.Services.AddSingleton(clock);
+            builder.Services.AddSingleton<ConsumeLog>();
+            builder.Services.AddConsumeObserver(services => services.GetRequiredService<ConsumeLog>());
             builder.AddRelocation();
             var host = builder.Build();
             await host.StartAsync();
@@ -408,6 +417,8 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             StreamChanges.Append(session, stream, events, now);
             await session.SaveChangesAsync();
         }
+
+        public Task OutboxEmptiedAsync() => Outbox.EmptiedAsync(Store);
 
         public async Task<Relocation> LoadAsync(Guid id)
         {

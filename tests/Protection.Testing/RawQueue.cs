@@ -43,6 +43,37 @@ public sealed class RawQueue : IAsyncDisposable
         return bodies;
     }
 
+    /// <summary>
+    /// Every message that reached the queue before this call, and any since: a sentinel is put at the queue's
+    /// tail (through the default exchange, so that no other queue receives it) and the queue is read until the
+    /// sentinel comes out. A queue is first in, first out: whatever was routed to it before has been read by
+    /// then. Call it once the publishers are done (stopped, or their outbox empty).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SettleAsync(TimeSpan within)
+    {
+        var sentinel = $"sentinel-{Guid.NewGuid():N}";
+        await _channel.BasicPublishAsync(string.Empty, _queue, Encoding.UTF8.GetBytes(sentinel));
+        var bodies = new List<string>();
+        var seen = false;
+        await Eventually.Get(async () =>
+        {
+            foreach (var body in await DrainAsync())
+            {
+                if (body == sentinel)
+                {
+                    seen = true;
+                }
+                else
+                {
+                    bodies.Add(body);
+                }
+            }
+
+            return seen ? "settled" : null;
+        }, within, $"the sentinel to come through {_queue}");
+        return bodies;
+    }
+
     /// <summary>Waits for the first message whose body contains <paramref name="text"/> (e.g. a case id).</summary>
     public Task<string> WaitForMessageContainingAsync(string text, TimeSpan within)
     {

@@ -2,22 +2,30 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Marten;
 using Protection.Bench.Driver;
-using IntakeCaseOpened = Protection.Intake.Cases.CaseOpened;
+using IntakeCaseOpened = Protection.Intake.Cases.CaseFileOpened;
 using TriageCaseTakenIn = Protection.Triage.Cases.CaseTakenIn;
 
 namespace Protection.Bench.Scenarios;
 
 /// <summary>
 /// 1. Cases opened through the gateway per second until every one is in its officer's triage queue,
-/// at rising concurrency; beside it, the same two events per case (intake's CaseOpened, triage's
+/// at rising concurrency; beside it, the same two events per case (intake's CaseFileOpened, triage's
 /// CaseTakenIn, copied from a real case) appended straight to Marten at the same concurrency.
 /// </summary>
 public static class Throughput
 {
     /// <param name="CpuMsPerCase">CPU milliseconds per case end to end, by process.</param>
     public sealed record Level(
-        int Concurrency, int Cases, double EndToEndPerSecond, Latency Post, double RawPerSecond, double Ratio, int Lost,
-        Dictionary<string, double> CpuMsPerCase, Dictionary<string, double> RawCpuMsPerCase, double CommitsPerCase,
+        int Concurrency,
+        int Cases,
+        double EndToEndPerSecond,
+        Latency Post,
+        double RawPerSecond,
+        double Ratio,
+        int Lost,
+        Dictionary<string, double> CpuMsPerCase,
+        Dictionary<string, double> RawCpuMsPerCase,
+        double CommitsPerCase,
         double RawCommitsPerCase);
 
     public static async Task RunAsync(BenchRun run, ServiceStores stores)
@@ -36,7 +44,7 @@ public static class Throughput
             var before = run.Cpu.Read();
             var commits = await RawMarten.CommitsAsync(settings);
             var (perSecond, post, lost) = await EndToEndAsync(run, concurrency, cases);
-            // The rest of each case's work (intake noting triage's news, the other services' records) lands.
+            // the rest of each case's work (intake noting triage's news, the other services' records) lands
             await Task.Delay(1000);
             var cpu = CpuMeter.PerOperation(before, run.Cpu.Read(), cases);
             var commitsPerCase = (await RawMarten.CommitsAsync(settings) - commits) / (double)cases;
@@ -47,14 +55,23 @@ public static class Throughput
             var rawCpu = CpuMeter.PerOperation(before, run.Cpu.Read(), cases);
             var rawCommitsPerCase = (await RawMarten.CommitsAsync(settings) - commits) / (double)cases;
             var level = new Level(
-                concurrency, cases, Math.Round(perSecond, 1), post, Math.Round(raw, 1),
-                Math.Round(100 * perSecond / raw, 1), lost, cpu, rawCpu,
-                Math.Round(commitsPerCase, 1), Math.Round(rawCommitsPerCase, 1));
+                concurrency,
+                cases,
+                Math.Round(perSecond, 1),
+                post,
+                Math.Round(raw, 1),
+                Math.Round(100 * perSecond / raw, 1),
+                lost,
+                cpu,
+                rawCpu,
+                Math.Round(commitsPerCase, 1),
+                Math.Round(rawCommitsPerCase, 1));
             levels.Add(level);
-            run.Say($"  {level.EndToEndPerSecond} cases/s end to end, {level.RawPerSecond}/s raw: {level.Ratio} %; "
-                + $"POST {post}");
+            run.Say($"  {level.EndToEndPerSecond} cases/s end to end, {level.RawPerSecond}/s raw: "
+                + $"{level.Ratio} %; POST {post}");
             run.Say($"  CPU ms per case end to end: {CpuMeter.Describe(cpu)}; raw: {CpuMeter.Describe(rawCpu)}");
-            run.Say("  PostgreSQL transactions per case (reads and the queue watch's polls included): "
+            run.Say(
+                $"  PostgreSQL transactions per case (reads and the queue watch's polls included): "
                 + $"{level.CommitsPerCase} end to end, {level.RawCommitsPerCase} raw");
             if (lost > 0)
             {
@@ -115,13 +132,9 @@ public static class Throughput
         await using var intake = stores.IntakeStore.QuerySession();
         await using var triage = stores.TriageStore.QuerySession();
         var opened = (await intake.Events.FetchStreamAsync(caseId))
-            .Select(e => e.Data)
-            .OfType<IntakeCaseOpened>()
-            .Single();
+            .Select(e => e.Data).OfType<IntakeCaseOpened>().Single();
         var takenIn = (await triage.Events.FetchStreamAsync(caseId))
-            .Select(e => e.Data)
-            .OfType<TriageCaseTakenIn>()
-            .Single();
+            .Select(e => e.Data).OfType<TriageCaseTakenIn>().Single();
         return (opened, takenIn);
     }
 
@@ -133,24 +146,23 @@ public static class Throughput
         var opened = new ConcurrentBag<Guid>();
         await using var watch = await QueueWatch.StartAsync(run, $"tp{concurrency}", TimeSpan.FromMilliseconds(10));
         var started = Stopwatch.GetTimestamp();
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, concurrency),
-            new ParallelOptions { MaxDegreeOfParallelism = concurrency },
-            async (worker, _) =>
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = concurrency };
+        await Parallel.ForEachAsync(Enumerable.Range(0, concurrency), parallel, async (worker, _) =>
+        {
+            var mine = cases / concurrency + (worker < cases % concurrency ? 1 : 0);
+            for (var i = 0; i < mine; i++)
             {
-                var mine = cases / concurrency + (worker < cases % concurrency ? 1 : 0);
-                for (var i = 0; i < mine; i++)
-                {
-                    var result = await run.Api.OpenCaseAsync(tokens[worker], i);
-                    posts.Add(result.Milliseconds);
-                    opened.Add(result.Id);
-                }
-            });
+                var result = await run.Api.OpenCaseAsync(tokens[worker], i);
+                posts.Add(result.Milliseconds);
+                opened.Add(result.Id);
+            }
+        });
 
         var all = await watch.UntilAsync(cases, TimeSpan.FromSeconds(60));
         var arrivals = watch.Arrivals();
-        var elapsed = Stopwatch.GetElapsedTime(
-            started, arrivals.Length > 0 ? arrivals[^1] : Stopwatch.GetTimestamp()).TotalSeconds;
+        var elapsed = Stopwatch
+            .GetElapsedTime(started, arrivals.Length > 0 ? arrivals[^1] : Stopwatch.GetTimestamp())
+            .TotalSeconds;
         run.OpenedCases.AddRange(opened);
         return (Math.Min(arrivals.Length, cases) / elapsed, Latency.Of(posts), all ? 0 : cases - arrivals.Length);
     }
@@ -164,24 +176,22 @@ public static class Throughput
         int cases)
     {
         var started = Stopwatch.GetTimestamp();
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, cases),
-            new ParallelOptions { MaxDegreeOfParallelism = concurrency },
-            async (_, cancellationToken) =>
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = concurrency };
+        await Parallel.ForEachAsync(Enumerable.Range(0, cases), parallel, async (_, cancellationToken) =>
+        {
+            var id = Guid.NewGuid();
+            await using (var session = intake.LightweightSession())
             {
-                var id = Guid.NewGuid();
-                await using (var session = intake.LightweightSession())
-                {
-                    session.Events.StartStream(id, opened with { CaseId = id });
-                    await session.SaveChangesAsync(cancellationToken);
-                }
+                session.Events.StartStream(id, opened with { CaseId = id });
+                await session.SaveChangesAsync(cancellationToken);
+            }
 
-                await using (var session = triage.LightweightSession())
-                {
-                    session.Events.StartStream(id, takenIn with { CaseId = id });
-                    await session.SaveChangesAsync(cancellationToken);
-                }
-            });
+            await using (var session = triage.LightweightSession())
+            {
+                session.Events.StartStream(id, takenIn with { CaseId = id });
+                await session.SaveChangesAsync(cancellationToken);
+            }
+        });
         return cases / Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 }

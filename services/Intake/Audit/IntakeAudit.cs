@@ -1,4 +1,3 @@
-using JasperFx.Events;
 using Marten;
 using Protection.Contracts.Triage;
 using Protection.Intake.Cases;
@@ -21,26 +20,44 @@ public sealed record IntakeState(
     long Version,
     DateTimeOffset LastChangedAt);
 
-/// <summary>Intake's part of a case's audit: the case stream, one line per event, the case folded to a moment.</summary>
+/// <summary>
+/// Intake's part of a case's audit: the case stream, one line per event, and the case at a moment
+/// (folded from its events) with what intake had learned of it by then.
+/// </summary>
 public sealed class IntakeAudit : ICaseAuditSource
 {
     public bool OwnsCases => true;
 
-    public async Task<IReadOnlyList<AuditedStream>> StreamsAsync(IQuerySession session, Guid caseId, CancellationToken cancellationToken) =>
-        await session.Events.FetchStreamStateAsync(caseId, cancellationToken) is null ? [] : [new AuditedStream(caseId, "case")];
+    public async Task<IReadOnlyList<AuditedStream>> StreamsAsync(
+        IQuerySession session, Guid caseId, CancellationToken cancellationToken) =>
+        await session.Events.FetchStreamStateAsync(caseId, cancellationToken) is null
+            ? []
+            : [new AuditedStream(caseId, "case")];
 
-    public async Task<object?> StateAsync(IQuerySession session, Guid caseId, IReadOnlyList<AuditedStream> streams, DateTimeOffset? asOf, CancellationToken cancellationToken)
+    public async Task<object?> StateAsync(
+        IQuerySession session,
+        Guid caseId,
+        IReadOnlyList<AuditedStream> streams,
+        DateTimeOffset? asOf,
+        CancellationToken cancellationToken)
     {
         var c = await session.Events.AggregateStreamAsync<Case>(caseId, timestamp: asOf, token: cancellationToken);
-        return c is null ? null : new IntakeState(
-            c.Status,
-            c.Stage,
-            c.Risk,
-            c.ResponsibleOfficer,
+        if (c is null)
+        {
+            return null;
+        }
+
+        var progress = await session.LoadAsync<CaseProgress>(caseId, cancellationToken) ?? CaseProgress.Of(caseId);
+        var learned = progress.AsOf(asOf);
+        return new IntakeState(
+            learned.Status,
+            learned.Stage,
+            learned.Risk,
+            CaseAccess.ResponsibleOfficer(c, learned),
             c.Threats.Count,
             c.ThreatTypes,
-            c.GrantsOpened.Except(c.GrantsClosed).Count(),
-            c.RelocationsOpened.Except(c.RelocationsClosed).Count(),
+            learned.OpenGrants,
+            learned.OpenRelocations,
             c.ErasedAt is not null,
             c.Version,
             c.LastChangedAt);

@@ -3,14 +3,20 @@ using Protection.ServiceDefaults.Auth;
 
 namespace Protection.Intake.Cases;
 
-/// <summary>What a user may see of a case. Officers see the cases they are responsible for: assigned to them in triage, or opened by them and not (yet) assigned to someone else. Supervisors see all.</summary>
+/// <summary>
+/// What a user may see of a case. Officers see the cases they are responsible for: assigned to them
+/// in triage, or opened by them and not (yet) assigned to someone else. Supervisors see all.
+/// </summary>
 public static class CaseAccess
 {
     public static bool IsSupervisor(ClaimsPrincipal user) => user.IsInRole(Roles.Supervisor);
 
+    /// <summary>The officer responsible: the one triage assigned (as intake learned it), else the opener.</summary>
+    public static string ResponsibleOfficer(Case @case, Learned learned) => learned.AssignedTo ?? @case.OpenedBy;
+
     /// <summary>May read the full case file, personal data included, and act on the case.</summary>
-    public static bool IsCaseworker(ClaimsPrincipal user, Case @case) =>
-        CaseworkerRule.IsCaseworker(user, @case.ResponsibleOfficer);
+    public static bool IsCaseworker(ClaimsPrincipal user, Case @case, Learned learned) =>
+        CaseworkerRule.IsCaseworker(user, ResponsibleOfficer(@case, learned));
 
     /// <summary>May read the case file without personal data (auditors).</summary>
     public static bool MayReadWithoutPersonalData(ClaimsPrincipal user) => user.IsInRole(Roles.Auditor);

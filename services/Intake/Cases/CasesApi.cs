@@ -18,36 +18,37 @@ public static class CasesApi
         cases.MapPost("/", OpenCase.Handle)
             .WithBodyLimit(BodyLimits.Case)
             .RequireAuthorization(Policies.Officer)
-            .ProducesProblems(StatusCodes.Status422UnprocessableEntity)
             .WithName("OpenCase")
             .WithSummary("Open a protection case: defender data (sealed), consent and at least one threat.");
 
         cases.MapGet("/", ListCases.Handle)
             .RequireAuthorization(Policies.Officer)
-            .ProducesProblems(StatusCodes.Status422UnprocessableEntity)
             .WithName("ListCases")
             .WithSummary("List cases (no personal data), newest first, with filters and paging.");
 
         cases.MapGet("/{id:guid}", GetCaseFile.Handle)
             .RequireAuthorization(Policies.CaseReader)
             .RecordsCaseRead(CaseReads.CaseFile)
-            .ProducesProblems(StatusCodes.Status422UnprocessableEntity)
             .WithName("GetCaseFile")
-            .WithSummary("Read a case file; personal data only for the case's officer and supervisors.");
+            .WithSummary(
+                "Read a case file; personal data only for the case's officer and supervisors. Its ETag is the "
+                + "version of intake's own record: only intake's decisions move it, not other services' news.");
 
         cases.MapPost("/{id:guid}/threats", ReportThreat.Handle)
             .WithBodyLimit(BodyLimits.LongText)
             .RequireAuthorization(Policies.Officer)
-            .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithName("ReportThreat")
-            .WithSummary("Report a new threat on an existing case. Send If-Match with the version you read to avoid overwriting a concurrent change.");
+            .WithSummary(
+                "Report a new threat on an existing case. Send If-Match with the version you read to avoid "
+                + "overwriting a concurrent change.");
 
         cases.MapPost("/{id:guid}/erasure", Erasing.EraseCase.Handle)
             .WithBodyLimit(BodyLimits.Small)
             .RequireAuthorization(Policies.Admin)
-            .ProducesProblems(StatusCodes.Status409Conflict)
             .WithName("EraseCase")
-            .WithSummary("Admin: destroy the case's key (crypto-shredding) in every service. Personal data reads as erased everywhere; the history and its hashes stay verifiable.");
+            .WithSummary(
+                "Admin: destroy the case's key (crypto-shredding) in every service. Personal data reads as erased "
+                + "everywhere; the history and its hashes stay verifiable.");
 
         return app;
     }

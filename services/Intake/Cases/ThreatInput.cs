@@ -51,7 +51,8 @@ public static class ThreatRules
         }
         else if (threat.OccurredOn > DateBounds.TodayIn(threat.Country, now))
         {
-            errors[name] = ["The threat cannot have happened in the future (it is not yet that day in the country given)."];
+            errors[name] =
+                ["The threat cannot have happened in the future (it is not yet that day in the country given)."];
         }
     }
 }

@@ -13,7 +13,6 @@ using Protection.ServiceDefaults.Auth;
 using Protection.EventSourcing.EventStore;
 using Protection.ServiceDefaults.Http;
 using Protection.EventSourcing.PersonalData;
-
 using Protection.ServiceDefaults.Audit;
 
 namespace Protection.EventSourcing.Audit;
@@ -42,9 +41,7 @@ public static class AuditEndpoints
         // so they are not in the published documents.
         var audit = app.MapGroup("/audit/cases/{id:guid}").WithTags("Audit").ExcludeFromDescription();
 
-        audit.MapGet(
-                "/history",
-                (
+        audit.MapGet("/history", (
                     Guid id,
                     string? asOf,
                     bool? details,
@@ -57,8 +54,8 @@ public static class AuditEndpoints
             .RecordsCaseRead(CaseReads.History)
             .WithName("ServiceCaseHistory")
             .WithSummary(
-                "This service's events of the case (optionally as of a moment) and its part of the case view then. "
-                + "details=true (auditors): each event's data, sealed values withheld.");
+                "This service's events of the case (optionally as of a moment) and its part of the case view "
+                + "then. details=true (auditors): each event's data, sealed values withheld.");
 
         audit.MapGet("/verify", (Guid id, IQuerySession session, ICaseAuditSource source, CancellationToken ct) =>
                 Verify(service, id, session, source, ct))
@@ -69,14 +66,8 @@ public static class AuditEndpoints
                 "Recomputes the hash chain of every stream of this service that holds the case, "
                 + "and of its access log.");
 
-        audit.MapGet(
-                "/access-log",
-                async Task<Results<Ok<ServiceAccessLog>, ProblemHttpResult>> (
-                    Guid id,
-                    IQuerySession session,
-                    ICaseAuditSource source,
-                    CaseAccessLog log,
-                    CancellationToken ct) =>
+        audit.MapGet("/access-log", async Task<Results<Ok<ServiceAccessLog>, ProblemHttpResult>> (
+                    Guid id, IQuerySession session, ICaseAuditSource source, CaseAccessLog log, CancellationToken ct) =>
                 source.OwnsCases && (await source.StreamsAsync(session, id, ct)).Count == 0
                     ? Problems.NotFound("The case")
                     : TypedResults.Ok(new ServiceAccessLog(service, id, await log.ReadAsync(session, service, id, ct))))
@@ -182,8 +173,7 @@ public static class AuditEndpoints
     }
 
     /// <summary>
-    /// All events of <paramref name="streams"/> committed up to <paramref name="asOf"/>, in commit order,
-    /// in one query.
+    /// All events of <paramref name="streams"/> committed up to <paramref name="asOf"/>, in commit order, in one query.
     /// </summary>
     public static async Task<IReadOnlyList<IEvent>> EventsAsync(
         IQuerySession session, Guid[] streams, DateTimeOffset? asOf, CancellationToken ct)

@@ -18,7 +18,9 @@ public static class AuditText
         .Split('_')
         .Select(word => word.Length == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..]));
 
-    /// <summary><c>TriageOverdueFlagged</c> → <c>Triage overdue flagged</c>: the fallback line for an event without its own.</summary>
+    /// <summary>
+    /// <c>TriageOverdueFlagged</c> → <c>Triage overdue flagged</c>: the fallback line for an event without its own.
+    /// </summary>
     public static string Humanize(string typeName)
     {
         var text = new StringBuilder(typeName.Length + 8);

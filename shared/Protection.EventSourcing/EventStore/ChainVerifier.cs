@@ -1,10 +1,13 @@
 using Marten;
+using Protection.ServiceDefaults.Audit;
 
 using Protection.EventSourcing.Audit;
 namespace Protection.EventSourcing.EventStore;
 
 /// <summary>The outcome of recomputing one stream's hash chain.</summary>
-/// <param name="FirstBrokenVersion">The version of the first event whose stored hash or link does not match, if any.</param>
+/// <param name="FirstBrokenVersion">
+/// The version of the first event whose stored hash or link does not match, if any.
+/// </param>
 public sealed record ChainVerification(
     Guid StreamId,
     bool Intact,
@@ -55,7 +58,7 @@ public static class ChainVerifier
             if (failure is not null)
             {
                 return new ChainVerification(
-                    streamId, false, (int)expectedVersion, @event.Version, Audit.AuditText.TypeName(@event), failure);
+                    streamId, false, (int)expectedVersion, @event.Version, AuditText.TypeName(@event), failure);
             }
         }
 

@@ -17,7 +17,8 @@ public sealed record ErasureRequest
     public ErasureBasis? Basis { get; init; }
 }
 
-public sealed record ErasureResponse(Guid CaseId, ErasureBasis Basis, DateTimeOffset ErasedAt, long Version) : IVersioned;
+public sealed record ErasureResponse(Guid CaseId, ErasureBasis Basis, DateTimeOffset ErasedAt, long Version)
+    : IVersioned;
 
 public static class EraseCase
 {
@@ -36,7 +37,12 @@ public static class EraseCase
     /// and their hashes are untouched: the history still verifies; what was sealed reads as erased.
     /// </summary>
     public static async Task<Results<Ok<ErasureResponse>, NotFoundProblem, ForbiddenProblem, ConflictProblem>> Handle(
-        Guid id, ErasureRequest request, HttpContext http, IDocumentStore store, TimeProvider clock, CancellationToken cancellationToken) =>
+        Guid id,
+        ErasureRequest request,
+        HttpContext http,
+        IDocumentStore store,
+        TimeProvider clock,
+        CancellationToken cancellationToken) =>
         Answers.OkWithoutRules(http, await CommandPath.RunAsync<Case, ErasureResponse>(
             store,
             id,

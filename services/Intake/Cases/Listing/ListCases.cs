@@ -1,6 +1,4 @@
 using Marten;
-using Marten.Linq;
-using Marten.Pagination;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
@@ -30,10 +28,14 @@ public sealed record CaseList(IReadOnlyList<CaseSummary> Items, int Page, int Pa
 public static class ListCases
 {
     /// <summary>
-    /// <c>GET /api/cases</c>: newest first. Officers see the cases they are responsible for (assigned to them, or opened by them and unassigned),
-    /// supervisors every case. Filters combine with AND.
+    /// <c>GET /api/cases</c>: newest first. Officers see the cases they are responsible for (assigned to
+    /// them, or opened by them and unassigned), supervisors every case. Filters combine with AND.
     /// </summary>
-    public static async Task<Results<Ok<CaseList>, ProblemHttpResult>> Handle(
+    /// <remarks>
+    /// One query joins each case with what intake learned of it (<see cref="CaseProgress"/>), where the
+    /// stage, status, risk, assignee and deadline are: it filters, pages and counts in the database.
+    /// </remarks>
+    public static async Task<Results<Ok<CaseList>, UnprocessableProblem>> Handle(
         HttpContext http,
         IQuerySession session,
         TimeProvider clock,
@@ -56,56 +58,95 @@ public static class ListCases
 
         if (errors.Count > 0)
         {
-            return Problems.Unprocessable(errors, "The list cannot be produced.");
-        }
-
-        IQueryable<Case> query = session.Query<Case>();
-        if (!CaseAccess.IsSupervisor(http.User))
-        {
-            var user = http.User.UserId();
-            query = query.Where(c => c.AssignedTo == user || (c.AssignedTo == null && c.OpenedBy == user));
-        }
-
-        if (stageFilter is { } wantedStage)
-        {
-            query = query.Where(c => c.Stage == wantedStage);
-        }
-
-        if (statusFilter is { } wantedStatus)
-        {
-            query = query.Where(c => c.Status == wantedStatus);
-        }
-
-        if (!string.IsNullOrWhiteSpace(country))
-        {
-            var code = country.ToUpperInvariant();
-            query = query.Where(c => c.Country == code);
-        }
-
-        if (threatFilter is { } wantedThreat)
-        {
-            query = query.Where(c => c.Threats.Any(t => t.Type == wantedThreat));
-        }
-
-        if (riskFilter is { } wantedRisk)
-        {
-            query = query.Where(c => c.Risk == wantedRisk);
+            return UnprocessableProblem.For(errors, "The list cannot be produced.");
         }
 
         var now = clock.GetUtcNow();
-        if (overdue is { } wantOverdue)
+        var filter = new Filter();
+        if (!CaseAccess.IsSupervisor(http.User))
         {
-            query = wantOverdue
-                ? query.Where(c => c.TriageDueAt != null && c.TriageDueAt <= now)
-                : query.Where(c => c.TriageDueAt == null || c.TriageDueAt > now);
+            var user = http.User.UserId();
+            filter.Add("(p.assigned_to = ^ or (p.assigned_to is null and c.opened_by = ^))", user, user);
         }
 
-        var cases = await query
-            .OrderByDescending(c => c.OpenedAt)
-            .ToPagedListAsync(page, pageSize, cancellationToken);
+        // Duplicated enums are stored by name, as the JSON stores them.
+        filter.AddIf(stageFilter, "p.stage = ^", v => v.ToString());
+        filter.AddIf(statusFilter, "p.status = ^", v => v.ToString());
+        filter.AddIf(riskFilter, "p.risk = ^", v => v.ToString());
+        if (!string.IsNullOrWhiteSpace(country))
+        {
+            filter.Add("c.country = ^", country.ToUpperInvariant());
+        }
 
-        var items = cases.Select(c => new CaseSummary(
-            c.Id, c.Reference, c.Status, c.Stage, c.Country, c.ThreatTypes, c.Risk, c.AssignedTo, c.TriageDueAt, c.TriageDueAt <= now, c.OpenedBy, c.OpenedAt, c.LastChangedAt)).ToArray();
-        return TypedResults.Ok(new CaseList(items, page, pageSize, cases.TotalItemCount));
+        // Containment in the case's JSON, written by the store's own serializer so it matches what is stored.
+        var serializer = session.DocumentStore.Options.Serializer();
+        filter.AddIf(threatFilter, "c.data @> ^::jsonb", v => serializer.ToJson(new
+        {
+            Threats = new[] { new { Type = v } },
+        }));
+        if (overdue is { } wantOverdue)
+        {
+            filter.Add(wantOverdue ? "p.triage_due_at <= ^" : "(p.triage_due_at is null or p.triage_due_at > ^)", now);
+        }
+
+        var schema = session.DocumentStore.Options.Schema;
+        var from = $"from {schema.For<Case>()} c join {schema.For<CaseProgress>()} p on p.id = c.id {filter.Where}";
+
+        // A query session builds a document from its data alone, so each row carries only that.
+        var rows = await session.AdvancedSql.QueryAsync<Case, CaseProgress, long>(
+            '^',
+            $"select row(c.data), row(p.data), row(count(*) over()) {from} "
+            + "order by c.opened_at desc, c.id desc limit ^ offset ^",
+            cancellationToken,
+            [.. filter.Values, pageSize, (long)(page - 1) * pageSize]);
+
+        // A page past the end has no row to carry the total.
+        var total = rows.Count > 0 ? rows[0].Item3
+            : page == 1 ? 0
+            : (await session.AdvancedSql.QueryAsync<long>('^', $"select count(*) {from}", cancellationToken,
+                [.. filter.Values]))[0];
+
+        var items = rows.Select(r => Summary(r.Item1, r.Item2.Now, now)).ToArray();
+        return TypedResults.Ok(new CaseList(items, page, pageSize, total));
+    }
+
+    private static CaseSummary Summary(Case c, Learned learned, DateTimeOffset now) => new(
+        c.Id,
+        c.Reference,
+        learned.Status,
+        learned.Stage,
+        c.Country,
+        c.ThreatTypes,
+        learned.Risk,
+        learned.AssignedTo,
+        learned.TriageDueAt,
+        learned.TriageDueAt <= now,
+        c.OpenedBy,
+        c.OpenedAt,
+        c.LastChangedAt);
+
+    /// <summary>The where clause of the list's query, with its values in order (<c>^</c> marks each).</summary>
+    private sealed class Filter
+    {
+        private readonly List<string> _conditions = [];
+
+        public List<object> Values { get; } = [];
+
+        public string Where => _conditions.Count == 0 ? string.Empty : $"where {string.Join(" and ", _conditions)}";
+
+        public void Add(string condition, params object[] values)
+        {
+            _conditions.Add(condition);
+            Values.AddRange(values);
+        }
+
+        public void AddIf<T>(T? wanted, string condition, Func<T, object> value)
+            where T : struct
+        {
+            if (wanted is { } v)
+            {
+                Add(condition, value(v));
+            }
+        }
     }
 }

@@ -8,77 +8,95 @@ using Protection.EventSourcing.Messaging;
 namespace Protection.Intake.Cases.News;
 
 /// <summary>
-/// Records what triage, emergency assistance and relocation published about a case in the case's
-/// own stream, so intake's case file (risk, assignee, open or closed, and the stage the grants and
-/// relocations opened and ended put it in) is derived from events. Idempotent by message id; an
-/// event about a case intake does not hold changes nothing.
+/// Notes what triage, emergency assistance and relocation published about a case in its
+/// <see cref="CaseProgress"/>, never in the case's stream: the stream (and the case's ETag) moves
+/// only on intake's own decisions. Idempotent by message id; a fact about a case intake does not
+/// hold changes nothing. Two consumers noting facts of one case at once collide on the progress's
+/// version (optimistic concurrency): the loser fails, and its message is retried on the new progress.
 /// </summary>
-public abstract class NoteNews<TMessage>(IDocumentStore store, TimeProvider clock) : IdempotentConsumer<TMessage>(store, clock)
+public abstract class NoteNews<TMessage>(IDocumentStore store, TimeProvider clock)
+    : IdempotentConsumer<TMessage>(store, clock)
     where TMessage : class, IIntegrationEvent
 {
-    protected override async Task Handle(IDocumentSession session, TMessage message, CancellationToken cancellationToken)
+    protected override async Task Handle(
+        IDocumentSession session, TMessage message, CancellationToken cancellationToken)
     {
-        var stream = await session.Events.FetchForWriting<Case>(message.CaseId, cancellationToken);
-        if (stream.Aggregate is not null)
+        if (await session.LoadAsync<CaseProgress>(message.CaseId, cancellationToken) is { } progress)
         {
-            stream.AppendOne(Note(message, Clock.GetUtcNow()));
+            session.Update(progress.Learn(Fact(message, Clock.GetUtcNow())));
         }
     }
 
-    protected abstract object Note(TMessage message, DateTimeOffset now);
+    /// <summary>The fact the message tells, noted now.</summary>
+    protected abstract LearnedFact Fact(TMessage message, DateTimeOffset now);
 }
 
 public sealed class NoteTriageStarted(IDocumentStore store, TimeProvider clock) : NoteNews<TriageStarted>(store, clock)
 {
-    protected override object Note(TriageStarted m, DateTimeOffset now) => new TriageStartedNoted(m.CaseId, m.Risk, m.DueAt, m.TriageVersion, now);
+    protected override LearnedFact Fact(TriageStarted m, DateTimeOffset now) =>
+        LearnedFact.TriageStarted(m.Risk, m.DueAt, m.TriageVersion, now);
 }
 
 public sealed class NoteRiskAssessed(IDocumentStore store, TimeProvider clock) : NoteNews<RiskAssessed>(store, clock)
 {
-    protected override object Note(RiskAssessed m, DateTimeOffset now) => new RiskLevelNoted(m.CaseId, m.Level, m.Basis, m.TriageVersion, now);
+    protected override LearnedFact Fact(RiskAssessed m, DateTimeOffset now) =>
+        LearnedFact.RiskAssessed(m.Level, m.Basis, m.TriageVersion, now);
 }
 
 public sealed class NoteCaseAssigned(IDocumentStore store, TimeProvider clock) : NoteNews<CaseAssigned>(store, clock)
 {
-    protected override object Note(CaseAssigned m, DateTimeOffset now) => new OfficerAssignmentNoted(m.CaseId, m.Officer, m.TriageVersion, now);
+    protected override LearnedFact Fact(CaseAssigned m, DateTimeOffset now) =>
+        LearnedFact.Assigned(m.Officer, m.TriageVersion, now);
 }
 
 public sealed class NoteCaseClosed(IDocumentStore store, TimeProvider clock) : NoteNews<CaseClosed>(store, clock)
 {
-    protected override object Note(CaseClosed m, DateTimeOffset now) => new CaseClosureNoted(m.CaseId, m.Outcome, m.TriageVersion, now);
+    protected override LearnedFact Fact(CaseClosed m, DateTimeOffset now) => LearnedFact.Closed(m.TriageVersion, now);
 }
 
 public sealed class NoteCaseReopened(IDocumentStore store, TimeProvider clock) : NoteNews<CaseReopened>(store, clock)
 {
-    protected override object Note(CaseReopened m, DateTimeOffset now) => new CaseReopeningNoted(m.CaseId, m.Risk, m.DueAt, m.TriageVersion, now);
+    protected override LearnedFact Fact(CaseReopened m, DateTimeOffset now) =>
+        LearnedFact.Reopened(m.DueAt, m.TriageVersion, now);
 }
 
-public sealed class NoteGrantRequested(IDocumentStore store, TimeProvider clock) : NoteNews<GrantRequested>(store, clock)
+public sealed class NoteGrantRequested(IDocumentStore store, TimeProvider clock)
+    : NoteNews<GrantRequested>(store, clock)
 {
-    protected override object Note(GrantRequested m, DateTimeOffset now) => new GrantOpenedNoted(m.CaseId, m.GrantId, now);
+    protected override LearnedFact Fact(GrantRequested m, DateTimeOffset now) =>
+        LearnedFact.About(LearnedKind.GrantOpened, m.GrantId, now);
 }
 
 public sealed class NoteGrantRejected(IDocumentStore store, TimeProvider clock) : NoteNews<GrantRejected>(store, clock)
 {
-    protected override object Note(GrantRejected m, DateTimeOffset now) => new GrantClosedNoted(m.CaseId, m.GrantId, now);
+    protected override LearnedFact Fact(GrantRejected m, DateTimeOffset now) =>
+        LearnedFact.About(LearnedKind.GrantEnded, m.GrantId, now);
 }
 
-public sealed class NoteGrantWithdrawn(IDocumentStore store, TimeProvider clock) : NoteNews<GrantWithdrawn>(store, clock)
+public sealed class NoteGrantWithdrawn(IDocumentStore store, TimeProvider clock)
+    : NoteNews<GrantWithdrawn>(store, clock)
 {
-    protected override object Note(GrantWithdrawn m, DateTimeOffset now) => new GrantClosedNoted(m.CaseId, m.GrantId, now);
+    protected override LearnedFact Fact(GrantWithdrawn m, DateTimeOffset now) =>
+        LearnedFact.About(LearnedKind.GrantEnded, m.GrantId, now);
 }
 
-public sealed class NoteGrantReportSubmitted(IDocumentStore store, TimeProvider clock) : NoteNews<GrantReportSubmitted>(store, clock)
+public sealed class NoteGrantReportSubmitted(IDocumentStore store, TimeProvider clock)
+    : NoteNews<GrantReportSubmitted>(store, clock)
 {
-    protected override object Note(GrantReportSubmitted m, DateTimeOffset now) => new GrantClosedNoted(m.CaseId, m.GrantId, now);
+    protected override LearnedFact Fact(GrantReportSubmitted m, DateTimeOffset now) =>
+        LearnedFact.About(LearnedKind.GrantEnded, m.GrantId, now);
 }
 
-public sealed class NoteRelocationRequested(IDocumentStore store, TimeProvider clock) : NoteNews<RelocationRequested>(store, clock)
+public sealed class NoteRelocationRequested(IDocumentStore store, TimeProvider clock)
+    : NoteNews<RelocationRequested>(store, clock)
 {
-    protected override object Note(RelocationRequested m, DateTimeOffset now) => new RelocationOpenedNoted(m.CaseId, m.RelocationId, now);
+    protected override LearnedFact Fact(RelocationRequested m, DateTimeOffset now) =>
+        LearnedFact.About(LearnedKind.RelocationOpened, m.RelocationId, now);
 }
 
-public sealed class NoteRelocationClosed(IDocumentStore store, TimeProvider clock) : NoteNews<RelocationClosed>(store, clock)
+public sealed class NoteRelocationClosed(IDocumentStore store, TimeProvider clock)
+    : NoteNews<RelocationClosed>(store, clock)
 {
-    protected override object Note(RelocationClosed m, DateTimeOffset now) => new RelocationClosedNoted(m.CaseId, m.RelocationId, now);
+    protected override LearnedFact Fact(RelocationClosed m, DateTimeOffset now) =>
+        LearnedFact.About(LearnedKind.RelocationClosed, m.RelocationId, now);
 }

@@ -108,7 +108,8 @@ public static class OpenCase
         var errors = new Dictionary<string, string[]>();
         if (request.Consent!.DataProcessing != true)
         {
-            errors["consent.dataProcessing"] = ["A case can only be opened with the defender's consent to record their data."];
+            errors["consent.dataProcessing"] =
+                ["A case can only be opened with the defender's consent to record their data."];
         }
 
         for (var i = 0; i < request.Threats!.Count; i++)
@@ -119,8 +120,11 @@ public static class OpenCase
         return errors;
     }
 
-    /// <summary><c>POST /api/cases</c>: opens a case and queues <c>CaseOpened</c> for publishing in the same transaction.</summary>
-    public static async Task<Results<Created<CaseOpenedResponse>, ProblemHttpResult>> Handle(
+    /// <summary>
+    /// <c>POST /api/cases</c>: opens a case and queues <c>CaseOpened</c> for publishing in the same
+    /// transaction, with its (still empty) <see cref="CaseProgress"/>.
+    /// </summary>
+    public static async Task<Results<Created<CaseOpenedResponse>, UnprocessableProblem>> Handle(
         OpenCaseRequest request,
         HttpContext http,
         IDocumentSession session,
@@ -132,17 +136,20 @@ public static class OpenCase
         var errors = Check(request, now);
         if (errors.Count > 0)
         {
-            return Problems.Unprocessable(errors, "The case cannot be opened.");
+            return UnprocessableProblem.For(errors, "The case cannot be opened.");
         }
 
         var caseId = Guid.CreateVersion7();
         var number = await session.AdvancedSql.QueryAsync<long>(
-            $"select nextval('{session.DocumentStore.Options.DatabaseSchemaName}.{CaseReference.SequenceName}')", cancellationToken);
+            $"select nextval('{session.DocumentStore.Options.DatabaseSchemaName}.{CaseReference.SequenceName}')",
+            cancellationToken);
         var reference = CaseReference.Format(now.Year, number[0]);
 
         var (dataKey, storedKey) = vault.NewCaseKey(caseId, now);
         var defender = request.Defender!;
-        var familyMembers = (defender.FamilyMembers ?? []).Select(f => new FamilyMember(f.Name!, f.Relationship!)).ToArray();
+        var familyMembers = (defender.FamilyMembers ?? [])
+            .Select(f => new FamilyMember(f.Name!, f.Relationship!))
+            .ToArray();
         var sealedDefender = vault.Seal(dataKey, caseId, new DefenderDetails(
             defender.FullName!,
             defender.PreferredName,
@@ -152,8 +159,9 @@ public static class OpenCase
             familyMembers,
             defender.Location.Region));
 
-        var consent = new Consent(true, request.Consent!.ShareWithFunders!.Value, request.Consent.ShareWithRelocationHost!.Value);
-        var opened = new CaseOpened(
+        var consent = new Consent(
+            true, request.Consent!.ShareWithFunders!.Value, request.Consent.ShareWithRelocationHost!.Value);
+        var opened = new CaseFileOpened(
             caseId,
             reference,
             sealedDefender,
@@ -165,14 +173,17 @@ public static class OpenCase
             now);
 
         session.Store(storedKey);
+        session.Insert(CaseProgress.Of(caseId));
         StreamChanges.Start(session, caseId, opened, [], now);
         await session.SaveChangesAsync(cancellationToken);
 
         http.Response.Headers.ETag = $"\"1\"";
-        return TypedResults.Created($"/api/cases/{caseId}", new CaseOpenedResponse(caseId, reference, CaseStage.Intake, now));
+        return TypedResults.Created(
+            $"/api/cases/{caseId}", new CaseOpenedResponse(caseId, reference, CaseStage.Intake, now));
     }
 
-    internal static RecordedThreat Record(PersonalDataVault vault, byte[] dataKey, Guid caseId, ThreatInput threat) => new(
+    internal static RecordedThreat Record(
+        PersonalDataVault vault, byte[] dataKey, Guid caseId, ThreatInput threat) => new(
         Guid.CreateVersion7(),
         threat.Type!.Value,
         threat.Perpetrator!.Value,

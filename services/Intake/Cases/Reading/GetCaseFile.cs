@@ -54,45 +54,55 @@ public sealed record ThreatView(
 public static class GetCaseFile
 {
     /// <summary>
-    /// <c>GET /api/cases/{id}</c>: the case file. The case's officer and supervisors see personal
-    /// data; auditors see the same file with it withheld; other officers are refused.
+    /// <c>GET /api/cases/{id}</c>: the case file, intake's own record of the case with what it learned
+    /// from the other services. The case's officer and supervisors see personal data; auditors see
+    /// the same file with it withheld; other officers are refused. The ETag is the case stream's
+    /// version, which only intake's own decisions move.
     /// </summary>
     /// <remarks>
-    /// <c>?asOf=</c> shows the file as it was then, folded from the case's events up to that moment;
-    /// who may read it is decided on the case as it is now.
+    /// <c>?asOf=</c> shows the file as it was then: the case folded from its events up to that moment,
+    /// with the facts intake had learned by then; who may read it is decided on the case as it is now.
     /// </remarks>
-    public static async Task<Results<Ok<CaseFileResponse>, ProblemHttpResult>> Handle(
-        Guid id,
-        string? asOf,
-        HttpContext http,
-        IQuerySession session,
-        PersonalDataVault vault,
-        TimeProvider clock,
-        CancellationToken cancellationToken)
+    public static async Task<Results<Ok<CaseFileResponse>, NotFoundProblem, ForbiddenProblem, UnprocessableProblem>>
+        Handle(
+            Guid id,
+            string? asOf,
+            HttpContext http,
+            IQuerySession session,
+            PersonalDataVault vault,
+            TimeProvider clock,
+            CancellationToken cancellationToken)
     {
         if (!AuditEndpoints.TryReadMoment(asOf, out var moment))
         {
-            return AuditEndpoints.BadMoment();
+            return new UnprocessableProblem(AuditEndpoints.BadMoment());
         }
 
-        var current = await session.LoadAsync<Case>(id, cancellationToken);
-        if (current is null)
+        var batch = session.CreateBatchQuery();
+        var loadCase = batch.Load<Case>(id);
+        var loadProgress = batch.Load<CaseProgress>(id);
+        await batch.Execute(cancellationToken);
+        if (await loadCase is not { } current)
         {
-            return Problems.NotFound("The case");
+            return NotFoundProblem.For("The case");
         }
 
-        var caseworker = CaseAccess.IsCaseworker(http.User, current);
+        var progress = await loadProgress ?? CaseProgress.Of(id);
+        var caseworker = CaseAccess.IsCaseworker(http.User, current, progress.Now);
         if (!caseworker && !CaseAccess.MayReadWithoutPersonalData(http.User))
         {
-            return Problems.Forbidden("This case is not assigned to you.");
+            return ForbiddenProblem.Because("This case is not assigned to you.");
         }
 
-        var @case = moment is { } then ? await session.Events.AggregateStreamAsync<Case>(id, timestamp: then, token: cancellationToken) : current;
+        var @case = moment is { } then
+            ? await session.Events.AggregateStreamAsync<Case>(id, timestamp: then, token: cancellationToken)
+            : current;
         if (@case is null)
         {
-            return Problems.NotFound("The case (it was not open yet at that moment)");
+            return NotFoundProblem.For("The case (it was not open yet at that moment)");
         }
 
+        var learned = progress.AsOf(moment);
         var dataKey = caseworker ? await DataKey(session, vault, id, cancellationToken) : null;
         var defender = dataKey is null ? null : vault.Open<DefenderDetails>(dataKey, id, @case.Defender);
         var visibility = (caseworker, dataKey) switch
@@ -106,19 +116,21 @@ public static class GetCaseFile
         return TypedResults.Ok(new CaseFileResponse(
             @case.Id,
             @case.Reference,
-            @case.Status,
-            @case.Stage,
+            learned.Status,
+            learned.Stage,
             @case.Country,
             defender?.Region,
             @case.PeopleAtRisk,
             @case.Consent.Scopes,
             visibility,
             defender,
-            @case.Threats.Select(t => View(t, dataKey is null ? null : vault.Open<ThreatDetails>(dataKey, id, t.Details))).ToArray(),
-            @case.Risk,
-            @case.AssignedTo,
-            @case.TriageDueAt,
-            @case.TriageDueAt <= (moment ?? clock.GetUtcNow()),
+            @case.Threats
+                .Select(t => View(t, dataKey is null ? null : vault.Open<ThreatDetails>(dataKey, id, t.Details)))
+                .ToArray(),
+            learned.Risk,
+            learned.AssignedTo,
+            learned.TriageDueAt,
+            learned.TriageDueAt <= (moment ?? clock.GetUtcNow()),
             @case.OpenedBy,
             @case.OpenedAt,
             @case.LastChangedAt,
@@ -126,7 +138,8 @@ public static class GetCaseFile
             moment));
     }
 
-    private static async Task<byte[]?> DataKey(IQuerySession session, PersonalDataVault vault, Guid id, CancellationToken cancellationToken)
+    private static async Task<byte[]?> DataKey(
+        IQuerySession session, PersonalDataVault vault, Guid id, CancellationToken cancellationToken)
     {
         var stored = await session.LoadAsync<CaseKey>(id, cancellationToken);
         try

@@ -11,7 +11,10 @@ using CheckInStatus = Protection.Contracts.Relocation.CheckInStatus;
 using RelocationOutcome = Protection.Contracts.Relocation.RelocationOutcome;
 using RelocationState = Protection.Contracts.Relocation.RelocationState;
 
-namespace Protection.UnitTests;
+namespace Protection.UnitTests.Relocation;
+
+// The folder's namespace would hide the aggregate of the same name.
+using Relocation = Protection.Relocations.Relocations.Relocation;
 
 /// <summary>
 /// Relocation streams as they were recorded, folded by today's code: history must read the same however the

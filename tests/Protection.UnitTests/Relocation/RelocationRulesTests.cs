@@ -21,7 +21,10 @@ using RelocationReason = Protection.Contracts.Relocation.RelocationReason;
 using RelocationState = Protection.Contracts.Relocation.RelocationState;
 using RiskLevel = Protection.Contracts.Triage.RiskLevel;
 
-namespace Protection.UnitTests;
+namespace Protection.UnitTests.Relocation;
+
+// The folder's namespace would hide the aggregate of the same name.
+using Relocation = Protection.Relocations.Relocations.Relocation;
 
 /// <summary>
 /// The relocation rules with their defaults: check-in every 7 days with 12 h grace, a planned stay of at most

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Protection.ServiceDefaults.Secrets;
 
-namespace Protection.UnitTests;
+namespace Protection.UnitTests.Shared;
 
 /// <summary>What makes a secret unacceptable outside Development, rule by rule and kind by kind.</summary>
 public sealed class SecretRules

@@ -1,6 +1,6 @@
 using Protection.Intake.Cases;
 
-namespace Protection.UnitTests;
+namespace Protection.UnitTests.Intake;
 
 public sealed class CaseReferenceNumbering
 {

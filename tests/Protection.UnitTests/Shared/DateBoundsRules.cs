@@ -3,7 +3,7 @@ using Protection.Intake.Cases;
 using Protection.ServiceDefaults.Time;
 using Protection.Triage.Cases.Planning;
 
-namespace Protection.UnitTests;
+namespace Protection.UnitTests.Shared;
 
 /// <summary>The edges of every date a client sends (README, "Bounds").</summary>
 public sealed class DateBoundsRules

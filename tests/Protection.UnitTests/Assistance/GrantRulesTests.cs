@@ -14,7 +14,7 @@ using Protection.EventSourcing.EventStore;
 using Protection.EventSourcing.PersonalData;
 using GrantCategory = Protection.Contracts.Assistance.GrantCategory;
 
-namespace Protection.UnitTests;
+namespace Protection.UnitTests.Assistance;
 
 /// <summary>
 /// The emergency-assistance grant rules with their defaults: cap 10,000, two approvals above 5,000,

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Protection.ServiceDefaults.Auth;
 
-namespace Protection.UnitTests;
+namespace Protection.UnitTests.Shared;
 
 /// <summary>Who may act on a case: the one rule intake, triage, emergency assistance and relocation share.</summary>
 public sealed class CaseworkerRules

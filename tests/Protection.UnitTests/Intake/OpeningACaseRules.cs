@@ -1,14 +1,12 @@
 using PerpetratorCategory = Protection.Contracts.Cases.PerpetratorCategory;
 using ThreatType = Protection.Contracts.Cases.ThreatType;
 using Case = Protection.Intake.Cases.Case;
-using CaseOpened = Protection.Intake.Cases.CaseOpened;
-using ThreatReported = Protection.Intake.Cases.ThreatReported;
 using Protection.Intake.Cases;
 using Protection.Intake.Cases.Opening;
 using Protection.Intake.PersonalData;
 using Protection.EventSourcing.PersonalData;
 
-namespace Protection.UnitTests;
+namespace Protection.UnitTests.Intake;
 
 public sealed class OpeningACaseRules
 {
@@ -17,10 +15,17 @@ public sealed class OpeningACaseRules
     private static OpenCaseRequest Request(bool consentToRecord = true, params DateOnly[] threatDates) => new()
     {
         Defender = new DefenderInput { FullName = "A", Location = new LocationInput { Country = "CO" } },
-        Consent = new ConsentInput { DataProcessing = consentToRecord, ShareWithFunders = false, ShareWithRelocationHost = false },
+        Consent = new ConsentInput
+        {
+            DataProcessing = consentToRecord, ShareWithFunders = false, ShareWithRelocationHost = false,
+        },
         Threats = threatDates.Select(d => new ThreatInput
         {
-            Type = ThreatType.Physical, Perpetrator = PerpetratorCategory.Unknown, OccurredOn = d, Country = "CO", Description = "x",
+            Type = ThreatType.Physical,
+            Perpetrator = PerpetratorCategory.Unknown,
+            OccurredOn = d,
+            Country = "CO",
+            Description = "x",
         }).ToList(),
     };
 
@@ -44,14 +49,22 @@ public sealed class OpeningACaseRules
     {
         var caseId = Guid.CreateVersion7();
         var sealedData = new SealedData("x");
-        RecordedThreat Threat(ThreatType type) => new(Guid.CreateVersion7(), type, PerpetratorCategory.State, new DateOnly(2026, 11, 1), "CO", sealedData);
-        var opened = new CaseOpened(caseId, "PC-2026-000001", sealedData, "CO", 1, new Consent(true, true, false), [Threat(ThreatType.Physical)], "olivia", Now);
+        RecordedThreat Threat(ThreatType type) =>
+            new(Guid.CreateVersion7(), type, PerpetratorCategory.State, new DateOnly(2026, 11, 1), "CO", sealedData);
+        var opened = new CaseFileOpened(
+            caseId,
+            "PC-2026-000001",
+            sealedData,
+            "CO",
+            1,
+            new Consent(true, true, false),
+            [Threat(ThreatType.Physical)],
+            "olivia",
+            Now);
 
-        var @case = new ThreatReported(caseId, Threat(ThreatType.Physical), "olivia", Now.AddHours(2)).Apply(
-            new ThreatReported(caseId, Threat(ThreatType.Detention), "olivia", Now.AddHours(1)).Apply(opened.Start()));
+        var @case = new ThreatRecorded(caseId, Threat(ThreatType.Physical), "olivia", Now.AddHours(2)).Apply(
+            new ThreatRecorded(caseId, Threat(ThreatType.Detention), "olivia", Now.AddHours(1)).Apply(opened.Start()));
 
-        @case.Stage.ShouldBe(CaseStage.Intake);
-        @case.Status.ShouldBe(CaseStatus.Open);
         @case.Threats.Count.ShouldBe(3);
         @case.ThreatTypes.ShouldBe([ThreatType.Detention, ThreatType.Physical]);
         @case.LastChangedAt.ShouldBe(Now.AddHours(2));

@@ -1,6 +1,6 @@
 using Protection.ServiceDefaults.Http;
 
-namespace Protection.UnitTests;
+namespace Protection.UnitTests.Shared;
 
 public sealed class ProblemFieldNames
 {

@@ -3,7 +3,7 @@ using Protection.ServiceDefaults.Audit;
 using Protection.EventSourcing.Audit;
 using Protection.EventSourcing.PersonalData;
 
-namespace Protection.UnitTests;
+namespace Protection.UnitTests.Shared;
 
 /// <summary>The pure parts of the audit: withholding sealed values in exports, reading a moment to travel to, fallback lines.</summary>
 public sealed class AuditComposition

@@ -3,7 +3,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Protection.ServiceDefaults.Auth;
 
-namespace Protection.UnitTests;
+namespace Protection.UnitTests.Shared;
 
 /// <summary>Where other providers put roles and the organisation, and how they are read.</summary>
 public sealed class TokenClaimMapping

@@ -4,7 +4,7 @@ using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
 using Protection.Triage.Risk;
 
-namespace Protection.UnitTests;
+namespace Protection.UnitTests.Triage;
 
 /// <summary>The triage options exactly as services/Triage/appsettings.json ships them.</summary>
 internal static class ShippedTriageOptions

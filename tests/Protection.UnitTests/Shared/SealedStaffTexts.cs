@@ -18,9 +18,10 @@ using Protection.EventSourcing.PersonalData;
 using Protection.Triage.Cases;
 using Protection.Triage.Cases.Reading;
 using Protection.Triage.Risk;
+using Protection.UnitTests.Triage;
 using GrantCategory = Protection.Contracts.Assistance.GrantCategory;
 
-namespace Protection.UnitTests;
+namespace Protection.UnitTests.Shared;
 
 /// <summary>
 /// What staff write as free text in triage and emergency assistance (notes, reasons, purposes,

@@ -3,7 +3,7 @@ using System.Text;
 using Protection.Intake.PersonalData;
 using Protection.EventSourcing.PersonalData;
 
-namespace Protection.UnitTests;
+namespace Protection.UnitTests.Intake;
 
 public sealed class SealingPersonalData
 {

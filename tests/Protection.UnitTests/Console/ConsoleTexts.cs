@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
-namespace Protection.UnitTests;
+namespace Protection.UnitTests.Console;
 
 /// <summary>Every text of the console exists in every language, and every text a page asks for exists.</summary>
 public sealed partial class ConsoleTexts
@@ -34,29 +34,13 @@ public sealed partial class ConsoleTexts
     public void Every_text_a_page_asks_for_exists()
     {
         var english = Read("Text.resx");
-        var pages = Directory.EnumerateFiles(Path.Combine(Root(), "services", "Console", "Components"), "*.razor", SearchOption.AllDirectories);
-        var asked = pages.SelectMany(page => StaticKey().Matches(File.ReadAllText(page)).Select(m => (Page: Path.GetFileName(page), Key: m.Groups[1].Value))).ToArray();
+        var pages = Directory.EnumerateFiles(
+            Path.Combine(Root(), "services", "Console", "Components"), "*.razor", SearchOption.AllDirectories);
+        var asked = pages.SelectMany(page => StaticKey().Matches(File.ReadAllText(page))
+            .Select(m => (Page: Path.GetFileName(page), Key: m.Groups[1].Value))).ToArray();
 
         asked.Length.ShouldBeGreaterThan(100);
         asked.Where(a => !english.ContainsKey(a.Key)).Select(a => $"{a.Page}: {a.Key}").ShouldBeEmpty();
-    }
-
-    [Theory]
-    [InlineData("Text.es.resx")]
-    [InlineData("Text.fr.resx")]
-    [InlineData("Text.ar.resx")]
-    public void The_sign_in_pages_are_translated_and_ask_only_for_texts_that_exist(string file)
-    {
-        var folder = Path.Combine(Root(), "services", "Identity");
-        XDocument Load(string name) => XDocument.Load(Path.Combine(folder, "Resources", name));
-        var english = Load("Text.resx").Root!.Elements("data").Select(d => d.Attribute("name")!.Value).ToHashSet();
-        var other = Load(file).Root!.Elements("data").Where(d => !string.IsNullOrWhiteSpace(d.Element("value")!.Value)).Select(d => d.Attribute("name")!.Value).ToHashSet();
-        english.Except(other).ShouldBeEmpty($"missing in {file}");
-
-        var asked = Directory.EnumerateFiles(Path.Combine(folder, "Pages"), "*.cshtml", SearchOption.AllDirectories)
-            .SelectMany(page => PageText().Matches(File.ReadAllText(page)).Select(m => m.Groups[1].Value)).ToArray();
-        asked.Length.ShouldBeGreaterThan(20);
-        asked.Where(key => !english.Contains(key)).ShouldBeEmpty();
     }
 
     [Theory]
@@ -70,7 +54,8 @@ public sealed partial class ConsoleTexts
     public void Every_value_of_an_enumeration_a_page_shows_has_a_text(string prefix, Type enumeration)
     {
         var english = Read("Text.resx");
-        Enum.GetNames(enumeration).Select(name => $"{prefix}.{name}").Where(key => !english.ContainsKey(key)).ShouldBeEmpty();
+        Enum.GetNames(enumeration).Select(name => $"{prefix}.{name}")
+            .Where(key => !english.ContainsKey(key)).ShouldBeEmpty();
     }
 
     private static string[] Placeholders(string text) => [.. Placeholder().Matches(text).Select(m => m.Value).Order()];
@@ -88,9 +73,6 @@ public sealed partial class ConsoleTexts
 
     [GeneratedRegex("""L\["([^"]+)"\]""")]
     private static partial Regex StaticKey();
-
-    [GeneratedRegex("""Text\["([^"]+)"\]""")]
-    private static partial Regex PageText();
 
     [GeneratedRegex(@"\{\d+\}")]
     private static partial Regex Placeholder();

@@ -1,6 +1,6 @@
 using Protection.EventSourcing.EventStore;
 
-namespace Protection.UnitTests;
+namespace Protection.UnitTests.Shared;
 
 public sealed class HashChainTamperEvidence
 {

@@ -11,7 +11,7 @@ using Protection.Triage.Cases.Closing;
 using Protection.Triage.Cases.Planning;
 using Protection.Triage.Risk;
 
-namespace Protection.UnitTests;
+namespace Protection.UnitTests.Triage;
 
 /// <summary>What triage decides from a case and what happened, with the shipped rules table and deadlines.</summary>
 public sealed class TriageDecisionRules

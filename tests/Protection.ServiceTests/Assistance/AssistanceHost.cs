@@ -1,0 +1,93 @@
+extern alias assistance;
+
+using System.Net;
+using System.Text.Json.Nodes;
+using Protection.ServiceTests.Hosting;
+
+namespace Protection.ServiceTests.Assistance;
+
+/// <summary>
+/// The emergency-assistance service in process. It learns of cases from intake's <c>CaseOpened</c>,
+/// handed to its consumer here. Seeded: <see cref="Officer"/>'s case, a fund of 100,000 EUR and a
+/// pending grant of 500 EUR requested on the case.
+/// </summary>
+public sealed class AssistanceHost : ServiceHost<assistance::Program>
+{
+    public const string Officer = "assistance-officer";
+    public const string Funder = "assistance-funder";
+
+    protected override string Name => "assist";
+
+    public Guid CaseId { get; private set; }
+
+    public Guid FundId { get; private set; }
+
+    public Guid GrantId { get; private set; }
+
+    /// <summary>
+    /// <paramref name="template"/> with <c>{case}</c>, <c>{fund}</c>, <c>{grant}</c> and <c>{unknown}</c> filled in.
+    /// </summary>
+    public string Path(string template) => template
+        .Replace("{case}", CaseId.ToString(), StringComparison.Ordinal)
+        .Replace("{fund}", FundId.ToString(), StringComparison.Ordinal)
+        .Replace("{grant}", GrantId.ToString(), StringComparison.Ordinal)
+        .Replace("{unknown}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+
+    protected override async Task SeedAsync()
+    {
+        CaseId = await CaseOfAsync(Officer);
+        FundId = await FundAsync(100_000m);
+        GrantId = await GrantAsync(As(Officer, "officer"), CaseId, FundId, 500m);
+    }
+
+    /// <summary>A case intake opened for <paramref name="officer"/>, known here; returns its id.</summary>
+    public async Task<Guid> CaseOfAsync(string officer)
+    {
+        var id = Guid.CreateVersion7();
+        await DeliverAsync(Facts.CaseOpened(id, officer));
+        return id;
+    }
+
+    public async Task<Guid> FundAsync(decimal openingBalance)
+    {
+        var body = new JsonObject
+        {
+            ["name"] = $"Rapid response {Guid.NewGuid():N}"[..30], ["currency"] = "EUR",
+                ["openingBalance"] = openingBalance,
+        };
+        var fund = await As(Funder, "funder").SendAsync("POST", "/api/funds", body.ToJsonString())
+            .ShouldBe(HttpStatusCode.Created);
+        return fund.GetProperty("id").GetGuid();
+    }
+
+    public static async Task<Guid> GrantAsync(
+        HttpClient officer, Guid caseId, Guid fundId, decimal amount, string category = "legal")
+    {
+        var grant = await officer
+            .SendAsync("POST", $"/api/cases/{caseId}/grants", AssistanceBodies.Grant(fundId, amount, category)
+                .ToJsonString())
+            .ShouldBe(HttpStatusCode.Created);
+        return grant.GetProperty("id").GetGuid();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AssistanceCollection : ICollectionFixture<AssistanceHost>
+{
+    public const string Name = "emergency assistance service";
+}
+
+/// <summary>Request bodies in the words of emergency assistance's API.</summary>
+public static class AssistanceBodies
+{
+    public static JsonObject Grant(Guid fundId, decimal amount, string category = "legal", string currency = "EUR") =>
+        new()
+    {
+        ["fundId"] = fundId,
+        ["amount"] = amount,
+        ["currency"] = currency,
+        ["category"] = category,
+        ["purpose"] = "Reinforced door and a panic button for the family home.",
+        ["peopleCovered"] = 3,
+    };
+}

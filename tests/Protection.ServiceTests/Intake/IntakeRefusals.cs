@@ -1,0 +1,182 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Protection.ServiceTests.Hosting;
+
+namespace Protection.ServiceTests.Intake;
+
+/// <summary>Every endpoint of intake refuses whom and what it must, with problem details, and writes nothing.</summary>
+[Collection(IntakeCollection.Name)]
+public sealed class IntakeRefusals(IntakeHost intake)
+{
+    private static readonly string Case = IntakeBodies.Case().ToJsonString();
+    private static readonly string Threat = IntakeBodies.Threat().ToJsonString();
+    private const string Erasure = """{"basis":"defenderRequest"}""";
+
+    public static TheoryData<string, string, string?> Endpoints => new()
+    {
+        { "POST", "/api/cases", Case },
+        { "GET", "/api/cases", null },
+        { "GET", "/api/cases/{case}", null },
+        { "POST", "/api/cases/{case}/threats", Threat },
+        { "POST", "/api/cases/{case}/erasure", Erasure },
+        { "GET", "/audit/cases/{case}/history", null },
+        { "GET", "/audit/cases/{case}/verify", null },
+        { "GET", "/audit/cases/{case}/access-log", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public Task Without_a_token_an_endpoint_answers_401(string method, string path, string? body) =>
+        intake.Anonymous().SendAsync(method, intake.Path(path), body).ShouldBeProblem(HttpStatusCode.Unauthorized);
+
+    public static TheoryData<string, string, string?, string> RolesThatMayNot => new()
+    {
+        { "POST", "/api/cases", Case, "funder" },
+        { "POST", "/api/cases", Case, "auditor" },
+        { "GET", "/api/cases", null, "funder" },
+        { "GET", "/api/cases/{case}", null, "funder" },
+        { "GET", "/api/cases/{case}", null, "admin" },
+        { "POST", "/api/cases/{case}/threats", Threat, "auditor" },
+        { "POST", "/api/cases/{case}/erasure", Erasure, "officer" },
+        { "POST", "/api/cases/{case}/erasure", Erasure, "supervisor" },
+        { "GET", "/audit/cases/{case}/history", null, "officer" },
+        { "GET", "/audit/cases/{case}/history", null, "admin" },
+        { "GET", "/audit/cases/{case}/history?details=true", null, "supervisor" },
+        { "GET", "/audit/cases/{case}/verify", null, "supervisor" },
+        { "GET", "/audit/cases/{case}/access-log", null, "officer" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RolesThatMayNot))]
+    public async Task A_role_that_may_not_is_refused_403_and_nothing_changes(
+        string method, string path, string? body, string role)
+    {
+        var before = await VersionAsync();
+        await intake.As($"{role}-{Guid.NewGuid():N}", role).SendAsync(method, intake.Path(path), body)
+            .ShouldBeProblem(HttpStatusCode.Forbidden);
+        (await VersionAsync()).ShouldBe(before);
+    }
+
+    public static TheoryData<string, string, string?> CaseEndpoints => new()
+    {
+        { "GET", "/api/cases/{case}", null },
+        { "POST", "/api/cases/{case}/threats", Threat },
+    };
+
+    [Theory]
+    [MemberData(nameof(CaseEndpoints))]
+    public async Task Another_officer_is_refused_the_case_403(string method, string path, string? body)
+    {
+        var before = await VersionAsync();
+        await intake.As($"officer-{Guid.NewGuid():N}", "officer").SendAsync(method, intake.Path(path), body)
+            .ShouldBeProblem(HttpStatusCode.Forbidden);
+        (await VersionAsync()).ShouldBe(before);
+    }
+
+    public static TheoryData<string, string, string?, string> UnknownCase => new()
+    {
+        { "GET", "/api/cases/{unknown}", null, "officer" },
+        { "POST", "/api/cases/{unknown}/threats", Threat, "officer" },
+        { "POST", "/api/cases/{unknown}/erasure", Erasure, "admin" },
+        { "GET", "/audit/cases/{unknown}/history", null, "auditor" },
+        { "GET", "/audit/cases/{unknown}/verify", null, "auditor" },
+        { "GET", "/audit/cases/{unknown}/access-log", null, "auditor" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnknownCase))]
+    public Task An_unknown_case_is_404(string method, string path, string? body, string role) =>
+        intake.As($"{role}-{Guid.NewGuid():N}", role).SendAsync(method, intake.Path(path), body)
+            .ShouldBeProblem(HttpStatusCode.NotFound);
+
+    [Fact]
+    public async Task A_threat_reported_on_a_stale_version_is_409_with_the_current_version_and_changes_nothing()
+    {
+        var before = await VersionAsync();
+        var problem = await intake.As(IntakeHost.Officer, "officer")
+            .SendAsync("POST", intake.Path("/api/cases/{case}/threats"), Threat, ifMatch: $"\"{before + 5}\"")
+            .ShouldBeProblem(HttpStatusCode.Conflict);
+        problem.GetProperty("currentVersion").GetInt64().ShouldBe(before);
+        (await VersionAsync()).ShouldBe(before);
+    }
+
+    public static TheoryData<string, string, int, string> BadCases()
+    {
+        var data = new TheoryData<string, string, int, string>();
+        void Add(string why, Action<JsonObject> spoil, int status, string field)
+        {
+            var body = IntakeBodies.Case();
+            spoil(body);
+            data.Add(why, body.ToJsonString(), status, field);
+        }
+
+        Add("no name", b => b["defender"]!.AsObject().Remove("fullName"), 400, "defender.fullName");
+        Add("country not ISO", b => b["defender"]!["location"]!["country"] = "Colombia", 400,
+            "defender.location.country");
+        Add("bad email", b => b["defender"]!["contacts"]!["email"] = "not-an-email", 400, "defender.contacts.email");
+        Add("no threats", b => b["threats"] = new JsonArray(), 400, "threats");
+        Add("no consent", b => b.Remove("consent"), 400, "consent");
+        Add("unknown threat type", b => b["threats"]![0]!["type"] = "rumour", 400, "threats[0].type");
+        Add("threat type as number", b => b["threats"]![0]!["type"] = 3, 400, "threats[0].type");
+        Add("date not a date", b => b["threats"]![0]!["occurredOn"] = "yesterday", 400, "threats[0].occurredOn");
+        Add("no consent to record", b => b["consent"]!["dataProcessing"] = false, 422, "consent.dataProcessing");
+        Add("threat in the future", b => b["threats"]![0]!["occurredOn"] = IntakeBodies.DaysAgo(-10), 422,
+            "threats[0].occurredOn");
+        // Tomorrow in Colombia (UTC−5), whatever the UTC time of the run.
+        var tomorrowInColombia = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(-5)).AddDays(1).ToString("yyyy-MM-dd");
+        Add("threat tomorrow in its country", b => b["threats"]![0]!["occurredOn"] = tomorrowInColombia, 422,
+            "threats[0].occurredOn");
+        Add("threat before 1900", b => b["threats"]![0]!["occurredOn"] = "0001-01-01", 422, "threats[0].occurredOn");
+        data.Add("truncated JSON (named where it breaks)", "{\"defender\": ", 400, "defender");
+        data.Add("not JSON at all", "defender=Amina", 400, "body");
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(BadCases))]
+    public async Task A_bad_case_is_refused_naming_the_field_and_nothing_is_stored(
+        string why, string body, int status, string field)
+    {
+        var officer = intake.As($"officer-{Guid.NewGuid():N}", "officer");
+        await officer.SendAsync("POST", "/api/cases", body).ShouldBeProblem((HttpStatusCode)status, field);
+
+        var list = await officer.SendAsync("GET", "/api/cases").ShouldBe(HttpStatusCode.OK);
+        list.GetProperty("total").GetInt64().ShouldBe(0, why);
+    }
+
+    public static TheoryData<string, string, string?, string, int, string> BadRequests => new()
+    {
+        { "POST", "/api/cases/{case}/threats", Without(IntakeBodies.Threat(), "type"), "officer", 400, "type" },
+        { "POST", "/api/cases/{case}/threats", IntakeBodies.Threat(IntakeBodies.DaysAgo(-10)).ToJsonString(),
+            "officer", 422, "occurredOn" },
+        { "GET", "/api/cases?stage=nowhere", null, "officer", 422, "stage" },
+        { "GET", "/api/cases?pageSize=0", null, "officer", 422, "pageSize" },
+        { "GET", "/api/cases/{case}?asOf=yesterday", null, "officer", 422, "asOf" },
+        { "POST", "/api/cases/{case}/erasure", """{"basis":"becauseISaySo"}""", "admin", 400, "basis" },
+        { "POST", "/api/cases/{case}/erasure", "{}", "admin", 400, "basis" },
+        { "GET", "/audit/cases/{case}/history?asOf=last-tuesday", null, "auditor", 422, "asOf" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task A_bad_request_is_refused_naming_the_field_and_changes_nothing(
+        string method, string path, string? body, string role, int status, string field)
+    {
+        var before = await VersionAsync();
+        var user = role == "officer" ? IntakeHost.Officer : $"{role}-{Guid.NewGuid():N}";
+        await intake.As(user, role).SendAsync(method, intake.Path(path), body).ShouldBeProblem((HttpStatusCode)status,
+            field);
+        (await VersionAsync()).ShouldBe(before);
+    }
+
+    private static string Without(JsonObject body, string member)
+    {
+        body.Remove(member);
+        return body.ToJsonString();
+    }
+
+    /// <summary>The seeded case's version, as its officer reads it.</summary>
+    private async Task<long> VersionAsync() =>
+        (await intake.As(IntakeHost.Officer, "officer").SendAsync("GET", intake.Path("/api/cases/{case}"))
+            .ShouldBe(HttpStatusCode.OK)).GetProperty("version").GetInt64();
+}
