@@ -11,7 +11,7 @@ namespace Protection.EventSourcing.EventStore;
 /// it loaded, so a writer that commits in between makes this commit fail instead of overwriting.
 /// </summary>
 /// <remarks>
-/// Without <c>If-Match</c> such a collision (often a consumer recording another service's news) is
+/// Without <c>If-Match</c> such a collision (a deadline job flagging the case, a consumer funding a plan) is
 /// not the caller's conflict: the command is decided again on the state that won, up to
 /// <see cref="Attempts"/> times. With it, the caller's version no longer holds: a 409 with the
 /// current version. A document inserted at the same time by another writer (a case key two first
