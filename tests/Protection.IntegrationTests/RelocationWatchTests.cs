@@ -394,8 +394,8 @@ public sealed class RelocationWatchTests : IAsyncLifetime
             var id = await PlannedAsync(caseId, endOn, checkInEveryDays);
             var grant = Guid.CreateVersion7();
             await ChangeAsync(id, (r, now) => FundRelocation.Decide(r, new Funding(grant, 1, 2_500m, "EUR", now)));
-            await ChangeAsync(id, (r, now) => DepartRelocation.Decide(r, "officer-1", now).Value!);
-            await ChangeAsync(id, (r, now) => ArriveRelocation.Decide(r, "officer-1", now).Value!);
+            await ChangeAsync(id, (r, now) => MoveRelocation.Depart(r, "officer-1", now).Value!);
+            await ChangeAsync(id, (r, now) => MoveRelocation.Arrive(r, "officer-1", now).Value!);
             var arrived = await LoadAsync(id);
             arrived.State.ShouldBe(RelocationState.Arrived);
             arrived.Away.ShouldBeTrue();

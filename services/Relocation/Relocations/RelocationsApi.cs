@@ -49,12 +49,12 @@ public static class RelocationsApi
             .WithSummary(
                 "Destination, host, dates, security plan (international: visa plan and return strategy).");
 
-        relocations.MapPost("/depart", DepartRelocation.Handle)
+        relocations.MapPost("/depart", MoveRelocation.Endpoint(MoveRelocation.Depart))
             .WithBodyLimit(BodyLimits.Small)
             .WithName("DepartRelocation")
             .WithSummary("The defender left; check-ins are due from now.");
 
-        relocations.MapPost("/arrive", ArriveRelocation.Handle)
+        relocations.MapPost("/arrive", MoveRelocation.Endpoint(MoveRelocation.Arrive))
             .WithBodyLimit(BodyLimits.Small)
             .WithName("ArriveRelocation");
 
@@ -68,11 +68,11 @@ public static class RelocationsApi
             .WithName("ExtendStay")
             .WithSummary("A later end date (at most 12 months in all), with a reason.");
 
-        relocations.MapPost("/return", ReturnFromRelocation.Handle)
+        relocations.MapPost("/return", MoveRelocation.Endpoint(MoveRelocation.Return))
             .WithBodyLimit(BodyLimits.Small)
             .WithName("ReturnFromRelocation");
 
-        relocations.MapPost("/resettle", Resettle.Handle)
+        relocations.MapPost("/resettle", MoveRelocation.Endpoint(MoveRelocation.Resettle))
             .WithBodyLimit(BodyLimits.Small)
             .WithName("Resettle")
             .WithSummary("The defender stays at the destination for good.");

@@ -248,13 +248,13 @@ public sealed class RelocationRulesTests
     {
         RelocationCommand.Plan => Plan(relocation, ValidPlan(relocation.Kind), at),
         RelocationCommand.Fund => FundRelocation.Decide(relocation, Tranche(1, at: at)).ToArray(),
-        RelocationCommand.Depart => DepartRelocation.Decide(relocation, Officer, at),
-        RelocationCommand.Arrive => ArriveRelocation.Decide(relocation, Officer, at),
+        RelocationCommand.Depart => MoveRelocation.Depart(relocation, Officer, at),
+        RelocationCommand.Arrive => MoveRelocation.Arrive(relocation, Officer, at),
         RelocationCommand.CheckIn => RecordCheckIn.Decide(relocation, CheckInStatus.Safe, null, Officer, at),
         RelocationCommand.Extend =>
             Extend(relocation, EndOn.AddMonths(2), "The host organisation asked for more time.", at),
-        RelocationCommand.Return => ReturnFromRelocation.Decide(relocation, Officer, at),
-        RelocationCommand.Resettle => Resettle.Decide(relocation, Officer, at),
+        RelocationCommand.Return => MoveRelocation.Return(relocation, Officer, at),
+        RelocationCommand.Resettle => MoveRelocation.Resettle(relocation, Officer, at),
         RelocationCommand.Close => CloseRelocation.Decide(relocation, Reason, SealText, Officer, at),
         _ => throw new ArgumentOutOfRangeException(nameof(command)),
     };
@@ -803,7 +803,7 @@ public sealed class RelocationRulesTests
         var funded = In(RelocationState.Funded);
         var departure = Now.AddDays(6);
 
-        var departed = Accepted(DepartRelocation.Decide(funded, Officer, departure))
+        var departed = Accepted(MoveRelocation.Depart(funded, Officer, departure))
             .ShouldHaveSingleItem().ShouldBeOfType<RelocationDeparted>();
 
         departed.NextCheckInDueAt.ShouldBe(departure.AddDays(7));
