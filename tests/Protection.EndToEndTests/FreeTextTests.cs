@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
+using Protection.Testing;
 
 namespace Protection.EndToEndTests;
 
@@ -342,7 +343,16 @@ public sealed class FreeTextTests(ProtectionSystem system)
                 var body = Funds.GrantBody(fundId, amount, category);
                 body["purpose"] = t.Next("grant purpose");
                 t.Purposes = [.. t.Purposes, body["purpose"]!.GetValue<string>()];
-                var response = await officer.PostAsJsonAsync($"{casePath}/grants", body);
+                // Assistance hears of the re-opening on its own queue: until then it refuses (409, the case
+                // is closed, nothing written), so the request is sent again until the grant is created.
+                var response = await Eventually.Get(
+                    async () =>
+                    {
+                        var sent = await officer.PostAsJsonAsync($"{casePath}/grants", body);
+                        return sent.StatusCode == HttpStatusCode.Conflict ? null : sent;
+                    },
+                    TimeSpan.FromSeconds(15),
+                    "assistance to hear that the case was re-opened");
                 response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
                 return (await response.Json()).GetProperty("id").GetGuid();
             }
