@@ -163,20 +163,12 @@ public sealed class AssistanceAnswers(AssistanceHost assistance)
     [Fact]
     public async Task The_audit_endpoints_answer_the_history_an_intact_chain_and_the_access_log()
     {
-        var auditor = assistance.As("auditor-1", "auditor");
         await assistance.As(AssistanceHost.Officer, "officer").SendAsync("GET",
             assistance.Path("/api/cases/{case}/grants"))
             .ShouldBe(HttpStatusCode.OK);
 
-        var history = await auditor.SendAsync("GET", assistance.Path("/audit/cases/{case}/history"))
-            .ShouldBe(HttpStatusCode.OK);
-        history.GetProperty("entries").EnumerateArray().Select(e => e.Text("type")).ShouldContain("GrantRequested");
-        var verified = await auditor.SendAsync("GET", assistance.Path("/audit/cases/{case}/verify"))
-            .ShouldBe(HttpStatusCode.OK);
-        verified.GetProperty("intact").GetBoolean().ShouldBeTrue(verified.GetRawText());
-        var log = await auditor.SendAsync("GET", assistance.Path("/audit/cases/{case}/access-log"))
-            .ShouldBe(HttpStatusCode.OK);
-        log.GetRawText().ShouldContain("\"grants\"");
+        await Audit.ShouldShowAsync(assistance.As("auditor-1", "auditor"), assistance.CaseId, "GrantRequested",
+            "\"grants\"");
     }
 
     private async Task ShouldHaveFund(Guid fundId, decimal balance, decimal reserved, decimal disbursed,

@@ -11,41 +11,24 @@ namespace Protection.ServiceTests.Assistance;
 /// handed to its consumer here. Seeded: <see cref="Officer"/>'s case, a fund of 100,000 EUR and a
 /// pending grant of 500 EUR requested on the case.
 /// </summary>
-public sealed class AssistanceHost : ServiceHost<assistance::Program>
+public sealed class AssistanceHost : DownstreamHost<assistance::Program>
 {
     public const string Officer = "assistance-officer";
     public const string Funder = "assistance-funder";
 
     protected override string Name => "assist";
 
-    public Guid CaseId { get; private set; }
-
     public Guid FundId { get; private set; }
 
     public Guid GrantId { get; private set; }
 
-    /// <summary>
-    /// <paramref name="template"/> with <c>{case}</c>, <c>{fund}</c>, <c>{grant}</c> and <c>{unknown}</c> filled in.
-    /// </summary>
-    public string Path(string template) => template
-        .Replace("{case}", CaseId.ToString(), StringComparison.Ordinal)
-        .Replace("{fund}", FundId.ToString(), StringComparison.Ordinal)
-        .Replace("{grant}", GrantId.ToString(), StringComparison.Ordinal)
-        .Replace("{unknown}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+    protected override IEnumerable<(string Name, Guid Id)> Seeded => [("fund", FundId), ("grant", GrantId)];
 
     protected override async Task SeedAsync()
     {
         CaseId = await CaseOfAsync(Officer);
         FundId = await FundAsync(100_000m);
         GrantId = await GrantAsync(As(Officer, "officer"), CaseId, FundId, 500m);
-    }
-
-    /// <summary>A case intake opened for <paramref name="officer"/>, known here; returns its id.</summary>
-    public async Task<Guid> CaseOfAsync(string officer)
-    {
-        var id = Guid.CreateVersion7();
-        await DeliverAsync(Facts.CaseOpened(id, officer));
-        return id;
     }
 
     public async Task<Guid> FundAsync(decimal openingBalance)

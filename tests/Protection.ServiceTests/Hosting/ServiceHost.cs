@@ -22,13 +22,21 @@ namespace Protection.ServiceTests.Hosting;
 /// consumers here. Tokens are signed with <see cref="TestTokens"/>, the one stand-in for what lies outside.
 /// </summary>
 /// <typeparam name="TEntryPoint">The service's <c>Program</c>.</typeparam>
-public abstract class ServiceHost<TEntryPoint> : WebApplicationFactory<TEntryPoint>, IAsyncLifetime
+public abstract class ServiceHost<TEntryPoint> : WebApplicationFactory<TEntryPoint>, IAsyncLifetime, IServiceUnderTest
     where TEntryPoint : class
 {
     private string _database = string.Empty;
 
     /// <summary>A short word for the database's name, e.g. <c>intake</c>.</summary>
     protected abstract string Name { get; }
+
+    /// <summary>The case <see cref="SeedAsync"/> leaves for the collection; refusals leave it as it is.</summary>
+    public Guid CaseId { get; protected set; }
+
+    /// <summary>
+    /// What else the service seeds, by the name a path template gives it (<c>measure</c>, <c>grant</c>…).
+    /// </summary>
+    protected virtual IEnumerable<(string Name, Guid Id)> Seeded => [];
 
     public ITestHarness Harness => Services.GetRequiredService<ITestHarness>();
 
@@ -42,6 +50,23 @@ public abstract class ServiceHost<TEntryPoint> : WebApplicationFactory<TEntryPoi
 
     /// <summary>What every test of the service's collection may rely on (a case it knows, a fund…).</summary>
     protected virtual Task SeedAsync() => Task.CompletedTask;
+
+    /// <summary>
+    /// <paramref name="template"/> with <c>{case}</c> and the other <see cref="Seeded"/> ids filled in, and
+    /// <c>{unknown}</c> with an id nothing has.
+    /// </summary>
+    public string Path(string template)
+    {
+        var path = template
+            .Replace("{case}", CaseId.ToString(), StringComparison.Ordinal)
+            .Replace("{unknown}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+        foreach (var (name, id) in Seeded)
+        {
+            path = path.Replace($"{{{name}}}", id.ToString(), StringComparison.Ordinal);
+        }
+
+        return path;
+    }
 
     /// <summary>
     /// A client whose requests carry a token for <paramref name="user"/> in <paramref name="roles"/>.

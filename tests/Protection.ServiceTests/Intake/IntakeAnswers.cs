@@ -143,14 +143,7 @@ public sealed partial class IntakeAnswers(IntakeHost intake)
         var officer = intake.As($"officer-{Guid.NewGuid():N}", "officer");
         var id = await IntakeHost.OpenAsync(officer);
         await officer.SendAsync("GET", $"/api/cases/{id}").ShouldBe(HttpStatusCode.OK);
-        var auditor = intake.As("auditor-1", "auditor");
-
-        var history = await auditor.SendAsync("GET", $"/audit/cases/{id}/history").ShouldBe(HttpStatusCode.OK);
-        history.GetProperty("entries").EnumerateArray().Select(e => e.Text("type")).ShouldContain("CaseOpened");
-        var verified = await auditor.SendAsync("GET", $"/audit/cases/{id}/verify").ShouldBe(HttpStatusCode.OK);
-        verified.GetProperty("intact").GetBoolean().ShouldBeTrue(verified.GetRawText());
-        var log = await auditor.SendAsync("GET", $"/audit/cases/{id}/access-log").ShouldBe(HttpStatusCode.OK);
-        log.GetRawText().ShouldContain("case-file");
+        await Audit.ShouldShowAsync(intake.As("auditor-1", "auditor"), id, "CaseOpened", "case-file");
     }
 
     [GeneratedRegex(@"^PC-\d{4}-\d{6,}$")]

@@ -13,16 +13,6 @@ public sealed class IntakeHost : ServiceHost<intake::Program>
 
     protected override string Name => "intake";
 
-    /// <summary>A case opened by <see cref="Officer"/>; refusals leave it as it is.</summary>
-    public Guid CaseId { get; private set; }
-
-    /// <summary>
-    /// <paramref name="template"/> with <c>{case}</c> (the seeded case) and <c>{unknown}</c> (no case) filled in.
-    /// </summary>
-    public string Path(string template) => template
-        .Replace("{case}", CaseId.ToString(), StringComparison.Ordinal)
-        .Replace("{unknown}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
-
     protected override async Task SeedAsync() => CaseId = await OpenAsync(As(Officer, "officer"));
 
     /// <summary>Opens a case with a defender unique to this call; returns its id.</summary>

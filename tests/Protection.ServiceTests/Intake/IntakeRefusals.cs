@@ -6,7 +6,7 @@ namespace Protection.ServiceTests.Intake;
 
 /// <summary>Every endpoint of intake refuses whom and what it must, with problem details, and writes nothing.</summary>
 [Collection(IntakeCollection.Name)]
-public sealed class IntakeRefusals(IntakeHost intake)
+public sealed class IntakeRefusals(IntakeHost intake) : Refusals<IntakeRefusals, IntakeHost>(intake), IRefusalTables
 {
     private static readonly string Case = IntakeBodies.Case().ToJsonString();
     private static readonly string Threat = IntakeBodies.Threat().ToJsonString();
@@ -23,11 +23,6 @@ public sealed class IntakeRefusals(IntakeHost intake)
         { "GET", "/audit/cases/{case}/verify", null },
         { "GET", "/audit/cases/{case}/access-log", null },
     };
-
-    [Theory]
-    [MemberData(nameof(Endpoints))]
-    public Task Without_a_token_an_endpoint_answers_401(string method, string path, string? body) =>
-        intake.Anonymous().SendAsync(method, intake.Path(path), body).ShouldBeProblem(HttpStatusCode.Unauthorized);
 
     public static TheoryData<string, string, string?, string> RolesThatMayNot => new()
     {
@@ -46,34 +41,13 @@ public sealed class IntakeRefusals(IntakeHost intake)
         { "GET", "/audit/cases/{case}/access-log", null, "officer" },
     };
 
-    [Theory]
-    [MemberData(nameof(RolesThatMayNot))]
-    public async Task A_role_that_may_not_is_refused_403_and_nothing_changes(
-        string method, string path, string? body, string role)
-    {
-        var before = await VersionAsync();
-        await intake.As($"{role}-{Guid.NewGuid():N}", role).SendAsync(method, intake.Path(path), body)
-            .ShouldBeProblem(HttpStatusCode.Forbidden);
-        (await VersionAsync()).ShouldBe(before);
-    }
-
-    public static TheoryData<string, string, string?> CaseEndpoints => new()
+    public static TheoryData<string, string, string?> CaseworkerEndpoints => new()
     {
         { "GET", "/api/cases/{case}", null },
         { "POST", "/api/cases/{case}/threats", Threat },
     };
 
-    [Theory]
-    [MemberData(nameof(CaseEndpoints))]
-    public async Task Another_officer_is_refused_the_case_403(string method, string path, string? body)
-    {
-        var before = await VersionAsync();
-        await intake.As($"officer-{Guid.NewGuid():N}", "officer").SendAsync(method, intake.Path(path), body)
-            .ShouldBeProblem(HttpStatusCode.Forbidden);
-        (await VersionAsync()).ShouldBe(before);
-    }
-
-    public static TheoryData<string, string, string?, string> UnknownCase => new()
+    public static TheoryData<string, string, string?, string> Unknown => new()
     {
         { "GET", "/api/cases/{unknown}", null, "officer" },
         { "POST", "/api/cases/{unknown}/threats", Threat, "officer" },
@@ -83,22 +57,13 @@ public sealed class IntakeRefusals(IntakeHost intake)
         { "GET", "/audit/cases/{unknown}/access-log", null, "auditor" },
     };
 
-    [Theory]
-    [MemberData(nameof(UnknownCase))]
-    public Task An_unknown_case_is_404(string method, string path, string? body, string role) =>
-        intake.As($"{role}-{Guid.NewGuid():N}", role).SendAsync(method, intake.Path(path), body)
-            .ShouldBeProblem(HttpStatusCode.NotFound);
-
-    [Fact]
-    public async Task A_threat_reported_on_a_stale_version_is_409_with_the_current_version_and_changes_nothing()
+    /// <summary>Reporting a threat is intake's one command that honours <c>If-Match</c> (erasure takes none).</summary>
+    public static TheoryData<string, string?, string> Commands => new()
     {
-        var before = await VersionAsync();
-        var problem = await intake.As(IntakeHost.Officer, "officer")
-            .SendAsync("POST", intake.Path("/api/cases/{case}/threats"), Threat, ifMatch: $"\"{before + 5}\"")
-            .ShouldBeProblem(HttpStatusCode.Conflict);
-        problem.GetProperty("currentVersion").GetInt64().ShouldBe(before);
-        (await VersionAsync()).ShouldBe(before);
-    }
+        { "/api/cases/{case}/threats", Threat, "officer" },
+    };
+
+    protected override string CaseOfficer => IntakeHost.Officer;
 
     public static TheoryData<string, string, int, string> BadCases()
     {
@@ -137,7 +102,7 @@ public sealed class IntakeRefusals(IntakeHost intake)
     public async Task A_bad_case_is_refused_naming_the_field_and_nothing_is_stored(
         string why, string body, int status, string field)
     {
-        var officer = intake.As($"officer-{Guid.NewGuid():N}", "officer");
+        var officer = Host.As($"officer-{Guid.NewGuid():N}", "officer");
         await officer.SendAsync("POST", "/api/cases", body).ShouldBeProblem((HttpStatusCode)status, field);
 
         var list = await officer.SendAsync("GET", "/api/cases").ShouldBe(HttpStatusCode.OK);
@@ -157,18 +122,6 @@ public sealed class IntakeRefusals(IntakeHost intake)
         { "GET", "/audit/cases/{case}/history?asOf=last-tuesday", null, "auditor", 422, "asOf" },
     };
 
-    [Theory]
-    [MemberData(nameof(BadRequests))]
-    public async Task A_bad_request_is_refused_naming_the_field_and_changes_nothing(
-        string method, string path, string? body, string role, int status, string field)
-    {
-        var before = await VersionAsync();
-        var user = role == "officer" ? IntakeHost.Officer : $"{role}-{Guid.NewGuid():N}";
-        await intake.As(user, role).SendAsync(method, intake.Path(path), body).ShouldBeProblem((HttpStatusCode)status,
-            field);
-        (await VersionAsync()).ShouldBe(before);
-    }
-
     private static string Without(JsonObject body, string member)
     {
         body.Remove(member);
@@ -176,7 +129,7 @@ public sealed class IntakeRefusals(IntakeHost intake)
     }
 
     /// <summary>The seeded case's version, as its officer reads it.</summary>
-    private async Task<long> VersionAsync() =>
-        (await intake.As(IntakeHost.Officer, "officer").SendAsync("GET", intake.Path("/api/cases/{case}"))
+    protected override async Task<long> VersionAsync() =>
+        (await As("officer").SendAsync("GET", Host.Path("/api/cases/{case}"))
             .ShouldBe(HttpStatusCode.OK)).GetProperty("version").GetInt64();
 }

@@ -176,21 +176,12 @@ public sealed class RelocationAnswers(RelocationHost relocation)
     [Fact]
     public async Task The_audit_endpoints_answer_the_history_an_intact_chain_and_the_access_log()
     {
-        var auditor = relocation.As("auditor-1", "auditor");
         await relocation.As(RelocationHost.Officer, "officer").SendAsync("GET",
             relocation.Path("/api/relocations/{relocation}"))
             .ShouldBe(HttpStatusCode.OK);
 
-        var history = await auditor.SendAsync("GET", relocation.Path("/audit/cases/{case}/history"))
-            .ShouldBe(HttpStatusCode.OK);
-        history.GetProperty("entries").EnumerateArray().Select(e => e.Text("type"))
-            .ShouldContain("RelocationRequested");
-        var verified = await auditor.SendAsync("GET", relocation.Path("/audit/cases/{case}/verify"))
-            .ShouldBe(HttpStatusCode.OK);
-        verified.GetProperty("intact").GetBoolean().ShouldBeTrue(verified.GetRawText());
-        var log = await auditor.SendAsync("GET", relocation.Path("/audit/cases/{case}/access-log"))
-            .ShouldBe(HttpStatusCode.OK);
-        log.GetRawText().ShouldContain("\"relocation\"");
+        await Audit.ShouldShowAsync(relocation.As("auditor-1", "auditor"), relocation.CaseId, "RelocationRequested",
+            "\"relocation\"");
     }
 
     private static IReadOnlyList<string?> Steps(JsonElement relocation) =>

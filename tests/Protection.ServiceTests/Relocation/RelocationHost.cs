@@ -12,36 +12,20 @@ namespace Protection.ServiceTests.Relocation;
 /// from emergency assistance's <c>GrantDisbursed</c>, both handed to its consumers here. Seeded:
 /// <see cref="Officer"/>'s case with a regional relocation requested (and nothing more).
 /// </summary>
-public sealed class RelocationHost : ServiceHost<relocation::Program>
+public sealed class RelocationHost : DownstreamHost<relocation::Program>
 {
     public const string Officer = "relocation-officer";
 
     protected override string Name => "reloc";
 
-    public Guid CaseId { get; private set; }
-
     public Guid RelocationId { get; private set; }
 
-    /// <summary>
-    /// <paramref name="template"/> with <c>{case}</c>, <c>{relocation}</c> and <c>{unknown}</c> filled in.
-    /// </summary>
-    public string Path(string template) => template
-        .Replace("{case}", CaseId.ToString(), StringComparison.Ordinal)
-        .Replace("{relocation}", RelocationId.ToString(), StringComparison.Ordinal)
-        .Replace("{unknown}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+    protected override IEnumerable<(string Name, Guid Id)> Seeded => [("relocation", RelocationId)];
 
     protected override async Task SeedAsync()
     {
         CaseId = await CaseOfAsync(Officer);
         RelocationId = await RequestAsync(As(Officer, "officer"), CaseId, "regional");
-    }
-
-    /// <summary>A case intake opened for <paramref name="officer"/>, known here; returns its id.</summary>
-    public async Task<Guid> CaseOfAsync(string officer)
-    {
-        var id = Guid.CreateVersion7();
-        await DeliverAsync(Facts.CaseOpened(id, officer));
-        return id;
     }
 
     public static async Task<Guid> RequestAsync(HttpClient officer, Guid caseId, string kind)

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Protection.ServiceTests.Hosting;
 
@@ -11,6 +10,7 @@ namespace Protection.ServiceTests.Relocation;
 /// </summary>
 [Collection(RelocationCollection.Name)]
 public sealed class RelocationRefusals(RelocationHost relocation)
+    : Refusals<RelocationRefusals, RelocationHost>(relocation), IRefusalTables
 {
     private static readonly string Request = RelocationBodies.Request("regional").ToJsonString();
     private static readonly string Plan = RelocationBodies.Plan("EC").ToJsonString();
@@ -36,16 +36,6 @@ public sealed class RelocationRefusals(RelocationHost relocation)
         { "GET", "/audit/cases/{case}/access-log", null },
     };
 
-    [Theory]
-    [MemberData(nameof(Endpoints))]
-    public async Task Without_a_token_an_endpoint_answers_401(string method, string path, string? body)
-    {
-        var before = await VersionAsync();
-        await relocation.Anonymous().SendAsync(method, relocation.Path(path), body)
-            .ShouldBeProblem(HttpStatusCode.Unauthorized);
-        (await VersionAsync()).ShouldBe(before);
-    }
-
     public static TheoryData<string, string, string?, string> RolesThatMayNot => new()
     {
         { "POST", "/api/cases/{case}/relocations", Request, "funder" },
@@ -65,17 +55,6 @@ public sealed class RelocationRefusals(RelocationHost relocation)
         { "GET", "/audit/cases/{case}/access-log", null, "officer" },
     };
 
-    [Theory]
-    [MemberData(nameof(RolesThatMayNot))]
-    public async Task A_role_that_may_not_is_refused_403_and_nothing_changes(
-        string method, string path, string? body, string role)
-    {
-        var before = await VersionAsync();
-        await relocation.As($"{role}-{Guid.NewGuid():N}", role).SendAsync(method, relocation.Path(path), body)
-            .ShouldBeProblem(HttpStatusCode.Forbidden);
-        (await VersionAsync()).ShouldBe(before);
-    }
-
     public static TheoryData<string, string, string?> CaseworkerEndpoints => new()
     {
         { "POST", "/api/cases/{case}/relocations", Request },
@@ -91,66 +70,32 @@ public sealed class RelocationRefusals(RelocationHost relocation)
         { "POST", "/api/relocations/{relocation}/close", Close },
     };
 
-    [Theory]
-    [MemberData(nameof(CaseworkerEndpoints))]
-    public async Task Another_officer_is_refused_the_case_and_its_relocation_403(string method, string path,
-        string? body)
+    public static TheoryData<string, string, string?, string> Unknown => new()
     {
-        var before = await VersionAsync();
-        await relocation.As($"officer-{Guid.NewGuid():N}", "officer").SendAsync(method, relocation.Path(path), body)
-            .ShouldBeProblem(HttpStatusCode.Forbidden);
-        (await VersionAsync()).ShouldBe(before);
-    }
-
-    public static TheoryData<string, string, string?> Unknown => new()
-    {
-        { "POST", "/api/cases/{unknown}/relocations", Request },
-        { "GET", "/api/cases/{unknown}/relocations", null },
-        { "GET", "/api/relocations/{unknown}", null },
-        { "POST", "/api/relocations/{unknown}/plan", Plan },
-        { "POST", "/api/relocations/{unknown}/depart", null },
-        { "POST", "/api/relocations/{unknown}/arrive", null },
-        { "POST", "/api/relocations/{unknown}/check-ins", CheckIn },
-        { "POST", "/api/relocations/{unknown}/extend", Extend },
-        { "POST", "/api/relocations/{unknown}/return", null },
-        { "POST", "/api/relocations/{unknown}/resettle", null },
-        { "POST", "/api/relocations/{unknown}/close", Close },
+        { "POST", "/api/cases/{unknown}/relocations", Request, "officer" },
+        { "GET", "/api/cases/{unknown}/relocations", null, "officer" },
+        { "GET", "/api/relocations/{unknown}", null, "officer" },
+        { "POST", "/api/relocations/{unknown}/plan", Plan, "officer" },
+        { "POST", "/api/relocations/{unknown}/depart", null, "officer" },
+        { "POST", "/api/relocations/{unknown}/arrive", null, "officer" },
+        { "POST", "/api/relocations/{unknown}/check-ins", CheckIn, "officer" },
+        { "POST", "/api/relocations/{unknown}/extend", Extend, "officer" },
+        { "POST", "/api/relocations/{unknown}/return", null, "officer" },
+        { "POST", "/api/relocations/{unknown}/resettle", null, "officer" },
+        { "POST", "/api/relocations/{unknown}/close", Close, "officer" },
     };
 
-    [Theory]
-    [MemberData(nameof(Unknown))]
-    public async Task An_unknown_case_or_relocation_is_404(string method, string path, string? body)
+    public static TheoryData<string, string?, string> Commands => new()
     {
-        var before = await VersionAsync();
-        await relocation.As(RelocationHost.Officer, "officer").SendAsync(method, relocation.Path(path), body)
-            .ShouldBeProblem(HttpStatusCode.NotFound);
-        (await VersionAsync()).ShouldBe(before);
-    }
-
-    public static TheoryData<string, string?> Commands => new()
-    {
-        { "/api/relocations/{relocation}/plan", Plan },
-        { "/api/relocations/{relocation}/depart", null },
-        { "/api/relocations/{relocation}/arrive", null },
-        { "/api/relocations/{relocation}/check-ins", CheckIn },
-        { "/api/relocations/{relocation}/extend", Extend },
-        { "/api/relocations/{relocation}/return", null },
-        { "/api/relocations/{relocation}/resettle", null },
-        { "/api/relocations/{relocation}/close", Close },
+        { "/api/relocations/{relocation}/plan", Plan, "officer" },
+        { "/api/relocations/{relocation}/depart", null, "officer" },
+        { "/api/relocations/{relocation}/arrive", null, "officer" },
+        { "/api/relocations/{relocation}/check-ins", CheckIn, "officer" },
+        { "/api/relocations/{relocation}/extend", Extend, "officer" },
+        { "/api/relocations/{relocation}/return", null, "officer" },
+        { "/api/relocations/{relocation}/resettle", null, "officer" },
+        { "/api/relocations/{relocation}/close", Close, "officer" },
     };
-
-    [Theory]
-    [MemberData(nameof(Commands))]
-    public async Task A_command_on_a_stale_version_is_409_with_the_current_version_and_changes_nothing(string path,
-        string? body)
-    {
-        var before = await VersionAsync();
-        var problem = await relocation.As(RelocationHost.Officer, "officer")
-            .SendAsync("POST", relocation.Path(path), body, ifMatch: $"\"{before + 3}\"")
-            .ShouldBeProblem(HttpStatusCode.Conflict);
-        problem.GetProperty("currentVersion").GetInt64().ShouldBe(before);
-        (await VersionAsync()).ShouldBe(before);
-    }
 
     public static TheoryData<string, string?> StepsNotYetAllowed => new()
     {
@@ -167,60 +112,45 @@ public sealed class RelocationRefusals(RelocationHost relocation)
     public async Task A_step_a_requested_relocation_does_not_allow_is_409_naming_the_steps_that_are(string path,
         string? body)
     {
-        var before = await VersionAsync();
-        var problem = await relocation.As(RelocationHost.Officer, "officer").SendAsync("POST", relocation.Path(path),
-            body)
-            .ShouldBeProblem(HttpStatusCode.Conflict);
+        var problem = await RefusedAsync(As("officer"), "POST", path, body, HttpStatusCode.Conflict);
         problem.GetProperty("allowed").EnumerateArray().Select(s => s.GetString()).ShouldBe(["plan", "close"]);
-        (await VersionAsync()).ShouldBe(before);
     }
 
     [Fact]
     public async Task A_second_relocation_while_one_is_in_progress_is_409_naming_it()
     {
-        var problem = await relocation.As(RelocationHost.Officer, "officer")
-            .SendAsync("POST", relocation.Path("/api/cases/{case}/relocations"), Request)
+        var problem = await As("officer").SendAsync("POST", Host.Path("/api/cases/{case}/relocations"), Request)
             .ShouldBeProblem(HttpStatusCode.Conflict);
-        problem.GetProperty("relocationId").GetGuid().ShouldBe(relocation.RelocationId);
+        problem.GetProperty("relocationId").GetGuid().ShouldBe(Host.RelocationId);
         (await CaseRelocationsAsync()).ShouldBe(1);
     }
 
-    public static TheoryData<string, string, int, string> BadRequests() => new()
+    public static TheoryData<string, string, string?, string, int, string> BadRequests => new()
     {
-        { "/api/cases/{case}/relocations", """{"reason":"respite"}""", 400, "kind" },
-        { "/api/cases/{case}/relocations", """{"kind":"spaceStation","reason":"respite"}""", 400, "kind" },
-        { "/api/cases/{case}/relocations", With(RelocationBodies.Request("regional"), "checkInEveryDays", 0), 400,
-            "checkInEveryDays" },
+        { "POST", "/api/cases/{case}/relocations", """{"reason":"respite"}""", "officer", 400, "kind" },
+        { "POST", "/api/cases/{case}/relocations", """{"kind":"spaceStation","reason":"respite"}""", "officer",
+            400, "kind" },
+        { "POST", "/api/cases/{case}/relocations", With(RelocationBodies.Request("regional"), "checkInEveryDays", 0),
+            "officer", 400, "checkInEveryDays" },
         // A regional move leaves the country.
-        { "/api/relocations/{relocation}/plan", """{"destination":{"country":"CO","city":"Quito"}}""", 422,
-            "destination.country" },
-        { "/api/relocations/{relocation}/plan", "{}", 422, "securityPlan" },
-        { "/api/relocations/{relocation}/plan", With(RelocationBodies.Plan("EC"), "endOn",
-            RelocationBodies.Today.AddMonths(4).ToString("yyyy-MM-dd")), 422, "endOn" },
-        { "/api/relocations/{relocation}/check-ins", """{"status":"alarming"}""", 400, "status" },
-        { "/api/relocations/{relocation}/extend", """{"reason":"Longer"}""", 400, "endOn" },
+        { "POST", "/api/relocations/{relocation}/plan", """{"destination":{"country":"CO","city":"Quito"}}""",
+            "officer", 422, "destination.country" },
+        { "POST", "/api/relocations/{relocation}/plan", "{}", "officer", 422, "securityPlan" },
+        { "POST", "/api/relocations/{relocation}/plan", With(RelocationBodies.Plan("EC"), "endOn",
+            RelocationBodies.Today.AddMonths(4).ToString("yyyy-MM-dd")), "officer", 422, "endOn" },
+        { "POST", "/api/relocations/{relocation}/check-ins", """{"status":"alarming"}""", "officer", 400,
+            "status" },
+        { "POST", "/api/relocations/{relocation}/extend", """{"reason":"Longer"}""", "officer", 400, "endOn" },
         // Closing before the move cancels the relocation, and needs a reason.
-        { "/api/relocations/{relocation}/close", "{}", 422, "reason" },
+        { "POST", "/api/relocations/{relocation}/close", "{}", "officer", 422, "reason" },
     };
-
-    [Theory]
-    [MemberData(nameof(BadRequests))]
-    public async Task A_bad_body_is_refused_naming_the_field_and_writes_nothing(string path, string body, int status,
-        string field)
-    {
-        var before = await VersionAsync();
-        await relocation.As(RelocationHost.Officer, "officer").SendAsync("POST", relocation.Path(path), body)
-            .ShouldBeProblem((HttpStatusCode)status, field);
-        (await VersionAsync()).ShouldBe(before);
-        (await CaseRelocationsAsync()).ShouldBe(1);
-    }
 
     [Fact]
     public async Task Children_counted_beyond_the_family_are_422_naming_the_field_and_nothing_is_requested()
     {
         var officerId = $"officer-{Guid.NewGuid():N}";
-        var officer = relocation.As(officerId, "officer");
-        var caseId = await relocation.CaseOfAsync(officerId);
+        var officer = Host.As(officerId, "officer");
+        var caseId = await Host.CaseOfAsync(officerId);
         var body = With(RelocationBodies.Request("regional"), "people",
             new JsonObject { ["familyMembers"] = 1, ["children"] = 2 });
 
@@ -236,16 +166,25 @@ public sealed class RelocationRefusals(RelocationHost relocation)
         return body.ToJsonString();
     }
 
-    private async Task<long> VersionAsync()
+    protected override string CaseOfficer => RelocationHost.Officer;
+
+    /// <summary>The seeded relocation's version, once it is seen still requested (and nothing more).</summary>
+    protected override async Task<long> VersionAsync()
     {
-        var seen = await relocation.As(RelocationHost.Officer, "officer")
-            .SendAsync("GET", relocation.Path("/api/relocations/{relocation}")).ShouldBe(HttpStatusCode.OK);
+        var seen = await As("officer").SendAsync("GET", Host.Path("/api/relocations/{relocation}"))
+            .ShouldBe(HttpStatusCode.OK);
         seen.Text("state").ShouldBe("requested");
         return seen.GetProperty("version").GetInt64();
     }
 
+    /// <summary>The seeded relocation's version, once the seeded case is seen with it as its only relocation.</summary>
+    protected override async Task<object> StateAsync()
+    {
+        (await CaseRelocationsAsync()).ShouldBe(1);
+        return await VersionAsync();
+    }
+
     private async Task<int> CaseRelocationsAsync() =>
-        (await relocation.As(RelocationHost.Officer, "officer")
-            .SendAsync("GET", relocation.Path("/api/cases/{case}/relocations")).ShouldBe(HttpStatusCode.OK))
+        (await As("officer").SendAsync("GET", Host.Path("/api/cases/{case}/relocations")).ShouldBe(HttpStatusCode.OK))
         .GetProperty("items").GetArrayLength();
 }

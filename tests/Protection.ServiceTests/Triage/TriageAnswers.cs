@@ -208,14 +208,7 @@ public sealed class TriageAnswers(TriageHost triage)
         var officer = $"officer-{Guid.NewGuid():N}";
         var id = await triage.CaseOfAsync(officer);
         await triage.As(officer, "officer").SendAsync("GET", $"/api/cases/{id}/triage").ShouldBe(HttpStatusCode.OK);
-        var auditor = triage.As("auditor-1", "auditor");
-
-        var history = await auditor.SendAsync("GET", $"/audit/cases/{id}/history").ShouldBe(HttpStatusCode.OK);
-        history.GetProperty("entries").EnumerateArray().Select(e => e.Text("type")).ShouldContain("CaseTakenIn");
-        var verified = await auditor.SendAsync("GET", $"/audit/cases/{id}/verify").ShouldBe(HttpStatusCode.OK);
-        verified.GetProperty("intact").GetBoolean().ShouldBeTrue(verified.GetRawText());
-        var log = await auditor.SendAsync("GET", $"/audit/cases/{id}/access-log").ShouldBe(HttpStatusCode.OK);
-        log.GetRawText().ShouldContain("\"triage\"");
+        await Audit.ShouldShowAsync(triage.As("auditor-1", "auditor"), id, "CaseTakenIn", "\"triage\"");
     }
 
     private static async Task<long> VersionAsync(HttpClient client, Guid id) =>

@@ -10,24 +10,15 @@ namespace Protection.ServiceTests.Triage;
 /// The triage service in process. It learns of cases from intake's <c>CaseOpened</c>, handed to its
 /// consumer here; the seeded case is <see cref="Officer"/>'s and has one open measure.
 /// </summary>
-public sealed class TriageHost : ServiceHost<triage::Program>
+public sealed class TriageHost : DownstreamHost<triage::Program>
 {
     public const string Officer = "triage-officer";
 
     protected override string Name => "triage";
 
-    public Guid CaseId { get; private set; }
-
     public Guid MeasureId { get; private set; }
 
-    /// <summary>
-    /// <paramref name="template"/> with <c>{case}</c>, <c>{measure}</c> (the seeded ones) and <c>{unknown}</c>
-    /// (no such case or measure) filled in.
-    /// </summary>
-    public string Path(string template) => template
-        .Replace("{case}", CaseId.ToString(), StringComparison.Ordinal)
-        .Replace("{measure}", MeasureId.ToString(), StringComparison.Ordinal)
-        .Replace("{unknown}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+    protected override IEnumerable<(string Name, Guid Id)> Seeded => [("measure", MeasureId)];
 
     protected override async Task SeedAsync()
     {
@@ -36,14 +27,6 @@ public sealed class TriageHost : ServiceHost<triage::Program>
             .SendAsync("POST", $"/api/cases/{CaseId}/plan/measures", TriageBodies.Measure().ToJsonString())
             .ShouldBe(HttpStatusCode.Created);
         MeasureId = added.GetProperty("measureId").GetGuid();
-    }
-
-    /// <summary>A case intake opened for <paramref name="officer"/>, taken in by triage; returns its id.</summary>
-    public async Task<Guid> CaseOfAsync(string officer)
-    {
-        var id = Guid.CreateVersion7();
-        await DeliverAsync(Facts.CaseOpened(id, officer));
-        return id;
     }
 }
 
