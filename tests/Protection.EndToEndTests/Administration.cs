@@ -19,28 +19,48 @@ public static class Administration
         return JsonNode.Parse(text)!;
     }
 
-    public static Task<HttpResponseMessage> CreateAccountAsync(HttpClient admin, string userName, string organisation, params string[] roles) =>
-        admin.PostAsJsonAsync("/api/admin/users", new { userName, email = $"{userName}@example.org", organisationId = organisation, roles });
+    public static Task<HttpResponseMessage> CreateAccountAsync(
+        HttpClient admin,
+        string userName,
+        string organisation,
+        params string[] roles) =>
+        admin.PostAsJsonAsync(
+            "/api/admin/users",
+            new { userName, email = $"{userName}@example.org", organisationId = organisation, roles });
 
     public static async Task<string> CreateOrganisationAsync(HttpClient admin, string kind)
     {
-        var created = await Json(await admin.PostAsJsonAsync("/api/admin/organisations", new { name = $"{kind} organisation {Guid.NewGuid():N}", kind }), HttpStatusCode.Created);
+        var created = await Json(
+            await admin.PostAsJsonAsync(
+                "/api/admin/organisations", new { name = $"{kind} organisation {Guid.NewGuid():N}", kind }),
+            HttpStatusCode.Created);
         return created["id"]!.GetValue<string>();
     }
 
-    public static async Task<(string Name, string Key)> EnrolledAccountAsync(ProtectionSystem system, HttpClient admin, string kind, string role)
+    public static async Task<(string Name, string Key)> EnrolledAccountAsync(
+        ProtectionSystem system,
+        HttpClient admin,
+        string kind,
+        string role)
     {
         var person = await EnrolledAsync(system, admin, await CreateOrganisationAsync(admin, kind), role);
         return (person.Name, person.Key);
     }
 
-    /// <summary>An account of <paramref name="organisation"/> with <paramref name="role"/>, enrolled (password + authenticator).</summary>
-    public static async Task<Person> EnrolledAsync(ProtectionSystem system, HttpClient admin, string organisation, string role)
+    /// <summary>
+    /// An account of <paramref name="organisation"/> with <paramref name="role"/>, enrolled (password + authenticator).
+    /// </summary>
+    public static async Task<Person> EnrolledAsync(
+        ProtectionSystem system,
+        HttpClient admin,
+        string organisation,
+        string role)
     {
         var name = $"{role}-{Guid.NewGuid():N}"[..24];
         var created = await Json(await CreateAccountAsync(admin, name, organisation, role), HttpStatusCode.Created);
         using var browser = new Browser(system);
-        var (key, _) = await browser.EnrolAsync(new Uri(created["enrolment"]!["enrolmentLink"]!.GetValue<string>()), Password);
+        var (key, _) = await browser.EnrolAsync(
+            new Uri(created["enrolment"]!["enrolmentLink"]!.GetValue<string>()), Password);
         return new Person(name, created["user"]!["id"]!.GetValue<string>(), key);
     }
 
@@ -61,11 +81,15 @@ public static class Administration
                 return known.Browser.Api(fresh.AccessToken);
             }
 
-            var (exit, output) = await system.RunIdentityCommandAsync("bootstrap-admin", "--email", "first.admin@example.org", "--user", "first-admin");
+            var (exit, output) = await system.RunIdentityCommandAsync(
+                "bootstrap-admin", "--email", "first.admin@example.org", "--user", "first-admin");
             exit.ShouldBe(0, output);
-            var link = output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith(system.Issuer.AbsoluteUri, StringComparison.Ordinal) && l.Contains("/account/enrol", StringComparison.Ordinal));
+            var link = output.Split('\n').Select(l => l.Trim()).Single(l =>
+                l.StartsWith(system.Issuer.AbsoluteUri, StringComparison.Ordinal)
+                && l.Contains("/account/enrol", StringComparison.Ordinal));
 
-            var (again, refusal) = await system.RunIdentityCommandAsync("bootstrap-admin", "--email", "second.admin@example.org");
+            var (again, refusal) = await system.RunIdentityCommandAsync(
+                "bootstrap-admin", "--email", "second.admin@example.org");
             again.ShouldNotBe(0);
             refusal.ShouldContain("An administrator exists already");
 

@@ -41,7 +41,8 @@ public sealed class ContractRecorder
         {
             var response = await base.SendAsync(request, cancellationToken);
             var path = request.RequestUri!.AbsolutePath;
-            if ((path.StartsWith("/api/", StringComparison.Ordinal) || path.StartsWith("/auth/", StringComparison.Ordinal))
+            if ((path.StartsWith("/api/", StringComparison.Ordinal)
+                    || path.StartsWith("/auth/", StringComparison.Ordinal))
                 && !RefusedBeforeRouting(path, response.StatusCode))
             {
                 // Buffered so that the test still reads the body after it was kept here.

@@ -22,15 +22,25 @@ public sealed record TokenSet(string AccessToken, string? RefreshToken, string? 
 /// </summary>
 public sealed partial class Browser(ProtectionSystem system) : IDisposable
 {
-    private readonly HttpClient _http = new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer(), UseCookies = true })
+    private readonly HttpClient _http = new(new HttpClientHandler
+    {
+        AllowAutoRedirect = false,
+        CookieContainer = new CookieContainer(),
+        UseCookies = true,
+    })
     {
         BaseAddress = system.Issuer,
     };
 
     public HttpClient Http => _http;
 
-    /// <summary>Opens a one-time enrolment link, chooses the password, registers the authenticator; returns its secret and the recovery codes.</summary>
-    public async Task<(string AuthenticatorKey, IReadOnlyList<string> RecoveryCodes)> EnrolAsync(Uri link, string password)
+    /// <summary>
+    /// Opens a one-time enrolment link, chooses the password, registers the authenticator; returns its secret and
+    /// the recovery codes.
+    /// </summary>
+    public async Task<(string AuthenticatorKey, IReadOnlyList<string> RecoveryCodes)> EnrolAsync(
+        Uri link,
+        string password)
     {
         var page = await _http.GetAsync(link.PathAndQuery);
         var html = await page.Content.ReadAsStringAsync();
@@ -53,7 +63,11 @@ public sealed partial class Browser(ProtectionSystem system) : IDisposable
     }
 
     /// <summary>Posts the sign-in form; returns the answer (a redirect when it worked).</summary>
-    public async Task<HttpResponseMessage> SignInAsync(string name, string password, string code, string? returnUrl = null)
+    public async Task<HttpResponseMessage> SignInAsync(
+        string name,
+        string password,
+        string code,
+        string? returnUrl = null)
     {
         var path = returnUrl is null ? "/account/login" : $"/account/login?ReturnUrl={Uri.EscapeDataString(returnUrl)}";
         var page = await _http.GetAsync(path);
@@ -106,7 +120,9 @@ public sealed partial class Browser(ProtectionSystem system) : IDisposable
         return await ReadTokensAsync(tokens);
     }
 
-    /// <summary>Exchanges a refresh token; the answer as it came (the tokens on 200, an OAuth error otherwise).</summary>
+    /// <summary>
+    /// Exchanges a refresh token; the answer as it came (the tokens on 200, an OAuth error otherwise).
+    /// </summary>
     public Task<HttpResponseMessage> RefreshAsync(string refreshToken) =>
         _http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -136,11 +152,15 @@ public sealed partial class Browser(ProtectionSystem system) : IDisposable
         return client;
     }
 
-    /// <summary>The current code of an authenticator holding <paramref name="key"/> (base32), as a phone would show it.</summary>
+    /// <summary>
+    /// The current code of an authenticator holding <paramref name="key"/> (base32), as a phone would show it.
+    /// </summary>
     public static string Totp(string key) => new Totp(Base32Encoding.ToBytes(key)).ComputeTotp();
 
     public static string? Query(Uri uri, string name) =>
-        Regex.Match(uri.Query, $"[?&]{name}=([^&]*)") is { Success: true } m ? Uri.UnescapeDataString(m.Groups[1].Value) : null;
+        Regex.Match(uri.Query, $"[?&]{name}=([^&]*)") is { Success: true } m
+            ? Uri.UnescapeDataString(m.Groups[1].Value)
+            : null;
 
     /// <summary>The form's hidden fields (anti-forgery included) with <paramref name="values"/> filled in.</summary>
     private static Dictionary<string, string> Form(string html, Dictionary<string, string> values)

@@ -8,7 +8,13 @@ namespace Protection.EndToEndTests;
 internal static class Cases
 {
     /// <summary>A defender whose every personal detail is unique to this call, so a leak can be searched for.</summary>
-    public sealed record Defender(string FullName, string Phone, string Email, string ExactLocation, string ThreatDescription, string FamilyName)
+    public sealed record Defender(
+        string FullName,
+        string Phone,
+        string Email,
+        string ExactLocation,
+        string ThreatDescription,
+        string FamilyName)
     {
         public static Defender Unique()
         {
@@ -24,7 +30,10 @@ internal static class Cases
 
         public IEnumerable<string> Secrets => [FullName, Phone, Email, ExactLocation, ThreatDescription, FamilyName];
 
-        /// <summary>Fails if <paramref name="text"/> (a response, a broker message, a log) holds any of this defender's personal data.</summary>
+        /// <summary>
+        /// Fails if <paramref name="text"/> (a response, a broker message, a log) holds any of this defender's
+        /// personal data.
+        /// </summary>
         public void ShouldNotAppearIn(string text)
         {
             foreach (var secret in Secrets)
@@ -34,20 +43,33 @@ internal static class Cases
         }
     }
 
-    public static JsonObject OpenCaseBody(Defender defender, string threatType = "physical", string? occurredOn = null) => new()
+    public static JsonObject OpenCaseBody(
+        Defender defender,
+        string threatType = "physical",
+        string? occurredOn = null) => new()
     {
         ["defender"] = new JsonObject
         {
             ["fullName"] = defender.FullName,
             ["contacts"] = new JsonObject { ["phone"] = defender.Phone, ["email"] = defender.Email },
-            ["location"] = new JsonObject { ["country"] = "CO", ["region"] = "Cauca", ["exactLocation"] = defender.ExactLocation },
-            ["familyMembers"] = new JsonArray(new JsonObject { ["name"] = defender.FamilyName, ["relationship"] = "son" }),
+            ["location"] = new JsonObject
+            {
+                ["country"] = "CO", ["region"] = "Cauca", ["exactLocation"] = defender.ExactLocation,
+            },
+            ["familyMembers"] = new JsonArray(
+                new JsonObject { ["name"] = defender.FamilyName, ["relationship"] = "son" }),
         },
-        ["consent"] = new JsonObject { ["dataProcessing"] = true, ["shareWithFunders"] = true, ["shareWithRelocationHost"] = false },
+        ["consent"] = new JsonObject
+        {
+            ["dataProcessing"] = true, ["shareWithFunders"] = true, ["shareWithRelocationHost"] = false,
+        },
         ["threats"] = new JsonArray(ThreatBody(defender, threatType, occurredOn)),
     };
 
-    public static JsonObject ThreatBody(Defender defender, string threatType = "physical", string? occurredOn = null) => new()
+    public static JsonObject ThreatBody(
+        Defender defender,
+        string threatType = "physical",
+        string? occurredOn = null) => new()
     {
         ["type"] = threatType,
         ["perpetrator"] = "nonStateArmedGroup",
@@ -61,15 +83,26 @@ internal static class Cases
     public static async Task<JsonElement> Json(this HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 
-    /// <summary>A threat body of <paramref name="threatType"/> by <paramref name="perpetrator"/>, <paramref name="daysAgo"/> days before today (UTC).</summary>
-    public static JsonObject Threat(Defender defender, string threatType, int daysAgo, string perpetrator = "nonStateArmedGroup")
+    /// <summary>
+    /// A threat body of <paramref name="threatType"/> by <paramref name="perpetrator"/>,
+    /// <paramref name="daysAgo"/> days before today (UTC).
+    /// </summary>
+    public static JsonObject Threat(
+        Defender defender,
+        string threatType,
+        int daysAgo,
+        string perpetrator = "nonStateArmedGroup")
     {
-        var threat = ThreatBody(defender, threatType, DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-daysAgo)).ToString("yyyy-MM-dd"));
+        var threat = ThreatBody(
+            defender, threatType, DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-daysAgo)).ToString("yyyy-MM-dd"));
         threat["perpetrator"] = perpetrator;
         return threat;
     }
 
-    public static async Task<(Guid Id, string Reference)> OpenAsync(this HttpClient officer, Defender defender, params JsonObject[] threats)
+    public static async Task<(Guid Id, string Reference)> OpenAsync(
+        this HttpClient officer,
+        Defender defender,
+        params JsonObject[] threats)
     {
         var body = OpenCaseBody(defender);
         if (threats.Length > 0)

@@ -16,20 +16,33 @@ public sealed class ConsoleBrowser : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var chromium = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("Chromium is not installed: apt-get install -y chromium (deploy/local/test.sh installs it when missing).");
+            ?? throw new InvalidOperationException(
+                "Chromium is not installed: apt-get install -y chromium " +
+                "(deploy/local/test.sh installs it when missing).");
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = chromium,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+            ],
         });
     }
 
-    /// <summary>A fresh browser profile whose language is <paramref name="locale"/>, signed in as <paramref name="person"/> through the real sign-in page.</summary>
+    /// <summary>
+    /// A fresh browser profile whose language is <paramref name="locale"/>, signed in as <paramref name="person"/>
+    /// through the real sign-in page.
+    /// </summary>
     public async Task<IPage> SignedInAsync(ProtectionSystem system, Person person, string locale = "en-GB")
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = locale, ViewportSize = new ViewportSize { Width = 1200, Height = 900 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            Locale = locale,
+            ViewportSize = new ViewportSize { Width = 1200, Height = 900 },
+        });
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(system.Issuer, "cases").AbsoluteUri);
@@ -47,7 +60,8 @@ public sealed class ConsoleBrowser : IAsyncLifetime
     {
         var result = await page.RunAxe();
         var bad = result.Violations.Where(v => v.Impact is "serious" or "critical").ToArray();
-        bad.ShouldBeEmpty($"{what}: " + string.Join("; ", bad.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))}")));
+        bad.ShouldBeEmpty($"{what}: " + string.Join("; ", bad.Select(v =>
+            $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))}")));
     }
 
     /// <summary>
@@ -73,7 +87,8 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         var folder = Path.Combine(RepositoryRoot(), ".test-results", "screenshots");
         Directory.CreateDirectory(folder);
         await File.AppendAllTextAsync(Path.Combine(folder, "page-weights.txt"),
-            $"{name}\t{total} bytes\t{responses.Count} responses\t{string.Join(", ", responses.Select(r => new Uri(r.Url).AbsolutePath))}\n");
+            $"{name}\t{total} bytes\t{responses.Count} responses\t" +
+            $"{string.Join(", ", responses.Select(r => new Uri(r.Url).AbsolutePath))}\n");
         return total;
     }
 
@@ -82,7 +97,8 @@ public sealed class ConsoleBrowser : IAsyncLifetime
     {
         var folder = Path.Combine(RepositoryRoot(), ".test-results", "screenshots");
         Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}.png"), FullPage = true });
+        await page.ScreenshotAsync(
+            new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}.png"), FullPage = true });
     }
 
     private static string RepositoryRoot()

@@ -30,13 +30,17 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
         {
             await page.GotoAsync(new Uri(system.Issuer, "cases").AbsoluteUri);
             var found = page.Locator("tr", new() { HasText = reference });
-            return await found.CountAsync() == 1 && (await found.InnerTextAsync()).Contains("High", StringComparison.Ordinal) ? found : null;
+            return await found.CountAsync() == 1
+                && (await found.InnerTextAsync()).Contains("High", StringComparison.Ordinal)
+                ? found
+                : null;
         }, TimeSpan.FromSeconds(20), "the new case, high, in My cases");
         (await row.InnerTextAsync()).ShouldContain("in ");
         (await page.ContentAsync()).ShouldNotContain(defender.FullName); // lists carry no personal data
         await ConsoleBrowser.ShouldBeAccessibleAsync(page, "my cases");
         await ConsoleBrowser.ScreenshotAsync(page, "my-cases-en");
-        (await browser.FirstLoadBytesAsync(page, new Uri(system.Issuer, "cases"), "my-cases")).ShouldBeLessThanOrEqualTo(150 * 1024); // the page weight budget
+        (await browser.FirstLoadBytesAsync(page, new Uri(system.Issuer, "cases"), "my-cases"))
+            .ShouldBeLessThanOrEqualTo(150 * 1024); // the page weight budget
 
         // Assess: the five dimensions; the reasons that fired are shown with their evidence.
         await page.ClickAsync($"a:text('{reference}')");
@@ -52,7 +56,13 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
         (await reasons.InnerTextAsync()).ShouldContain("physical threat");
 
         // A measure in each of ICAN's four areas: every area covered.
-        foreach (var (area, type) in new[] { ("LegalAndPoliticalSafetyNet", "legal-accompaniment"), ("ThreatsOnTheGround", "safe-house-visit"), ("PeaceTableAndInternationalSpaces", "un-briefing"), ("EmergencyAssistanceAndRelocation", "emergency-grant") })
+        foreach (var (area, type) in new[]
+        {
+            ("LegalAndPoliticalSafetyNet", "legal-accompaniment"),
+            ("ThreatsOnTheGround", "safe-house-visit"),
+            ("PeaceTableAndInternationalSpaces", "un-briefing"),
+            ("EmergencyAssistanceAndRelocation", "emergency-grant"),
+        })
         {
             await page.SelectOptionAsync("#area", area);
             await page.FillAsync("#measureType", type);
@@ -132,11 +142,17 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
         await page.GotoAsync(new Uri(system.Issuer, "queue").AbsoluteUri);
         await ConsoleBrowser.ShouldBeAccessibleAsync(page, "queue");
 
-        // The officer opens a case (through the API); once triage has it, the open queue page shows it without a reload.
+        // The officer opens a case (through the API); once triage has it, the open queue page shows it
+        // without a reload.
         using var api = await system.SignedInAs(officer.Id, "officer");
-        var opened = await (await api.PostAsJsonAsync("/api/cases", Cases.OpenCaseBody(Cases.Defender.Unique()))).Content.ReadFromJsonAsync<JsonObject>();
+        var opened = await (await api.PostAsJsonAsync("/api/cases", Cases.OpenCaseBody(Cases.Defender.Unique())))
+            .Content.ReadFromJsonAsync<JsonObject>();
         var reference = opened!["reference"]!.GetValue<string>();
-        await Eventually.Get(async () => (await api.GetStringAsync("/api/triage/queue?pageSize=200")).Contains(reference, StringComparison.Ordinal) ? reference : null, TimeSpan.FromSeconds(20), "the case in triage's queue");
+        await Eventually.Get(
+            async () => (await api.GetStringAsync("/api/triage/queue?pageSize=200"))
+                .Contains(reference, StringComparison.Ordinal) ? reference : null,
+            TimeSpan.FromSeconds(20),
+            "the case in triage's queue");
         await page.Locator("#queue tr", new() { HasText = reference }).WaitForAsync(new() { Timeout = 2_000 });
         await ConsoleBrowser.ScreenshotAsync(page, "queue-en");
 
@@ -163,7 +179,8 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
         var (officer, _, other) = await TeamAsync();
         using var api = await system.SignedInAs(officer.Id, "officer");
         var defender = Cases.Defender.Unique();
-        var opened = await (await api.PostAsJsonAsync("/api/cases", Cases.OpenCaseBody(defender))).Content.ReadFromJsonAsync<JsonObject>();
+        var opened = await (await api.PostAsJsonAsync("/api/cases", Cases.OpenCaseBody(defender)))
+            .Content.ReadFromJsonAsync<JsonObject>();
         var reference = opened!["reference"]!.GetValue<string>();
 
         var page = await browser.SignedInAsync(system, other);
@@ -238,7 +255,9 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
         await page.FillAsync("#destCountry", "CO");
         await page.FillAsync("#destCity", "Bogotá");
         await page.FillAsync("#host", "Casa Refugio Bogotá");
-        await page.FillAsync("#startOn", DateTime.UtcNow.AddDays(3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await page.FillAsync(
+            "#startOn",
+            DateTime.UtcNow.AddDays(3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         await page.FillAsync("#securityPlan", "Driver from the partner network; no phone on the way");
         await page.ClickAsync("button:text('Save the plan')");
         (await page.Locator("#state-heading + p").InnerTextAsync()).ShouldContain("Planned");
@@ -281,7 +300,8 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
     {
         var (officer, supervisor, _) = await TeamAsync();
         using var api = await system.SignedInAs(officer.Id, "officer");
-        var opened = await (await api.PostAsJsonAsync("/api/cases", Cases.OpenCaseBody(Cases.Defender.Unique()))).Content.ReadFromJsonAsync<JsonObject>();
+        var opened = await (await api.PostAsJsonAsync("/api/cases", Cases.OpenCaseBody(Cases.Defender.Unique())))
+            .Content.ReadFromJsonAsync<JsonObject>();
         var id = opened!["id"]!.GetValue<string>();
         var page = await browser.SignedInAsync(system, supervisor, locale: language);
         (await page.GetAttributeAsync("html", "lang")).ShouldBe(language);
@@ -289,7 +309,8 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
 
         foreach (var (name, path) in new[]
         {
-            ("my-cases", "cases"), ("open-case", "cases/new"), ("case-file", $"cases/{id}"), ("assessment", $"cases/{id}/assessment"),
+            ("my-cases", "cases"), ("open-case", "cases/new"), ("case-file", $"cases/{id}"),
+            ("assessment", $"cases/{id}/assessment"),
             ("grant-request", $"cases/{id}/grants/new"), ("queue", "queue"), ("team", "team"),
         })
         {
@@ -299,13 +320,17 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
         }
     }
 
-    /// <summary>Presses Tab until the focused element shows <paramref name="text"/> (or has <paramref name="id"/>); fails after 80 presses.</summary>
+    /// <summary>
+    /// Presses Tab until the focused element shows <paramref name="text"/> (or has <paramref name="id"/>); fails
+    /// after 80 presses.
+    /// </summary>
     private static async Task TabToAsync(IPage page, string? text, string? id = null)
     {
         for (var i = 0; i < 80; i++)
         {
             await page.Keyboard.PressAsync("Tab");
-            var focused = await page.EvaluateAsync<string[]>("() => [document.activeElement?.id ?? '', (document.activeElement?.innerText ?? '').trim()]");
+            var focused = await page.EvaluateAsync<string[]>(
+                "() => [document.activeElement?.id ?? '', (document.activeElement?.innerText ?? '').trim()]");
             if ((id is not null && focused[0] == id) || (text is not null && focused[1] == text))
             {
                 return;
@@ -315,8 +340,14 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
         throw new InvalidOperationException($"Tab never reached {text ?? id}.");
     }
 
-    /// <summary>Fills in and sends the form to open a case; returns the new case's reference from the case file it lands on.</summary>
-    private async Task<string> OpenCaseAsync(IPage page, Cases.Defender defender, string screenshot, string submit = "Open the case")
+    /// <summary>
+    /// Fills in and sends the form to open a case; returns the new case's reference from the case file it lands on.
+    /// </summary>
+    private async Task<string> OpenCaseAsync(
+        IPage page,
+        Cases.Defender defender,
+        string screenshot,
+        string submit = "Open the case")
     {
         await page.GotoAsync(new Uri(system.Issuer, "cases/new").AbsoluteUri);
         await ConsoleBrowser.ShouldBeAccessibleAsync(page, screenshot);
@@ -330,10 +361,13 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
         await page.CheckAsync("#shareWithFunders");
         await page.SelectOptionAsync("#threatType", "Physical");
         await page.SelectOptionAsync("#perpetrator", "NonStateArmedGroup");
-        await page.FillAsync("#occurredOn", DateTime.UtcNow.AddDays(-2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await page.FillAsync(
+            "#occurredOn",
+            DateTime.UtcNow.AddDays(-2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         await page.FillAsync("#description", defender.ThreatDescription);
         await page.ClickAsync($"button:text('{submit}')");
-        await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(new Uri(url).AbsolutePath, "^/cases/[0-9a-f-]{36}$"));
+        await page.WaitForURLAsync(url =>
+            System.Text.RegularExpressions.Regex.IsMatch(new Uri(url).AbsolutePath, "^/cases/[0-9a-f-]{36}$"));
         var title = await page.Locator("h1").InnerTextAsync();
         return System.Text.RegularExpressions.Regex.Match(title, "PC-[0-9]{4}-[0-9]+").Value;
     }
@@ -352,7 +386,9 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
     private async Task<string> FundAsync()
     {
         using var funder = await system.SignedInAs("console-funder", "funder");
-        var created = await funder.PostAsJsonAsync("/api/funds", new { name = $"Rapid response {Guid.NewGuid():N}"[..30], currency = "EUR", openingBalance = 50_000 });
+        var created = await funder.PostAsJsonAsync(
+            "/api/funds",
+            new { name = $"Rapid response {Guid.NewGuid():N}"[..30], currency = "EUR", openingBalance = 50_000 });
         return (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
     }
 }

@@ -63,7 +63,8 @@ public sealed class FreeTextTests(ProtectionSystem system)
             ("officer", $"{world.CasePath}/relocations", t.Relocation),
 
             ("supervisor", $"{world.CasePath}/history", []), ("auditor", $"{world.CasePath}/history", []),
-            ("auditor", $"{world.CasePath}/export?format=jsonl", []), ("auditor", $"{world.CasePath}/export?format=csv", []),
+            ("auditor", $"{world.CasePath}/export?format=jsonl", []),
+            ("auditor", $"{world.CasePath}/export?format=csv", []),
             ("officer", $"{world.CasePath}/history", null), ("funder", $"{world.CasePath}/history", null),
         };
 
@@ -93,7 +94,9 @@ public sealed class FreeTextTests(ProtectionSystem system)
             var extra = seen.Except(visible).ToArray();
             if (missing.Length > 0 || extra.Length > 0)
             {
-                failures.Add($"{reader} {path}: missing [{string.Join(", ", missing)}], should not see [{string.Join(", ", extra)}]");
+                failures.Add(
+                    $"{reader} {path}: missing [{string.Join(", ", missing)}], " +
+                    $"should not see [{string.Join(", ", extra)}]");
             }
         }
 
@@ -144,7 +147,8 @@ public sealed class FreeTextTests(ProtectionSystem system)
             foreach (var path in paths)
             {
                 var body = await reader.GetStringOrProblemAsync(path);
-                leftInAnswers.AddRange(t.All.Where(text => Contains(body, text)).Select(text => $"{name} {path}: {t.NameOf(text)}"));
+                leftInAnswers.AddRange(t.All.Where(text => Contains(body, text))
+                    .Select(text => $"{name} {path}: {t.NameOf(text)}"));
             }
         }
 
@@ -274,7 +278,8 @@ public sealed class FreeTextTests(ProtectionSystem system)
             string Day(int offset) => today.AddDays(offset).ToString("yyyy-MM-dd");
             JsonObject Threat(int daysAgo) => new()
             {
-                ["type"] = "physical", ["perpetrator"] = "nonStateArmedGroup", ["occurredOn"] = Day(-daysAgo), ["country"] = "CO",
+                ["type"] = "physical", ["perpetrator"] = "nonStateArmedGroup", ["occurredOn"] = Day(-daysAgo),
+                ["country"] = "CO",
                 ["region"] = t.Next("threat region"), ["description"] = t.Next("threat description"),
                 ["exactLocation"] = t.Next("threat exact location"),
             };
@@ -301,14 +306,18 @@ public sealed class FreeTextTests(ProtectionSystem system)
                         ["name"] = t.Next("family name"), ["relationship"] = t.Next("relationship"),
                     }),
                 },
-                ["consent"] = new JsonObject { ["dataProcessing"] = true, ["shareWithFunders"] = true, ["shareWithRelocationHost"] = false },
+                ["consent"] = new JsonObject
+                {
+                    ["dataProcessing"] = true, ["shareWithFunders"] = true, ["shareWithRelocationHost"] = false,
+                },
                 ["threats"] = new JsonArray(Threat(3)),
             };
             var opened = await officer.PostAsJsonAsync("/api/cases", opening);
             opened.StatusCode.ShouldBe(HttpStatusCode.Created, await opened.Content.ReadAsStringAsync());
             var caseId = (await opened.Json()).GetProperty("id").GetGuid();
             var casePath = $"/api/cases/{caseId}";
-            (await officer.PostAsJsonAsync($"{casePath}/threats", Threat(1))).StatusCode.ShouldBe(HttpStatusCode.Created);
+            (await officer.PostAsJsonAsync($"{casePath}/threats", Threat(1))).StatusCode
+                .ShouldBe(HttpStatusCode.Created);
             t.Intake = [.. t.All];
 
             // Triage.
@@ -322,15 +331,18 @@ public sealed class FreeTextTests(ProtectionSystem system)
             await officer.PostAsJsonAsync($"{casePath}/assessment",
                 new JsonObject { ["scores"] = Triage.Scores(2, 2, 1, 1, 2), ["notes"] = notes }).OkJson();
             var overrideReason = t.Next("override reason");
-            await supervisor.PostAsJsonAsync($"{casePath}/assessment/override", new { level = "critical", reason = overrideReason }).OkJson();
+            await supervisor.PostAsJsonAsync(
+                $"{casePath}/assessment/override", new { level = "critical", reason = overrideReason }).OkJson();
             var measure = await officer.PostAsJsonAsync($"{casePath}/plan/measures",
                 new { area = "threatsOnTheGround", type = "safe-house", owner = officerId, dueOn = Day(10) });
             measure.StatusCode.ShouldBe(HttpStatusCode.Created, await measure.Content.ReadAsStringAsync());
             var measureId = (await measure.Json()).GetProperty("measureId").GetGuid();
             var cancelReason = t.Next("cancel reason");
-            await officer.PostAsJsonAsync($"{casePath}/plan/measures/{measureId}/cancel", new { reason = cancelReason }).OkJson();
+            await officer.PostAsJsonAsync(
+                $"{casePath}/plan/measures/{measureId}/cancel", new { reason = cancelReason }).OkJson();
             var closeNote = t.Next("close note"); // kept sealed, shown to no one
-            await officer.PostAsJsonAsync($"{casePath}/close", new { outcome = "riskReduced", note = closeNote }).OkJson();
+            await officer.PostAsJsonAsync(
+                $"{casePath}/close", new { outcome = "riskReduced", note = closeNote }).OkJson();
             var reopenReason = t.Next("reopen reason"); // sealed; shown only when the re-opening changes the level
             await officer.PostAsJsonAsync($"{casePath}/reopen", new { reason = reopenReason }).OkJson();
             t.Triage = [.. notes.Select(n => n.Value!.GetValue<string>()), overrideReason, cancelReason];
@@ -359,13 +371,15 @@ public sealed class FreeTextTests(ProtectionSystem system)
 
             var rejected = await RequestGrant(1_000m, "legal");
             t.Rejection = [t.Next("rejection reason")];
-            await funder.PostAsJsonAsync($"/api/grants/{rejected}/decisions", new { decision = "reject", reason = t.Rejection[0] }).OkJson();
+            await funder.PostAsJsonAsync(
+                $"/api/grants/{rejected}/decisions", new { decision = "reject", reason = t.Rejection[0] }).OkJson();
             var paid = await RequestGrant(3_000m, "urgentRelocation");
             await funder.PostAsJsonAsync($"/api/grants/{paid}/decisions", new { decision = "approve" }).OkJson();
 
             // Relocation, funded by the paid grant.
             await officer.WaitForAsync($"{casePath}/relocations", _ => true, "relocation to know the case");
-            var requested = await officer.PostAsJsonAsync($"{casePath}/relocations", RelocationTests.RelocationBody("inCountrySafeHouse"));
+            var requested = await officer.PostAsJsonAsync(
+                $"{casePath}/relocations", RelocationTests.RelocationBody("inCountrySafeHouse"));
             requested.StatusCode.ShouldBe(HttpStatusCode.Created, await requested.Content.ReadAsStringAsync());
             var relocationId = (await requested.Json()).GetProperty("id").GetGuid();
             var relocationPath = $"/api/relocations/{relocationId}";
@@ -379,23 +393,35 @@ public sealed class FreeTextTests(ProtectionSystem system)
 
             await officer.PostAsJsonAsync($"{relocationPath}/plan", plan).OkJson();
             await funder.PostAsJsonAsync($"/api/grants/{paid}/disbursements", new { amount = 3_000m }).OkJson();
-            await officer.WaitForAsync(relocationPath, r => r.GetProperty("state").GetString() == "funded", "the grant to fund the relocation");
+            await officer.WaitForAsync(
+                relocationPath,
+                r => r.GetProperty("state").GetString() == "funded",
+                "the grant to fund the relocation");
             await officer.PostAsync($"{relocationPath}/depart", null).OkJson();
             await officer.PostAsync($"{relocationPath}/arrive", null).OkJson();
-            await officer.PostAsJsonAsync($"{relocationPath}/check-ins", new { status = "safe", note = t.Next("check-in note") }).OkJson();
-            await officer.PostAsJsonAsync($"{relocationPath}/extend", new { endOn = Day(120), reason = t.Next("extension reason") }).OkJson();
+            await officer.PostAsJsonAsync(
+                $"{relocationPath}/check-ins", new { status = "safe", note = t.Next("check-in note") }).OkJson();
+            await officer.PostAsJsonAsync(
+                $"{relocationPath}/extend", new { endOn = Day(120), reason = t.Next("extension reason") }).OkJson();
             await officer.PostAsync($"{relocationPath}/return", null).OkJson();
-            await officer.PostAsJsonAsync($"{relocationPath}/close", new { reason = t.Next("closing reason") }).OkJson();
+            await officer.PostAsJsonAsync(
+                $"{relocationPath}/close", new { reason = t.Next("closing reason") }).OkJson();
             string[] relocationFields =
-                ["city", "hostOrganisation", "securityPlan", "visaPlan", "returnStrategy", "check-in note", "extension reason", "closing reason"];
+            [
+                "city", "hostOrganisation", "securityPlan", "visaPlan", "returnStrategy", "check-in note",
+                "extension reason", "closing reason",
+            ];
             t.Relocation = [.. t.All.Where(text => relocationFields.Contains(t.NameOf(text)))];
 
             t.Report = [t.Next("report summary")];
-            await officer.PostAsJsonAsync($"/api/grants/{paid}/reports", new { spent = 2_950m, summary = t.Report[0] }).OkJson();
+            await officer.PostAsJsonAsync(
+                $"/api/grants/{paid}/reports", new { spent = 2_950m, summary = t.Report[0] }).OkJson();
             var withdrawn = await RequestGrant(500m, "legal");
-            await officer.PostAsJsonAsync($"/api/grants/{withdrawn}/withdrawal", new { reason = t.Next("withdrawal reason") }).OkJson();
+            await officer.PostAsJsonAsync(
+                $"/api/grants/{withdrawn}/withdrawal", new { reason = t.Next("withdrawal reason") }).OkJson();
 
-            return new CaseWithEveryText(t, officerId, supervisorId, funderId, caseId, rejected, paid, withdrawn, relocationId);
+            return new CaseWithEveryText(
+                t, officerId, supervisorId, funderId, caseId, rejected, paid, withdrawn, relocationId);
         }
     }
 }

@@ -73,7 +73,8 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
             foreach (var (what, body, mediaType, charSet, member) in cases)
             {
                 using var content = new ByteArrayContent(body);
-                content.Headers.ContentType = mediaType is null ? null : new MediaTypeHeaderValue(mediaType) { CharSet = charSet };
+                content.Headers.ContentType =
+                    mediaType is null ? null : new MediaTypeHeaderValue(mediaType) { CharSet = charSet };
                 var response = await targets.Client.PostAsync(route.Path, content);
                 await CheckRefusalAsync(failures, $"{route.Path} {what}", response, member);
             }
@@ -81,7 +82,8 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
             // A refusal is problem+json whatever the client says it accepts.
             using var html = new HttpRequestMessage(HttpMethod.Post, route.Path) { Content = JsonBytes(unknown) };
             html.Headers.Accept.ParseAdd("text/html");
-            await CheckRefusalAsync(failures, $"{route.Path} Accept: text/html", await targets.Client.SendAsync(html), Marker);
+            await CheckRefusalAsync(
+                failures, $"{route.Path} Accept: text/html", await targets.Client.SendAsync(html), Marker);
         }
 
         // Headers larger than the server reads at all are refused (431) before any middleware: 4xx, never a 5xx.
@@ -94,7 +96,8 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, route.Path) { Content = JsonBytes(unknown) };
             request.Headers.TryAddWithoutValidation("If-Match", $"\"{Marker}\", W/\"99999999999999999999999\"");
-            await CheckRefusalAsync(failures, $"{route.Path} If-Match", await targets.Client.SendAsync(request), Marker);
+            await CheckRefusalAsync(
+                failures, $"{route.Path} If-Match", await targets.Client.SendAsync(request), Marker);
         }
 
         failures.ShouldBeEmpty();
@@ -119,7 +122,8 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
             foreach (var id in ids)
             {
                 var path = template.Replace("{id}", id, StringComparison.Ordinal);
-                using var request = new HttpRequestMessage(new HttpMethod(method), RawUri(targets.Client.BaseAddress!, path));
+                using var request = new HttpRequestMessage(
+                    new HttpMethod(method), RawUri(targets.Client.BaseAddress!, path));
                 if (method == "POST")
                 {
                     request.Content = JsonBytes("{}"u8.ToArray());
@@ -135,7 +139,8 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
 
                 if (id is ".." or "%2e%2e" && method == "GET" && (int)response.StatusCode < 500)
                 {
-                    continue; // The dot segment is resolved (/api/cases/../grants is /api/grants): another route answers.
+                    // The dot segment is resolved (/api/cases/../grants is /api/grants): another route answers.
+                    continue;
                 }
 
                 await CheckRefusalAsync(failures, what, response, null);
@@ -176,7 +181,10 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
     public async Task Problems_carry_the_correlation_id_name_members_as_the_json_does_and_never_quote_malformed_json()
     {
         var targets = await TargetsAsync();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/cases") { Content = JsonBytes("{}"u8.ToArray()) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/cases")
+        {
+            Content = JsonBytes("{}"u8.ToArray()),
+        };
         request.Headers.Add("X-Correlation-Id", "hostile-suite-7");
         var missing = await targets.Client.SendAsync(request);
         var problem = JsonNode.Parse(await missing.Content.ReadAsStringAsync())!;
@@ -197,13 +205,20 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
         nestedErrors["defender.fullName"]![0]!.GetValue<string>().ShouldNotContain("FullName", Shouldly.Case.Sensitive);
 
         // An unsafe correlation id is replaced; the problem carries the replacement the response header carries.
-        using var unsafeId = new HttpRequestMessage(HttpMethod.Post, "/api/cases") { Content = JsonBytes("{}"u8.ToArray()) };
+        using var unsafeId = new HttpRequestMessage(HttpMethod.Post, "/api/cases")
+        {
+            Content = JsonBytes("{}"u8.ToArray()),
+        };
         unsafeId.Headers.TryAddWithoutValidation("X-Correlation-Id", "=bad id").ShouldBeTrue();
         var replaced = await targets.Client.SendAsync(unsafeId);
         var replacedProblem = JsonNode.Parse(await replaced.Content.ReadAsStringAsync())!;
-        replacedProblem["correlationId"]!.GetValue<string>().ShouldBe(replaced.Headers.GetValues("X-Correlation-Id").Single());
+        replacedProblem["correlationId"]!.GetValue<string>()
+            .ShouldBe(replaced.Headers.GetValues("X-Correlation-Id").Single());
 
-        foreach (var malformed in new[] { $"{{\"defender\": {Marker}}}", $"{{\"defender\": tru{Marker}", $"{{{Marker}", $"\"{Marker}" })
+        foreach (var malformed in new[]
+        {
+            $"{{\"defender\": {Marker}}}", $"{{\"defender\": tru{Marker}", $"{{{Marker}", $"\"{Marker}",
+        })
         {
             var response = await targets.Client.PostAsync("/api/cases", JsonBytes(Encoding.UTF8.GetBytes(malformed)));
             var text = await response.Content.ReadAsStringAsync();
@@ -228,11 +243,15 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
                 {
                     var body = JsonNode.Parse(route.Body.ToJsonString())!.AsObject();
                     Set(body, member, JsonValue.Create(date));
-                    var response = await targets.Client.PostAsync(route.Path, JsonBytes(Encoding.UTF8.GetBytes(body.ToJsonString())));
+                    var response = await targets.Client.PostAsync(
+                        route.Path, JsonBytes(Encoding.UTF8.GetBytes(body.ToJsonString())));
                     if ((int)response.StatusCode >= 500
-                        || ((int)response.StatusCode >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json"))
+                        || ((int)response.StatusCode >= 400
+                            && response.Content.Headers.ContentType?.MediaType != "application/problem+json"))
                     {
-                        failures.Add($"{route.Path} {member}={date}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                        failures.Add(
+                            $"{route.Path} {member}={date}: {(int)response.StatusCode} " +
+                            await response.Content.ReadAsStringAsync());
                     }
                 }
             }
@@ -241,7 +260,9 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
         failures.ShouldBeEmpty();
     }
 
-    /// <summary>The hostile bodies for one route: each with the member its problem must name (null: any 4xx problem).</summary>
+    /// <summary>
+    /// The hostile bodies for one route: each with the member its problem must name (null: any 4xx problem).
+    /// </summary>
     private static IEnumerable<(string What, byte[] Body, string? Member)> HostileBodies(BodyRoute route)
     {
         static byte[] Bytes(string json) => Encoding.UTF8.GetBytes(json);
@@ -253,15 +274,23 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
         }
 
         // Raw JSON text for a member (NaN, overlong numbers): written by hand, as no serializer would.
-        string Raw(string member, string raw) => Variant(member, JsonValue.Create(Marker)).Replace($"\"{Marker}\"", raw, StringComparison.Ordinal);
+        string Raw(string member, string raw) =>
+            Variant(member, JsonValue.Create(Marker)).Replace($"\"{Marker}\"", raw, StringComparison.Ordinal);
 
-        var withUnknown = route.Body.ToJsonString()[..^1] + (route.Body.Count > 0 ? "," : string.Empty) + $"\"{Marker}\":true}}";
+        var withUnknown = route.Body.ToJsonString()[..^1] + (route.Body.Count > 0 ? "," : string.Empty) +
+            $"\"{Marker}\":true}}";
         yield return ("unknown member", Bytes(withUnknown), Marker);
 
         var first = route.Body.First();
         var firstJson = first.Value?.ToJsonString() ?? "null";
-        yield return ("repeated member", Bytes($"{{\"{first.Key}\":{firstJson},\"{first.Key}\":{firstJson}}}"), first.Key);
-        yield return ("deep nesting", Bytes($"{{\"{first.Key}\":{new string('[', 5000)}{new string(']', 5000)}}}"), first.Key);
+        yield return (
+            "repeated member",
+            Bytes($"{{\"{first.Key}\":{firstJson},\"{first.Key}\":{firstJson}}}"),
+            first.Key);
+        yield return (
+            "deep nesting",
+            Bytes($"{{\"{first.Key}\":{new string('[', 5000)}{new string(']', 5000)}}}"),
+            first.Key);
 
         foreach (var (member, value) in Leaves(route.Body))
         {
@@ -270,7 +299,8 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
                 JsonArray => new JsonObject(),
                 JsonObject => new JsonArray(),
                 JsonValue v when v.GetValueKind() == JsonValueKind.String => JsonValue.Create(12345),
-                JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => JsonValue.Create("true"),
+                JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False =>
+                    JsonValue.Create("true"),
                 _ => JsonValue.Create(Marker),
             };
             yield return ($"{member} of the wrong type", Bytes(Variant(member, wrong)), member);
@@ -278,7 +308,10 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
 
             if (value is JsonValue number && number.GetValueKind() == JsonValueKind.Number)
             {
-                foreach (var raw in new[] { "1e308", "-1e308", "1e-400", "123456789012345678901234567890123", "NaN", "Infinity" })
+                foreach (var raw in new[]
+                {
+                    "1e308", "-1e308", "1e-400", "123456789012345678901234567890123", "NaN", "Infinity",
+                })
                 {
                     yield return ($"{member}={raw}", Bytes(Raw(member, raw)), member);
                 }
@@ -288,14 +321,21 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
                     yield return ($"{member}=\"{text}\"", Bytes(Variant(member, JsonValue.Create(text))), member);
                 }
 
-                yield return ($"{member}=0.5 (a fraction)", Bytes(Raw(member, route.Money.Contains(member) ? "10.001" : "0.5")), member);
+                yield return (
+                    $"{member}=0.5 (a fraction)",
+                    Bytes(Raw(member, route.Money.Contains(member) ? "10.001" : "0.5")),
+                    member);
             }
 
             if (value is JsonValue s && s.GetValueKind() == JsonValueKind.String)
             {
-                yield return ($"{member} with NUL", Bytes(Variant(member, JsonValue.Create($"a\u0000{Marker}"))), member);
+                yield return (
+                    $"{member} with NUL", Bytes(Variant(member, JsonValue.Create($"a\u0000{Marker}"))), member);
                 yield return ($"{member} with a lone surrogate", Bytes(Raw(member, "\"a\\ud800b\"")), member);
-                yield return ($"{member} of 100 000 characters", Bytes(Variant(member, JsonValue.Create(new string('a', 100_000)))), member);
+                yield return (
+                    $"{member} of 100 000 characters",
+                    Bytes(Variant(member, JsonValue.Create(new string('a', 100_000)))),
+                    member);
             }
         }
 
@@ -309,7 +349,10 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
 
         foreach (var member in route.Dates)
         {
-            foreach (var raw in new[] { "\"2026-02-30\"", "\"2026-13-01\"", $"\"{Marker}\"", "20260101", "\"\"", "\"2026-01-01T25:00\"" })
+            foreach (var raw in new[]
+            {
+                "\"2026-02-30\"", "\"2026-13-01\"", $"\"{Marker}\"", "20260101", "\"\"", "\"2026-01-01T25:00\"",
+            })
             {
                 yield return ($"date {member}={raw}", Bytes(Raw(member, raw)), member);
             }
@@ -340,7 +383,9 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
         }
     }
 
-    /// <summary>Sets the member at <paramref name="path"/> (<c>threats[0].type</c>) of <paramref name="body"/>.</summary>
+    /// <summary>
+    /// Sets the member at <paramref name="path"/> (<c>threats[0].type</c>) of <paramref name="body"/>.
+    /// </summary>
     private static void Set(JsonObject body, string path, JsonNode? value)
     {
         var parts = path.Split('.');
@@ -361,7 +406,11 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
         }
     }
 
-    private static async Task CheckRefusalAsync(List<string> failures, string what, HttpResponseMessage response, string? member)
+    private static async Task CheckRefusalAsync(
+        List<string> failures,
+        string what,
+        HttpResponseMessage response,
+        string? member)
     {
         var text = await response.Content.ReadAsStringAsync();
         var status = (int)response.StatusCode;
@@ -411,12 +460,23 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
 
     /// <summary>A URI whose path is sent exactly as written: no dot segments removed, no escapes undone.</summary>
     private static Uri RawUri(Uri baseAddress, string path) =>
-        new(baseAddress.GetLeftPart(UriPartial.Authority) + path, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
+        new(
+            baseAddress.GetLeftPart(UriPartial.Authority) + path,
+            new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
 
-    /// <summary>A route that takes a JSON body: where, a body it would accept, and which members are enums, dates, money.</summary>
-    private sealed record BodyRoute(string Path, JsonObject Body, long Limit, string[] Enums, string[] Dates, string[] Money)
+    /// <summary>
+    /// A route that takes a JSON body: where, a body it would accept, and which members are enums, dates, money.
+    /// </summary>
+    private sealed record BodyRoute(
+        string Path,
+        JsonObject Body,
+        long Limit,
+        string[] Enums,
+        string[] Dates,
+        string[] Money)
     {
-        public string? TopLevelStringMember => Body.Where(m => m.Value is JsonValue v && v.GetValueKind() == JsonValueKind.String)
+        public string? TopLevelStringMember => Body
+            .Where(m => m.Value is JsonValue v && v.GetValueKind() == JsonValueKind.String)
             .Select(m => m.Key).FirstOrDefault(k => !Enums.Contains(k) && !Dates.Contains(k));
     }
 
@@ -425,31 +485,49 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
     private const long LongText = 64 * 1024;
     private const long Case = 256 * 1024;
 
-    /// <summary>What the suite aims at: one case (in every service), fund, grant, relocation, measure and account.</summary>
-    private sealed class Targets(HttpClient client, Guid caseId, Guid fundId, Guid grantId, Guid relocationId, Guid measureId, Guid userId)
+    /// <summary>
+    /// What the suite aims at: one case (in every service), fund, grant, relocation, measure and account.
+    /// </summary>
+    private sealed class Targets(
+        HttpClient client,
+        Guid caseId,
+        Guid fundId,
+        Guid grantId,
+        Guid relocationId,
+        Guid measureId,
+        Guid userId)
     {
         public HttpClient Client => client;
 
-        public IReadOnlyList<BodyRoute> BodyRoutes { get; } = Routes(caseId, fundId, grantId, relocationId, measureId, userId);
+        public IReadOnlyList<BodyRoute> BodyRoutes { get; } =
+            Routes(caseId, fundId, grantId, relocationId, measureId, userId);
 
         /// <summary>Every route with an id in its path ({id} stands for it).</summary>
         public IReadOnlyList<(string Method, string Template)> IdRoutes { get; } =
         [
             ("GET", "/api/cases/{id}"), ("POST", "/api/cases/{id}/threats"), ("POST", "/api/cases/{id}/erasure"),
-            ("GET", "/api/cases/{id}/triage"), ("POST", "/api/cases/{id}/assessment"), ("POST", "/api/cases/{id}/assessment/override"),
+            ("GET", "/api/cases/{id}/triage"), ("POST", "/api/cases/{id}/assessment"),
+            ("POST", "/api/cases/{id}/assessment/override"),
             ("POST", "/api/cases/{id}/assignment"), ("POST", "/api/cases/{id}/plan/measures"),
-            ("POST", $"/api/cases/{caseId}/plan/measures/{{id}}/complete"), ("POST", $"/api/cases/{caseId}/plan/measures/{{id}}/cancel"),
+            ("POST", $"/api/cases/{caseId}/plan/measures/{{id}}/complete"),
+            ("POST", $"/api/cases/{caseId}/plan/measures/{{id}}/cancel"),
             ("POST", "/api/cases/{id}/close"), ("POST", "/api/cases/{id}/reopen"),
-            ("GET", "/api/cases/{id}/history"), ("GET", "/api/cases/{id}/verify"), ("GET", "/api/cases/{id}/access-log"),
+            ("GET", "/api/cases/{id}/history"), ("GET", "/api/cases/{id}/verify"),
+            ("GET", "/api/cases/{id}/access-log"),
             ("GET", "/api/cases/{id}/export"), ("GET", "/api/cases/{id}/grants"), ("POST", "/api/cases/{id}/grants"),
             ("GET", "/api/cases/{id}/relocations"), ("POST", "/api/cases/{id}/relocations"),
             ("GET", "/api/funds/{id}"), ("POST", "/api/funds/{id}/top-ups"),
-            ("GET", "/api/grants/{id}"), ("POST", "/api/grants/{id}/decisions"), ("POST", "/api/grants/{id}/disbursements"),
+            ("GET", "/api/grants/{id}"), ("POST", "/api/grants/{id}/decisions"),
+            ("POST", "/api/grants/{id}/disbursements"),
             ("POST", "/api/grants/{id}/reports"), ("POST", "/api/grants/{id}/withdrawal"),
-            ("GET", "/api/relocations/{id}"), ("POST", "/api/relocations/{id}/plan"), ("POST", "/api/relocations/{id}/depart"),
-            ("POST", "/api/relocations/{id}/arrive"), ("POST", "/api/relocations/{id}/check-ins"), ("POST", "/api/relocations/{id}/extend"),
-            ("POST", "/api/relocations/{id}/return"), ("POST", "/api/relocations/{id}/resettle"), ("POST", "/api/relocations/{id}/close"),
-            ("GET", "/api/admin/users/{id}"), ("POST", "/api/admin/users/{id}/roles"), ("DELETE", "/api/admin/users/{id}/roles/officer"),
+            ("GET", "/api/relocations/{id}"), ("POST", "/api/relocations/{id}/plan"),
+            ("POST", "/api/relocations/{id}/depart"),
+            ("POST", "/api/relocations/{id}/arrive"), ("POST", "/api/relocations/{id}/check-ins"),
+            ("POST", "/api/relocations/{id}/extend"),
+            ("POST", "/api/relocations/{id}/return"), ("POST", "/api/relocations/{id}/resettle"),
+            ("POST", "/api/relocations/{id}/close"),
+            ("GET", "/api/admin/users/{id}"), ("POST", "/api/admin/users/{id}/roles"),
+            ("DELETE", "/api/admin/users/{id}/roles/officer"),
             ("DELETE", $"/api/admin/users/{userId}/roles/{{id}}"),
             ("POST", "/api/admin/users/{id}/second-factor/reset"), ("POST", "/api/admin/users/{id}/deactivation"),
         ];
@@ -459,9 +537,12 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
         {
             string[] paths =
             [
-                $"/api/cases/{caseId}", $"/api/cases/{caseId}/triage", $"/api/cases/{caseId}/grants", $"/api/cases/{caseId}/relocations",
-                $"/api/funds/{fundId}", $"/api/grants/{grantId}", $"/api/relocations/{relocationId}", $"/api/admin/users/{userId}",
-                "/api/cases?pageSize=1", "/api/grants?pageSize=1", "/api/funds", "/api/admin/users", "/api/admin/organisations",
+                $"/api/cases/{caseId}", $"/api/cases/{caseId}/triage", $"/api/cases/{caseId}/grants",
+                $"/api/cases/{caseId}/relocations",
+                $"/api/funds/{fundId}", $"/api/grants/{grantId}", $"/api/relocations/{relocationId}",
+                $"/api/admin/users/{userId}",
+                "/api/cases?pageSize=1", "/api/grants?pageSize=1", "/api/funds", "/api/admin/users",
+                "/api/admin/organisations",
             ];
             var print = new Dictionary<string, string>();
             foreach (var path in paths)
@@ -480,7 +561,13 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
             return print;
         }
 
-        private static BodyRoute[] Routes(Guid caseId, Guid fundId, Guid grantId, Guid relocationId, Guid measureId, Guid userId)
+        private static BodyRoute[] Routes(
+            Guid caseId,
+            Guid fundId,
+            Guid grantId,
+            Guid relocationId,
+            Guid measureId,
+            Guid userId)
         {
             var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
             var defender = Cases.Defender.Unique();
@@ -492,37 +579,47 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
             [
                 new("/api/cases", Cases.OpenCaseBody(defender), Case,
                     ["threats[0].type", "threats[0].perpetrator"], ["threats[0].occurredOn"], none),
-                new($"{c}/threats", Cases.ThreatBody(defender), LongText, ["type", "perpetrator"], ["occurredOn"], none),
+                new($"{c}/threats", Cases.ThreatBody(defender), LongText,
+                    ["type", "perpetrator"], ["occurredOn"], none),
                 new($"{c}/erasure", new JsonObject { ["basis"] = "defenderRequest" }, Small, ["basis"], none, none),
                 new($"{c}/assessment", new JsonObject
                 {
                     ["scores"] = Triage.Scores(1, 2, 0, 1, 1),
                     ["notes"] = new JsonObject { ["physical"] = "Followed twice this month." },
                 }, LongText, none, none, none),
-                new($"{c}/assessment/override", new JsonObject { ["level"] = "high", ["reason"] = "Known to the armed group." },
+                new($"{c}/assessment/override",
+                    new JsonObject { ["level"] = "high", ["reason"] = "Known to the armed group." },
                     Text, ["level"], none, none),
                 new($"{c}/assignment", new JsonObject { ["officer"] = "hostile-suite" }, Small, none, none, none),
                 new($"{c}/plan/measures", new JsonObject
                 {
-                    ["area"] = "threatsOnTheGround", ["type"] = "safe-house", ["owner"] = "partner-7", ["dueOn"] = today,
+                    ["area"] = "threatsOnTheGround", ["type"] = "safe-house", ["owner"] = "partner-7",
+                    ["dueOn"] = today,
                 }, Small, ["area"], ["dueOn"], none),
-                new($"{c}/plan/measures/{measureId}/cancel", new JsonObject { ["reason"] = "No longer needed." }, Text, none, none, none),
-                new($"{c}/close", new JsonObject { ["outcome"] = "riskReduced", ["note"] = "Calmer now." }, Text, ["outcome"], none, none),
+                new($"{c}/plan/measures/{measureId}/cancel", new JsonObject { ["reason"] = "No longer needed." },
+                    Text, none, none, none),
+                new($"{c}/close", new JsonObject { ["outcome"] = "riskReduced", ["note"] = "Calmer now." },
+                    Text, ["outcome"], none, none),
                 new($"{c}/reopen", new JsonObject { ["reason"] = "New threats." }, Text, none, none, none),
-                new("/api/funds", new JsonObject { ["name"] = "Hostile fund", ["currency"] = "EUR", ["openingBalance"] = 100 },
+                new("/api/funds",
+                    new JsonObject { ["name"] = "Hostile fund", ["currency"] = "EUR", ["openingBalance"] = 100 },
                     Small, none, none, ["openingBalance"]),
                 new($"/api/funds/{fundId}/top-ups", new JsonObject { ["amount"] = 10 }, Small, none, none, ["amount"]),
                 new($"{c}/grants", Funds.GrantBody(fundId, 100m, "legal"), Text, ["category"], none, ["amount"]),
-                new($"{g}/decisions", new JsonObject { ["decision"] = "reject", ["amount"] = 10, ["reason"] = "Not eligible." },
+                new($"{g}/decisions",
+                    new JsonObject { ["decision"] = "reject", ["amount"] = 10, ["reason"] = "Not eligible." },
                     Text, ["decision"], none, ["amount"]),
                 new($"{g}/disbursements", new JsonObject { ["amount"] = 10 }, Small, none, none, ["amount"]),
                 new($"{g}/reports", new JsonObject { ["spent"] = 10, ["summary"] = "Door and alarm fitted." },
                     LongText, none, none, ["spent"]),
                 new($"{g}/withdrawal", new JsonObject { ["reason"] = "The family moved." }, Text, none, none, none),
-                new($"{c}/relocations", RelocationTests.RelocationBody("regional"), Small, ["kind", "reason"], none, none),
+                new($"{c}/relocations", RelocationTests.RelocationBody("regional"), Small,
+                    ["kind", "reason"], none, none),
                 new($"{r}/plan", RelocationTests.PlanBody("EC"), LongText, none, ["startOn"], none),
-                new($"{r}/check-ins", new JsonObject { ["status"] = "safe", ["note"] = "All well." }, Text, ["status"], none, none),
-                new($"{r}/extend", new JsonObject { ["endOn"] = today, ["reason"] = "Still unsafe." }, Text, none, ["endOn"], none),
+                new($"{r}/check-ins", new JsonObject { ["status"] = "safe", ["note"] = "All well." },
+                    Text, ["status"], none, none),
+                new($"{r}/extend", new JsonObject { ["endOn"] = today, ["reason"] = "Still unsafe." },
+                    Text, none, ["endOn"], none),
                 new($"{r}/close", new JsonObject { ["reason"] = "Not needed." }, Text, none, none, none),
                 new("/api/admin/organisations", new JsonObject { ["name"] = "Hostile org", ["kind"] = "protection" },
                     Small, ["kind"], none, none),
@@ -531,7 +628,8 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
                     ["userName"] = "hostile-user", ["email"] = "hostile@example.org",
                     ["organisationId"] = Guid.NewGuid(), ["roles"] = new JsonArray("officer"),
                 }, Small, none, none, none),
-                new($"/api/admin/users/{userId}/roles", new JsonObject { ["role"] = "auditor" }, Small, none, none, none),
+                new($"/api/admin/users/{userId}/roles", new JsonObject { ["role"] = "auditor" },
+                    Small, none, none, none),
                 new("/auth/dev-token", new JsonObject { ["user"] = "someone", ["roles"] = new JsonArray("officer") },
                     Small, none, none, none),
             ];
@@ -541,7 +639,9 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static readonly Dictionary<ProtectionSystem, Targets> Made = [];
 
-    /// <summary>Made once per system: a case known to every service, a fund, a pending grant, a relocation, an account.</summary>
+    /// <summary>
+    /// Made once per system: a case known to every service, a fund, a pending grant, a relocation, an account.
+    /// </summary>
     private async Task<Targets> TargetsAsync()
     {
         await Gate.WaitAsync();
@@ -552,7 +652,8 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
                 return made;
             }
 
-            var client = await system.SignedInAs("hostile-suite", "officer", "supervisor", "funder", "auditor", "admin");
+            var client = await system.SignedInAs(
+                "hostile-suite", "officer", "supervisor", "funder", "auditor", "admin");
             var defender = Cases.Defender.Unique();
             var (caseId, _) = await client.OpenAsync(defender);
             await client.WaitForTriageAsync(caseId);
@@ -568,17 +669,20 @@ public sealed class HostileInputSuiteTests(ProtectionSystem system)
             var measureId = (await measure.Json()).GetProperty("measureId").GetGuid();
 
             var fundId = await client.CreateFundAsync(1_000m);
-            var grant = await client.PostAsJsonAsync($"/api/cases/{caseId}/grants", Funds.GrantBody(fundId, 100m, "legal"));
+            var grant = await client.PostAsJsonAsync(
+                $"/api/cases/{caseId}/grants", Funds.GrantBody(fundId, 100m, "legal"));
             grant.StatusCode.ShouldBe(HttpStatusCode.Created, await grant.Content.ReadAsStringAsync());
             var grantId = (await grant.Json()).GetProperty("id").GetGuid();
 
-            var relocation = await client.PostAsJsonAsync($"/api/cases/{caseId}/relocations", RelocationTests.RelocationBody("regional"));
+            var relocation = await client.PostAsJsonAsync(
+                $"/api/cases/{caseId}/relocations", RelocationTests.RelocationBody("regional"));
             relocation.StatusCode.ShouldBe(HttpStatusCode.Created, await relocation.Content.ReadAsStringAsync());
             var relocationId = (await relocation.Json()).GetProperty("id").GetGuid();
 
             var organisation = await Administration.CreateOrganisationAsync(client, "protection");
             var user = await Administration.Json(
-                await Administration.CreateAccountAsync(client, $"hostile-{Guid.NewGuid():N}"[..20], organisation, "officer"),
+                await Administration.CreateAccountAsync(
+                    client, $"hostile-{Guid.NewGuid():N}"[..20], organisation, "officer"),
                 HttpStatusCode.Created);
             var userId = Guid.Parse(user["user"]!["id"]!.GetValue<string>());
 

@@ -6,7 +6,9 @@ using System.Text.RegularExpressions;
 
 namespace Protection.EndToEndTests;
 
-/// <summary>What a careless or hostile client sends: headers that are echoed and stored, cells that a spreadsheet would run.</summary>
+/// <summary>
+/// What a careless or hostile client sends: headers that are echoed and stored, cells that a spreadsheet would run.
+/// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class HostileInputTests(ProtectionSystem system)
 {
@@ -18,7 +20,11 @@ public sealed class HostileInputTests(ProtectionSystem system)
     public async Task An_unsafe_correlation_id_is_replaced_never_echoed_and_never_a_500(string sent)
     {
         using var officer = await system.SignedInAs("hostile-headers", "officer");
-        using var client = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8 }) { BaseAddress = system.Gateway.BaseAddress };
+        using var client = new HttpClient(
+            new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8 })
+        {
+            BaseAddress = system.Gateway.BaseAddress,
+        };
         client.DefaultRequestHeaders.Authorization = officer.DefaultRequestHeaders.Authorization;
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/cases");
         request.Headers.TryAddWithoutValidation("X-Correlation-Id", sent).ShouldBeTrue();
@@ -36,7 +42,8 @@ public sealed class HostileInputTests(ProtectionSystem system)
     {
         // A user name (the token's subject, stored as the actor of every event) that is a formula.
         using var officer = await system.SignedInAs("=cmd|' /c calc'!a1", "officer");
-        var opened = await (await officer.PostAsJsonAsync("/api/cases", Cases.OpenCaseBody(Cases.Defender.Unique()))).Content.ReadFromJsonAsync<JsonObject>();
+        var opened = await (await officer.PostAsJsonAsync("/api/cases", Cases.OpenCaseBody(Cases.Defender.Unique())))
+            .Content.ReadFromJsonAsync<JsonObject>();
         var id = opened!["id"]!.GetValue<string>();
         using var auditor = await system.SignedInAs("csv-auditor", "auditor");
 
@@ -44,7 +51,10 @@ public sealed class HostileInputTests(ProtectionSystem system)
 
         csv.ShouldContain("'=cmd");
         var cells = Regex.Split(csv, "[,\n]").Select(c => c.Trim('"'));
-        cells.Where(c => c.Length > 0 && "=+-@\t\r".Contains(c[0], StringComparison.Ordinal) && !c.StartsWith("'", StringComparison.Ordinal)).ShouldBeEmpty();
+        cells.Where(c => c.Length > 0
+                && "=+-@\t\r".Contains(c[0], StringComparison.Ordinal)
+                && !c.StartsWith("'", StringComparison.Ordinal))
+            .ShouldBeEmpty();
     }
 
     [Fact]
@@ -56,7 +66,10 @@ public sealed class HostileInputTests(ProtectionSystem system)
         var huge = Cases.OpenCaseBody(Cases.Defender.Unique());
         huge["padding"] = new string('x', 10 * 1024 * 1024);
         // Expect: 100-continue, as well-behaved clients send large bodies: the refusal comes before the 10 MB are sent.
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/cases") { Content = new StringContent(huge.ToJsonString(), Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/cases")
+        {
+            Content = new StringContent(huge.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
         request.Headers.ExpectContinue = true;
         var tooLarge = await officer.SendAsync(request);
         tooLarge.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
@@ -64,17 +77,23 @@ public sealed class HostileInputTests(ProtectionSystem system)
 
         var unknown = Cases.OpenCaseBody(Cases.Defender.Unique());
         unknown["isVip"] = true;
-        var refused = await officer.PostAsync("/api/cases", new StringContent(unknown.ToJsonString(), Encoding.UTF8, "application/json"));
+        var refused = await officer.PostAsync(
+            "/api/cases", new StringContent(unknown.ToJsonString(), Encoding.UTF8, "application/json"));
         refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await refused.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key).ShouldContain("isVip");
+        (await refused.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key)
+            .ShouldContain("isVip");
 
         // "dataProcessing": false, then true: the last one must not win.
-        var twice = Cases.OpenCaseBody(Cases.Defender.Unique()).ToJsonString()
-            .Replace("\"dataProcessing\":true", "\"dataProcessing\":false,\"dataProcessing\":true", StringComparison.Ordinal);
+        var twice = Cases.OpenCaseBody(Cases.Defender.Unique()).ToJsonString().Replace(
+            "\"dataProcessing\":true",
+            "\"dataProcessing\":false,\"dataProcessing\":true",
+            StringComparison.Ordinal);
         twice.ShouldContain("\"dataProcessing\":false,\"dataProcessing\":true");
-        var repeated = await officer.PostAsync("/api/cases", new StringContent(twice, Encoding.UTF8, "application/json"));
+        var repeated = await officer.PostAsync(
+            "/api/cases", new StringContent(twice, Encoding.UTF8, "application/json"));
         repeated.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await repeated.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key).ShouldContain("consent.dataProcessing");
+        (await repeated.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key)
+            .ShouldContain("consent.dataProcessing");
 
         (await CaseCountAsync(officer)).ShouldBe(before); // nothing was written
     }

@@ -23,27 +23,34 @@ public sealed class KeyRolloverTests
         var database = await TestInfrastructure.CreateDatabaseAsync("e2e_rollover");
         try
         {
-            await using var identity = await ServiceProcess.StartAsync("identity-rollover", ProtectionSystem.AssemblyOf("services/Identity", "Protection.Identity"), new Dictionary<string, string>
-            {
-                ["ConnectionStrings__Postgres"] = database,
-                ["Identity__SigningKey"] = newKey,
-                ["Identity__PreviousSigningKeys__0"] = PublishedSecrets.DevelopmentSigningKeyPem,
-                [$"Identity__Clients__{ProtectionSystem.MachineClient}__Type"] = "confidential",
-                [$"Identity__Clients__{ProtectionSystem.MachineClient}__ClientSecret"] = ProtectionSystem.MachineClientSecret,
-                [$"Identity__Clients__{ProtectionSystem.MachineClient}__Roles__0"] = "officer",
-            });
+            await using var identity = await ServiceProcess.StartAsync(
+                "identity-rollover",
+                ProtectionSystem.AssemblyOf("services/Identity", "Protection.Identity"),
+                new Dictionary<string, string>
+                {
+                    ["ConnectionStrings__Postgres"] = database,
+                    ["Identity__SigningKey"] = newKey,
+                    ["Identity__PreviousSigningKeys__0"] = PublishedSecrets.DevelopmentSigningKeyPem,
+                    [$"Identity__Clients__{ProtectionSystem.MachineClient}__Type"] = "confidential",
+                    [$"Identity__Clients__{ProtectionSystem.MachineClient}__ClientSecret"] =
+                        ProtectionSystem.MachineClientSecret,
+                    [$"Identity__Clients__{ProtectionSystem.MachineClient}__Roles__0"] = "officer",
+                });
             using var http = new HttpClient { BaseAddress = identity.Address };
 
-            var keys = (await http.GetFromJsonAsync<JsonElement>("/.well-known/jwks")).GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()).ToArray();
+            var keys = (await http.GetFromJsonAsync<JsonElement>("/.well-known/jwks")).GetProperty("keys")
+                .EnumerateArray().Select(k => k.GetProperty("kid").GetString()).ToArray();
             keys.ShouldBe([newKid, previousKid], ignoreOrder: true);
 
-            var tokens = await Browser.ReadTokensAsync(await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "client_credentials",
-                ["client_id"] = ProtectionSystem.MachineClient,
-                ["client_secret"] = ProtectionSystem.MachineClientSecret,
-                ["scope"] = "protection-api",
-            })));
+            var tokens = await Browser.ReadTokensAsync(await http.PostAsync(
+                "/connect/token",
+                new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["grant_type"] = "client_credentials",
+                    ["client_id"] = ProtectionSystem.MachineClient,
+                    ["client_secret"] = ProtectionSystem.MachineClientSecret,
+                    ["scope"] = "protection-api",
+                })));
             Jwt.Header(tokens.AccessToken).GetProperty("kid").GetString().ShouldBe(newKid);
         }
         finally

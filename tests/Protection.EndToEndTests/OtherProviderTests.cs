@@ -35,15 +35,17 @@ public sealed class OtherProviderTests : IAsyncLifetime
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         _provider = builder.Build();
-        var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(_key.Rsa.ExportParameters(false)) { KeyId = _key.KeyId });
-        _provider.MapGet("/realms/protection/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
-        {
-            ["issuer"] = _issuer.AbsoluteUri.TrimEnd('/'),
-            ["jwks_uri"] = $"{_issuer.AbsoluteUri.TrimEnd('/')}/protocol/openid-connect/certs",
-            ["authorization_endpoint"] = $"{_issuer.AbsoluteUri.TrimEnd('/')}/protocol/openid-connect/auth",
-            ["token_endpoint"] = $"{_issuer.AbsoluteUri.TrimEnd('/')}/protocol/openid-connect/token",
-            ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
-        }));
+        var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(
+            new RsaSecurityKey(_key.Rsa.ExportParameters(false)) { KeyId = _key.KeyId });
+        _provider.MapGet("/realms/protection/.well-known/openid-configuration", () =>
+            Results.Json(new Dictionary<string, object>
+            {
+                ["issuer"] = _issuer.AbsoluteUri.TrimEnd('/'),
+                ["jwks_uri"] = $"{_issuer.AbsoluteUri.TrimEnd('/')}/protocol/openid-connect/certs",
+                ["authorization_endpoint"] = $"{_issuer.AbsoluteUri.TrimEnd('/')}/protocol/openid-connect/auth",
+                ["token_endpoint"] = $"{_issuer.AbsoluteUri.TrimEnd('/')}/protocol/openid-connect/token",
+                ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
+            }));
         _provider.MapGet("/realms/protection/protocol/openid-connect/certs", () => Results.Json(new
         {
             keys = new[] { new { kid = jwk.Kid, kty = jwk.Kty, alg = "RS256", use = "sig", n = jwk.N, e = jwk.E } },
@@ -58,10 +60,21 @@ public sealed class OtherProviderTests : IAsyncLifetime
             ["Auth__Claims__Roles"] = "realm_access.roles",
             ["Auth__Claims__Organisation"] = "organisation",
         };
-        _intake = await ServiceProcess.StartAsync("intake-keycloak", ProtectionSystem.AssemblyOf("services/Intake", "Protection.Intake"),
-            new Dictionary<string, string>(auth) { ["ConnectionStrings__Postgres"] = _database, ["ConnectionStrings__RabbitMq"] = rabbit });
-        _gateway = await ServiceProcess.StartAsync("gateway-keycloak", ProtectionSystem.AssemblyOf("gateway", "Protection.Gateway"),
-            new Dictionary<string, string>(auth) { ["ReverseProxy__Clusters__intake__Destinations__primary__Address"] = _intake.Address.ToString() });
+        _intake = await ServiceProcess.StartAsync(
+            "intake-keycloak",
+            ProtectionSystem.AssemblyOf("services/Intake", "Protection.Intake"),
+            new Dictionary<string, string>(auth)
+            {
+                ["ConnectionStrings__Postgres"] = _database,
+                ["ConnectionStrings__RabbitMq"] = rabbit,
+            });
+        _gateway = await ServiceProcess.StartAsync(
+            "gateway-keycloak",
+            ProtectionSystem.AssemblyOf("gateway", "Protection.Gateway"),
+            new Dictionary<string, string>(auth)
+            {
+                ["ReverseProxy__Clusters__intake__Destinations__primary__Address"] = _intake.Address.ToString(),
+            });
     }
 
     [Fact]
@@ -69,10 +82,14 @@ public sealed class OtherProviderTests : IAsyncLifetime
     {
         using var officer = Client(new Dictionary<string, object>
         {
-            ["realm_access"] = new Dictionary<string, object> { ["roles"] = new[] { "officer", "offline_access", "uma_authorization" } },
+            ["realm_access"] = new Dictionary<string, object>
+            {
+                ["roles"] = new[] { "officer", "offline_access", "uma_authorization" },
+            },
             ["organisation"] = "org-a",
         });
-        var opened = await officer.PostAsync("/api/cases", System.Net.Http.Json.JsonContent.Create(Cases.OpenCaseBody(Cases.Defender.Unique())));
+        var opened = await officer.PostAsync(
+            "/api/cases", System.Net.Http.Json.JsonContent.Create(Cases.OpenCaseBody(Cases.Defender.Unique())));
         opened.StatusCode.ShouldBe(HttpStatusCode.Created, await opened.Content.ReadAsStringAsync());
         (await officer.GetAsync("/api/cases")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
@@ -88,10 +105,14 @@ public sealed class OtherProviderTests : IAsyncLifetime
         using var other = new HttpClient { BaseAddress = _gateway!.Address };
         var rsa = RSA.Create();
         rsa.ImportFromPem(Protection.ServiceDefaults.Secrets.PublishedSecrets.DevelopmentSigningKeyPem);
-        other.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(new Dictionary<string, object>
-        {
-            ["realm_access"] = new Dictionary<string, object> { ["roles"] = new[] { "officer" } },
-        }, new RsaSecurityKey(rsa) { KeyId = _key.KeyId }));
+        other.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Bearer",
+            Token(
+                new Dictionary<string, object>
+                {
+                    ["realm_access"] = new Dictionary<string, object> { ["roles"] = new[] { "officer" } },
+                },
+                new RsaSecurityKey(rsa) { KeyId = _key.KeyId }));
         (await other.GetAsync("/api/cases")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
@@ -102,7 +123,9 @@ public sealed class OtherProviderTests : IAsyncLifetime
         return client;
     }
 
-    /// <summary>A token as Keycloak writes one: typ JWT, the realm as issuer, azp, audience from an audience mapper.</summary>
+    /// <summary>
+    /// A token as Keycloak writes one: typ JWT, the realm as issuer, azp, audience from an audience mapper.
+    /// </summary>
     private string Token(Dictionary<string, object> claims, SecurityKey key)
     {
         var payload = new Dictionary<string, object>(claims)

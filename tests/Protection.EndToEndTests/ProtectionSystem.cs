@@ -33,7 +33,9 @@ public sealed class ProtectionSystem : IAsyncLifetime
     /// <summary>Access tokens of the code flow live this long here, so a test can watch one expire.</summary>
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromSeconds(20);
 
-    /// <summary>A public client (code flow + PKCE) and a machine client (client credentials) registered for the tests.</summary>
+    /// <summary>
+    /// A public client (code flow + PKCE) and a machine client (client credentials) registered for the tests.
+    /// </summary>
     public const string TestClient = "e2e-console";
     public const string MachineClient = "e2e-scripts";
     public const string MachineClientSecret = "e2e-machine-client-secret-of-the-test-suite";
@@ -43,16 +45,22 @@ public sealed class ProtectionSystem : IAsyncLifetime
 
     public HttpClient Gateway { get; private set; } = null!;
 
-    /// <summary>Every answer to the API that <see cref="Gateway"/> and <see cref="SignedInAs"/> clients received.</summary>
+    /// <summary>
+    /// Every answer to the API that <see cref="Gateway"/> and <see cref="SignedInAs"/> clients received.
+    /// </summary>
     public ContractRecorder Contract { get; } = new();
 
     /// <summary>The issuer every token names: the gateway's public address, where people sign in.</summary>
     public Uri Issuer => new($"http://127.0.0.1:{_gatewayPort}/");
 
-    /// <summary>Where the test client's authorization codes are sent (never followed: the test reads the redirect).</summary>
+    /// <summary>
+    /// Where the test client's authorization codes are sent (never followed: the test reads the redirect).
+    /// </summary>
     public Uri RedirectUri => new(Issuer, "signin-oidc");
 
-    /// <summary>What every process is told about tokens: the issuer, and the identity service to read its keys from.</summary>
+    /// <summary>
+    /// What every process is told about tokens: the issuer, and the identity service to read its keys from.
+    /// </summary>
     public Dictionary<string, string> AuthSettings => new()
     {
         ["Auth__Authority"] = Issuer.AbsoluteUri,
@@ -92,14 +100,21 @@ public sealed class ProtectionSystem : IAsyncLifetime
                 environment[key] = value;
             }
 
-            _processes.Add(await ServiceProcess.StartAsync(name, BuiltAssembly(folder, assembly), environment, name == "identity" ? _identityPort : null));
+            _processes.Add(await ServiceProcess.StartAsync(
+                name,
+                BuiltAssembly(folder, assembly),
+                environment,
+                name == "identity" ? _identityPort : null));
         }
 
-        _processes.Add(await ServiceProcess.StartAsync("console", BuiltAssembly("services/Console", "Protection.Console"), new Dictionary<string, string>(AuthSettings)
-        {
-            ["Console__ClientId"] = TestClient,
-            ["Console__Api"] = Issuer.AbsoluteUri,
-        }));
+        _processes.Add(await ServiceProcess.StartAsync(
+            "console",
+            BuiltAssembly("services/Console", "Protection.Console"),
+            new Dictionary<string, string>(AuthSettings)
+            {
+                ["Console__ClientId"] = TestClient,
+                ["Console__Api"] = Issuer.AbsoluteUri,
+            }));
 
         // Generous enough that the suite is never throttled; the limiter itself has its own test.
         var gateway = await StartGatewayAsync("gateway", tokenLimit: 10000, tokensPerSecond: 10000, port: _gatewayPort);
@@ -107,20 +122,32 @@ public sealed class ProtectionSystem : IAsyncLifetime
         Gateway = new HttpClient(Contract.Wrap(new SocketsHttpHandler())) { BaseAddress = gateway.Address };
     }
 
-    /// <summary>The connection string of a service's own database, for tests that must reach under the API (tampering).</summary>
+    /// <summary>
+    /// The connection string of a service's own database, for tests that must reach under the API (tampering).
+    /// </summary>
     public string DatabaseOf(string service) => _databases[service];
 
-    /// <summary>Another gateway in front of the same services, with its own rate limit (and any other settings); stopped by the caller.</summary>
-    public Task<ServiceProcess> StartGatewayAsync(string name, int tokenLimit, int tokensPerSecond, IDictionary<string, string>? overrides = null, int? port = null)
+    /// <summary>
+    /// Another gateway in front of the same services, with its own rate limit (and any other settings);
+    /// stopped by the caller.
+    /// </summary>
+    public Task<ServiceProcess> StartGatewayAsync(
+        string name,
+        int tokenLimit,
+        int tokensPerSecond,
+        IDictionary<string, string>? overrides = null,
+        int? port = null)
     {
         var settings = new Dictionary<string, string>(AuthSettings)
         {
             ["RateLimiting__TokenLimit"] = tokenLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["RateLimiting__TokensPerSecond"] = tokensPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RateLimiting__TokensPerSecond"] =
+                tokensPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var process in _processes.Where(p => !p.Name.StartsWith("gateway", StringComparison.Ordinal)))
         {
-            settings[$"ReverseProxy__Clusters__{process.Name}__Destinations__primary__Address"] = process.Address.ToString();
+            settings[$"ReverseProxy__Clusters__{process.Name}__Destinations__primary__Address"] =
+                process.Address.ToString();
         }
 
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
@@ -131,15 +158,27 @@ public sealed class ProtectionSystem : IAsyncLifetime
         return ServiceProcess.StartAsync(name, BuiltAssembly("gateway", "Protection.Gateway"), settings, port);
     }
 
-    /// <summary>Runs <c>Protection.Identity.dll</c> with a command (e.g. <c>bootstrap-admin</c>) against the system's identity database.</summary>
+    /// <summary>
+    /// Runs <c>Protection.Identity.dll</c> with a command (e.g. <c>bootstrap-admin</c>) against the system's
+    /// identity database.
+    /// </summary>
     public Task<(int ExitCode, string Output)> RunIdentityCommandAsync(params string[] arguments)
     {
-        var environment = new Dictionary<string, string>(AuthSettings) { ["ConnectionStrings__Postgres"] = _databases["identity"] };
-        return ServiceProcess.RunToExitAsync("identity-command", BuiltAssembly("services/Identity", "Protection.Identity"), environment, arguments, TimeSpan.FromSeconds(60));
+        var environment = new Dictionary<string, string>(AuthSettings)
+        {
+            ["ConnectionStrings__Postgres"] = _databases["identity"],
+        };
+        return ServiceProcess.RunToExitAsync(
+            "identity-command",
+            BuiltAssembly("services/Identity", "Protection.Identity"),
+            environment,
+            arguments,
+            TimeSpan.FromSeconds(60));
     }
 
     /// <summary>The path of a built assembly of the solution (same configuration as these tests).</summary>
-    public static string AssemblyOf(string projectFolder, string assemblyName) => BuiltAssembly(projectFolder, assemblyName);
+    public static string AssemblyOf(string projectFolder, string assemblyName) =>
+        BuiltAssembly(projectFolder, assemblyName);
 
     private Dictionary<string, string> IdentitySettings() => new()
     {
@@ -147,14 +186,17 @@ public sealed class ProtectionSystem : IAsyncLifetime
         ["Identity__SignInAttemptsPerAddressPerMinute"] = "1000",
         [$"Identity__Clients__{TestClient}__Type"] = "public",
         [$"Identity__Clients__{TestClient}__RedirectUris__0"] = RedirectUri.AbsoluteUri,
-        [$"Identity__Clients__{TestClient}__PostLogoutRedirectUris__0"] = new Uri(Issuer, "signout-callback-oidc").AbsoluteUri,
+        [$"Identity__Clients__{TestClient}__PostLogoutRedirectUris__0"] =
+            new Uri(Issuer, "signout-callback-oidc").AbsoluteUri,
         [$"Identity__Clients__{MachineClient}__Type"] = "confidential",
         [$"Identity__Clients__{MachineClient}__ClientSecret"] = MachineClientSecret,
         [$"Identity__Clients__{MachineClient}__Roles__0"] = "officer",
         [$"Identity__Clients__{MachineClient}__Organisation"] = "e2e-machines",
     };
 
-    /// <summary>Moves relocation's clock forward (the only service whose clock tests move) and returns its new "now".</summary>
+    /// <summary>
+    /// Moves relocation's clock forward (the only service whose clock tests move) and returns its new "now".
+    /// </summary>
     public async Task<DateTimeOffset> AdvanceRelocationClockAsync(TimeSpan by)
     {
         using var client = new HttpClient { BaseAddress = Relocation.Address };
@@ -163,7 +205,10 @@ public sealed class ProtectionSystem : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<ClockResponse>())!.Now;
     }
 
-    /// <summary>A client acting as <paramref name="user"/> with <paramref name="roles"/>, token from <c>POST /auth/dev-token</c>.</summary>
+    /// <summary>
+    /// A client acting as <paramref name="user"/> with <paramref name="roles"/>, token from
+    /// <c>POST /auth/dev-token</c>.
+    /// </summary>
     public async Task<HttpClient> SignedInAs(string user, params string[] roles)
     {
         var response = await Gateway.PostAsJsonAsync("/auth/dev-token", new { user, roles });

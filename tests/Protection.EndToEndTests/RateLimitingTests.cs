@@ -9,7 +9,8 @@ public sealed class RateLimitingTests(ProtectionSystem system)
     [Fact]
     public async Task A_user_over_their_limit_gets_429_while_another_user_is_still_served()
     {
-        await using var gateway = await system.StartGatewayAsync("throttled-gateway", tokenLimit: 5, tokensPerSecond: 1);
+        await using var gateway = await system.StartGatewayAsync(
+            "throttled-gateway", tokenLimit: 5, tokensPerSecond: 1);
         using var busy = await ThroughGateway(gateway, "busy-officer");
         using var quiet = await ThroughGateway(gateway, "quiet-officer");
 

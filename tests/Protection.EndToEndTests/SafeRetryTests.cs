@@ -32,7 +32,8 @@ public sealed class SafeRetryTests(ProtectionSystem system)
         var (caseId, _) = await officer.OpenAsync(Cases.Defender.Unique());
         await officer.WaitForAsync($"/api/cases/{caseId}/grants", _ => true, "assistance to know the case");
         var fundId = await funder.CreateFundAsync(5_000m);
-        var requested = await officer.PostAsJsonAsync($"/api/cases/{caseId}/grants", Funds.GrantBody(fundId, 1_000m, "legal"));
+        var requested = await officer.PostAsJsonAsync(
+            $"/api/cases/{caseId}/grants", Funds.GrantBody(fundId, 1_000m, "legal"));
         var grantId = (await requested.Json()).GetProperty("id").GetGuid();
         var path = $"/api/grants/{grantId}/decisions";
         var key = Guid.NewGuid().ToString();
@@ -51,7 +52,8 @@ public sealed class SafeRetryTests(ProtectionSystem system)
         // The same key with another body is refused naming the header; without a key the command runs again.
         await funder.SendAsync(Post(path, new { decision = "reject", reason = "Covered elsewhere." }, key))
             .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "Idempotency-Key");
-        await funder.SendAsync(Post(path, new { decision = "approve" }, key: null)).ShouldBeProblem(HttpStatusCode.Conflict);
+        await funder.SendAsync(Post(path, new { decision = "approve" }, key: null))
+            .ShouldBeProblem(HttpStatusCode.Conflict);
     }
 
     [Fact]
@@ -61,7 +63,8 @@ public sealed class SafeRetryTests(ProtectionSystem system)
         var body = Cases.OpenCaseBody(Cases.Defender.Unique());
         var key = Guid.NewGuid().ToString();
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => officer.SendAsync(Post("/api/cases", body, key))));
+        var answers = await Task.WhenAll(
+            Enumerable.Range(0, 8).Select(_ => officer.SendAsync(Post("/api/cases", body, key))));
         var created = answers.Where(a => a.StatusCode == HttpStatusCode.Created).ToArray();
         var busy = answers.Where(a => a.StatusCode == HttpStatusCode.Conflict).ToArray();
 
@@ -87,7 +90,8 @@ public sealed class SafeRetryTests(ProtectionSystem system)
         var second = await system.SignedInAs($"officer-{Guid.NewGuid():N}", "officer");
         var key = Guid.NewGuid().ToString();
 
-        var mine = await (await first.SendAsync(Post("/api/cases", Cases.OpenCaseBody(Cases.Defender.Unique()), key))).Json();
+        var mine = await (await first.SendAsync(Post("/api/cases", Cases.OpenCaseBody(Cases.Defender.Unique()), key)))
+            .Json();
         var theirs = await second.SendAsync(Post("/api/cases", Cases.OpenCaseBody(Cases.Defender.Unique()), key));
 
         theirs.StatusCode.ShouldBe(HttpStatusCode.Created);

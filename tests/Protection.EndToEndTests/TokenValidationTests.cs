@@ -15,7 +15,11 @@ namespace Protection.EndToEndTests;
 [Collection(SystemCollection.Name)]
 public sealed class TokenValidationTests(ProtectionSystem system)
 {
-    public static TheoryData<string> Forgeries => ["another key", "expired", "another audience", "another issuer", "alg none", "HS256 with the former shared key", "no expiry"];
+    public static TheoryData<string> Forgeries =>
+    [
+        "another key", "expired", "another audience", "another issuer", "alg none", "HS256 with the former shared key",
+        "no expiry",
+    ];
 
     [Theory]
     [MemberData(nameof(Forgeries))]
@@ -54,18 +58,35 @@ public sealed class TokenValidationTests(ProtectionSystem system)
 
     private string Forge(string forgery) => forgery switch
     {
-        "another key" => Sign(Claims(), new RsaSecurityKey(RSA.Create(2048)) { KeyId = DevelopmentKey().KeyId }, SecurityAlgorithms.RsaSha256),
-        "expired" => Sign(Claims(expires: DateTime.UtcNow.AddMinutes(-5), issuedAt: DateTime.UtcNow.AddMinutes(-15)), DevelopmentKey(), SecurityAlgorithms.RsaSha256),
+        "another key" => Sign(
+            Claims(),
+            new RsaSecurityKey(RSA.Create(2048)) { KeyId = DevelopmentKey().KeyId },
+            SecurityAlgorithms.RsaSha256),
+        "expired" => Sign(
+            Claims(expires: DateTime.UtcNow.AddMinutes(-5), issuedAt: DateTime.UtcNow.AddMinutes(-15)),
+            DevelopmentKey(),
+            SecurityAlgorithms.RsaSha256),
         "another audience" => Sign(Claims(audience: "another-api"), DevelopmentKey(), SecurityAlgorithms.RsaSha256),
-        "another issuer" => Sign(Claims(issuer: "https://evil.example/"), DevelopmentKey(), SecurityAlgorithms.RsaSha256),
+        "another issuer" =>
+            Sign(Claims(issuer: "https://evil.example/"), DevelopmentKey(), SecurityAlgorithms.RsaSha256),
         "alg none" => Unsigned(),
-        "HS256 with the former shared key" => Sign(Claims(), new SymmetricSecurityKey(Encoding.UTF8.GetBytes(PublishedSecrets.FormerDevelopmentSigningKey)), SecurityAlgorithms.HmacSha256),
+        "HS256 with the former shared key" => Sign(
+            Claims(),
+            new SymmetricSecurityKey(Encoding.UTF8.GetBytes(PublishedSecrets.FormerDevelopmentSigningKey)),
+            SecurityAlgorithms.HmacSha256),
         "no expiry" => Sign(Claims(withoutExpiry: true), DevelopmentKey(), SecurityAlgorithms.RsaSha256),
         _ => throw new ArgumentOutOfRangeException(nameof(forgery)),
     };
 
-    /// <summary>Everything a supervisor, auditor and administrator could want, so that only validation stands in the way.</summary>
-    private SecurityTokenDescriptor Claims(string? audience = null, string? issuer = null, DateTime? expires = null, DateTime? issuedAt = null, bool withoutExpiry = false)
+    /// <summary>
+    /// Everything a supervisor, auditor and administrator could want, so that only validation stands in the way.
+    /// </summary>
+    private SecurityTokenDescriptor Claims(
+        string? audience = null,
+        string? issuer = null,
+        DateTime? expires = null,
+        DateTime? issuedAt = null,
+        bool withoutExpiry = false)
     {
         var now = issuedAt ?? DateTime.UtcNow;
         return new SecurityTokenDescriptor
@@ -95,7 +116,8 @@ public sealed class TokenValidationTests(ProtectionSystem system)
         var header = Base64UrlEncoder.Encode("""{"alg":"none","typ":"JWT"}""");
         var exp = DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds();
         var payload = Base64UrlEncoder.Encode(
-            $$"""{"iss":"{{system.Issuer.AbsoluteUri}}","aud":"protection-api","sub":"mallory","role":["supervisor","admin"],"exp":{{exp}}}""");
+            $$"""{"iss":"{{system.Issuer.AbsoluteUri}}","aud":"protection-api","sub":"mallory","role":""" +
+            $$"""["supervisor","admin"],"exp":{{exp}}}""");
         return $"{header}.{payload}.";
     }
 

@@ -5,7 +5,9 @@ using Npgsql;
 
 namespace Protection.EndToEndTests;
 
-/// <summary>The database drops the service's connections in the middle of a burst: answers are 2xx, 409 or 503, never 500.</summary>
+/// <summary>
+/// The database drops the service's connections in the middle of a burst: answers are 2xx, 409 or 503, never 500.
+/// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class TransientFaultTests(ProtectionSystem system, Xunit.Abstractions.ITestOutputHelper output)
 {
@@ -28,7 +30,8 @@ public sealed class TransientFaultTests(ProtectionSystem system, Xunit.Abstracti
             while (!burstOver.IsCancellationRequested)
             {
                 await using var kill = new NpgsqlCommand(
-                    "select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = @db and pid <> pg_backend_pid() and usename = current_user",
+                    "select count(pg_terminate_backend(pid)) from pg_stat_activity " +
+                    "where datname = @db and pid <> pg_backend_pid() and usename = current_user",
                     connection);
                 kill.Parameters.AddWithValue("db", database.Database!);
                 terminated += (int)(long)(await kill.ExecuteScalarAsync())!;
@@ -48,8 +51,10 @@ public sealed class TransientFaultTests(ProtectionSystem system, Xunit.Abstracti
         for (var wave = 0; wave < 8; wave++)
         {
             var writes = Enumerable.Range(0, 10).Select(_ => funder.PostAsJsonAsync(
-                "/api/funds", new { name = $"Burst {Guid.NewGuid():N}"[..30], currency = "EUR", openingBalance = 100m }));
-            var topUps = Enumerable.Range(0, 5).Select(_ => funder.PostAsJsonAsync($"/api/funds/{existing}/top-ups", new { amount = 1m }));
+                "/api/funds",
+                new { name = $"Burst {Guid.NewGuid():N}"[..30], currency = "EUR", openingBalance = 100m }));
+            var topUps = Enumerable.Range(0, 5).Select(_ =>
+                funder.PostAsJsonAsync($"/api/funds/{existing}/top-ups", new { amount = 1m }));
             var reads = Enumerable.Range(0, 10).Select(_ => funder.GetAsync($"/api/funds/{existing}"));
             var responses = await Task.WhenAll(writes.Concat(topUps).Concat(reads));
             foreach (var response in responses)
@@ -64,16 +69,19 @@ public sealed class TransientFaultTests(ProtectionSystem system, Xunit.Abstracti
 
         await burstOver.CancelAsync();
         await terminator;
-        var distribution = string.Join(", ", answers.GroupBy(a => a).OrderBy(g => g.Key).Select(g => $"{g.Count()} × {g.Key}"));
+        var distribution = string.Join(
+            ", ", answers.GroupBy(a => a).OrderBy(g => g.Key).Select(g => $"{g.Count()} × {g.Key}"));
         output.WriteLine($"{terminated} connections terminated; {distribution}");
 
         terminated.ShouldBeGreaterThan(0, "the burst ran without a connection being terminated");
-        answers.ShouldAllBe(a => a.StartsWith('2') || a.StartsWith("409") || a.StartsWith("503 retry-after"), distribution);
+        answers.ShouldAllBe(
+            a => a.StartsWith('2') || a.StartsWith("409") || a.StartsWith("503 retry-after"), distribution);
         created.ShouldNotBeEmpty(distribution);
         foreach (var id in created)
         {
             await Protection.Testing.Eventually.Get(
-                async () => (await funder.GetAsync($"/api/funds/{id}")).StatusCode == HttpStatusCode.OK ? "there" : null,
+                async () =>
+                    (await funder.GetAsync($"/api/funds/{id}")).StatusCode == HttpStatusCode.OK ? "there" : null,
                 TimeSpan.FromSeconds(15), "an accepted fund to be readable");
         }
     }

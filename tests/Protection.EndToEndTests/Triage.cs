@@ -11,7 +11,12 @@ internal static class Triage
 {
     public static readonly TimeSpan Propagation = TimeSpan.FromSeconds(15);
 
-    public static JsonObject Scores(int emotionalCognitive, int physical, int spiritual, int economic, int political) => new()
+    public static JsonObject Scores(
+        int emotionalCognitive,
+        int physical,
+        int spiritual,
+        int economic,
+        int political) => new()
     {
         ["emotionalCognitive"] = emotionalCognitive,
         ["physical"] = physical,
@@ -20,12 +25,21 @@ internal static class Triage
         ["political"] = political,
     };
 
-    /// <summary>Waits until triage has taken the case in (it learns of it from intake's CaseOpened), then returns its triage view.</summary>
+    /// <summary>
+    /// Waits until triage has taken the case in (it learns of it from intake's CaseOpened), then returns its
+    /// triage view.
+    /// </summary>
     public static Task<JsonElement> WaitForTriageAsync(this HttpClient client, Guid id) =>
         client.WaitForAsync($"/api/cases/{id}/triage", _ => true, $"case {id} in triage");
 
-    /// <summary>Polls <paramref name="path"/> until it answers 200 with a body that satisfies <paramref name="condition"/>.</summary>
-    public static async Task<JsonElement> WaitForAsync(this HttpClient client, string path, Func<JsonElement, bool> condition, string what)
+    /// <summary>
+    /// Polls <paramref name="path"/> until it answers 200 with a body that satisfies <paramref name="condition"/>.
+    /// </summary>
+    public static async Task<JsonElement> WaitForAsync(
+        this HttpClient client,
+        string path,
+        Func<JsonElement, bool> condition,
+        string what)
     {
         var found = await Eventually.Get(async () =>
         {
@@ -49,7 +63,10 @@ internal static class Triage
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    public static async Task ShouldBeProblem(this Task<HttpResponseMessage> request, HttpStatusCode status, string? field = null)
+    public static async Task ShouldBeProblem(
+        this Task<HttpResponseMessage> request,
+        HttpStatusCode status,
+        string? field = null)
     {
         var response = await request;
         var text = await response.Content.ReadAsStringAsync();
@@ -57,7 +74,8 @@ internal static class Triage
         response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
         if (field is not null)
         {
-            JsonDocument.Parse(text).RootElement.GetProperty("errors").TryGetProperty(field, out _).ShouldBeTrue($"expected an error for {field}: {text}");
+            JsonDocument.Parse(text).RootElement.GetProperty("errors").TryGetProperty(field, out _)
+                .ShouldBeTrue($"expected an error for {field}: {text}");
         }
     }
 

@@ -24,7 +24,8 @@ public sealed class WeakSecretsTests
     private static readonly (string Rule, string? Value, string Says)[] KeyRules =
     [
         ("missing", null, "is not set"),
-        ("published", Convert.ToBase64String(PublishedSecrets.DevelopmentMasterKey), "published in the Protection repository"),
+        ("published", Convert.ToBase64String(PublishedSecrets.DevelopmentMasterKey),
+            "published in the Protection repository"),
         ("one byte repeated", Convert.ToBase64String(new byte[32]), "one byte value repeated"),
         ("too short", Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)), "must be at least 32"),
     ];
@@ -73,16 +74,21 @@ public sealed class WeakSecretsTests
 
     [Theory]
     [MemberData(nameof(IdentityCases))]
-    public async Task The_identity_service_refuses_a_weak_signing_key_encryption_key_or_client_secret(string setting, string rule)
+    public async Task The_identity_service_refuses_a_weak_signing_key_encryption_key_or_client_secret(
+        string setting,
+        string rule)
     {
         var settings = IdentitySettings();
         var (value, says) = (setting, rule) switch
         {
             (_, "missing") => ((string?)null, "is not set"),
-            ("Identity__SigningKey", "published") => (PublishedSecrets.DevelopmentSigningKeyPem, "published in the Protection repository"),
+            ("Identity__SigningKey", "published") =>
+                (PublishedSecrets.DevelopmentSigningKeyPem, "published in the Protection repository"),
             ("Identity__SigningKey", "too short") => (Rsa(1024), "must be at least 2048"),
-            ("Identity__SigningKey", "not a key") => ("-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----", "is not a PEM private key"),
-            ("Identity__EncryptionKey", _) => (KeyRules.Single(r => r.Rule == rule).Value, KeyRules.Single(r => r.Rule == rule).Says),
+            ("Identity__SigningKey", "not a key") =>
+                ("-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----", "is not a PEM private key"),
+            ("Identity__EncryptionKey", _) =>
+                (KeyRules.Single(r => r.Rule == rule).Value, KeyRules.Single(r => r.Rule == rule).Says),
             (_, "published") => (PublishedSecrets.DevelopmentClientSecret, "published in the Protection repository"),
             (_, "one byte repeated") => (new string('x', 40), "one character repeated"),
             (_, "too short") => ("Xq3-short-secret", "must be at least 32"),
@@ -90,24 +96,40 @@ public sealed class WeakSecretsTests
         };
         Set(settings, setting, value);
 
-        await RefusesAsync("services/Identity", "Protection.Identity", settings, setting.Replace("__", ":", StringComparison.Ordinal), says);
+        await RefusesAsync(
+            "services/Identity",
+            "Protection.Identity",
+            settings,
+            setting.Replace("__", ":", StringComparison.Ordinal),
+            says);
     }
 
     [Theory]
-    [InlineData("ConnectionStrings__Postgres", "Host=127.0.0.1;Database=protection_intake;Username=protection;Password=protection")]
+    [InlineData(
+        "ConnectionStrings__Postgres",
+        "Host=127.0.0.1;Database=protection_intake;Username=protection;Password=protection")]
     [InlineData("ConnectionStrings__RabbitMq", "amqp://protection:protection@127.0.0.1:5672/")]
-    public async Task A_service_refuses_a_connection_password_published_in_the_source(string setting, string connectionString)
+    public async Task A_service_refuses_a_connection_password_published_in_the_source(
+        string setting,
+        string connectionString)
     {
         var settings = ServiceSettings();
         settings[setting] = connectionString;
 
-        await RefusesAsync("services/Intake", "Protection.Intake", settings, setting.Replace("__", ":", StringComparison.Ordinal), "published in the Protection repository");
+        await RefusesAsync(
+            "services/Intake",
+            "Protection.Intake",
+            settings,
+            setting.Replace("__", ":", StringComparison.Ordinal),
+            "published in the Protection repository");
     }
 
     [Theory]
     [InlineData("gateway", "Protection.Gateway")]
     [InlineData("services/Intake", "Protection.Intake")]
-    public async Task A_process_without_an_authority_refuses_to_start_outside_Development(string folder, string assembly)
+    public async Task A_process_without_an_authority_refuses_to_start_outside_Development(
+        string folder,
+        string assembly)
     {
         var settings = ServiceSettings();
         settings.Remove("Auth__Authority");
@@ -115,16 +137,26 @@ public sealed class WeakSecretsTests
         await RefusesAsync(folder, assembly, settings, "Auth:Authority", "is not configured");
     }
 
-    private static async Task RefusesAsync(string folder, string assembly, Dictionary<string, string> settings, string setting, string says)
+    private static async Task RefusesAsync(
+        string folder,
+        string assembly,
+        Dictionary<string, string> settings,
+        string setting,
+        string says)
     {
         var (exit, output) = await ServiceProcess.RunToExitAsync(
-            $"{assembly} in Production", ProtectionSystem.AssemblyOf(folder, assembly), settings, [], TimeSpan.FromSeconds(60));
+            $"{assembly} in Production",
+            ProtectionSystem.AssemblyOf(folder, assembly),
+            settings,
+            [],
+            TimeSpan.FromSeconds(60));
 
         exit.ShouldNotBe(0, output);
         output.ShouldContain(setting, customMessage: output);
         output.ShouldContain(says, customMessage: output);
         output.ShouldNotContain("Now listening on");
-        if (settings.TryGetValue(setting.Replace(":", "__", StringComparison.Ordinal), out var secret) && secret.Length > 0)
+        if (settings.TryGetValue(setting.Replace(":", "__", StringComparison.Ordinal), out var secret)
+            && secret.Length > 0)
         {
             output.ShouldNotContain(secret); // a refusal names the setting, never the value
         }
@@ -135,8 +167,10 @@ public sealed class WeakSecretsTests
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["Auth__Authority"] = "https://id.example.org/",
-        ["ConnectionStrings__Postgres"] = $"Host=127.0.0.1;Database=never_reached;Username=protection_prod;Password={StrongPassword}",
-        ["ConnectionStrings__RabbitMq"] = $"amqp://protection_prod:{Uri.EscapeDataString(StrongPassword)}@127.0.0.1:5672/",
+        ["ConnectionStrings__Postgres"] =
+            $"Host=127.0.0.1;Database=never_reached;Username=protection_prod;Password={StrongPassword}",
+        ["ConnectionStrings__RabbitMq"] =
+            $"amqp://protection_prod:{Uri.EscapeDataString(StrongPassword)}@127.0.0.1:5672/",
         ["PersonalData__MasterKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
     };
 
@@ -148,7 +182,8 @@ public sealed class WeakSecretsTests
         settings["Identity__EncryptionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         settings["Identity__Clients__scripts__Type"] = "confidential";
         settings["Identity__Clients__scripts__Roles__0"] = "officer";
-        settings["Identity__Clients__scripts__ClientSecret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        settings["Identity__Clients__scripts__ClientSecret"] =
+            Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         return settings;
     }
 

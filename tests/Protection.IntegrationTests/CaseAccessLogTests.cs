@@ -5,27 +5,35 @@ using Protection.EventSourcing.EventStore;
 
 namespace Protection.IntegrationTests;
 
-/// <summary>The access log on real PostgreSQL: every read kept, in one hash chain, whoever reads at the same moment.</summary>
+/// <summary>
+/// The access log on real PostgreSQL: every read kept, in one hash chain, whoever reads at the same moment.
+/// </summary>
 public sealed class CaseAccessLogTests(EventStoreHost host) : IClassFixture<EventStoreHost>
 {
     [Fact]
     public async Task Reads_of_one_case_at_the_same_moment_by_two_replicas_are_all_recorded_in_one_intact_chain()
     {
         // Two instances are two replicas: each serialises its own reads, and they meet only at the stream's version.
-        var replicas = new[] { new CaseAccessLog(host.Store, TimeProvider.System), new CaseAccessLog(host.Store, TimeProvider.System) };
+        var replicas = new[]
+        {
+            new CaseAccessLog(host.Store, TimeProvider.System),
+            new CaseAccessLog(host.Store, TimeProvider.System),
+        };
         var caseId = Guid.CreateVersion7();
 
         await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
         {
             await Task.Yield();
-            using var _ = OperationContext.Begin(new OperationContext($"auditor-{i}", "auditor", $"correlation-{i}", $"correlation-{i}"));
+            using var _ = OperationContext.Begin(
+                new OperationContext($"auditor-{i}", "auditor", $"correlation-{i}", $"correlation-{i}"));
             await replicas[i % 2].RecordAsync(caseId, CaseReads.History, 200, CancellationToken.None);
         }));
 
         await using var session = host.Store.QuerySession();
         var entries = await replicas[0].ReadAsync(session, "itest", caseId, CancellationToken.None);
         entries.Select(e => e.Reader).Order().ShouldBe(Enumerable.Range(0, 40).Select(i => $"auditor-{i}").Order());
-        entries.ShouldAllBe(e => e.What == CaseReads.History && e.Role == "auditor" && e.Status == 200 && e.Service == "itest");
+        entries.ShouldAllBe(e =>
+            e.What == CaseReads.History && e.Role == "auditor" && e.Status == 200 && e.Service == "itest");
         entries.Select(e => e.CorrelationId).Distinct().Count().ShouldBe(40);
 
         var chain = await ChainVerifier.VerifyAsync(session, CaseAccessLog.StreamOf(caseId));
@@ -43,12 +51,15 @@ public sealed class CaseAccessLogTests(EventStoreHost host) : IClassFixture<Even
 
         using (OperationContext.Begin(new OperationContext("officer-1", "officer", "c1", "c1")))
         {
-            await new CaseAccessLog(host.Store, TimeProvider.System).RecordAsync(caseId, CaseReads.CaseFile, 403, CancellationToken.None);
+            await new CaseAccessLog(host.Store, TimeProvider.System)
+                .RecordAsync(caseId, CaseReads.CaseFile, 403, CancellationToken.None);
         }
 
         await using var session = host.Store.QuerySession();
         (await session.Events.FetchStreamStateAsync(caseId)).ShouldBeNull();
-        var read = (await new CaseAccessLog(host.Store, TimeProvider.System).ReadAsync(session, "itest", caseId, CancellationToken.None)).ShouldHaveSingleItem();
+        var read = (await new CaseAccessLog(host.Store, TimeProvider.System)
+                .ReadAsync(session, "itest", caseId, CancellationToken.None))
+            .ShouldHaveSingleItem();
         read.Reader.ShouldBe("officer-1");
         read.Status.ShouldBe(403);
     }

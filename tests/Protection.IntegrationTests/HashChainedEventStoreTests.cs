@@ -16,7 +16,10 @@ public sealed class HashChainedEventStoreTests(EventStoreHost host) : IClassFixt
         using (OperationContext.Begin(new OperationContext("officer-7", "officer", "corr-1", "req-1")))
         {
             await using var first = host.Store.LightweightSession();
-            first.Events.StartStream(stream, new ThreatSeen(stream, Guid.NewGuid()), new ThreatSeen(stream, Guid.NewGuid()));
+            first.Events.StartStream(
+                stream,
+                new ThreatSeen(stream, Guid.NewGuid()),
+                new ThreatSeen(stream, Guid.NewGuid()));
             await first.SaveChangesAsync();
         }
 
@@ -33,23 +36,35 @@ public sealed class HashChainedEventStoreTests(EventStoreHost host) : IClassFixt
 
         var events = await query.Events.FetchStreamAsync(stream);
         events[0].GetHeader(EventHeaders.PreviousHash)!.ToString().ShouldBe(HashChain.Genesis);
-        events[1].GetHeader(EventHeaders.PreviousHash)!.ToString().ShouldBe(events[0].GetHeader(EventHeaders.Hash)!.ToString());
-        events[2].GetHeader(EventHeaders.PreviousHash)!.ToString().ShouldBe(events[1].GetHeader(EventHeaders.Hash)!.ToString());
+        events[1].GetHeader(EventHeaders.PreviousHash)!.ToString()
+            .ShouldBe(events[0].GetHeader(EventHeaders.Hash)!.ToString());
+        events[2].GetHeader(EventHeaders.PreviousHash)!.ToString()
+            .ShouldBe(events[1].GetHeader(EventHeaders.Hash)!.ToString());
         events[0].GetHeader(EventHeaders.Actor)!.ToString().ShouldBe("officer-7");
         events[0].CorrelationId.ShouldBe("corr-1");
         events[2].GetHeader(EventHeaders.Actor)!.ToString().ShouldStartWith("system:");
     }
 
     [Theory]
-    [InlineData("update itest.mt_events set data = jsonb_set(data, '{threatId}', to_jsonb(gen_random_uuid()::text)) where stream_id = @stream and version = 2", 2L)]
-    [InlineData("update itest.mt_events set headers = jsonb_set(headers, '{actor}', '\"someone-else\"') where stream_id = @stream and version = 3", 3L)]
+    [InlineData(
+        "update itest.mt_events set data = jsonb_set(data, '{threatId}', to_jsonb(gen_random_uuid()::text)) " +
+        "where stream_id = @stream and version = 2",
+        2L)]
+    [InlineData(
+        "update itest.mt_events set headers = jsonb_set(headers, '{actor}', '\"someone-else\"') " +
+        "where stream_id = @stream and version = 3",
+        3L)]
     [InlineData("delete from itest.mt_events where stream_id = @stream and version = 2", 3L)]
-    public async Task Altering_a_stored_event_directly_in_PostgreSQL_breaks_the_chain_at_that_event(string tampering, long firstBroken)
+    public async Task Altering_a_stored_event_directly_in_PostgreSQL_breaks_the_chain_at_that_event(
+        string tampering,
+        long firstBroken)
     {
         var stream = Guid.CreateVersion7();
         await using (var session = host.Store.LightweightSession())
         {
-            session.Events.StartStream(stream, Enumerable.Range(0, 4).Select(_ => (object)new ThreatSeen(stream, Guid.NewGuid())).ToArray());
+            session.Events.StartStream(
+                stream,
+                Enumerable.Range(0, 4).Select(_ => (object)new ThreatSeen(stream, Guid.NewGuid())).ToArray());
             await session.SaveChangesAsync();
         }
 

@@ -8,7 +8,9 @@ namespace Protection.IntegrationTests;
 /// <summary>The effect a consumer has: one event appended to the case's stream in this service.</summary>
 public sealed record ThreatSeen(Guid CaseId, Guid ThreatId);
 
-/// <summary>Every delivery the consumer saw, handled or skipped, to tell "delivered twice" from "applied twice".</summary>
+/// <summary>
+/// Every delivery the consumer saw, handled or skipped, to tell "delivered twice" from "applied twice".
+/// </summary>
 public sealed class ThreatLog
 {
     public ConcurrentQueue<Guid> Deliveries { get; } = new();
@@ -18,7 +20,10 @@ public sealed class ThreatLog
 public sealed class RecordThreatSeen(IDocumentStore store, TimeProvider clock, ThreatLog log)
     : IdempotentConsumer<ThreatReported>(store, clock)
 {
-    protected override Task Handle(IDocumentSession session, ThreatReported message, CancellationToken cancellationToken)
+    protected override Task Handle(
+        IDocumentSession session,
+        ThreatReported message,
+        CancellationToken cancellationToken)
     {
         log.Deliveries.Enqueue(message.CaseId);
         session.Events.Append(message.CaseId, new ThreatSeen(message.CaseId, message.Threat.ThreatId));

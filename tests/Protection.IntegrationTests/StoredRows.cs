@@ -6,17 +6,23 @@ using Protection.ServiceDefaults.Auth;
 
 namespace Protection.IntegrationTests;
 
-/// <summary>What a service's database holds, read with plain SQL (not through Marten), for checking what is stored in clear.</summary>
+/// <summary>
+/// What a service's database holds, read with plain SQL (not through Marten), for checking what is stored in clear.
+/// </summary>
 internal static class StoredRows
 {
-    /// <summary>Every row of every table in <paramref name="schema"/> (events, documents, outbox, keys), as JSON text.</summary>
+    /// <summary>
+    /// Every row of every table in <paramref name="schema"/> (events, documents, outbox, keys), as JSON text.
+    /// </summary>
     public static async Task<string> AllAsync(string connectionString, string schema)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         var tables = new List<string>();
         await using (var list = new NpgsqlCommand(
-            "select table_name from information_schema.tables where table_schema = @schema and table_type = 'BASE TABLE'", connection))
+            "select table_name from information_schema.tables " +
+            "where table_schema = @schema and table_type = 'BASE TABLE'",
+            connection))
         {
             list.Parameters.AddWithValue("schema", schema);
             await using var reader = await list.ExecuteReaderAsync();
@@ -30,19 +36,25 @@ internal static class StoredRows
         var all = new StringBuilder();
         foreach (var table in tables)
         {
-            await using var select = new NpgsqlCommand($"select coalesce(string_agg(row_to_json(t)::text, E'\\n'), '') from \"{schema}\".\"{table}\" t", connection);
+            await using var select = new NpgsqlCommand(
+                $"select coalesce(string_agg(row_to_json(t)::text, E'\\n'), '') from \"{schema}\".\"{table}\" t",
+                connection);
             all.AppendLine((string)(await select.ExecuteScalarAsync())!);
         }
 
         return all.ToString();
     }
 
-    /// <summary>The stored rows of one event stream (data, headers with the hash chain, timestamps), in order.</summary>
+    /// <summary>
+    /// The stored rows of one event stream (data, headers with the hash chain, timestamps), in order.
+    /// </summary>
     public static async Task<IReadOnlyList<string>> EventsAsync(string connectionString, string schema, Guid streamId)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var select = new NpgsqlCommand($"select row_to_json(e)::text from \"{schema}\".mt_events e where e.stream_id = @id order by e.version", connection);
+        await using var select = new NpgsqlCommand(
+            $"select row_to_json(e)::text from \"{schema}\".mt_events e where e.stream_id = @id order by e.version",
+            connection);
         select.Parameters.AddWithValue("id", streamId);
         var rows = new List<string>();
         await using var reader = await select.ExecuteReaderAsync();

@@ -65,21 +65,27 @@ public sealed class TriageSealingTests : IAsyncLifetime
     {
         var (_, rabbit) = await TestInfrastructure.EndpointsAsync();
         _database = await TestInfrastructure.CreateDatabaseAsync("trseal");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development }); // local PostgreSQL and RabbitMQ have development passwords
-        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "Triage", "appsettings.json"), optional: false);
+        // local PostgreSQL and RabbitMQ have development passwords
+        var builder = Host.CreateApplicationBuilder(
+            new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
+        builder.Configuration.AddJsonFile(
+            Path.Combine(AppContext.BaseDirectory, "Triage", "appsettings.json"),
+            optional: false);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = _database,
             ["ConnectionStrings:RabbitMq"] = rabbit,
             ["Messaging:QueuePrefix"] = $"itest-trseal-{Guid.NewGuid():N}"[..24],
             ["Triage:OverdueCheckInterval"] = "00:30:00",
-            ["PersonalData:MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["PersonalData:MasterKey"] =
+                Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         });
         builder.Services.AddSingleton<TimeProvider>(_clock);
         builder.AddTriage();
         _host = builder.Build();
         await _host.StartAsync();
-        await Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        await Services.GetRequiredService<IBusControl>()
+            .WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
     }
 
     public Task DisposeAsync() => TestInfrastructure.StopAndDropAsync(_host, _database);
@@ -133,7 +139,8 @@ public sealed class TriageSealingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CaseErased_delivered_twice_destroys_the_key_once_and_every_text_then_reads_erased_with_the_events_untouched()
+    public async Task
+        CaseErased_delivered_twice_destroys_the_key_once_and_every_text_then_reads_erased_with_the_events_untouched()
     {
         var (caseId, reference) = await CaseWithTextsAsync();
         var eventsBefore = await StoredRows.EventsAsync(_database, Schema, caseId);
@@ -188,7 +195,8 @@ public sealed class TriageSealingTests : IAsyncLifetime
             CancellationToken.None));
 
         view.Override.ShouldNotBeNull().Reason.ShouldBe(reason);
-        view.RiskHistory.Where(h => h.Basis == RiskBasis.Override).Select(h => h.Reason).ShouldBe([CaseKeys.Erased, reason]);
+        view.RiskHistory.Where(h => h.Basis == RiskBasis.Override).Select(h => h.Reason)
+            .ShouldBe([CaseKeys.Erased, reason]);
         view.Measures.ShouldHaveSingleItem().CancelReason.ShouldBe(CaseKeys.Erased);
         (await StoredRows.AllAsync(_database, Schema)).ShouldNotContain(_token);
     }
@@ -201,9 +209,17 @@ public sealed class TriageSealingTests : IAsyncLifetime
 
     private CaseErased Erased(Guid caseId, string reference) => new(
         caseId, reference, ErasureBasis.DefenderRequest, _clock.GetUtcNow(),
-        new EventMetadata(Guid.CreateVersion7(), _clock.GetUtcNow(), "admin-1", "admin", Guid.NewGuid().ToString(), Guid.NewGuid().ToString()));
+        new EventMetadata(
+            Guid.CreateVersion7(),
+            _clock.GetUtcNow(),
+            "admin-1",
+            "admin",
+            Guid.NewGuid().ToString(),
+            Guid.NewGuid().ToString()));
 
-    /// <summary>Waits until <see cref="DestroyCaseKey"/> has committed its handling of the message (its idempotency marker).</summary>
+    /// <summary>
+    /// Waits until <see cref="DestroyCaseKey"/> has committed its handling of the message (its idempotency marker).
+    /// </summary>
     private Task HandledAsync(Guid messageId) => Eventually.Get(async () =>
     {
         await using var session = Store.QuerySession();
@@ -230,10 +246,18 @@ public sealed class TriageSealingTests : IAsyncLifetime
 
         var ct = CancellationToken.None;
         await Command(http => OverrideRisk.Handle(
-            caseId, new OverrideRequest { Level = RiskLevel.Medium, Reason = OverrideReason }, http, Cases, Decisions, ct));
+            caseId,
+            new OverrideRequest { Level = RiskLevel.Medium, Reason = OverrideReason },
+            http,
+            Cases,
+            Decisions,
+            ct));
         await Command(http => AssessCase.Handle(caseId, new AssessmentRequest
         {
-            Scores = new ScoresInput { EmotionalCognitive = 0, Physical = 3, Spiritual = 0, Economic = 0, Political = 0 },
+            Scores = new ScoresInput
+            {
+                EmotionalCognitive = 0, Physical = 3, Spiritual = 0, Economic = 0, Political = 0,
+            },
             Notes = new NotesInput { Physical = PhysicalNote },
         }, http, Cases, Decisions, ct));
 
@@ -259,7 +283,9 @@ public sealed class TriageSealingTests : IAsyncLifetime
         return (caseId, reference);
     }
 
-    /// <summary>Runs a command handler as a supervisor's request would (its operation context) and answers its view.</summary>
+    /// <summary>
+    /// Runs a command handler as a supervisor's request would (its operation context) and answers its view.
+    /// </summary>
     private async Task<TriageView> Command(
         Func<HttpContext, Task<Results<Ok<TriageView>, NotFoundProblem, ForbiddenProblem, ConflictProblem>>> handler)
     {

@@ -36,7 +36,8 @@ public static class TestInfrastructure
     public static async Task<string> CreateDatabaseAsync(string purpose)
     {
         var (postgres, _) = await EndpointsAsync();
-        var name = $"test_{purpose}_{Guid.NewGuid():N}".ToLowerInvariant(); // purpose: a short word (names stop at 63 bytes)
+        // purpose: a short word (names stop at 63 bytes)
+        var name = $"test_{purpose}_{Guid.NewGuid():N}".ToLowerInvariant();
         await using var connection = new NpgsqlConnection(postgres);
         await connection.OpenAsync();
         await using var create = new NpgsqlCommand($"create database \"{name}\"", connection);
@@ -84,7 +85,10 @@ public static class TestInfrastructure
         if (!DockerAvailable())
         {
             throw new InvalidOperationException(
-                $"No PostgreSQL/RabbitMQ for the tests: set {PostgresVariable} (a connection string for a role with CREATEDB) and {RabbitMqVariable} (an amqp:// URI), or run the tests through deploy/local/test.sh, which installs, starts and sets both; with a Docker engine, Testcontainers starts them instead.");
+                $"No PostgreSQL/RabbitMQ for the tests: set {PostgresVariable} " +
+                $"(a connection string for a role with CREATEDB) and {RabbitMqVariable} (an amqp:// URI), " +
+                "or run the tests through deploy/local/test.sh, which installs, starts and sets both; " +
+                "with a Docker engine, Testcontainers starts them instead.");
         }
 
         var pg = new PostgreSqlBuilder("postgres:15").Build();

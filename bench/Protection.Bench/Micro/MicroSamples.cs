@@ -18,7 +18,10 @@ internal static class MicroSamples
     /// <summary>How Marten stores event data here: System.Text.Json, camelCase, enums as strings.</summary>
     public static readonly JsonSerializerOptions MartenLikeJson = CreateMartenLikeJson();
 
-    /// <summary>A case intake opened with a recent physical threat and a preliminary High risk, as triage takes it in (~650 bytes as stored JSON).</summary>
+    /// <summary>
+    /// A case intake opened with a recent physical threat and a preliminary High risk, as triage takes it in
+    /// (~650 bytes as stored JSON).
+    /// </summary>
     public static CaseTakenIn TakenIn() => new(
         CaseId,
         "PC-2026-000123",
@@ -45,7 +48,10 @@ internal static class MicroSamples
         ]),
         Now.AddHours(24));
 
-    /// <summary>An officer's assessment of <see cref="TakenIn"/> an hour later: High, no override, no notes. The case no longer awaits triage.</summary>
+    /// <summary>
+    /// An officer's assessment of <see cref="TakenIn"/> an hour later: High, no override, no notes. The case no
+    /// longer awaits triage.
+    /// </summary>
     public static DimensionsScored Assessed() => new(
         CaseId,
         new DimensionScores(1, 3, 0, 1, 2),

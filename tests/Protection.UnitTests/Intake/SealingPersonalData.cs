@@ -49,11 +49,13 @@ public sealed class SealingPersonalData
         var (key, _) = _vault.NewCaseKey(caseId, DateTimeOffset.UtcNow);
         var sealedData = _vault.Seal(key, caseId, Amina);
 
-        Should.Throw<CryptographicException>(() => _vault.Open<DefenderDetails>(key, Guid.CreateVersion7(), sealedData));
+        Should.Throw<CryptographicException>(() =>
+            _vault.Open<DefenderDetails>(key, Guid.CreateVersion7(), sealedData));
 
         var bytes = Convert.FromBase64String(sealedData.Ciphertext);
         bytes[20] ^= 0x01;
-        Should.Throw<CryptographicException>(() => _vault.Open<DefenderDetails>(key, caseId, new SealedData(Convert.ToBase64String(bytes))));
+        Should.Throw<CryptographicException>(() =>
+            _vault.Open<DefenderDetails>(key, caseId, new SealedData(Convert.ToBase64String(bytes))));
     }
 
     [Fact]
@@ -69,9 +71,13 @@ public sealed class SealingPersonalData
     [Fact]
     public void Outside_Development_a_master_key_must_be_configured_and_valid()
     {
-        Should.Throw<InvalidOperationException>(() => PersonalDataVault.FromOptions(new PersonalDataOptions(), isDevelopment: false));
-        Should.Throw<InvalidOperationException>(() => PersonalDataVault.FromOptions(new PersonalDataOptions { MasterKey = "not base64!" }, isDevelopment: false));
-        Should.Throw<InvalidOperationException>(() => PersonalDataVault.FromOptions(new PersonalDataOptions { MasterKey = Convert.ToBase64String(new byte[16]) }, isDevelopment: false));
+        Should.Throw<InvalidOperationException>(() =>
+            PersonalDataVault.FromOptions(new PersonalDataOptions(), isDevelopment: false));
+        Should.Throw<InvalidOperationException>(() =>
+            PersonalDataVault.FromOptions(new PersonalDataOptions { MasterKey = "not base64!" }, isDevelopment: false));
+        Should.Throw<InvalidOperationException>(() => PersonalDataVault.FromOptions(
+            new PersonalDataOptions { MasterKey = Convert.ToBase64String(new byte[16]) },
+            isDevelopment: false));
         PersonalDataVault.FromOptions(new PersonalDataOptions(), isDevelopment: true).ShouldNotBeNull();
     }
 }

@@ -5,7 +5,9 @@ using Protection.EventSourcing.PersonalData;
 
 namespace Protection.UnitTests.Shared;
 
-/// <summary>The pure parts of the audit: withholding sealed values in exports, reading a moment to travel to, fallback lines.</summary>
+/// <summary>
+/// The pure parts of the audit: withholding sealed values in exports, reading a moment to travel to, fallback lines.
+/// </summary>
 public sealed class AuditComposition
 {
     [Fact]
@@ -15,7 +17,10 @@ public sealed class AuditComposition
             {
               "caseId": "0199",
               "defender": { "ciphertext": "AAAA" },
-              "threats": [ { "type": "physical", "details": { "ciphertext": "BBBB" } }, { "type": "digital", "details": null } ],
+              "threats": [
+                { "type": "physical", "details": { "ciphertext": "BBBB" } },
+                { "type": "digital", "details": null }
+              ],
               "consent": { "shareWithFunders": true },
               "note": { "ciphertext": "CCCC", "other": 1 }
             }
@@ -23,14 +28,19 @@ public sealed class AuditComposition
 
         var redacted = AuditEndpoints.Redact(data, CaseKeys.Withheld)!.ToJsonString();
 
-        redacted.ShouldBe("""{"caseId":"0199","defender":"[withheld]","threats":[{"type":"physical","details":"[withheld]"},{"type":"digital","details":null}],"consent":{"shareWithFunders":true},"note":{"ciphertext":"CCCC","other":1}}""");
+        redacted.ShouldBe(
+            """{"caseId":"0199","defender":"[withheld]","threats":[""" +
+            """{"type":"physical","details":"[withheld]"},{"type":"digital","details":null}],"consent":""" +
+            """{"shareWithFunders":true},"note":{"ciphertext":"CCCC","other":1}}""");
     }
 
     [Fact]
     public void A_sealed_value_at_the_top_or_in_an_array_is_replaced_too()
     {
-        AuditEndpoints.Redact(JsonNode.Parse("""{"ciphertext":"X"}"""), "[erased]")!.ToJsonString().ShouldBe("\"[erased]\"");
-        AuditEndpoints.Redact(JsonNode.Parse("""[{"ciphertext":"X"},2]"""), "[erased]")!.ToJsonString().ShouldBe("""["[erased]",2]""");
+        AuditEndpoints.Redact(JsonNode.Parse("""{"ciphertext":"X"}"""), "[erased]")!.ToJsonString()
+            .ShouldBe("\"[erased]\"");
+        AuditEndpoints.Redact(JsonNode.Parse("""[{"ciphertext":"X"},2]"""), "[erased]")!.ToJsonString()
+            .ShouldBe("""["[erased]",2]""");
     }
 
     [Theory]
@@ -64,5 +74,6 @@ public sealed class AuditComposition
     [InlineData("TriageOverdueFlagged", "Triage overdue flagged")]
     [InlineData("CaseRead", "Case read")]
     [InlineData("X", "X")]
-    public void An_event_without_its_own_line_reads_as_its_name_in_words(string type, string line) => AuditText.Humanize(type).ShouldBe(line);
+    public void An_event_without_its_own_line_reads_as_its_name_in_words(string type, string line) =>
+        AuditText.Humanize(type).ShouldBe(line);
 }

@@ -5,9 +5,16 @@ namespace Protection.UnitTests.Shared;
 public sealed class HashChainTamperEvidence
 {
     private static readonly Guid Stream = Guid.Parse("01a21073-797b-73c6-8862-4debef63b7d4");
-    private static readonly KeyValuePair<string, string>[] Metadata = [new("actor", "olivia"), new("correlationId", "c-1")];
+    private static readonly KeyValuePair<string, string>[] Metadata =
+        [new("actor", "olivia"), new("correlationId", "c-1")];
 
-    private static string Hash(string prev = HashChain.Genesis, Guid? stream = null, long version = 1, string type = "case_opened", string data = "{\"a\":1}", IEnumerable<KeyValuePair<string, string>>? metadata = null) =>
+    private static string Hash(
+        string prev = HashChain.Genesis,
+        Guid? stream = null,
+        long version = 1,
+        string type = "case_opened",
+        string data = "{\"a\":1}",
+        IEnumerable<KeyValuePair<string, string>>? metadata = null) =>
         HashChain.Compute(prev, stream ?? Stream, version, type, data, metadata ?? Metadata);
 
     [Fact]

@@ -39,10 +39,15 @@ public sealed class ProblemFieldNames
     [InlineData("{\"name\":\"\u0000\"}")]
     public void Text_with_a_nul_character_is_refused_naming_the_member(string json)
     {
-        var options = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web) { Converters = { new NoNulStringConverter() } };
-        var refused = Should.Throw<System.Text.Json.JsonException>(() => System.Text.Json.JsonSerializer.Deserialize<Named>(json, options));
+        var options = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)
+        {
+            Converters = { new NoNulStringConverter() },
+        };
+        var refused = Should.Throw<System.Text.Json.JsonException>(() =>
+            System.Text.Json.JsonSerializer.Deserialize<Named>(json, options));
         refused.Path.ShouldBe("$.name");
-        System.Text.Json.JsonSerializer.Deserialize<Named>("{\"name\":\"tab\\there\"}", options)!.Name.ShouldBe("tab\there");
+        System.Text.Json.JsonSerializer.Deserialize<Named>("{\"name\":\"tab\\there\"}", options)!.Name
+            .ShouldBe("tab\there");
     }
 
     public sealed record Named(string? Name);
@@ -63,11 +68,14 @@ public sealed class ProblemFieldNames
         if (accepted)
         {
             var read = System.Text.Json.JsonSerializer.Deserialize<Priced>(json)!;
-            read.Amount.ShouldBe(amount == "null" ? null : decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture));
+            read.Amount.ShouldBe(
+                amount == "null" ? null : decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture));
         }
         else
         {
-            Should.Throw<System.Text.Json.JsonException>(() => System.Text.Json.JsonSerializer.Deserialize<Priced>(json)).Path.ShouldBe("$.Amount");
+            Should.Throw<System.Text.Json.JsonException>(() =>
+                    System.Text.Json.JsonSerializer.Deserialize<Priced>(json))
+                .Path.ShouldBe("$.Amount");
         }
     }
 

@@ -40,7 +40,8 @@ public sealed class SealedStaffTexts
     private const string ClosingNote = "Amina Testperson safe in Popayán since May.";
     private const string ReopenReason = "Amina Testperson threatened again by phone in Popayán.";
 
-    private static readonly string[] TriageTexts = [OverrideReason, PhysicalNote, CancelReason, ClosingNote, ReopenReason];
+    private static readonly string[] TriageTexts =
+        [OverrideReason, PhysicalNote, CancelReason, ClosingNote, ReopenReason];
 
     private readonly PersonalDataVault _vault = new(RandomNumberGenerator.GetBytes(32));
     private readonly TriageDecisions _decisions = new(Options.Create(ShippedTriageOptions.Load()));
@@ -132,7 +133,8 @@ public sealed class SealedStaffTexts
         var (@case, _) = TriageCaseWithTexts(seal);
         var before = TriageView.Of(@case, seal, Supervisor, Now.AddHours(3));
 
-        // Erased: the key is gone. A key made for the case after the erasure does not open what was sealed before either.
+        // Erased: the key is gone. A key made for the case after the erasure does not open what was
+        // sealed before either.
         foreach (var reader in new CaseSeal?[] { null, NewSeal(_caseId) })
         {
             var view = TriageView.Of(@case, reader, Supervisor, Now.AddHours(3));
@@ -140,14 +142,17 @@ public sealed class SealedStaffTexts
             view.Override.ShouldNotBeNull().Reason.ShouldBe(CaseKeys.Erased);
             view.RiskHistory.Single(h => h.Basis == RiskBasis.Override).Reason.ShouldBe(CaseKeys.Erased);
             view.RiskHistory.Where(h => h.Basis != RiskBasis.Override).ShouldAllBe(h => h.Reason == null);
-            view.Risk.Reasons.Single(r => r.Rule == TriageCase.OverrideRule).Because.ShouldBe($"A supervisor set the level to Critical: {CaseKeys.Erased}");
+            view.Risk.Reasons.Single(r => r.Rule == TriageCase.OverrideRule).Because
+                .ShouldBe($"A supervisor set the level to Critical: {CaseKeys.Erased}");
             var notes = view.Assessment.ShouldNotBeNull().Notes.ShouldNotBeNull();
             notes.Physical.ShouldBe(CaseKeys.Erased);
-            new[] { notes.EmotionalCognitive, notes.Spiritual, notes.Economic, notes.Political }.ShouldAllBe(n => n == null); // never written
+            new[] { notes.EmotionalCognitive, notes.Spiritual, notes.Economic, notes.Political }
+                .ShouldAllBe(n => n == null); // never written
             view.Measures.ShouldHaveSingleItem().CancelReason.ShouldBe(CaseKeys.Erased);
             JsonSerializer.Serialize(view, Json).ShouldNotContain("Amina");
 
-            (view.Risk.Level, view.Status, view.RiskHistory.Count, view.Version).ShouldBe((before.Risk.Level, before.Status, before.RiskHistory.Count, before.Version));
+            (view.Risk.Level, view.Status, view.RiskHistory.Count, view.Version)
+                .ShouldBe((before.Risk.Level, before.Status, before.RiskHistory.Count, before.Version));
         }
     }
 
@@ -157,7 +162,8 @@ public sealed class SealedStaffTexts
         var seal = NewSeal(_caseId);
         var (@case, _) = TriageCaseWithTexts(seal);
 
-        TriageView.Of(@case, NewSeal(Guid.CreateVersion7()), Supervisor, Now).Override!.Reason.ShouldBe(CaseKeys.Erased);
+        TriageView.Of(@case, NewSeal(Guid.CreateVersion7()), Supervisor, Now).Override!.Reason
+            .ShouldBe(CaseKeys.Erased);
     }
 
     [Fact]
@@ -173,7 +179,8 @@ public sealed class SealedStaffTexts
         var reopened = events.OfType<CaseReopenedForTriage>().ShouldHaveSingleItem();
         reopened.Reason.ShouldBeNull();
         reopened.SystemReason.ShouldNotBeNullOrWhiteSpace();
-        TriageView.Of(after, null, Supervisor, Now.AddDays(1)).RiskHistory[^1].Reason.ShouldStartWith("The relocated defender checked in with an emergency");
+        TriageView.Of(after, null, Supervisor, Now.AddDays(1)).RiskHistory[^1].Reason
+            .ShouldStartWith("The relocated defender checked in with an emergency");
     }
 
     // Emergency assistance
@@ -279,7 +286,8 @@ public sealed class SealedStaffTexts
         }
 
         view.Override.ShouldNotBeNull().Reason.ShouldBe(CaseKeys.Withheld);
-        view.Measures.Where(m => m.Status == MeasureStatus.Cancelled).ShouldAllBe(m => m.CancelReason == CaseKeys.Withheld);
+        view.Measures.Where(m => m.Status == MeasureStatus.Cancelled)
+            .ShouldAllBe(m => m.CancelReason == CaseKeys.Withheld);
         view.Assessment.ShouldNotBeNull().Notes.ShouldBeNull();
     }
 

@@ -26,8 +26,10 @@ public sealed class SecretRules
     [Fact]
     public void A_key_that_is_one_byte_repeated_is_refused_whatever_the_byte()
     {
-        SecretGuard.Judge(Convert.ToBase64String(new byte[32]), SecretKind.Base64Key, 32).ShouldBe("is one byte value repeated, not a random key");
-        SecretGuard.Judge(Convert.ToBase64String(Enumerable.Repeat((byte)0xA5, 48).ToArray()), SecretKind.Base64Key, 32).ShouldBe("is one byte value repeated, not a random key");
+        SecretGuard.Judge(Convert.ToBase64String(new byte[32]), SecretKind.Base64Key, 32)
+            .ShouldBe("is one byte value repeated, not a random key");
+        SecretGuard.Judge(Convert.ToBase64String(Enumerable.Repeat((byte)0xA5, 48).ToArray()), SecretKind.Base64Key, 32)
+            .ShouldBe("is one byte value repeated, not a random key");
     }
 
     [Fact]
@@ -37,15 +39,18 @@ public sealed class SecretRules
     [Fact]
     public void Every_published_development_value_is_refused_in_every_form_a_setting_carries_it()
     {
-        SecretGuard.Judge(Convert.ToBase64String(PublishedSecrets.DevelopmentMasterKey), SecretKind.Base64Key, 32).ShouldNotBeNull();
-        SecretGuard.Judge(Convert.ToBase64String(PublishedSecrets.DevelopmentEncryptionKey), SecretKind.Base64Key, 32).ShouldNotBeNull();
+        SecretGuard.Judge(Convert.ToBase64String(PublishedSecrets.DevelopmentMasterKey), SecretKind.Base64Key, 32)
+            .ShouldNotBeNull();
+        SecretGuard.Judge(Convert.ToBase64String(PublishedSecrets.DevelopmentEncryptionKey), SecretKind.Base64Key, 32)
+            .ShouldNotBeNull();
         SecretGuard.Judge(PublishedSecrets.DevelopmentClientSecret, SecretKind.Text, 32).ShouldNotBeNull();
         SecretGuard.Judge(PublishedSecrets.FormerDevelopmentSigningKey, SecretKind.Text, 32).ShouldNotBeNull();
         SecretGuard.Judge(PublishedSecrets.DevelopmentPassword, SecretKind.Text, 8).ShouldNotBeNull();
 
         // The PEM with other indentation and line ends is the same key.
         var reflowed = string.Join("\r\n", PublishedSecrets.DevelopmentSigningKeyPem.Split('\n').Select(l => l.Trim()));
-        SecretGuard.Judge(reflowed, SecretKind.PemPrivateKey, 0).ShouldBe("is a value published in the Protection repository (a development secret)");
+        SecretGuard.Judge(reflowed, SecretKind.PemPrivateKey, 0)
+            .ShouldBe("is a value published in the Protection repository (a development secret)");
     }
 
     [Theory]
@@ -62,7 +67,11 @@ public sealed class SecretRules
     {
         using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         SecretGuard.Judge(ec.ExportPkcs8PrivateKeyPem(), SecretKind.PemPrivateKey, 0).ShouldBeNull();
-        SecretGuard.Judge("-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----", SecretKind.PemPrivateKey, 0).ShouldBe("is not a PEM private key (RSA or EC)");
+        SecretGuard.Judge(
+                "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----",
+                SecretKind.PemPrivateKey,
+                0)
+            .ShouldBe("is not a PEM private key (RSA or EC)");
     }
 
     [Theory]

@@ -11,18 +11,28 @@ public sealed class TokenClaimMapping
     private static (ClaimsIdentity Identity, JsonWebToken Token) Token(string payloadJson)
     {
         var header = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode("""{"alg":"RS256","typ":"JWT"}""");
-        var token = new JsonWebToken($"{header}.{Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(payloadJson)}.");
-        return (new ClaimsIdentity(token.Claims, "test", AuthenticationSetup.UserIdClaim, AuthenticationSetup.RoleClaim), token);
+        var token = new JsonWebToken(
+            $"{header}.{Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(payloadJson)}.");
+        return (
+            new ClaimsIdentity(token.Claims, "test", AuthenticationSetup.UserIdClaim, AuthenticationSetup.RoleClaim),
+            token);
     }
 
-    private static string[] Values(ClaimsIdentity identity, string type) => identity.FindAll(type).Select(c => c.Value).ToArray();
+    private static string[] Values(ClaimsIdentity identity, string type) =>
+        identity.FindAll(type).Select(c => c.Value).ToArray();
 
     [Fact]
     public void Keycloak_realm_roles_become_roles_and_a_top_level_role_claim_is_dropped()
     {
-        var (identity, token) = Token("""{"sub":"u1","role":["admin"],"realm_access":{"roles":["officer","offline_access"]},"organisation":"org-a"}""");
+        var (identity, token) = Token(
+            """
+            {"sub":"u1","role":["admin"],"realm_access":{"roles":["officer","offline_access"]},"organisation":"org-a"}
+            """);
 
-        AuthenticationSetup.MapClaims(identity, token, new ClaimMapping { Roles = "realm_access.roles", Organisation = "organisation" });
+        AuthenticationSetup.MapClaims(
+            identity,
+            token,
+            new ClaimMapping { Roles = "realm_access.roles", Organisation = "organisation" });
 
         Values(identity, "role").ShouldBe(["officer", "offline_access"]);
         Values(identity, "org").ShouldBe(["org-a"]);
@@ -53,8 +63,9 @@ public sealed class TokenClaimMapping
         Values(identity, "role").ShouldBeEmpty();
     }
 
+    // Entra ID writes "roles" as an array; some providers a string
     [Fact]
-    public void A_single_string_where_roles_are_expected_is_one_role() // Entra ID writes "roles" as an array; some providers a string
+    public void A_single_string_where_roles_are_expected_is_one_role()
     {
         var (identity, token) = Token("""{"sub":"u1","roles":"funder"}""");
 
@@ -69,15 +80,28 @@ public sealed class TokenClaimMapping
         var documents = new Documents(new Dictionary<string, string>
         {
             ["http://identity:8080/.well-known/openid-configuration"] =
-                """{"issuer":"https://protection.example.org/","jwks_uri":"https://protection.example.org/.well-known/jwks"}""",
+                """
+                {
+                  "issuer": "https://protection.example.org/",
+                  "jwks_uri": "https://protection.example.org/.well-known/jwks"
+                }
+                """,
             ["http://identity:8080/.well-known/jwks"] = """{"keys":[]}""",
         });
-        var retriever = new DiscoveryRetriever(new AuthOptions { Authority = "https://protection.example.org/", MetadataAddress = "http://identity:8080/.well-known/openid-configuration" });
+        var retriever = new DiscoveryRetriever(new AuthOptions
+        {
+            Authority = "https://protection.example.org/",
+            MetadataAddress = "http://identity:8080/.well-known/openid-configuration",
+        });
 
-        var configuration = await retriever.GetConfigurationAsync("http://identity:8080/.well-known/openid-configuration", documents, CancellationToken.None);
+        var configuration = await retriever.GetConfigurationAsync(
+            "http://identity:8080/.well-known/openid-configuration",
+            documents,
+            CancellationToken.None);
 
         configuration.Issuer.ShouldBe("https://protection.example.org/");
-        documents.Read.ShouldBe(["http://identity:8080/.well-known/openid-configuration", "http://identity:8080/.well-known/jwks"]);
+        documents.Read.ShouldBe(
+            ["http://identity:8080/.well-known/openid-configuration", "http://identity:8080/.well-known/jwks"]);
     }
 
     [Fact]
@@ -86,12 +110,20 @@ public sealed class TokenClaimMapping
         var documents = new Documents(new Dictionary<string, string>
         {
             ["https://login.example.com/tenant/v2.0/.well-known/openid-configuration"] =
-                """{"issuer":"https://login.example.com/tenant/v2.0","jwks_uri":"https://login.example.com/tenant/discovery/v2.0/keys"}""",
+                """
+                {
+                  "issuer": "https://login.example.com/tenant/v2.0",
+                  "jwks_uri": "https://login.example.com/tenant/discovery/v2.0/keys"
+                }
+                """,
             ["https://login.example.com/tenant/discovery/v2.0/keys"] = """{"keys":[]}""",
         });
         var retriever = new DiscoveryRetriever(new AuthOptions { Authority = "https://login.example.com/tenant/v2.0" });
 
-        await retriever.GetConfigurationAsync("https://login.example.com/tenant/v2.0/.well-known/openid-configuration", documents, CancellationToken.None);
+        await retriever.GetConfigurationAsync(
+            "https://login.example.com/tenant/v2.0/.well-known/openid-configuration",
+            documents,
+            CancellationToken.None);
 
         documents.Read.Last().ShouldBe("https://login.example.com/tenant/discovery/v2.0/keys");
     }

@@ -25,12 +25,23 @@ public sealed class RiskRulesTable
 
     private static readonly RiskEvaluator Evaluator = new(ShippedTriageOptions.Load().RiskRules);
 
-    private static ThreatSummary Threat(ThreatType type, int daysAgo, PerpetratorCategory perpetrator = PerpetratorCategory.Unknown) =>
+    private static ThreatSummary Threat(
+        ThreatType type,
+        int daysAgo,
+        PerpetratorCategory perpetrator = PerpetratorCategory.Unknown) =>
         new(Guid.CreateVersion7(), type, perpetrator, Today.AddDays(-daysAgo), "CO");
 
     /// <summary>An assessment with these scores and no threats.</summary>
-    private static RiskResult Scores(int emotionalCognitive = 0, int physical = 0, int spiritual = 0, int economic = 0, int political = 0) =>
-        Evaluator.Evaluate(new DimensionScores(emotionalCognitive, physical, spiritual, economic, political), [], Today);
+    private static RiskResult Scores(
+        int emotionalCognitive = 0,
+        int physical = 0,
+        int spiritual = 0,
+        int economic = 0,
+        int political = 0) =>
+        Evaluator.Evaluate(
+            new DimensionScores(emotionalCognitive, physical, spiritual, economic, political),
+            [],
+            Today);
 
     /// <summary>A preliminary risk: no scores, these threats.</summary>
     private static RiskResult Preliminary(params ThreatSummary[] threats) => Evaluator.Evaluate(null, threats, Today);
@@ -63,7 +74,8 @@ public sealed class RiskRulesTable
         var result = Scores(emotionalCognitive: 3, political: 3);
 
         result.Level.ShouldBe(RiskLevel.Critical);
-        result.RuleNames.ShouldBe(["several-dimensions-extreme", "any-dimension-extreme", "any-dimension-severe", "total-elevated"]);
+        result.RuleNames.ShouldBe(
+            ["several-dimensions-extreme", "any-dimension-extreme", "any-dimension-severe", "total-elevated"]);
     }
 
     [Fact]
@@ -100,7 +112,8 @@ public sealed class RiskRulesTable
         var result = Scores(2, 2, 2, 2, 2);
 
         result.Level.ShouldBe(RiskLevel.High);
-        result.RuleNames.ShouldBe(["several-dimensions-severe", "total-severe", "any-dimension-severe", "total-elevated"]);
+        result.RuleNames.ShouldBe(
+            ["several-dimensions-severe", "total-severe", "any-dimension-severe", "total-elevated"]);
         Reason(result, "total-severe").Evidence.ShouldBe(["total = 10"]);
     }
 
@@ -232,7 +245,9 @@ public sealed class RiskRulesTable
     [InlineData(PerpetratorCategory.State, 30)]
     [InlineData(PerpetratorCategory.NonStateArmedGroup, 0)]
     [InlineData(PerpetratorCategory.NonStateArmedGroup, 30)]
-    public void A_threat_by_an_armed_actor_within_30_days_is_medium_by_armed_actor_recent(PerpetratorCategory perpetrator, int daysAgo)
+    public void A_threat_by_an_armed_actor_within_30_days_is_medium_by_armed_actor_recent(
+        PerpetratorCategory perpetrator,
+        int daysAgo)
     {
         var result = Preliminary(Threat(ThreatType.Intimidation, daysAgo, perpetrator));
 
@@ -266,7 +281,10 @@ public sealed class RiskRulesTable
     [Fact]
     public void Threat_rules_also_fire_alongside_an_assessment()
     {
-        var result = Evaluator.Evaluate(new DimensionScores(0, 0, 0, 2, 0), [Threat(ThreatType.Physical, daysAgo: 3, PerpetratorCategory.State)], Today);
+        var result = Evaluator.Evaluate(
+            new DimensionScores(0, 0, 0, 2, 0),
+            [Threat(ThreatType.Physical, daysAgo: 3, PerpetratorCategory.State)],
+            Today);
 
         result.Level.ShouldBe(RiskLevel.High);
         result.RuleNames.ShouldBe(["recent-violence", "any-dimension-severe", "armed-actor-recent"]);
@@ -289,7 +307,9 @@ public sealed class RiskRulesTable
     [Fact]
     public void A_preliminary_risk_with_threats_matching_no_rule_is_low_by_the_baseline()
     {
-        var result = Preliminary(Threat(ThreatType.Digital, daysAgo: 2), Threat(ThreatType.Reprisal, daysAgo: 40, PerpetratorCategory.State));
+        var result = Preliminary(
+            Threat(ThreatType.Digital, daysAgo: 2),
+            Threat(ThreatType.Reprisal, daysAgo: 40, PerpetratorCategory.State));
 
         result.Level.ShouldBe(RiskLevel.Low);
         result.RuleNames.ShouldBe(["baseline"]);
@@ -326,7 +346,8 @@ public sealed class RiskRulesTable
         var result = Scores(physical: 3, political: 3);
 
         result.Level.ShouldBe(RiskLevel.Critical);
-        result.Reasons.Where(r => r.Decisive).Select(r => r.Rule).ShouldBe(["physical-extreme", "several-dimensions-extreme"]);
+        result.Reasons.Where(r => r.Decisive).Select(r => r.Rule)
+            .ShouldBe(["physical-extreme", "several-dimensions-extreme"]);
         result.Reasons.Where(r => !r.Decisive).ShouldAllBe(r => r.Level < RiskLevel.Critical);
     }
 
@@ -335,14 +356,20 @@ public sealed class RiskRulesTable
     {
         var result = Evaluator.Evaluate(
             new DimensionScores(1, 1, 3, 0, 0),
-            [Threat(ThreatType.Physical, daysAgo: 2, PerpetratorCategory.NonStateArmedGroup), Threat(ThreatType.Detention, daysAgo: 12)],
+            [
+                Threat(ThreatType.Physical, daysAgo: 2, PerpetratorCategory.NonStateArmedGroup),
+                Threat(ThreatType.Detention, daysAgo: 12),
+            ],
             Today);
 
         result.Level.ShouldBe(RiskLevel.Critical);
         result.Reasons.Select(r => r.Level).ShouldBe(
             [RiskLevel.Critical, RiskLevel.High, RiskLevel.High, RiskLevel.Medium, RiskLevel.Medium, RiskLevel.Medium]);
         result.RuleNames.ShouldBe(
-            ["repeated-violence", "recent-violence", "any-dimension-extreme", "any-dimension-severe", "total-elevated", "armed-actor-recent"]);
+            [
+                "repeated-violence", "recent-violence", "any-dimension-extreme", "any-dimension-severe",
+                "total-elevated", "armed-actor-recent",
+            ]);
         result.Reasons[0].Decisive.ShouldBeTrue();
         result.Reasons.Skip(1).ShouldAllBe(r => !r.Decisive);
     }
@@ -356,7 +383,8 @@ public sealed class RiskRulesTable
 
         Reason(result, "physical-extreme").Evidence.ShouldBe(["physical = 3"]);
         Reason(result, "several-dimensions-extreme").Evidence.ShouldBe(["emotionalCognitive = 3", "physical = 3"]);
-        Reason(result, "any-dimension-severe").Evidence.ShouldBe(["emotionalCognitive = 3", "physical = 3", "economic = 2"]);
+        Reason(result, "any-dimension-severe").Evidence
+            .ShouldBe(["emotionalCognitive = 3", "physical = 3", "economic = 2"]);
         Reason(result, "total-elevated").Evidence.ShouldBe(["total = 8"]);
     }
 
@@ -373,14 +401,19 @@ public sealed class RiskRulesTable
     [Fact]
     public void Threat_evidence_lists_only_the_threats_that_count()
     {
-        var result = Preliminary(Threat(ThreatType.Physical, daysAgo: 2), Threat(ThreatType.Physical, daysAgo: 40), Threat(ThreatType.Intimidation, daysAgo: 1));
+        var result = Preliminary(
+            Threat(ThreatType.Physical, daysAgo: 2),
+            Threat(ThreatType.Physical, daysAgo: 40),
+            Threat(ThreatType.Intimidation, daysAgo: 1));
 
-        Reason(result, "recent-violence").Evidence.ShouldBe(["physical threat by unknown on 2026-11-23 (2 days before 2026-11-25)"]);
+        Reason(result, "recent-violence").Evidence
+            .ShouldBe(["physical threat by unknown on 2026-11-23 (2 days before 2026-11-25)"]);
     }
 
     // Validation
 
-    private static ValidateOptionsResult Validate(TriageOptions options) => new TriageOptionsValidator().Validate(null, options);
+    private static ValidateOptionsResult Validate(TriageOptions options) =>
+        new TriageOptionsValidator().Validate(null, options);
 
     [Fact]
     public void The_shipped_options_are_valid()
@@ -397,8 +430,9 @@ public sealed class RiskRulesTable
 
         options.RiskRules.Select(r => r.Name).ShouldBe(
         [
-            "physical-extreme", "several-dimensions-extreme", "repeated-violence", "recent-violence", "any-dimension-extreme",
-            "several-dimensions-severe", "total-severe", "any-dimension-severe", "total-elevated", "armed-actor-recent",
+            "physical-extreme", "several-dimensions-extreme", "repeated-violence", "recent-violence",
+            "any-dimension-extreme", "several-dimensions-severe", "total-severe", "any-dimension-severe",
+            "total-elevated", "armed-actor-recent",
         ]);
         options.DeadlineFor(RiskLevel.Critical).ShouldBe(TimeSpan.FromHours(1));
         options.DeadlineFor(RiskLevel.High).ShouldBe(TimeSpan.FromHours(4));
@@ -422,7 +456,8 @@ public sealed class RiskRulesTable
     public void Duplicate_rule_names_are_refused()
     {
         var options = ShippedTriageOptions.Load();
-        options.RiskRules.Add(new RiskRule { Name = "recent-violence", Level = RiskLevel.Medium, Because = "Again.", WithinDays = 3 });
+        options.RiskRules.Add(
+            new RiskRule { Name = "recent-violence", Level = RiskLevel.Medium, Because = "Again.", WithinDays = 3 });
 
         var result = Validate(options);
 
