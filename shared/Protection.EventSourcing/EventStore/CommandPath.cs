@@ -6,9 +6,10 @@ using Protection.ServiceDefaults.Decisions;
 namespace Protection.EventSourcing.EventStore;
 
 /// <summary>
-/// The one way every service changes a stream: load it for writing, check who acts, check the
-/// version the caller read (<c>If-Match</c>), decide, append, commit. Marten appends at the version
-/// it loaded, so a writer that commits in between makes this commit fail instead of overwriting.
+/// The one way every service changes a stream: load it for writing at the version the caller read
+/// (<c>If-Match</c>, Marten's expected version), check who acts, decide, append, commit. Marten
+/// appends at the version it loaded, so a writer that commits in between makes this commit fail
+/// instead of overwriting.
 /// </summary>
 /// <remarks>
 /// Without <c>If-Match</c> such a collision (a deadline job flagging the case, a consumer funding a plan) is
@@ -38,7 +39,19 @@ public static class CommandPath
         where TState : class =>
         InSessionAsync(store, ifMatch, async session =>
         {
-            var stream = await session.Events.FetchForWriting<TState>(id, cancellationToken);
+            IEventStream<TState> stream;
+            try
+            {
+                // With If-Match, Marten checks the caller's version as it loads, and again as it commits.
+                stream = ifMatch is { } expected
+                    ? await session.Events.FetchForWriting<TState>(id, expected, cancellationToken)
+                    : await session.Events.FetchForWriting<TState>(id, cancellationToken);
+            }
+            catch (ConcurrencyException) when (ifMatch is not null)
+            {
+                return await RefusedAtVersionAsync(store, id, what, authorize, cancellationToken);
+            }
+
             if (stream.Aggregate is not { } state)
             {
                 return Refusal.NotFound(what);
@@ -49,13 +62,31 @@ public static class CommandPath
                 return forbidden;
             }
 
-            if (ifMatch is { } expected && expected != (stream.CurrentVersion ?? 0))
-            {
-                return Refusal.Stale(stream.CurrentVersion ?? 0);
-            }
-
             return await decide(session, stream);
         }, () => CurrentVersionAsync(store, id, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// The caller's version no longer holds (or the stream does not exist). Whether they may learn the
+    /// current version is still decided first: an unknown stream is a 404 and another officer's case a
+    /// 403, as without <c>If-Match</c>.
+    /// </summary>
+    private static async Task<Refusal> RefusedAtVersionAsync<TState>(
+        IDocumentStore store,
+        Guid id,
+        string what,
+        Func<IDocumentSession, TState, Task<Refusal?>> authorize,
+        CancellationToken cancellationToken)
+        where TState : class
+    {
+        await using var session = store.LightweightSession();
+        var stream = await session.Events.FetchForWriting<TState>(id, cancellationToken);
+        if (stream.Aggregate is not { } state)
+        {
+            return Refusal.NotFound(what);
+        }
+
+        return await authorize(session, state) ?? Refusal.Stale(stream.CurrentVersion ?? 0);
+    }
 
     /// <summary>
     /// The same retry and commit for a command that starts a stream or writes documents only: runs
