@@ -24,7 +24,7 @@ public sealed record PlainHistoryRow(
 
 /// <summary>
 /// Serializing a case history of 1,000 <see cref="HistoryEntry"/> rows (no export data) with the
-/// audit endpoints' options (<see cref="AuditEndpoints.Json"/>) against the same values as plain
+/// audit endpoints' options (<see cref="AuditWire.Json"/>) against the same values as plain
 /// records with default options.
 /// </summary>
 public class JsonBenchmarks
@@ -59,5 +59,5 @@ public class JsonBenchmarks
     public byte[] PlainRecordsDefaultOptions() => JsonSerializer.SerializeToUtf8Bytes(_plain);
 
     [Benchmark]
-    public byte[] HistoryEntriesAuditOptions() => JsonSerializer.SerializeToUtf8Bytes(_entries, AuditEndpoints.Json);
+    public byte[] HistoryEntriesAuditOptions() => JsonSerializer.SerializeToUtf8Bytes(_entries, AuditWire.Json);
 }

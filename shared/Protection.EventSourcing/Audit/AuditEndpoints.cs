@@ -25,9 +25,6 @@ namespace Protection.EventSourcing.Audit;
 /// </summary>
 public static class AuditEndpoints
 {
-    /// <summary>The JSON of audit answers: the API's conventions (camelCase, enums as strings).</summary>
-    public static JsonSerializerOptions Json => AuditWire.Json;
-
     public static IHostApplicationBuilder AddCaseAudit<TSource>(this IHostApplicationBuilder builder)
         where TSource : class, ICaseAuditSource
     {
@@ -89,9 +86,9 @@ public static class AuditEndpoints
         ICaseAuditSource source,
         CancellationToken ct)
     {
-        if (!TryReadMoment(asOfText, out var asOf))
+        if (!AuditWire.TryReadMoment(asOfText, out var asOf))
         {
-            return BadMoment();
+            return AuditWire.BadMoment();
         }
 
         if (details)
@@ -139,7 +136,7 @@ public static class AuditEndpoints
             id,
             asOf,
             entries,
-            state is null ? null : JsonSerializer.SerializeToElement(state, state.GetType(), Json)));
+            state is null ? null : JsonSerializer.SerializeToElement(state, state.GetType(), AuditWire.Json)));
     }
 
     private static async Task<Results<Ok<ServiceVerification>, ProblemHttpResult>> Verify(
@@ -191,13 +188,6 @@ public static class AuditEndpoints
 
         return await query.OrderBy(e => e.Sequence).ToListAsync(ct);
     }
-
-    /// <summary>422 naming <c>asOf</c>.</summary>
-    public static ProblemHttpResult BadMoment() => AuditWire.BadMoment();
-
-    /// <summary>Reads <c>asOf</c>: empty is "now"; anything else must be an ISO 8601 moment.</summary>
-    public static bool TryReadMoment(string? text, out DateTimeOffset? moment) =>
-        AuditWire.TryReadMoment(text, out moment);
 
     /// <summary>
     /// Replaces every sealed value (an object holding only a <c>ciphertext</c>) with <paramref name="marker"/>.

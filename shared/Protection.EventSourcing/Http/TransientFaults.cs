@@ -18,9 +18,6 @@ namespace Protection.EventSourcing.Http;
 /// </remarks>
 public static class TransientFaults
 {
-    /// <summary>Seconds a client should wait before trying again.</summary>
-    public const int RetryAfterSeconds = ProblemDetailsSetup.RetryAfterSeconds;
-
     public static bool IsTransient(Exception exception) => Flatten(exception).Any(e => e switch
     {
         PostgresException pg => IsTransientState(pg.SqlState),

@@ -64,9 +64,6 @@ public readonly record struct Outcome<T>
     public static implicit operator Outcome<T>(T value) => new(value, null);
 
     public static implicit operator Outcome<T>(Refusal refusal) => new(default, refusal);
-
-    /// <summary>The same refusal with another value type; for passing a refusal on.</summary>
-    public Outcome<TOther> Map<TOther>(Func<T, TOther> map) => Refusal is { } r ? r : map(Value!);
 }
 
 /// <summary>An answer that carries the stream version it was built from: the resource's ETag.</summary>

@@ -28,13 +28,6 @@ public static class Problems
     public static ProblemHttpResult Conflict(string title, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, extensions: extensions);
 
-    /// <summary>409 for an <c>If-Match</c> that no longer holds.</summary>
-    public static ProblemHttpResult StaleVersion(long current) =>
-        TypedResults.Problem(
-            statusCode: StatusCodes.Status409Conflict,
-            title: "The case has changed since you read it. Reload it and try again.",
-            extensions: new Dictionary<string, object?> { ["currentVersion"] = current });
-
     /// <summary>Reads a version from <c>If-Match: "3"</c>; null when absent or not a version.</summary>
     public static long? IfMatchVersion(HttpRequest request)
     {

@@ -49,7 +49,7 @@ public sealed class AuditComposition
     [InlineData("2026-11-25T10:30:00.123456Z", "2026-11-25T10:30:00.1234560+00:00")]
     public void A_moment_is_read_in_ISO_8601_and_kept_in_UTC(string text, string expected)
     {
-        AuditEndpoints.TryReadMoment(text, out var moment).ShouldBeTrue();
+        AuditWire.TryReadMoment(text, out var moment).ShouldBeTrue();
         moment!.Value.ToString("O").ShouldBe(expected);
         moment.Value.Offset.ShouldBe(TimeSpan.Zero);
     }
@@ -60,7 +60,7 @@ public sealed class AuditComposition
     [InlineData("  ")]
     public void No_moment_means_now(string? text)
     {
-        AuditEndpoints.TryReadMoment(text, out var moment).ShouldBeTrue();
+        AuditWire.TryReadMoment(text, out var moment).ShouldBeTrue();
         moment.ShouldBeNull();
     }
 
@@ -68,7 +68,7 @@ public sealed class AuditComposition
     [InlineData("last-tuesday")]
     [InlineData("2026-13-45")]
     [InlineData("yesterday 10:00")]
-    public void Anything_else_is_refused(string text) => AuditEndpoints.TryReadMoment(text, out _).ShouldBeFalse();
+    public void Anything_else_is_refused(string text) => AuditWire.TryReadMoment(text, out _).ShouldBeFalse();
 
     [Theory]
     [InlineData("TriageOverdueFlagged", "Triage overdue flagged")]

@@ -73,9 +73,9 @@ public static class GetCaseFile
             TimeProvider clock,
             CancellationToken cancellationToken)
     {
-        if (!AuditEndpoints.TryReadMoment(asOf, out var moment))
+        if (!AuditWire.TryReadMoment(asOf, out var moment))
         {
-            return new UnprocessableProblem(AuditEndpoints.BadMoment());
+            return new UnprocessableProblem(AuditWire.BadMoment());
         }
 
         var batch = session.CreateBatchQuery();
