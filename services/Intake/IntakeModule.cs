@@ -54,7 +54,8 @@ public static class IntakeModule
         options.Schema.For<Case>()
             .Duplicate(c => c.OpenedBy)
             .Duplicate(c => c.OpenedAt)
-            .Duplicate(c => c.Country);
+            .Duplicate(c => c.Country)
+            .Duplicate(c => c.Organisation);
 
         // Fed by several consumers, possibly at the same moment: a write on a stale copy fails and is retried.
         options.Schema.For<CaseProgress>()

@@ -23,7 +23,7 @@ public static class GrantAccess
 
     /// <summary>Requests grants for a case and reads its grants: its responsible officer or a supervisor.</summary>
     public static Refusal? RefusesCaseworker(ClaimsPrincipal user, CaseRecord @case) =>
-        CaseworkerRule.IsCaseworker(user, @case.ResponsibleOfficer) ? null : Refusal.Forbidden(NotYourCase);
+        @case.IsCaseworker(user) ? null : Refusal.Forbidden(NotYourCase);
 
     /// <summary>
     /// Reports on and withdraws a grant: supervisors on all, officers on the grants they requested or that
@@ -67,8 +67,8 @@ public static class GrantAccess
 
     private static async Task<bool> MayActAsync(
         IQuerySession session, ClaimsPrincipal user, Grant grant, CancellationToken cancellationToken) =>
-        user.IsInRole(Roles.Supervisor)
-        || (user.IsInRole(Roles.Officer) && (grant.RequestedBy == user.UserId()
-            || CaseworkerRule.IsCaseworker(
-                user, (await session.LoadAsync<CaseRecord>(grant.CaseId, cancellationToken))?.ResponsibleOfficer)));
+        await session.LoadAsync<CaseRecord>(grant.CaseId, cancellationToken) is { } @case
+        && (@case.IsCaseworker(user)
+            || (user.IsInRole(Roles.Officer) && grant.RequestedBy == user.UserId()
+                && OrganisationRule.IsStaffOf(user, @case.Organisation)));
 }

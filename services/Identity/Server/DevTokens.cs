@@ -22,6 +22,13 @@ public sealed record DevTokenRequest
     /// <summary>The organisation the token acts for; <c>development</c> when not given.</summary>
     [StringLength(100, MinimumLength = 1)]
     public string? Organisation { get; init; }
+
+    /// <summary>
+    /// For an auditor: the organisations their audit body may audit; the token's own organisation when not
+    /// given.
+    /// </summary>
+    [MaxLength(50)]
+    public List<string>? Audits { get; init; }
 }
 
 public sealed record DevTokenResponse(string Token, string TokenType, DateTimeOffset ExpiresAt);
@@ -67,6 +74,7 @@ public static class DevTokens
                 "The token cannot be issued.");
         }
 
+        var organisation = request.Organisation ?? DevelopmentOrganisation;
         var now = clock.GetUtcNow();
         var expires = now.Add(options.Value.DevTokenLifetime);
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
@@ -83,7 +91,8 @@ public static class DevTokens
                 // User names are case-insensitive, as in the identity store: "Olivia" and "olivia" are one user.
                 [AuthenticationSetup.UserIdClaim] = request.User!.Trim().ToLowerInvariant(),
                 [AuthenticationSetup.RoleClaim] = request.Roles!.Distinct().ToArray(),
-                [AuthenticationSetup.OrganisationClaim] = request.Organisation ?? DevelopmentOrganisation,
+                [AuthenticationSetup.OrganisationClaim] = organisation,
+                [OrganisationRule.AuditsClaim] = (request.Audits ?? [organisation]).Distinct().ToArray(),
             },
         });
         return TypedResults.Ok(new DevTokenResponse(token, "Bearer", expires));

@@ -45,10 +45,14 @@ public sealed record CaseFileOpened(
     Consent Consent,
     IReadOnlyList<RecordedThreat> Threats,
     string OpenedBy,
-    DateTimeOffset OpenedAt) : IStartOf<Case>, IPublishedAs<Case>
+    DateTimeOffset OpenedAt,
+    string? Organisation = null) : IStartOf<Case>, IPublishedAs<Case>
 {
     public Case Start() => new(
-        CaseId, Reference, Country, PeopleAtRisk, Consent, Defender, Threats, OpenedBy, OpenedAt, OpenedAt);
+        CaseId, Reference, Country, PeopleAtRisk, Consent, Defender, Threats, OpenedBy, OpenedAt, OpenedAt)
+    {
+        Organisation = Organisation,
+    };
 
     public string Describe() =>
         $"Case {Reference} opened in {Country}: {Threats.Count} threat(s): "
@@ -66,7 +70,10 @@ public sealed record CaseFileOpened(
             Consent.Scopes,
             PeopleAtRisk,
             OpenedAt,
-            metadata),
+            metadata)
+        {
+            Organisation = Organisation,
+        },
     ];
 
     private static string YesNo(bool value) => value ? "yes" : "no";
@@ -123,6 +130,15 @@ public sealed record Case(
 {
     /// <summary>When the case's personal data was erased; null while it exists.</summary>
     public DateTimeOffset? ErasedAt { get; init; }
+
+    /// <summary>
+    /// The organisation that owns the case: its opener's, until a transfer moves it. Null only for a case
+    /// opened before organisations existed, which belongs to no one.
+    /// </summary>
+    public string? Organisation { get; init; }
+
+    /// <summary>The organisations the case is shared with after accepted referrals; they read, never act.</summary>
+    public IReadOnlyList<CasePartner> Partners { get; init; } = [];
 
     /// <summary>
     /// The stream version this state was built from: the case's ETag. Only intake's own decisions

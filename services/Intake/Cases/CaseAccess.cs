@@ -4,8 +4,9 @@ using Protection.ServiceDefaults.Auth;
 namespace Protection.Intake.Cases;
 
 /// <summary>
-/// What a user may see of a case. Officers see the cases they are responsible for: assigned to them
-/// in triage, or opened by them and not (yet) assigned to someone else. Supervisors see all.
+/// What a user may see of a case, within its organisation (<see cref="OrganisationRule"/>). Officers see
+/// the cases they are responsible for: assigned to them in triage, or opened by them and not (yet) assigned
+/// to someone else. Supervisors see all of their organisation's.
 /// </summary>
 public static class CaseAccess
 {
@@ -16,8 +17,16 @@ public static class CaseAccess
 
     /// <summary>May read the full case file, personal data included, and act on the case.</summary>
     public static bool IsCaseworker(ClaimsPrincipal user, Case @case, Learned learned) =>
-        CaseworkerRule.IsCaseworker(user, ResponsibleOfficer(@case, learned));
+        CaseworkerRule.IsCaseworker(user, @case.Organisation, ResponsibleOfficer(@case, learned));
 
-    /// <summary>May read the case file without personal data (auditors).</summary>
-    public static bool MayReadWithoutPersonalData(ClaimsPrincipal user) => user.IsInRole(Roles.Auditor);
+    /// <summary>How the user stands towards the case by organisation.</summary>
+    public static CaseStanding StandingOf(ClaimsPrincipal user, Case @case) =>
+        OrganisationRule.StandingOf(user, @case.Organisation, @case.Partners);
+
+    /// <summary>
+    /// May read the case file without personal data: auditors of the owner organisation, and the
+    /// organisations it is shared with.
+    /// </summary>
+    public static bool MayReadWithoutPersonalData(ClaimsPrincipal user, Case @case) =>
+        StandingOf(user, @case) is CaseStanding.Auditor or CaseStanding.Partner;
 }

@@ -13,13 +13,13 @@ public static class RelocationAccess
 {
     /// <summary>Null when <paramref name="user"/> may act on the case; otherwise why not.</summary>
     public static Refusal? ToCase(ClaimsPrincipal user, CaseRecord @case) =>
-        CaseworkerRule.IsCaseworker(user, @case.ResponsibleOfficer)
+        @case.IsCaseworker(user)
             ? null
             : Refusal.Forbidden("This case is not assigned to you.");
 
     /// <summary>The same rule for one relocation; a case this service does not know is for supervisors only.</summary>
     public static Refusal? ToRelocation(ClaimsPrincipal user, CaseRecord? @case) =>
-        CaseworkerRule.IsCaseworker(user, @case?.ResponsibleOfficer)
+        @case?.IsCaseworker(user) == true
             ? null
             : Refusal.Forbidden("This relocation is not one of your cases'.");
 }

@@ -22,7 +22,7 @@ public static class CaseAccess
     public static bool IsSupervisor(ClaimsPrincipal user) => user.IsInRole(Roles.Supervisor);
 
     public static bool IsCaseworker(ClaimsPrincipal user, TriageCase @case) =>
-        CaseworkerRule.IsCaseworker(user, @case.ResponsibleOfficer);
+        CaseworkerRule.IsCaseworker(user, user.OrganisationId(), @case.ResponsibleOfficer); // org: issue 19, next
 
     /// <summary>Auditors read triage (its free text is sealed and withheld from them) but change nothing.</summary>
     public static bool MayRead(ClaimsPrincipal user, TriageCase @case) =>

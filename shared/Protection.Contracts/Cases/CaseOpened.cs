@@ -16,4 +16,11 @@ public sealed record CaseOpened(
     ConsentScopes Consent,
     int PeopleAtRisk,
     DateTimeOffset OpenedAt,
-    EventMetadata Metadata) : IIntegrationEvent;
+    EventMetadata Metadata) : IIntegrationEvent
+{
+    /// <summary>
+    /// The organisation that holds the case (the opener's <c>org</c> claim). Null only on messages
+    /// published before organisations existed; such a case belongs to no organisation.
+    /// </summary>
+    public string? Organisation { get; init; }
+}

@@ -1,8 +1,10 @@
+using System.Security.Claims;
 using Marten;
 using Protection.Contracts;
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
 using Protection.EventSourcing.Messaging;
+using Protection.ServiceDefaults.Auth;
 
 namespace Protection.EventSourcing.Cases;
 
@@ -31,6 +33,18 @@ public abstract class KnownCase
     /// <summary>What the defender consented to share; null until intake's <c>CaseOpened</c> arrived.</summary>
     public ConsentScopes? Consent { get; set; }
 
+    /// <summary>The organisation that owns the case; null until intake's <c>CaseOpened</c> arrived.</summary>
+    public string? Organisation { get; set; }
+
+    /// <summary>The organisations the case is shared with (read only).</summary>
+    public List<CasePartner> Partners { get; set; } = [];
+
+    /// <summary>Intake's case version of <see cref="Organisation"/> and <see cref="Partners"/>.</summary>
+    public long HoldersVersion { get; set; }
+
+    /// <summary>Intake's case version <see cref="Consent"/> is from.</summary>
+    public long ConsentVersion { get; set; }
+
     /// <summary>The triage version each fact was last set at; an older message never overwrites a newer fact.</summary>
     public long RiskVersion { get; set; }
 
@@ -42,6 +56,13 @@ public abstract class KnownCase
     public bool IsKnown => !string.IsNullOrEmpty(OpenedBy);
 
     public string ResponsibleOfficer => AssignedTo ?? OpenedBy;
+
+    /// <summary>How <paramref name="user"/> stands towards the case by organisation.</summary>
+    public CaseStanding StandingOf(ClaimsPrincipal user) => OrganisationRule.StandingOf(user, Organisation, Partners);
+
+    /// <summary>The shared caseworker rule on this copy: the owner's supervisors and responsible officer.</summary>
+    public bool IsCaseworker(ClaimsPrincipal user) =>
+        CaseworkerRule.IsCaseworker(user, Organisation, IsKnown ? ResponsibleOfficer : null);
 }
 
 /// <summary>
@@ -79,7 +100,7 @@ public abstract class RecordCaseFact<TMessage, TCase>(IDocumentStore store, Time
 
 /// <summary>
 /// How each of intake's and triage's events changes a <see cref="KnownCase"/>. Triage's facts keep the
-/// newest version.
+/// newest triage version; the holders and the consent keep the newest intake version (the case opened at 1).
 /// </summary>
 public static class KnownCaseFacts
 {
@@ -90,7 +111,16 @@ public static class KnownCaseFacts
             case CaseOpened m:
                 record.Country = m.Country;
                 record.OpenedBy = m.Metadata.Actor;
-                record.Consent = m.Consent;
+                if (record.ConsentVersion < 1)
+                {
+                    (record.Consent, record.ConsentVersion) = (m.Consent, 1);
+                }
+
+                if (record.HoldersVersion < 1)
+                {
+                    (record.Organisation, record.HoldersVersion) = (m.Organisation, 1);
+                }
+
                 record.ThreatTypes = [.. record.ThreatTypes.Union(m.Threats.Select(t => t.Type)).Order()];
                 break;
             case ThreatReported m:
@@ -108,7 +138,14 @@ public static class KnownCaseFacts
             case CaseReopened m when m.TriageVersion > record.StatusVersion:
                 (record.Closed, record.StatusVersion) = (false, m.TriageVersion);
                 break;
-            case RiskAssessed or CaseAssigned or CaseClosed or CaseReopened:
+            case CaseHoldersChanged m when m.CaseVersion > record.HoldersVersion:
+                (record.Organisation, record.Partners, record.HoldersVersion) =
+                    (m.Owner, [.. m.Partners], m.CaseVersion);
+                break;
+            case ConsentChanged m when m.CaseVersion > record.ConsentVersion:
+                (record.Consent, record.ConsentVersion) = (m.Consent, m.CaseVersion);
+                break;
+            case RiskAssessed or CaseAssigned or CaseClosed or CaseReopened or CaseHoldersChanged or ConsentChanged:
                 break; // older than the fact held
             default:
                 throw new ArgumentException(

@@ -84,4 +84,7 @@ public sealed class ClaimMapping
     public string Roles { get; set; } = AuthenticationSetup.RoleClaim;
 
     public string Organisation { get; set; } = AuthenticationSetup.OrganisationClaim;
+
+    /// <summary>The organisations an auditor's audit body may audit (multi-valued).</summary>
+    public string AuditedOrganisations { get; set; } = OrganisationRule.AuditsClaim;
 }

@@ -93,6 +93,7 @@ public static class AuthenticationSetup
     {
         Map(identity, token, mapping.Roles, RoleClaim);
         Map(identity, token, mapping.Organisation, OrganisationClaim);
+        Map(identity, token, mapping.AuditedOrganisations, OrganisationRule.AuditsClaim);
     }
 
     private static void Map(ClaimsIdentity identity, JsonWebToken token, string path, string target)

@@ -37,6 +37,9 @@ public static class Policies
     /// <summary>May read grants: funders, officers and supervisors.</summary>
     public const string GrantReader = "grant-reader";
 
+    /// <summary>Anyone signed in with a role of the platform (the directory of organisations).</summary>
+    public const string SignedIn = "signed-in";
+
     /// <summary>
     /// May read the log of administrative actions (accounts, roles, organisations): administrators and
     /// auditors.
@@ -54,5 +57,6 @@ public static class Policies
         [HistoryReader] = [Roles.Auditor, Roles.Supervisor],
         [GrantReader] = [Roles.Funder, Roles.Officer, Roles.Supervisor],
         [AdminLogReader] = [Roles.Admin, Roles.Auditor],
+        [SignedIn] = [Roles.Officer, Roles.Supervisor, Roles.Funder, Roles.Auditor, Roles.Admin],
     };
 }

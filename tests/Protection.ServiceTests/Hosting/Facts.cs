@@ -27,7 +27,10 @@ public static class Facts
         return new CaseOpened(
             caseId, Reference(caseId), "CO", [threat], new ConsentScopes(true, true), peopleAtRisk,
                 DateTimeOffset.UtcNow,
-            By(officer, "officer"));
+            By(officer, "officer"))
+        {
+            Organisation = TestTokens.OrganisationA,
+        };
     }
 
     public static CaseClosed CaseClosed(Guid caseId, long triageVersion) =>

@@ -30,10 +30,23 @@ public static class TestTokens
         }
     }
 
+    /// <summary>The organisation every token acts for unless a test names another.</summary>
+    public const string OrganisationA = "org-a";
+
+    /// <summary>Another protection organisation, whose cases the tests' users of A never see.</summary>
+    public const string OrganisationB = "org-b";
+
     /// <summary>
-    /// An access token for <paramref name="user"/> acting in <paramref name="roles"/>, valid for ten minutes.
+    /// An access token for <paramref name="user"/> of organisation A acting in <paramref name="roles"/>, valid
+    /// for ten minutes; an auditor's body audits A.
     /// </summary>
-    public static string For(string user, params string[] roles)
+    public static string For(string user, params string[] roles) => Of(OrganisationA, user, roles);
+
+    /// <summary>
+    /// An access token for <paramref name="user"/> of <paramref name="organisation"/>; an auditor's body audits
+    /// <paramref name="audits"/> (when not given, its own organisation).
+    /// </summary>
+    public static string Of(string organisation, string user, string[] roles, string[]? audits = null)
     {
         var now = DateTime.UtcNow;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
@@ -43,7 +56,13 @@ public static class TestTokens
             IssuedAt = now,
             NotBefore = now,
             Expires = now.AddMinutes(10),
-            Claims = new Dictionary<string, object> { ["sub"] = user, ["role"] = roles },
+            Claims = new Dictionary<string, object>
+            {
+                ["sub"] = user,
+                ["role"] = roles,
+                ["org"] = organisation,
+                ["audits"] = audits ?? [organisation],
+            },
             SigningCredentials = new SigningCredentials(Key, SecurityAlgorithms.RsaSha256),
         });
     }

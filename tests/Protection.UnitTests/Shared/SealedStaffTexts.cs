@@ -50,7 +50,11 @@ public sealed class SealedStaffTexts
     private static readonly ClaimsPrincipal Supervisor = Reader("sam", "supervisor");
 
     private static ClaimsPrincipal Reader(string user, string role) =>
-        new(new ClaimsIdentity([new Claim("sub", user), new Claim("role", role)], "test", "sub", "role"));
+        new(new ClaimsIdentity(
+            [new Claim("sub", user), new Claim("role", role), new Claim("org", "org-a"), new Claim("audits", "org-a")],
+            "test",
+            "sub",
+            "role"));
 
     private CaseSeal NewSeal(Guid caseId) => new(_vault, caseId, _vault.NewCaseKey(caseId, Now).DataKey);
 

@@ -63,10 +63,26 @@ public static class ListCases
 
         var now = clock.GetUtcNow();
         var filter = new Filter();
-        if (!CaseAccess.IsSupervisor(http.User))
+        var serializer = session.DocumentStore.Options.Serializer();
+        var organisation = http.User.OrganisationId() ?? string.Empty;
+
+        // The organisation's own cases (all of them for a supervisor, an officer's own for an officer) and
+        // the cases shared with it by an accepted referral.
+        var shared = serializer.ToJson(new { Partners = new[] { new { Organisation = organisation } } });
+        if (CaseAccess.IsSupervisor(http.User))
+        {
+            filter.Add("(c.organisation = ^ or c.data @> ^::jsonb)", organisation, shared);
+        }
+        else
         {
             var user = http.User.UserId();
-            filter.Add("(p.assigned_to = ^ or (p.assigned_to is null and c.opened_by = ^))", user, user);
+            filter.Add(
+                "((c.organisation = ^ and (p.assigned_to = ^ or (p.assigned_to is null and c.opened_by = ^))) "
+                + "or c.data @> ^::jsonb)",
+                organisation,
+                user,
+                user,
+                shared);
         }
 
         // Duplicated enums are stored by name, as the JSON stores them.
@@ -79,7 +95,6 @@ public static class ListCases
         }
 
         // Containment in the case's JSON, written by the store's own serializer so it matches what is stored.
-        var serializer = session.DocumentStore.Options.Serializer();
         filter.AddIf(threatFilter, "c.data @> ^::jsonb", v => serializer.ToJson(new
         {
             Threats = new[] { new { Type = v } },

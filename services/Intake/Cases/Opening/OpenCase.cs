@@ -124,7 +124,7 @@ public static class OpenCase
     /// <c>POST /api/cases</c>: opens a case and queues <c>CaseOpened</c> for publishing in the same
     /// transaction, with its (still empty) <see cref="CaseProgress"/>.
     /// </summary>
-    public static async Task<Results<Created<CaseOpenedResponse>, UnprocessableProblem>> Handle(
+    public static async Task<Results<Created<CaseOpenedResponse>, ForbiddenProblem, UnprocessableProblem>> Handle(
         OpenCaseRequest request,
         HttpContext http,
         IDocumentSession session,
@@ -132,6 +132,11 @@ public static class OpenCase
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
+        if (http.User.OrganisationId() is not { Length: > 0 } organisation)
+        {
+            return ForbiddenProblem.Because("Your account belongs to no organisation; a case belongs to its opener's.");
+        }
+
         var now = clock.GetUtcNow();
         var errors = Check(request, now);
         if (errors.Count > 0)
@@ -170,7 +175,8 @@ public static class OpenCase
             consent,
             request.Threats!.Select(t => Record(vault, dataKey, caseId, t)).ToArray(),
             http.User.UserId(),
-            now);
+            now,
+            organisation);
 
         session.Store(storedKey);
         session.Insert(CaseProgress.Of(caseId));

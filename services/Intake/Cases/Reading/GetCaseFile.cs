@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Protection.ServiceDefaults.Auth;
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
 using Protection.Intake.PersonalData;
@@ -89,7 +90,12 @@ public static class GetCaseFile
 
         var progress = await loadProgress ?? CaseProgress.Of(id);
         var caseworker = CaseAccess.IsCaseworker(http.User, current, progress.Now);
-        if (!caseworker && !CaseAccess.MayReadWithoutPersonalData(http.User))
+        if (!caseworker && CaseAccess.StandingOf(http.User, current) == CaseStanding.None)
+        {
+            return NotFoundProblem.For("The case");
+        }
+
+        if (!caseworker && !CaseAccess.MayReadWithoutPersonalData(http.User, current))
         {
             return ForbiddenProblem.Because("This case is not assigned to you.");
         }
