@@ -53,6 +53,7 @@ public static class IdentityModule
         builder.AddEventLog("identity_log", store =>
         {
             store.Events.AddEventType<OrganisationCreated>();
+            store.Events.AddEventType<AuditedOrganisationsSet>();
             store.Events.AddEventType<AccountCreated>();
             store.Events.AddEventType<AccountEnrolled>();
             store.Events.AddEventType<RoleGranted>();

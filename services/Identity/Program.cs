@@ -1,5 +1,6 @@
 using Protection.Identity;
 using Protection.Identity.Admin;
+using Protection.Identity.Organisations;
 using Protection.Identity.Server;
 using Protection.ServiceDefaults;
 
@@ -19,6 +20,7 @@ app.UseRateLimiter();
 app.MapRazorPages();
 app.MapConnectEndpoints();
 app.MapAdminApi();
+app.MapOrganisationDirectory();
 if (app.Environment.IsDevelopment())
 {
     app.MapDevTokens();

@@ -180,6 +180,18 @@ public sealed class ContractTests(ProtectionSystem system)
         var name = (await organisation.Json()).GetProperty("name").GetString();
         await admin.PostAsJsonAsync("/api/admin/organisations", new { name, kind = "funding" });
         await admin.GetAsync("/api/admin/organisations");
+        var auditBody = await admin.PostAsJsonAsync(
+            "/api/admin/organisations", new { name = $"Contract audit {Guid.NewGuid():N}", kind = "audit" });
+        var audited = $"/api/admin/organisations/{(await auditBody.Json()).GetProperty("id").GetGuid()}/audited";
+        await admin.PutAsJsonAsync(audited, new { organisations = new[] { organisationId } });
+        await admin.PutAsJsonAsync(audited, new { organisations = new[] { unknown } });
+        await admin.PutAsJsonAsync(audited, new { organisations = new[] { "not-an-id" } });
+        await admin.PutAsJsonAsync(audited, new { });
+        await admin.PutAsJsonAsync(
+            $"/api/admin/organisations/{unknown}/audited", new { organisations = new[] { unknown } });
+        await auditor.PutAsJsonAsync(audited, new { organisations = Array.Empty<Guid>() });
+        await officer.GetAsync("/api/organisations");
+        await anonymous.GetAsync("/api/organisations");
         var userName = $"contract{Guid.NewGuid():N}"[..20];
         var user = await admin.PostAsJsonAsync("/api/admin/users", new
         {

@@ -158,7 +158,7 @@ public sealed class SigningInTests(ProtectionSystem system)
         var admin = await Administration.AdministratorAsync(system);
         var organisation = await Administration.CreateOrganisationAsync(admin, "protection");
         var refused = await Administration.CreateAccountAsync(admin, $"mixed-{Guid.NewGuid():N}"[..20], organisation,
-            "officer", "funder");
+            "officer", "auditor");
         var problem = await Administration.Json(refused, HttpStatusCode.UnprocessableEntity);
         problem["errors"]!["roles"].ShouldNotBeNull();
     }

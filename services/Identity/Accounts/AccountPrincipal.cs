@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using Protection.ServiceDefaults.Auth;
@@ -9,21 +10,33 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace Protection.Identity.Accounts;
 
 /// <summary>
-/// What a token says about its holder: <c>sub</c> (the account id, pseudonymous), <c>org</c> and
-/// <c>role</c> in the access token; the user name only in the identity token, for the console to
-/// greet its user. Read from the database at every issue, so a revoked role is gone at the next refresh.
+/// What a token says about its holder: <c>sub</c> (the account id, pseudonymous), <c>org</c>,
+/// <c>role</c> and, for an auditor, one <c>audits</c> per organisation their audit body is granted, in
+/// the access token; the user name only in the identity token, for the console to greet its user. Read
+/// from the database at every issue, so a revoked role or grant is gone at the next refresh.
 /// </summary>
 public static class AccountPrincipal
 {
     public static async Task<ClaimsPrincipal> CreateAsync(
-        UserManager<Account> users, Account account, IEnumerable<string> scopes, string audience)
+        UserManager<Account> users, IdentityDb db, Account account, IEnumerable<string> scopes, string audience)
     {
+        var roles = await users.GetRolesAsync(account);
         var identity = new ClaimsIdentity(
             TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, account.Id.ToString())
             .SetClaim(AuthenticationSetup.OrganisationClaim, account.OrganisationId.ToString())
             .SetClaim(Claims.PreferredUsername, account.UserName)
-            .SetClaims(Claims.Role, [.. await users.GetRolesAsync(account)]);
+            .SetClaims(Claims.Role, [.. roles]);
+        if (roles.Contains(Roles.Auditor))
+        {
+            var audited = await db.AuditGrants
+                .Where(g => g.AuditOrganisationId == account.OrganisationId)
+                .OrderBy(g => g.AuditedOrganisationId)
+                .Select(g => g.AuditedOrganisationId.ToString())
+                .ToListAsync();
+            identity.SetClaims(OrganisationRule.AuditsClaim, [.. audited]);
+        }
+
         return Finish(identity, scopes, audience);
     }
 
@@ -50,7 +63,7 @@ public static class AccountPrincipal
         identity.SetDestinations(claim => claim.Type switch
         {
             Claims.PreferredUsername => [Destinations.IdentityToken],
-            Claims.Subject or Claims.Role or AuthenticationSetup.OrganisationClaim =>
+            Claims.Subject or Claims.Role or AuthenticationSetup.OrganisationClaim or OrganisationRule.AuditsClaim =>
                 [Destinations.AccessToken, Destinations.IdentityToken],
             _ => [],
         });

@@ -20,12 +20,14 @@ public sealed record CreateOrganisationRequest
     public OrganisationKind? Kind { get; init; }
 }
 
+/// <param name="Audits">The organisations an audit organisation audits (empty for other kinds).</param>
 public sealed record OrganisationView(
     Guid Id,
     string Name,
     OrganisationKind Kind,
     DateTimeOffset CreatedAt,
-    IReadOnlyList<string> AllowedRoles);
+    IReadOnlyList<string> AllowedRoles,
+    IReadOnlyList<Guid> Audits);
 
 public sealed record CreateUserRequest
 {
@@ -63,9 +65,9 @@ public sealed record EnrolmentView(Uri EnrolmentLink, DateTimeOffset ExpiresAt);
 public sealed record CreatedUserView(UserView User, EnrolmentView Enrolment);
 
 /// <summary>
-/// <c>/api/admin</c>: platform administrators create organisations and accounts, grant and revoke
-/// roles, reset second factors and deactivate accounts. Every change is an event in the hash-chained
-/// log, which administrators and auditors read and verify.
+/// <c>/api/admin</c>: platform administrators create organisations and accounts, name the organisations
+/// an audit organisation audits, grant and revoke roles, reset second factors and deactivate accounts.
+/// Every change is an event in the hash-chained log, which administrators and auditors read and verify.
 /// </summary>
 public static class AdminApi
 {
@@ -77,6 +79,7 @@ public static class AdminApi
         manage.WithBodyLimit(BodyLimits.Small);
         manage.MapPost("/organisations", CreateOrganisation).ProducesProblems(StatusCodes.Status409Conflict);
         manage.MapGet("/organisations", ListOrganisations);
+        manage.MapAuditGrants();
         manage.MapPost("/users", CreateUser)
             .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         manage.MapGet("/users", ListUsers);
@@ -115,11 +118,15 @@ public static class AdminApi
                 organisation,
                 (object?)new OrganisationCreated(organisation.Id, organisation.Name, organisation.Kind));
         }, token);
-        return TypedResults.Created($"/api/admin/organisations/{organisation.Id}", View(organisation));
+        return TypedResults.Created($"/api/admin/organisations/{organisation.Id}", View(organisation, []));
     }
 
-    private static async Task<Ok<OrganisationView[]>> ListOrganisations(IdentityDb db, CancellationToken token) =>
-        TypedResults.Ok((await db.Organisations.OrderBy(o => o.Name).ToListAsync(token)).Select(View).ToArray());
+    private static async Task<Ok<OrganisationView[]>> ListOrganisations(IdentityDb db, CancellationToken token)
+    {
+        var organisations = await db.Organisations.OrderBy(o => o.Name).ToListAsync(token);
+        var grants = await AuditGrantsApi.GrantsAsync(db, token);
+        return TypedResults.Ok(organisations.Select(o => View(o, grants[o.Id])).ToArray());
+    }
 
     private static async Task<Results<Created<CreatedUserView>, ProblemHttpResult>> CreateUser(
         CreateUserRequest request,
@@ -378,8 +385,8 @@ public static class AdminApi
             : Problems.Unprocessable(errors, title);
     }
 
-    private static OrganisationView View(Organisation o) =>
-        new(o.Id, o.Name, o.Kind, o.CreatedAt, [.. Organisation.RolesFor(o.Kind)]);
+    internal static OrganisationView View(Organisation o, IEnumerable<Guid> audits) =>
+        new(o.Id, o.Name, o.Kind, o.CreatedAt, [.. Organisation.RolesFor(o.Kind)], [.. audits.Order()]);
 
     private static async Task<UserView> View(UserManager<Account> users, Account a) => new(
         a.Id, a.UserName!, a.Email, a.OrganisationId, [.. await users.GetRolesAsync(a)],

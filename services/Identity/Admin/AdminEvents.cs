@@ -8,6 +8,9 @@ namespace Protection.Identity.Admin;
 
 public sealed record OrganisationCreated(Guid OrganisationId, string Name, OrganisationKind Kind);
 
+/// <summary>The organisations an audit organisation audits, the whole set from now on.</summary>
+public sealed record AuditedOrganisationsSet(Guid OrganisationId, Guid[] Audits);
+
 public sealed record AccountCreated(Guid AccountId, Guid OrganisationId, string[] Roles);
 
 public sealed record AccountEnrolled(Guid AccountId);

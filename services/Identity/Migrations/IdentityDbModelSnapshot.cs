@@ -456,6 +456,21 @@ namespace Protection.Identity.Migrations
                     b.ToTable("AspNetUsers", "identity");
                 });
 
+            modelBuilder.Entity("Protection.Identity.Organisations.AuditGrant", b =>
+                {
+                    b.Property<Guid>("AuditOrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AuditedOrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("AuditOrganisationId", "AuditedOrganisationId");
+
+                    b.HasIndex("AuditedOrganisationId");
+
+                    b.ToTable("AuditGrants", "identity");
+                });
+
             modelBuilder.Entity("Protection.Identity.Organisations.Organisation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -556,6 +571,21 @@ namespace Protection.Identity.Migrations
                     b.Navigation("Application");
 
                     b.Navigation("Authorization");
+                });
+
+            modelBuilder.Entity("Protection.Identity.Organisations.AuditGrant", b =>
+                {
+                    b.HasOne("Protection.Identity.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("AuditOrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Protection.Identity.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("AuditedOrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", b =>

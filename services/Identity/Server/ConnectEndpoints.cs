@@ -32,7 +32,7 @@ public static class ConnectEndpoints
     /// Code flow: a signed-in account (the sign-in page's cookie) gets a code; anyone else is sent to sign in.
     /// </summary>
     private static async Task<IResult> Authorize(
-        HttpContext http, UserManager<Account> users, AuthOptions auth, TimeProvider clock)
+        HttpContext http, UserManager<Account> users, IdentityDb db, AuthOptions auth, TimeProvider clock)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("Not an OpenID Connect request.");
@@ -66,7 +66,7 @@ public static class ConnectEndpoints
                 [IdentityConstants.ApplicationScheme]);
         }
 
-        var principal = await AccountPrincipal.CreateAsync(users, account, request.GetScopes(), auth.Audience);
+        var principal = await AccountPrincipal.CreateAsync(users, db, account, request.GetScopes(), auth.Audience);
         return Results.SignIn(principal, authenticationScheme: Server);
     }
 
@@ -75,7 +75,11 @@ public static class ConnectEndpoints
     /// in; the claims are read again each time. Machine clients act for themselves.
     /// </summary>
     private static async Task<IResult> Exchange(
-        HttpContext http, UserManager<Account> users, IOptions<IdentityServiceOptions> options, AuthOptions auth)
+        HttpContext http,
+        UserManager<Account> users,
+        IdentityDb db,
+        IOptions<IdentityServiceOptions> options,
+        AuthOptions auth)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("Not an OpenID Connect request.");
@@ -104,7 +108,7 @@ public static class ConnectEndpoints
         }
 
         var principal = await AccountPrincipal.CreateAsync(
-            users, account, granted.Principal!.GetScopes(), auth.Audience);
+            users, db, account, granted.Principal!.GetScopes(), auth.Audience);
         return Results.SignIn(principal, authenticationScheme: Server);
     }
 
