@@ -248,13 +248,24 @@ public static class CaseAuditApi
             .ThenBy(e => e.Sequence)
             .ToArray();
 
+    /// <summary>
+    /// The parts not in the answer, and why. A service that answered 404 although intake let the reader in
+    /// reads the case's owner from its own copy, which may lag behind intake's (a transfer not yet heard
+    /// of): its part is missing, with nothing of its refusal but that.
+    /// </summary>
     private static MissingPart[] Missing<T>(IEnumerable<Part<T>> parts)
         where T : class =>
-        parts.Where(p => !p.Ok).Select(p => new MissingPart(p.Service, p.Failure ?? "no answer")).ToArray();
+        parts.Where(p => !p.Ok).Select(p => new MissingPart(
+                p.Service,
+                p.Status == HttpStatusCode.NotFound
+                    ? "answered 404: its copy of the case does not show it to you (it may not have caught up yet)"
+                    : p.Failure ?? "no answer"))
+            .ToArray();
 
     /// <summary>
-    /// The case is intake's: unknown there is 404 for the whole answer. A refusal by any service is the
-    /// caller's refusal.
+    /// The case is intake's: unknown there (or another organisation's) is 404 for the whole answer, and so is
+    /// a 404 from any other service while intake could not say (fail closed: another organisation's case is
+    /// never confirmed, even in part). A refusal by any service is the caller's refusal.
     /// </summary>
     private static ProblemHttpResult? Refusal<T>(IReadOnlyList<Part<T>> parts)
         where T : class
@@ -269,7 +280,9 @@ public static class CaseAuditApi
             return AuditWire.BadMoment();
         }
 
-        return parts.FirstOrDefault(p => p.Service == "intake")?.Status == HttpStatusCode.NotFound
+        var intake = parts.FirstOrDefault(p => p.Service == "intake");
+        return intake?.Status == HttpStatusCode.NotFound
+            || (intake is not { Ok: true } && parts.Any(p => p.Status == HttpStatusCode.NotFound))
             ? Problems.NotFound("The case")
             : null;
     }

@@ -43,12 +43,16 @@ public static class TriageModule
             options.Events.MapEventType<CaseClosedWithOutcome>("case_closed");
             options.Events.MapEventType<CaseReopenedForTriage>("case_reopened");
 
+            // Who holds each case, learned from intake; the queue asks which cases an organisation owns.
+            options.Schema.For<CaseHolding>().Duplicate(h => h.Owner).UseOptimisticConcurrency(true);
+
             // Notes and reasons are sealed with the case's key; erasure (CaseErased) destroys it.
             options.Schema.For<CaseKey>();
         });
         builder.AddMessaging(ServiceName, bus =>
         {
             bus.AddConsumer<TakeInOpenedCase>();
+            bus.AddConsumer<RecordCaseHolders>();
             bus.AddConsumer<AddReportedThreat>();
             bus.AddConsumer<EscalateOnMissedCheckIn>();
             bus.AddConsumer<EscalateOnEmergencyCheckIn>();

@@ -1,4 +1,5 @@
 using Marten;
+using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Grants;
 using Protection.ServiceDefaults.Audit;
 
@@ -35,6 +36,10 @@ public sealed class AssistanceAudit : ICaseAuditSource
             .Concat(grants.Select(g => g.FundId).Distinct().Select(f => new AuditedStream(f, "fund", InHistory: false)))
             .ToArray();
     }
+
+    /// <summary>The organisation that owns the case, as emergency assistance learned it from intake.</summary>
+    public async Task<string?> OwnerAsync(IQuerySession session, Guid caseId, CancellationToken cancellationToken) =>
+        (await session.LoadAsync<CaseRecord>(caseId, cancellationToken))?.Organisation;
 
     public async Task<object?> StateAsync(
         IQuerySession session,

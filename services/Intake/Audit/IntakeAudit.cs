@@ -34,6 +34,10 @@ public sealed class IntakeAudit : ICaseAuditSource
             ? []
             : [new AuditedStream(caseId, "case")];
 
+    /// <summary>The organisation that owns the case: intake's case document keeps it.</summary>
+    public async Task<string?> OwnerAsync(IQuerySession session, Guid caseId, CancellationToken cancellationToken) =>
+        (await session.LoadAsync<Case>(caseId, cancellationToken))?.Organisation;
+
     public async Task<object?> StateAsync(
         IQuerySession session,
         Guid caseId,

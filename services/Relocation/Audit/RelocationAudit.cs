@@ -1,4 +1,5 @@
 using Marten;
+using Protection.Relocations.Cases;
 using Protection.Contracts.Relocation;
 using Protection.Relocations.Relocations;
 using Protection.ServiceDefaults.Audit;
@@ -32,6 +33,10 @@ public sealed class RelocationAudit : ICaseAuditSource
             .ToListAsync(cancellationToken);
         return ids.Select(id => new AuditedStream(id, "relocation")).ToArray();
     }
+
+    /// <summary>The organisation that owns the case, as relocation learned it from intake.</summary>
+    public async Task<string?> OwnerAsync(IQuerySession session, Guid caseId, CancellationToken cancellationToken) =>
+        (await session.LoadAsync<CaseRecord>(caseId, cancellationToken))?.Organisation;
 
     public async Task<object?> StateAsync(
         IQuerySession session,

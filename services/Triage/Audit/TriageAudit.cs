@@ -32,6 +32,10 @@ public sealed class TriageAudit : ICaseAuditSource
             ? []
             : [new AuditedStream(caseId, "case")];
 
+    /// <summary>The organisation that owns the case, from the holding triage keeps of intake's news.</summary>
+    public async Task<string?> OwnerAsync(IQuerySession session, Guid caseId, CancellationToken cancellationToken) =>
+        (await session.LoadAsync<CaseHolding>(caseId, cancellationToken))?.Owner;
+
     public async Task<object?> StateAsync(
         IQuerySession session,
         Guid caseId,

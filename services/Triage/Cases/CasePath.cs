@@ -9,6 +9,7 @@ namespace Protection.Triage.Cases;
 
 /// <summary>
 /// Triage's commands on <see cref="CommandPath"/>: the case loaded for writing (404), who may act
+/// by organisation (404 to anyone it does not concern, <see cref="CaseAccess"/>) and role
 /// (403), the version the caller read (409), then the decision, appended with what it publishes;
 /// the answer is the case as it now is, its sealed texts opened for the caller.
 /// </summary>
@@ -46,13 +47,21 @@ public sealed class CasePath(IDocumentStore store, CaseKeys keys, TimeProvider c
         bool seals,
         Func<TriageCase, CaseSeal?, DateTimeOffset, Outcome<Decided>> decide,
         Func<TriageView, Decided, TAnswer> answer,
-        CancellationToken cancellationToken) =>
-        CommandPath.RunAsync<TriageCase, TAnswer>(
+        CancellationToken cancellationToken)
+    {
+        // Who holds the case (intake's news, a document of its own) is read where the actor is judged,
+        // and judged again on the answer: the texts it opens are the caseworkers' only.
+        CaseHolding? holding = null;
+        return CommandPath.RunAsync<TriageCase, TAnswer>(
             store,
             id,
             Problems.IfMatchVersion(http.Request),
-            "The case",
-            (_, @case) => Task.FromResult(CaseAccess.Change(http.User, @case, actor)),
+            CaseAccess.What,
+            async (session, @case) =>
+            {
+                holding = await CaseHolding.OfAsync(session, id, cancellationToken);
+                return CaseAccess.Change(http.User, @case, holding, actor);
+            },
             async (session, stream) =>
             {
                 var now = clock.GetUtcNow();
@@ -65,7 +74,8 @@ public sealed class CasePath(IDocumentStore store, CaseKeys keys, TimeProvider c
 
                 var after = decided.Value!.AppendTo(session, stream, now);
                 after.Version = stream.CurrentVersion ?? 0;
-                return answer(TriageView.Of(after, seal, http.User, now), decided.Value!);
+                return answer(TriageView.Of(after, holding!, seal, http.User, now), decided.Value!);
             },
             cancellationToken);
+    }
 }

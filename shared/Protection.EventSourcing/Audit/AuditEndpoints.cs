@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using JasperFx.Events;
@@ -54,8 +55,9 @@ public static class AuditEndpoints
                 "This service's events of the case (optionally as of a moment) and its part of the case view "
                 + "then. details=true (auditors): each event's data, sealed values withheld.");
 
-        audit.MapGet("/verify", (Guid id, IQuerySession session, ICaseAuditSource source, CancellationToken ct) =>
-                Verify(service, id, session, source, ct))
+        audit.MapGet("/verify", (
+                    Guid id, HttpContext http, IQuerySession session, ICaseAuditSource source, CancellationToken ct) =>
+                Verify(service, id, http, session, source, ct))
             .RequireAuthorization(Policies.Auditor)
             .RecordsCaseRead(CaseReads.Verification)
             .WithName("ServiceCaseVerification")
@@ -63,11 +65,14 @@ public static class AuditEndpoints
                 "Recomputes the hash chain of every stream of this service that holds the case, "
                 + "and of its access log.");
 
-        audit.MapGet("/access-log", async Task<Results<Ok<ServiceAccessLog>, ProblemHttpResult>> (
-                    Guid id, IQuerySession session, ICaseAuditSource source, CaseAccessLog log, CancellationToken ct) =>
-                source.OwnsCases && (await source.StreamsAsync(session, id, ct)).Count == 0
-                    ? Problems.NotFound("The case")
-                    : TypedResults.Ok(new ServiceAccessLog(service, id, await log.ReadAsync(session, service, id, ct))))
+        audit.MapGet("/access-log", (
+                    Guid id,
+                    HttpContext http,
+                    IQuerySession session,
+                    ICaseAuditSource source,
+                    CaseAccessLog log,
+                    CancellationToken ct) =>
+                AccessLog(service, id, http, session, source, log, ct))
             .RequireAuthorization(Policies.Auditor)
             .RecordsCaseRead(CaseReads.AccessLog)
             .WithName("ServiceCaseAccessLog")
@@ -91,6 +96,12 @@ public static class AuditEndpoints
             return AuditWire.BadMoment();
         }
 
+        // Whether the case exists for the reader is answered first (404), what their role may do after (403).
+        if (await ReachAsync(http, id, history: true, session, source, ct) is not { Streams: var streams })
+        {
+            return Problems.NotFound(CaseAuditRule.What);
+        }
+
         if (details)
         {
             if (!http.User.IsInRole(Roles.Auditor))
@@ -99,12 +110,6 @@ public static class AuditEndpoints
             }
 
             http.ReadsCase(id, CaseReads.Export);
-        }
-
-        var streams = await source.StreamsAsync(session, id, ct);
-        if (source.OwnsCases && streams.Count == 0)
-        {
-            return Problems.NotFound("The case");
         }
 
         var events = await EventsAsync(session, streams.Where(s => s.InHistory).Select(s => s.Id).ToArray(), asOf, ct);
@@ -140,12 +145,11 @@ public static class AuditEndpoints
     }
 
     private static async Task<Results<Ok<ServiceVerification>, ProblemHttpResult>> Verify(
-        string service, Guid id, IQuerySession session, ICaseAuditSource source, CancellationToken ct)
+        string service, Guid id, HttpContext http, IQuerySession session, ICaseAuditSource source, CancellationToken ct)
     {
-        var owned = await source.StreamsAsync(session, id, ct);
-        if (source.OwnsCases && owned.Count == 0)
+        if (await ReachAsync(http, id, history: false, session, source, ct) is not { Streams: var owned })
         {
-            return Problems.NotFound("The case");
+            return Problems.NotFound(CaseAuditRule.What);
         }
 
         var streams = owned.Append(new AuditedStream(CaseAccessLog.StreamOf(id), "access-log", false));
@@ -168,6 +172,48 @@ public static class AuditEndpoints
 
         return TypedResults.Ok(new ServiceVerification(service, id, results.All(r => r.Intact), results));
     }
+
+    private static async Task<Results<Ok<ServiceAccessLog>, ProblemHttpResult>> AccessLog(
+        string service,
+        Guid id,
+        HttpContext http,
+        IQuerySession session,
+        ICaseAuditSource source,
+        CaseAccessLog log,
+        CancellationToken ct)
+    {
+        if (await ReachAsync(http, id, history: false, session, source, ct) is not { } reach)
+        {
+            return Problems.NotFound(CaseAuditRule.What);
+        }
+
+        // A case this service has not heard of (yet) has no reads to show: the log names readers, and whether
+        // this reader may see them is not known here.
+        var entries = reach.Known ? await log.ReadAsync(session, service, id, ct) : [];
+        return TypedResults.Ok(new ServiceAccessLog(service, id, entries));
+    }
+
+    /// <summary>
+    /// This service's streams of the case, when the reader may have its part of the audit
+    /// (<see cref="CaseAuditRule.MayRead"/> on the owner this service knows); null when the case does not
+    /// exist for them (404). A service that does not open cases and neither knows the case's owner nor holds
+    /// a stream of it has not heard of the case (or not yet): its part is empty, as for any unknown id, which
+    /// says nothing of whether the case exists.
+    /// </summary>
+    private static async Task<Reach?> ReachAsync(
+        HttpContext http, Guid id, bool history, IQuerySession session, ICaseAuditSource source, CancellationToken ct)
+    {
+        var streams = await source.StreamsAsync(session, id, ct);
+        if (await source.OwnerAsync(session, id, ct) is { } owner)
+        {
+            return CaseAuditRule.MayRead(http.User, owner, history) ? new Reach(streams, Known: true) : null;
+        }
+
+        return source.OwnsCases || streams.Count > 0 ? null : new Reach(streams, Known: false);
+    }
+
+    /// <summary>The service's streams of a case the reader may audit; not <see cref="Known"/>: unheard of.</summary>
+    private sealed record Reach(IReadOnlyList<AuditedStream> Streams, bool Known);
 
     /// <summary>
     /// All events of <paramref name="streams"/> committed up to <paramref name="asOf"/>, in commit order, in one query.
@@ -226,4 +272,24 @@ public static class AuditEndpoints
     }
 
     private static string? Header(IEvent e, string name) => e.GetHeader(name)?.ToString();
+}
+
+/// <summary>
+/// Who may read a case's audit (history, verification, access log, export), in every service alike: the
+/// owner organisation's supervisors (the history only, as <see cref="Policies.HistoryReader"/> says) and the
+/// auditors whose audit body audits the owner. To anyone else the case does not exist.
+/// </summary>
+public static class CaseAuditRule
+{
+    /// <summary>How a refusal names what it refuses: the case is "not found".</summary>
+    public const string What = "The case";
+
+    /// <summary>
+    /// Whether <paramref name="user"/> may read the audit of a case owned by <paramref name="owner"/>;
+    /// <paramref name="history"/> for the history (which supervisors read too), false for the auditors' reads.
+    /// </summary>
+    public static bool MayRead(ClaimsPrincipal user, string? owner, bool history) =>
+        !string.IsNullOrEmpty(owner)
+        && ((history && user.IsInRole(Roles.Supervisor) && OrganisationRule.IsStaffOf(user, owner))
+            || user.AuditedOrganisations().Contains(owner));
 }

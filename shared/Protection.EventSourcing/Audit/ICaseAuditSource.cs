@@ -32,6 +32,13 @@ public interface ICaseAuditSource
     Task<IReadOnlyList<AuditedStream>> StreamsAsync(
         IQuerySession session, Guid caseId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The organisation that owns the case, read from this service's own copy of it (null when the service
+    /// does not know it, or not yet). The audit endpoints answer only the owner's supervisors (history) and
+    /// the auditors whose body audits the owner (<see cref="CaseAuditRule"/>).
+    /// </summary>
+    Task<string?> OwnerAsync(IQuerySession session, Guid caseId, CancellationToken cancellationToken);
+
     /// <summary>One line for an auditor. Never a name, contact, location or free text.</summary>
     string Describe(IEvent @event) => AuditText.Describe(@event);
 

@@ -10,6 +10,9 @@ public interface IServiceUnderTest
     /// <summary>A client whose requests carry a token for <paramref name="user"/> in these roles.</summary>
     HttpClient As(string user, params string[] roles);
 
+    /// <summary>A client whose requests carry <paramref name="token"/>, e.g. another organisation's.</summary>
+    HttpClient WithToken(string token);
+
     /// <summary>A client that sends no token.</summary>
     HttpClient Anonymous();
 

@@ -79,6 +79,14 @@ public abstract class ServiceHost<TEntryPoint> : WebApplicationFactory<TEntryPoi
         return client;
     }
 
+    /// <summary>A client whose requests carry <paramref name="token"/> (e.g. <see cref="TestTokens.Of"/>).</summary>
+    public HttpClient WithToken(string token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
     /// <summary>A client that sends no token.</summary>
     public HttpClient Anonymous() => CreateClient();
 

@@ -120,6 +120,42 @@ public sealed class TriageRefusals(TriageHost triage) : Refusals<TriageRefusals,
         { "POST", "/api/cases/{case}/reopen", "{}", "officer", 400, "reason" },
     };
 
+    /// <summary>
+    /// (method, path, body, role): every route on the case, as another organisation's staff and auditors
+    /// would use it (officers with the seeded case officer's own user id).
+    /// </summary>
+    public static TheoryData<string, string, string?, string> OtherOrganisation => new()
+    {
+        { "GET", "/api/cases/{case}/triage", null, "officer" },
+        { "GET", "/api/cases/{case}/triage", null, "supervisor" },
+        { "GET", "/api/cases/{case}/triage", null, "auditor" },
+        { "POST", "/api/cases/{case}/assessment", Assessment, "officer" },
+        { "POST", "/api/cases/{case}/assessment", Assessment, "supervisor" },
+        { "POST", "/api/cases/{case}/assessment/override", Override, "supervisor" },
+        { "POST", "/api/cases/{case}/assignment", Assignment, "supervisor" },
+        { "POST", "/api/cases/{case}/plan/measures", Measure, "officer" },
+        { "POST", "/api/cases/{case}/plan/measures/{measure}/complete", null, "officer" },
+        { "POST", "/api/cases/{case}/plan/measures/{measure}/cancel", Reason, "supervisor" },
+        { "POST", "/api/cases/{case}/close", Close, "officer" },
+        { "POST", "/api/cases/{case}/reopen", Reason, "supervisor" },
+        { "GET", "/audit/cases/{case}/history", null, "supervisor" },
+        { "GET", "/audit/cases/{case}/history", null, "auditor" },
+        { "GET", "/audit/cases/{case}/verify", null, "auditor" },
+        { "GET", "/audit/cases/{case}/access-log", null, "auditor" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OtherOrganisation))]
+    public async Task To_another_organisation_the_case_does_not_exist_404_with_nothing_of_it_and_nothing_changes(
+        string method, string path, string? body, string role)
+    {
+        var user = role == "officer" ? TriageHost.Officer : $"{role}-b";
+        var problem = await RefusedAsync(
+            Host.WithToken(TestTokens.Of(TestTokens.OrganisationB, user, [role])), method, path, body,
+            HttpStatusCode.NotFound);
+        problem.ShouldSayNothingOfTheCase();
+    }
+
     [Theory]
     [InlineData("/api/triage/queue?risk=extreme", "risk")]
     [InlineData("/api/triage/queue?page=0", "page")]

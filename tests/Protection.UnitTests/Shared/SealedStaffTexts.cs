@@ -49,6 +49,9 @@ public sealed class SealedStaffTexts
 
     private static readonly ClaimsPrincipal Supervisor = Reader("sam", "supervisor");
 
+    /// <summary>The readers' organisation owns the cases here.</summary>
+    private CaseHolding HeldByA => new() { Id = _caseId, Owner = "org-a", Version = 1 };
+
     private static ClaimsPrincipal Reader(string user, string role) =>
         new(new ClaimsIdentity(
             [new Claim("sub", user), new Claim("role", role), new Claim("org", "org-a"), new Claim("audits", "org-a")],
@@ -118,7 +121,7 @@ public sealed class SealedStaffTexts
         var seal = NewSeal(_caseId);
         var (@case, _) = TriageCaseWithTexts(seal);
 
-        var view = TriageView.Of(@case, seal, Supervisor, Now.AddHours(3));
+        var view = TriageView.Of(@case, HeldByA, seal, Supervisor, Now.AddHours(3));
 
         view.Override.ShouldNotBeNull().Reason.ShouldBe(OverrideReason);
         view.RiskHistory.Select(h => h.Reason).ShouldContain(OverrideReason);
@@ -135,13 +138,13 @@ public sealed class SealedStaffTexts
     {
         var seal = NewSeal(_caseId);
         var (@case, _) = TriageCaseWithTexts(seal);
-        var before = TriageView.Of(@case, seal, Supervisor, Now.AddHours(3));
+        var before = TriageView.Of(@case, HeldByA, seal, Supervisor, Now.AddHours(3));
 
         // Erased: the key is gone. A key made for the case after the erasure does not open what was
         // sealed before either.
         foreach (var reader in new CaseSeal?[] { null, NewSeal(_caseId) })
         {
-            var view = TriageView.Of(@case, reader, Supervisor, Now.AddHours(3));
+            var view = TriageView.Of(@case, HeldByA, reader, Supervisor, Now.AddHours(3));
 
             view.Override.ShouldNotBeNull().Reason.ShouldBe(CaseKeys.Erased);
             view.RiskHistory.Single(h => h.Basis == RiskBasis.Override).Reason.ShouldBe(CaseKeys.Erased);
@@ -166,7 +169,7 @@ public sealed class SealedStaffTexts
         var seal = NewSeal(_caseId);
         var (@case, _) = TriageCaseWithTexts(seal);
 
-        TriageView.Of(@case, NewSeal(Guid.CreateVersion7()), Supervisor, Now).Override!.Reason
+        TriageView.Of(@case, HeldByA, NewSeal(Guid.CreateVersion7()), Supervisor, Now).Override!.Reason
             .ShouldBe(CaseKeys.Erased);
     }
 
@@ -183,7 +186,7 @@ public sealed class SealedStaffTexts
         var reopened = events.OfType<CaseReopenedForTriage>().ShouldHaveSingleItem();
         reopened.Reason.ShouldBeNull();
         reopened.SystemReason.ShouldNotBeNullOrWhiteSpace();
-        TriageView.Of(after, null, Supervisor, Now.AddDays(1)).RiskHistory[^1].Reason
+        TriageView.Of(after, HeldByA, null, Supervisor, Now.AddDays(1)).RiskHistory[^1].Reason
             .ShouldStartWith("The relocated defender checked in with an emergency");
     }
 
@@ -281,7 +284,7 @@ public sealed class SealedStaffTexts
         var seal = NewSeal(_caseId);
         var (@case, _) = TriageCaseWithTexts(seal);
 
-        var view = TriageView.Of(@case, seal, Reader("audrey", "auditor"), Now.AddHours(3));
+        var view = TriageView.Of(@case, HeldByA, seal, Reader("audrey", "auditor"), Now.AddHours(3));
 
         var text = JsonSerializer.Serialize(view, Json);
         foreach (var written in TriageTexts)

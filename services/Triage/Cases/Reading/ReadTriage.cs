@@ -41,19 +41,21 @@ public static class ReadTriage
         CancellationToken cancellationToken)
     {
         var @case = await session.LoadAsync<TriageCase>(id, cancellationToken);
-        if ((@case is null ? Refusal.NotFound("The case") : CaseAccess.Read(http.User, @case)) is { } refused)
+        var holding = await CaseHolding.OfAsync(session, id, cancellationToken);
+        if ((@case is null ? Refusal.NotFound(CaseAccess.What) : CaseAccess.Read(http.User, @case, holding))
+            is { } refused)
         {
             return Answers.Read<TriageView>(http, refused);
         }
 
         var seal = await keys.ForReadingAsync(session, id, cancellationToken);
-        return Answers.Read<TriageView>(http, TriageView.Of(@case!, seal, http.User, clock.GetUtcNow()));
+        return Answers.Read<TriageView>(http, TriageView.Of(@case!, holding, seal, http.User, clock.GetUtcNow()));
     }
 
     /// <summary>
     /// <c>GET /api/triage/queue</c>: open cases, the most urgent first: by the triage deadline while
     /// a case awaits assessment, otherwise by its next open measure; overdue ones therefore lead.
-    /// Officers see their own cases, supervisors all.
+    /// Only the reader's organisation's cases: its supervisors see all of them, its officers their own.
     /// </summary>
     public static async Task<Results<Ok<TriageQueue>, UnprocessableProblem>> Queue(
         HttpContext http,
@@ -74,7 +76,10 @@ public static class ReadTriage
             return UnprocessableProblem.For(errors, "The queue cannot be produced.");
         }
 
-        IQueryable<TriageCase> query = session.Query<TriageCase>().Where(c => c.Status == TriageStatus.Open);
+        // The queue is work: the reader's organisation's own cases, never those shared with it.
+        var owned = await OwnedByAsync(session, http.User.OrganisationId(), cancellationToken);
+        IQueryable<TriageCase> query = session.Query<TriageCase>()
+            .Where(c => c.Status == TriageStatus.Open && owned.Contains(c.Id));
         if (!CaseAccess.IsSupervisor(http.User))
         {
             var user = http.User.UserId();
@@ -112,4 +117,14 @@ public static class ReadTriage
             c.OpenedAt)).ToArray();
         return TypedResults.Ok(new TriageQueue(items, page, pageSize, cases.TotalItemCount));
     }
+
+    /// <summary>The ids of the cases <paramref name="organisation"/> owns (none without an organisation).</summary>
+    private static async Task<Guid[]> OwnedByAsync(
+        IQuerySession session, string? organisation, CancellationToken cancellationToken) =>
+        string.IsNullOrEmpty(organisation)
+            ? []
+            : [.. await session.Query<CaseHolding>()
+                .Where(h => h.Owner == organisation)
+                .Select(h => h.Id)
+                .ToListAsync(cancellationToken)];
 }

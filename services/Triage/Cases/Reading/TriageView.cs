@@ -63,11 +63,13 @@ public sealed record TriageView(
     /// The case for <paramref name="reader"/>, its sealed texts opened with <paramref name="seal"/>
     /// (null: the case has no key, i.e. its personal data was erased, or nothing was ever sealed).
     /// Staff texts (assessment notes, the override reason, reasons for risk changes and cancelled
-    /// measures) are opened for the case's officer and supervisors only; auditors read "[withheld]".
+    /// measures) are opened for the case's caseworkers (of the owner, <paramref name="holding"/>) only;
+    /// partners and auditors read "[withheld]".
     /// </summary>
-    public static TriageView Of(TriageCase c, CaseSeal? seal, ClaimsPrincipal reader, DateTimeOffset now)
+    public static TriageView Of(
+        TriageCase c, CaseHolding holding, CaseSeal? seal, ClaimsPrincipal reader, DateTimeOffset now)
     {
-        var caseworker = CaseAccess.IsCaseworker(reader, c);
+        var caseworker = CaseAccess.IsCaseworker(reader, c, holding);
         string? Text(SealedData? sealedData) =>
             sealedData is null ? null : caseworker ? CaseKeys.Text(seal, sealedData) : CaseKeys.Withheld;
         var overrideReason = c.Override is { } o && caseworker ? Text(o.Reason) : null;
