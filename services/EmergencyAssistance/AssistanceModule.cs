@@ -29,14 +29,17 @@ public static class AssistanceModule
             MapRenamedEvents(options);
             // Inline: a funder reads the figures and the grant their decision left at once.
             options.Projections.Add(new SelfApplyingProjection<Fund>(), ProjectionLifecycle.Inline);
+            options.Schema.For<Fund>().Duplicate(f => f.Organisation);
             options.Projections.Add(new SelfApplyingProjection<Grant>(), ProjectionLifecycle.Inline);
             options.Schema.For<Grant>()
                 .Duplicate(g => g.Status)
                 .Duplicate(g => g.CaseId)
                 .Duplicate(g => g.RequestedBy)
                 .Duplicate(g => g.Rank)
-                .Duplicate(g => g.DecisionDueAt);
-            options.Schema.For<CaseRecord>();
+                .Duplicate(g => g.DecisionDueAt)
+                .Duplicate(g => g.FundId)
+                .Duplicate(g => g.FundOrganisation);
+            options.Schema.For<CaseRecord>().Duplicate(c => c.Organisation);
 
             // Purposes, reasons and reports are sealed with the key of the grant's case; erasure (CaseErased)
             // destroys it.
@@ -50,6 +53,8 @@ public static class AssistanceModule
             bus.AddConsumer<RecordAssignment>();
             bus.AddConsumer<RecordClosure>();
             bus.AddConsumer<RecordReopening>();
+            bus.AddConsumer<RecordCaseHolders>();
+            bus.AddConsumer<RecordConsent>();
             bus.AddConsumer<DestroyCaseKey>();
         });
 

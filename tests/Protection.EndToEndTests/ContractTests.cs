@@ -112,6 +112,7 @@ public sealed class ContractTests(ProtectionSystem system)
         // Emergency assistance.
         var fundId = await funder.CreateFundAsync(50_000m);
         await funder.GetAsync("/api/funds");
+        await officer.GetAsync("/api/funds/choices");
         await funder.GetAsync($"/api/funds/{fundId}");
         await funder.GetAsync($"/api/funds/{unknown}");
         await funder.PostAsJsonAsync($"/api/funds/{fundId}/top-ups", new { amount = 1_000m });

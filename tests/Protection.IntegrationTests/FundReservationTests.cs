@@ -76,13 +76,14 @@ public sealed class FundReservationTests : IAsyncLifetime
         var record = new CaseRecord
         {
             Id = Guid.CreateVersion7(), Reference = "PC-2026-999999", Country = "CO", OpenedBy = "officer-1",
+            Organisation = "org-a",
         };
         Guid first, second;
         await using (var setup = Store.LightweightSession())
         {
             setup.Events.StartStream<Fund>(
-                fundId, new FundCreated(fundId, "Rapid response", "EUR", 1_000m, "funder-0", now));
-            var fund = new FundCreated(fundId, "Rapid response", "EUR", 1_000m, "funder-0", now).Start();
+                fundId, new FundCreated(fundId, "Rapid response", "EUR", 1_000m, "funder-0", now, "org-a"));
+            var fund = new FundCreated(fundId, "Rapid response", "EUR", 1_000m, "funder-0", now, "org-a").Start();
             first = Start(setup, Filed(record, fund, 600m, GrantCategory.Legal, now), now);
             second = Start(setup, Filed(record, fund, 600m, GrantCategory.Legal, now), now);
             await setup.SaveChangesAsync();
@@ -125,11 +126,12 @@ public sealed class FundReservationTests : IAsyncLifetime
         {
             var now = _clock.GetUtcNow();
             var fundId = Guid.CreateVersion7();
-            var created = new FundCreated(fundId, "Rapid response", "EUR", 1_000m, "funder-0", now);
+            var created = new FundCreated(fundId, "Rapid response", "EUR", 1_000m, "funder-0", now, "org-a");
             setup.Events.StartStream<Fund>(fundId, created);
             var record = new CaseRecord
             {
                 Id = Guid.CreateVersion7(), Reference = "PC-2026-999998", Country = "CO", OpenedBy = "officer-1",
+                Organisation = "org-a",
             };
             var filed = Filed(record, created.Start(), 300m, GrantCategory.MedicalAndPsychosocial, now);
             grantId = Start(setup, filed, now);

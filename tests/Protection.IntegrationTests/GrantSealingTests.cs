@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Json;
 using Marten;
 using MassTransit;
@@ -21,6 +22,7 @@ using Protection.EmergencyAssistance.Grants.Reporting;
 using Protection.EmergencyAssistance.Grants.Requesting;
 using Protection.EmergencyAssistance.Grants.Withdrawing;
 using Protection.ServiceDefaults;
+using Protection.ServiceDefaults.Auth;
 using Protection.EventSourcing.EventStore;
 using Protection.EventSourcing.Messaging;
 using Protection.EventSourcing.PersonalData;
@@ -40,6 +42,7 @@ public sealed class GrantSealingTests : IAsyncLifetime
 {
     private const string Schema = AssistanceModule.ServiceName;
     private const string Officer = "officer-1";
+    private const string Organisation = "org-a";
 
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
     private readonly string _token = Guid.NewGuid().ToString("N")[..10];
@@ -91,7 +94,8 @@ public sealed class GrantSealingTests : IAsyncLifetime
         using var _ = OperationContext.Begin(OperationContext.System("itest"));
         await using var setup = Store.LightweightSession();
         setup.Events.StartStream<Fund>(
-            _fundId, new FundCreated(_fundId, "Rapid response", "EUR", 10_000m, "funder-0", _clock.GetUtcNow()));
+            _fundId,
+            new FundCreated(_fundId, "Rapid response", "EUR", 10_000m, "funder-0", _clock.GetUtcNow(), Organisation));
         await setup.SaveChangesAsync();
     }
 
@@ -211,7 +215,10 @@ public sealed class GrantSealingTests : IAsyncLifetime
         var reference = $"PC-2026-{Random.Shared.Next(100000, 999999)}";
         await using (var setup = Store.LightweightSession())
         {
-            setup.Store(new CaseRecord { Id = caseId, Reference = reference, Country = "CO", OpenedBy = Officer });
+            setup.Store(new CaseRecord
+            {
+                Id = caseId, Reference = reference, Country = "CO", OpenedBy = Officer, Organisation = Organisation,
+            });
             await setup.SaveChangesAsync();
         }
 
@@ -284,7 +291,14 @@ public sealed class GrantSealingTests : IAsyncLifetime
         return result.Result.ShouldBeOfType<Ok<IReadOnlyList<GrantView>>>().Value.ShouldNotBeNull();
     }
 
-    private HttpContext OfficerRequest() => Requests.As(Services, Officer, "officer");
+    private HttpContext OfficerRequest() => OfOrganisation(Requests.As(Services, Officer, "officer"));
 
-    private HttpContext Funder() => Requests.As(Services, "funder-1", "funder");
+    private HttpContext Funder() => OfOrganisation(Requests.As(Services, "funder-1", "funder"));
+
+    /// <summary>The request's user acts for <see cref="Organisation"/>, which owns the case and the fund.</summary>
+    private static HttpContext OfOrganisation(HttpContext http)
+    {
+        ((ClaimsIdentity)http.User.Identity!).AddClaim(new Claim(AuthenticationSetup.OrganisationClaim, Organisation));
+        return http;
+    }
 }

@@ -106,9 +106,11 @@ public sealed class RecordedGrantStreamsTests : IAsyncLifetime
         var record = new CaseRecord
         {
             Id = Guid.CreateVersion7(), Reference = "PC-2026-999997", Country = "CO", OpenedBy = "officer-1",
+            Organisation = "org-a",
         };
         await using var session = Store.LightweightSession();
-        var created = new FundCreated(Guid.CreateVersion7(), "Rapid response", "EUR", 1_000m, "funder-0", now);
+        var created =
+            new FundCreated(Guid.CreateVersion7(), "Rapid response", "EUR", 1_000m, "funder-0", now, "org-a");
         var fund = StreamChanges.Start(session, created.FundId, created, [], now);
         var ids = new List<Guid>();
         foreach (var decide in new Func<Grant, GrantChange>[]

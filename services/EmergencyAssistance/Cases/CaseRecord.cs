@@ -7,7 +7,8 @@ namespace Protection.EmergencyAssistance.Cases;
 
 /// <summary>
 /// What emergency assistance knows of a case, from intake's and triage's events: the
-/// non-identifying facts funders may see (reference, country, threat types, risk) and who may act on it.
+/// non-identifying facts funders may see (reference, country, threat types, risk), who holds it (owner and
+/// partners) and the consent in force.
 /// </summary>
 public sealed class CaseRecord : KnownCase;
 
@@ -28,3 +29,9 @@ public sealed class RecordClosure(IDocumentStore store, TimeProvider clock)
 
 public sealed class RecordReopening(IDocumentStore store, TimeProvider clock)
     : RecordCaseFact<CaseReopened, CaseRecord>(store, clock);
+
+public sealed class RecordCaseHolders(IDocumentStore store, TimeProvider clock)
+    : RecordCaseFact<CaseHoldersChanged, CaseRecord>(store, clock);
+
+public sealed class RecordConsent(IDocumentStore store, TimeProvider clock)
+    : RecordCaseFact<ConsentChanged, CaseRecord>(store, clock);

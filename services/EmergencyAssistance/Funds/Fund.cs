@@ -5,13 +5,25 @@ namespace Protection.EmergencyAssistance.Funds;
 // A fund's events, in its own stream: each says what it does to the figures. Funds are shared by many
 // cases, so the auditor verifies their chains but reads none of their lines in a case's history.
 
+/// <summary>
+/// A funder created a fund for their organisation (<see cref="Organisation"/>, the creator's <c>org</c>; null
+/// for a fund created before organisations existed, which belongs to no one).
+/// </summary>
 public sealed record FundCreated(
-    Guid FundId, string Name, string Currency, decimal OpeningBalance, string CreatedBy, DateTimeOffset At)
-    : IStartOf<Fund>
+    Guid FundId,
+    string Name,
+    string Currency,
+    decimal OpeningBalance,
+    string CreatedBy,
+    DateTimeOffset At,
+    string? Organisation = null) : IStartOf<Fund>
 {
-    public Fund Start() => new(FundId, Name, Currency, OpeningBalance, 0, 0, CreatedBy, At, At);
+    public Fund Start() =>
+        new(FundId, Name, Currency, OpeningBalance, 0, 0, CreatedBy, At, At) { Organisation = Organisation };
 
-    public string Describe() => $"Fund created by {CreatedBy} in {Currency} with {OpeningBalance}";
+    public string Describe() =>
+        $"Fund created by {CreatedBy} in {Currency} with {OpeningBalance}"
+        + (Organisation is null ? string.Empty : $" for organisation {Organisation}");
 }
 
 public sealed record FundToppedUp(Guid FundId, decimal Amount, string By, DateTimeOffset At) : IEventOf<Fund>
@@ -69,6 +81,12 @@ public sealed record Fund(
     DateTimeOffset LastChangedAt)
 {
     public long Version { get; set; }
+
+    /// <summary>
+    /// The organisation whose funders see, decide on and pay from the fund; null for a fund created before
+    /// organisations existed (no funder's).
+    /// </summary>
+    public string? Organisation { get; init; }
 
     /// <summary>Money held: everything paid in minus everything paid out.</summary>
     public decimal Balance => TotalIn - Disbursed;

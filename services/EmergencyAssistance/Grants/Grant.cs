@@ -15,7 +15,10 @@ namespace Protection.EmergencyAssistance.Grants;
 // auditor's line and what it publishes; four were renamed apart from the contracts they publish, and
 // keep the names their streams were recorded with (AssistanceModule maps them).
 
-/// <summary>An officer asked for a grant; <see cref="Purpose"/> is sealed with the case's key.</summary>
+/// <summary>
+/// An officer asked for a grant; <see cref="Purpose"/> is sealed with the case's key. <see cref="FundOrganisation"/>
+/// is the fund's organisation at request time (null in streams recorded before organisations: read from the fund).
+/// </summary>
 public sealed record GrantRequestFiled(
     Guid GrantId,
     Guid CaseId,
@@ -31,13 +34,17 @@ public sealed record GrantRequestFiled(
     int PeopleCovered,
     string RequestedBy,
     DateTimeOffset At,
-    DateTimeOffset DecisionDueAt) : IStartOf<Grant>, IPublishedAs<Grant>
+    DateTimeOffset DecisionDueAt,
+    string? FundOrganisation = null) : IStartOf<Grant>, IPublishedAs<Grant>
 {
     public Grant Start() => new Grant(
         GrantId, CaseId, CaseReference, Country, ThreatTypes, Risk, FundId, Currency, Amount, Category, Purpose,
         PeopleCovered, RequestedBy, At, DecisionDueAt, GrantStatus.Pending, Approvals: [], ApprovedAmount: null,
         Rejection: null, Tranches: [], ReportDueAt: null, Report: null, DecisionOverdueFlagged: false,
-        ReportOverdueFlagged: false, LastChangedAt: At).Ranked();
+        ReportOverdueFlagged: false, LastChangedAt: At)
+    {
+        FundOrganisation = FundOrganisation,
+    }.Ranked();
 
     public string Describe() =>
         $"Grant requested by {RequestedBy}: {Amount} {Currency} for {Category} from fund {FundId}, "
@@ -247,6 +254,12 @@ public sealed record Grant(
     DateTimeOffset LastChangedAt)
 {
     public long Version { get; set; }
+
+    /// <summary>
+    /// The organisation of the fund the grant draws on, recorded at request time: its funders see, decide on and
+    /// pay the grant. Null in a stream recorded before organisations (then the fund's <c>Organisation</c> holds).
+    /// </summary>
+    public string? FundOrganisation { get; init; }
 
     /// <summary>
     /// Sorts the funder's list: pending decisions first, then grants still being paid, then the rest.

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Claims;
 using Marten;
 using Microsoft.Extensions.Options;
+using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Funds;
 using Protection.EmergencyAssistance.Grants.Reading;
 using Protection.ServiceDefaults;
@@ -19,9 +20,11 @@ public sealed record GrantChange(IReadOnlyList<IEventOf<Grant>> GrantEvents, IRe
         new([grantEvent], fundEvent is null ? [] : [fundEvent]);
 }
 
-/// <summary>A grant decision on the grant and its fund as loaded: the change, or why not.</summary>
+/// <summary>A grant decision on the grant, its fund and its case as loaded: the change, or why not.</summary>
+/// <param name="case">What this service knows of the grant's case (its holders and the consent in force).</param>
 /// <param name="seal">The case's key, when the command seals text or the case has one; null otherwise.</param>
-public delegate Outcome<GrantChange> GrantDecision(Grant grant, Fund fund, CaseSeal? seal, DateTimeOffset now);
+public delegate Outcome<GrantChange> GrantDecision(
+    Grant grant, Fund fund, CaseRecord? @case, CaseSeal? seal, DateTimeOffset now);
 
 /// <summary>
 /// <see cref="CommandPath"/> for a command on a grant: the grant is the stream the path loads, checks
@@ -90,9 +93,10 @@ public sealed class GrantPath(
                 async (session, grant) =>
                 {
                     var fund = await session.Events.FetchForWriting<Fund>(fundId, cancellationToken);
+                    var @case = await session.LoadAsync<CaseRecord>(caseId, cancellationToken);
                     var now = clock.GetUtcNow();
                     var seal = await keys.ForCaseAsync(session, caseId, create: seals, now, cancellationToken);
-                    var decided = decide(grant.Aggregate!, fund.Aggregate!, seal, now);
+                    var decided = decide(grant.Aggregate!, fund.Aggregate!, @case, seal, now);
                     if (decided.Refusal is { } refused)
                     {
                         return refused;
@@ -104,7 +108,10 @@ public sealed class GrantPath(
                     availableAfter = change.FundEvents.Count > 0
                         ? StreamChanges.Append(session, fund, change.FundEvents, now).Available
                         : null;
-                    return GrantView.Of(after, seal, Options, now, user);
+                    var fundOrganisation = fund.Aggregate!.Organisation;
+                    var sight = GrantAccess.SightOf(user, after, after.FundOrganisation ?? fundOrganisation, @case);
+                    return GrantView.Of(
+                        after, seal, Options, now, sight.Value ?? GrantSight.Withheld, fundOrganisation);
                 },
                 cancellationToken);
             if (!outcome.IsRefused && availableAfter is { } available)
@@ -124,7 +131,7 @@ public sealed class GrantPath(
                 return null; // nothing decided since that could change the last reading's answer
             }
 
-            await using var query = store.QuerySession();
+            await using var query = store.LightweightSession();
             var grant = await query.LoadAsync<Grant>(id, cancellationToken);
             var fund = await query.LoadAsync<Fund>(fundId, cancellationToken);
             if (grant is null || fund is null)
@@ -132,7 +139,14 @@ public sealed class GrantPath(
                 return null;
             }
 
-            var decided = refusesWithoutTurn!(grant, fund, null, clock.GetUtcNow());
+            // Who may not act on the grant learns nothing of it from this early answer either.
+            if (await authorize(query, grant) is { } refusedActor)
+            {
+                return new Answer(refusedActor);
+            }
+
+            var @case = await query.LoadAsync<CaseRecord>(caseId, cancellationToken);
+            var decided = refusesWithoutTurn!(grant, fund, @case, null, clock.GetUtcNow());
             reserving = decided.Value?.FundEvents.OfType<FundsReserved>().Sum(r => r.Amount) ?? 0;
             return decided.Refusal is { } refused ? new Answer(refused) : null;
         }

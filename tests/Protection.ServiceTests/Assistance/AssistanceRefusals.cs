@@ -24,6 +24,7 @@ public sealed class AssistanceRefusals(AssistanceHost assistance)
     {
         { "POST", "/api/funds", Fund },
         { "GET", "/api/funds", null },
+        { "GET", "/api/funds/choices", null },
         { "GET", "/api/funds/{fund}", null },
         { "POST", "/api/funds/{fund}/top-ups", TopUp },
         { "POST", "/api/cases/{case}/grants", Grant },
@@ -44,6 +45,7 @@ public sealed class AssistanceRefusals(AssistanceHost assistance)
         { "POST", "/api/funds", Fund, "officer" },
         { "POST", "/api/funds", Fund, "auditor" },
         { "GET", "/api/funds", null, "officer" },
+        { "GET", "/api/funds/choices", null, "auditor" },
         { "GET", "/api/funds/{fund}", null, "supervisor" },
         { "POST", "/api/funds/{fund}/top-ups", TopUp, "officer" },
         { "POST", "/api/cases/{case}/grants", Grant, "funder" },

@@ -43,11 +43,12 @@ public sealed class GrantRulesTests
         Risk = risk,
         Closed = closed,
         OpenedBy = Officer,
+        Organisation = "org-a",
     };
 
     private static Fund NewFund(decimal openingBalance = 20_000m) =>
-        new FundCreated(Guid.CreateVersion7(), "Rapid response", "EUR", openingBalance, "admin", Now.AddDays(-30))
-            .Start();
+        new FundCreated(
+            Guid.CreateVersion7(), "Rapid response", "EUR", openingBalance, "admin", Now.AddDays(-30), "org-a").Start();
 
     private static Outcome<GrantRequestFiled> Request(
         CaseRecord @case, Fund? fund, decimal amount, string currency = "EUR") =>

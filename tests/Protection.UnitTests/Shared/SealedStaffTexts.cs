@@ -52,9 +52,12 @@ public sealed class SealedStaffTexts
     /// <summary>The readers' organisation owns the cases here.</summary>
     private CaseHolding HeldByA => new() { Id = _caseId, Owner = "org-a", Version = 1 };
 
-    private static ClaimsPrincipal Reader(string user, string role) =>
+    private static ClaimsPrincipal Reader(string user, string role, string organisation = "org-a") =>
         new(new ClaimsIdentity(
-            [new Claim("sub", user), new Claim("role", role), new Claim("org", "org-a"), new Claim("audits", "org-a")],
+            [
+                new Claim("sub", user), new Claim("role", role), new Claim("org", organisation),
+                new Claim("audits", organisation),
+            ],
             "test",
             "sub",
             "role"));
@@ -198,26 +201,34 @@ public sealed class SealedStaffTexts
 
     private static readonly AssistanceOptions GrantOptions = new();
 
+    private CaseRecord GrantCase() => new()
+    {
+        Id = _caseId,
+        Reference = "PC-2026-000001",
+        Country = "CO",
+        ThreatTypes = [ThreatType.Physical],
+        Risk = RiskLevel.High,
+        OpenedBy = "olivia",
+        Organisation = "org-a",
+        Consent = new ConsentScopes(true, true),
+    };
+
+    /// <summary>What <paramref name="reader"/> sees of <paramref name="grant"/> of <see cref="GrantCase"/>.</summary>
+    private GrantSight Sight(ClaimsPrincipal reader, Grant grant) =>
+        GrantAccess.SightOf(reader, grant, grant.FundOrganisation, GrantCase()).Value.ShouldNotBeNull();
+
     private Grant RequestedGrant(CaseSeal seal, Fund fund)
     {
-        var @case = new CaseRecord
-        {
-            Id = _caseId,
-            Reference = "PC-2026-000001",
-            Country = "CO",
-            ThreatTypes = [ThreatType.Physical],
-            Risk = RiskLevel.High,
-            OpenedBy = "olivia",
-        };
         var filed = RequestGrant.Decide(
-            GrantOptions, @case, fund, 1_000m, "EUR", GrantCategory.PhysicalSecurity, seal.Seal(Purpose), 2, "olivia",
-            Now);
+            GrantOptions, GrantCase(), fund, 1_000m, "EUR", GrantCategory.PhysicalSecurity, seal.Seal(Purpose), 2,
+            "olivia", Now);
         filed.Refusal.ShouldBeNull();
         return filed.Value.ShouldNotBeNull().Start();
     }
 
     private static Fund NewFund() =>
-        new FundCreated(Guid.CreateVersion7(), "Rapid response", "EUR", 20_000m, "admin", Now.AddDays(-30)).Start();
+        new FundCreated(Guid.CreateVersion7(), "Rapid response", "EUR", 20_000m, "admin", Now.AddDays(-30), "org-a")
+            .Start();
 
     /// <summary>The events of a change the rules accepted.</summary>
     private static IReadOnlyList<IEventOf<Grant>> Events(Outcome<GrantChange> outcome)
@@ -255,10 +266,11 @@ public sealed class SealedStaffTexts
         stored.ShouldNotContain("Amina");
         stored.ShouldNotContain("Calle 5");
 
-        var rejectedView = GrantView.Of(rejected, seal, GrantOptions, Now, Supervisor);
+        var rejectedView = GrantView.Of(rejected, seal, GrantOptions, Now, Sight(Supervisor, rejected));
         rejectedView.Purpose.ShouldBe(Purpose);
         rejectedView.Rejection.ShouldNotBeNull().Reason.ShouldBe(RejectionReason);
-        GrantView.Of(reported, seal, GrantOptions, Now, Supervisor).Report.ShouldNotBeNull().Summary.ShouldBe(Summary);
+        GrantView.Of(reported, seal, GrantOptions, Now, Sight(Supervisor, reported)).Report.ShouldNotBeNull()
+            .Summary.ShouldBe(Summary);
     }
 
     [Fact]
@@ -269,7 +281,7 @@ public sealed class SealedStaffTexts
         var grant = RequestedGrant(seal, fund);
         grant = Fold(grant, DecideGrant.Reject(grant, "funder-amara", RejectionReason, seal.Seal, Now));
 
-        var view = GrantView.Of(grant, null, GrantOptions, Now, Supervisor);
+        var view = GrantView.Of(grant, null, GrantOptions, Now, Sight(Supervisor, grant));
 
         view.Purpose.ShouldBe(CaseKeys.Erased);
         view.Rejection.ShouldNotBeNull().Reason.ShouldBe(CaseKeys.Erased);
@@ -299,12 +311,15 @@ public sealed class SealedStaffTexts
     }
 
     [Theory]
-    [InlineData("funder-amara", "funder", true)]   // rejected the first grant, approved and paid the second
-    [InlineData("funder-bea", "funder", false)]    // another funder: the purpose only
-    [InlineData("olivia", "officer", true)]        // the officer (the route lets only the case's officer in)
-    [InlineData("sam", "supervisor", true)]
-    public void A_grants_rejection_reason_and_report_are_read_by_the_funders_who_decided_or_paid_it(
-        string user, string role, bool readsTexts)
+    [InlineData("funder-amara", "funder", "org-a", true)]   // rejected the first grant, approved and paid the second
+    [InlineData("funder-bea", "funder", "org-a", true)]     // took no part: a funder of the fund's organisation
+    [InlineData("olivia", "officer", "org-a", true)]        // the case's responsible officer
+    [InlineData("sam", "supervisor", "org-a", true)]        // a supervisor of the case's owner
+    [InlineData("funder-bea", "funder", "org-b", null)]     // a funder of another organisation: no such grant
+    [InlineData("oscar", "officer", "org-a", null)]         // an officer of the owner, not the case's: refused
+    [InlineData("sam", "supervisor", "org-b", null)]        // a supervisor of another organisation: no such grant
+    public void A_grants_purpose_rejection_reason_and_report_are_read_by_its_caseworkers_and_its_funds_funders(
+        string user, string role, string organisation, bool? readsTexts)
     {
         var seal = NewSeal(_caseId);
         var fund = NewFund();
@@ -314,13 +329,21 @@ public sealed class SealedStaffTexts
         reported = Fold(reported, DecideGrant.Approve(GrantOptions, reported, fund, "funder-amara", null, Now));
         reported = Fold(reported, DisburseGrant.Decide(GrantOptions, reported, 1_000m, "funder-amara", Now));
         reported = Fold(reported, SubmitReport.Decide(reported, 950m, seal.Seal(Summary), "olivia", Now.AddDays(10)));
-        var reader = Reader(user, role);
+        var reader = Reader(user, role, organisation);
 
-        var rejectedView = GrantView.Of(rejected, seal, GrantOptions, Now, reader);
-        var reportedView = GrantView.Of(reported, seal, GrantOptions, Now, reader);
+        var sight = GrantAccess.SightOf(reader, rejected, rejected.FundOrganisation, GrantCase());
+        if (readsTexts is null)
+        {
+            sight.Refusal.ShouldNotBeNull();
+            GrantAccess.SightOf(reader, reported, reported.FundOrganisation, GrantCase()).Refusal.ShouldNotBeNull();
+            return;
+        }
 
-        rejectedView.Purpose.ShouldBe(Purpose);
-        rejectedView.Rejection.ShouldNotBeNull().Reason.ShouldBe(readsTexts ? RejectionReason : CaseKeys.Withheld);
-        reportedView.Report.ShouldNotBeNull().Summary.ShouldBe(readsTexts ? Summary : CaseKeys.Withheld);
+        var rejectedView = GrantView.Of(rejected, seal, GrantOptions, Now, Sight(reader, rejected));
+        var reportedView = GrantView.Of(reported, seal, GrantOptions, Now, Sight(reader, reported));
+
+        rejectedView.Purpose.ShouldBe(readsTexts.Value ? Purpose : null);
+        rejectedView.Rejection.ShouldNotBeNull().Reason.ShouldBe(readsTexts.Value ? RejectionReason : null);
+        reportedView.Report.ShouldNotBeNull().Summary.ShouldBe(readsTexts.Value ? Summary : null);
     }
 }

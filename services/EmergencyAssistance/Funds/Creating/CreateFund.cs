@@ -6,6 +6,7 @@ using Protection.EmergencyAssistance.Funds.Reading;
 using Protection.ServiceDefaults.Auth;
 using Protection.ServiceDefaults.Decisions;
 using Protection.EventSourcing.EventStore;
+using Protection.ServiceDefaults.Http;
 
 namespace Protection.EmergencyAssistance.Funds.Creating;
 
@@ -25,24 +26,35 @@ public sealed record CreateFundRequest
 
 public static class CreateFund
 {
-    /// <summary>A new fund, its opening balance kept to the cent.</summary>
-    public static FundCreated Decide(CreateFundRequest request, string by, DateTimeOffset now) => new(
-        Guid.CreateVersion7(), request.Name!, request.Currency!, Money.Round(request.OpeningBalance!.Value), by, now);
+    /// <summary>A new fund of <paramref name="organisation"/>, its opening balance kept to the cent.</summary>
+    public static FundCreated Decide(
+        CreateFundRequest request, string by, string organisation, DateTimeOffset now) => new(
+        Guid.CreateVersion7(), request.Name!, request.Currency!, Money.Round(request.OpeningBalance!.Value), by, now,
+        organisation);
 
-    /// <summary><c>POST /api/funds</c>: a fund with its currency and opening balance; nothing refuses it.</summary>
-    public static async Task<Created<FundView>> Handle(
+    /// <summary>
+    /// <c>POST /api/funds</c>: a fund with its currency and opening balance, belonging to the creating funder's
+    /// organisation; a funder of no organisation is refused (403).
+    /// </summary>
+    public static async Task<Results<Created<FundView>, ForbiddenProblem>> Handle(
         CreateFundRequest request,
         HttpContext http,
         IDocumentStore store,
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
+        if (http.User.OrganisationId() is not { Length: > 0 } organisation)
+        {
+            return ForbiddenProblem.Because(
+                "Your account belongs to no organisation; a fund belongs to its creator's.");
+        }
+
         var outcome = await CommandPath.InSessionAsync<FundView>(
             store,
             session =>
             {
                 var now = clock.GetUtcNow();
-                var created = Decide(request, http.User.UserId(), now);
+                var created = Decide(request, http.User.UserId(), organisation, now);
                 var fund = StreamChanges.Start(session, created.FundId, created, [], now) with { Version = 1 };
                 return Task.FromResult<Outcome<FundView>>(FundView.Of(fund));
             },

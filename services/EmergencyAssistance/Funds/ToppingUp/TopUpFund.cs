@@ -24,8 +24,9 @@ public static class TopUpFund
         new(fund.Id, Money.Round(amount), by, now);
 
     /// <summary>
-    /// <c>POST /api/funds/{id}/top-ups</c>. A top-up only adds money, so no reading of the fund can make it
-    /// wrong: it is not pinned to a version, and a concurrent reservation only sends it round again.
+    /// <c>POST /api/funds/{id}/top-ups</c>, by a funder of the fund's organisation (another's fund is 404). A
+    /// top-up only adds money, so no reading of the fund can make it wrong: it is not pinned to a version, and a
+    /// concurrent reservation only sends it round again.
     /// </summary>
     public static async Task<Results<Ok<FundView>, NotFoundProblem>> Handle(
         Guid id,
@@ -40,7 +41,7 @@ public static class TopUpFund
             id,
             ifMatch: null,
             "The fund",
-            (_, _) => Task.FromResult<Refusal?>(null),
+            (_, fund) => Task.FromResult(FundAccess.IsFunderOf(http.User, fund) ? null : Refusal.NotFound("The fund")),
             (session, stream) =>
             {
                 var now = clock.GetUtcNow();

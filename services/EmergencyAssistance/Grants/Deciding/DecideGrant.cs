@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Protection.EmergencyAssistance.Cases;
 using Protection.EmergencyAssistance.Funds;
 using Protection.EmergencyAssistance.Grants.Reading;
 using Protection.ServiceDefaults.Auth;
@@ -112,27 +113,46 @@ public static class DecideGrant
     }
 
     /// <summary>
-    /// <c>POST /api/grants/{id}/decisions</c>: approve (optionally a lower amount) or reject with a reason.
-    /// An approval the committed figures already refuse is answered without waiting for the fund's turn.
+    /// <c>POST /api/grants/{id}/decisions</c>: approve (optionally a lower amount) or reject with a reason, by a
+    /// funder of the organisation of the grant's fund (to any other the grant does not exist). A grant on another
+    /// organisation's fund is decided only while the defender's consent to share with funders holds (else 422
+    /// <c>consent.shareWithFunders</c>). An approval the committed figures already refuse is answered without
+    /// waiting for the fund's turn.
     /// </summary>
     public static async Task<Results<Ok<GrantView>, NotFoundProblem, ForbiddenProblem, ConflictProblem,
         UnprocessableProblem>> Handle(
         Guid id, DecisionInput input, HttpContext http, GrantPath path, CancellationToken cancellationToken)
     {
         var funder = http.User.UserId();
-        GrantDecision approve = (grant, fund, _, now) => Approve(path.Options, grant, fund, funder, input.Amount, now);
-        GrantDecision reject = (grant, _, seal, now) => Reject(grant, funder, input.Reason, seal!.Seal, now);
+        GrantDecision approve = (grant, fund, @case, _, now) =>
+            WithoutConsent(grant, fund, @case, funder, "The grant cannot be approved.") is { } refused
+                ? refused
+                : Approve(path.Options, grant, fund, funder, input.Amount, now);
+        GrantDecision reject = (grant, fund, @case, seal, now) =>
+            WithoutConsent(grant, fund, @case, funder, "The grant cannot be rejected.") is { } refused
+                ? refused
+                : Reject(grant, funder, input.Reason, seal!.Seal, now);
         var approving = input.Decision == DecisionKind.Approve;
         return Answers.Ok(http, await path.RunAsync(
             id,
             http.User,
             Problems.IfMatchVersion(http.Request),
             seals: !approving,
-            GrantAccess.RoleSuffices,
+            (session, grant) => GrantAccess.RefusesFunderAsync(session, http.User, grant, cancellationToken),
             approving ? approve : reject,
             cancellationToken,
             refusesWithoutTurn: approving ? approve : null));
     }
+
+    /// <summary>
+    /// A decision on a grant drawn on another organisation's fund needs the consent in force: refused (422) once
+    /// it was withdrawn. Checked after who decides and the grant's state: the requester still answers 403 and a
+    /// decided grant 409.
+    /// </summary>
+    public static Refusal? WithoutConsent(Grant grant, Fund fund, CaseRecord? @case, string funder, string title) =>
+        Undecidable(grant, funder) is null
+            ? GrantAccess.RefusesWithoutConsent(@case, grant.FundOrganisation ?? fund.Organisation, title)
+            : null;
 
     /// <summary>Nobody decides on their own request, and a grant is decided once.</summary>
     private static Refusal? Undecidable(Grant grant, string funder) =>

@@ -52,7 +52,11 @@ public static class DisburseGrant
             new ReservedFundsPaid(grant.FundId, grant.Id, amount, now));
     }
 
-    /// <summary><c>POST /api/grants/{id}/disbursements</c>: a funder records a tranche paid.</summary>
+    /// <summary>
+    /// <c>POST /api/grants/{id}/disbursements</c>: a funder of the organisation of the grant's fund records a
+    /// tranche paid (to any other the grant does not exist). A withdrawn consent does not stop paying what was
+    /// approved.
+    /// </summary>
     public static async Task<Results<Ok<GrantView>, NotFoundProblem, ForbiddenProblem, ConflictProblem,
         UnprocessableProblem>> Handle(
         Guid id, DisbursementInput input, HttpContext http, GrantPath path, CancellationToken cancellationToken) =>
@@ -61,7 +65,7 @@ public static class DisburseGrant
             http.User,
             Problems.IfMatchVersion(http.Request),
             seals: false,
-            GrantAccess.RoleSuffices,
-            (grant, _, _, now) => Decide(path.Options, grant, input.Amount!.Value, http.User.UserId(), now),
+            (session, grant) => GrantAccess.RefusesFunderAsync(session, http.User, grant, cancellationToken),
+            (grant, _, _, _, now) => Decide(path.Options, grant, input.Amount!.Value, http.User.UserId(), now),
             cancellationToken));
 }

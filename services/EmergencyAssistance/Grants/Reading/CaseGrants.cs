@@ -2,6 +2,7 @@ using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Protection.EmergencyAssistance.Cases;
+using Protection.ServiceDefaults.Decisions;
 using Protection.ServiceDefaults.Http;
 using Protection.EventSourcing.PersonalData;
 
@@ -9,7 +10,11 @@ namespace Protection.EmergencyAssistance.Grants.Reading;
 
 public static class CaseGrants
 {
-    /// <summary><c>GET /api/cases/{id}/grants</c>: the grants of one case, for its officer and supervisors.</summary>
+    /// <summary>
+    /// <c>GET /api/cases/{id}/grants</c>: the grants of one case, for its owner's caseworkers; a partner's officers
+    /// and supervisors read them too, the texts only with the referral's consent to personal data. Another
+    /// organisation's case is 404.
+    /// </summary>
     public static async Task<Results<Ok<IReadOnlyList<GrantView>>, NotFoundProblem, ForbiddenProblem>> Handle(
         Guid id,
         HttpContext http,
@@ -24,7 +29,13 @@ public static class CaseGrants
             return NotFoundProblem.For("The case");
         }
 
-        if (GrantAccess.RefusesCaseworker(http.User, @case) is { } refused)
+        var onCase = GrantAccess.CaseSight(http.User, @case);
+        if (onCase.Refusal is { Kind: RefusalKind.NotFound })
+        {
+            return NotFoundProblem.For("The case");
+        }
+
+        if (onCase.Refusal is { } refused)
         {
             return new ForbiddenProblem(Answers.Problem(refused));
         }
@@ -34,6 +45,8 @@ public static class CaseGrants
             .ToListAsync(cancellationToken);
         var seal = await keys.ForReadingAsync(session, id, cancellationToken);
         return TypedResults.Ok<IReadOnlyList<GrantView>>(
-            grants.Select(g => GrantView.Of(g, seal, options.Value, now, http.User)).ToArray());
+            grants.Select(g => GrantView.Of(
+                g, seal, options.Value, now, GrantAccess.SightOf(http.User, g, g.FundOrganisation, @case).Value
+                    ?? onCase.Value!)).ToArray());
     }
 }

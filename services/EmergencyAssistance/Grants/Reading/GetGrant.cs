@@ -1,6 +1,7 @@
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Protection.EmergencyAssistance.Cases;
 using Protection.ServiceDefaults.Audit;
 using Protection.EventSourcing.Audit;
 using Protection.ServiceDefaults.Decisions;
@@ -12,8 +13,9 @@ namespace Protection.EmergencyAssistance.Grants.Reading;
 public static class GetGrant
 {
     /// <summary>
-    /// <c>GET /api/grants/{id}</c>: one grant for a funder, a supervisor, or an officer of its case. The
-    /// read is logged against the grant's case, refused or not.
+    /// <c>GET /api/grants/{id}</c>: one grant for a funder of its fund's organisation, its case's owner
+    /// caseworkers or the officer who requested it, or a partner of the case (read only); see
+    /// <see cref="GrantAccess.SightOf"/>. The read is logged against the grant's case, refused or not.
     /// </summary>
     public static async Task<Results<Ok<GrantView>, NotFoundProblem, ForbiddenProblem>> Handle(
         Guid id,
@@ -40,12 +42,15 @@ public static class GetGrant
         }
 
         http.ReadsCase(grant.CaseId);
-        if (await GrantAccess.RefusesReaderAsync(session, http.User, grant, cancellationToken) is { } refused)
+        var @case = await session.LoadAsync<CaseRecord>(grant.CaseId, cancellationToken);
+        var fundOrganisation = await GrantAccess.FundOrganisationAsync(session, grant, cancellationToken);
+        var sight = GrantAccess.SightOf(http.User, grant, fundOrganisation, @case);
+        if (sight.Refusal is { } refused)
         {
             return refused;
         }
 
         var seal = await keys.ForReadingAsync(session, grant.CaseId, cancellationToken);
-        return GrantView.Of(grant, seal, options, clock.GetUtcNow(), http.User);
+        return GrantView.Of(grant, seal, options, clock.GetUtcNow(), sight.Value!, fundOrganisation);
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Protection.Contracts.Assistance;
 using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
@@ -7,28 +6,33 @@ using Protection.EventSourcing.PersonalData;
 
 namespace Protection.EmergencyAssistance.Grants.Reading;
 
-public sealed record RejectionView(string Funder, string Reason, DateTimeOffset At);
+/// <param name="Reason">Sealed text: null to a reader who does not read the grant's texts.</param>
+public sealed record RejectionView(string Funder, string? Reason, DateTimeOffset At);
 
-public sealed record ReportView(decimal Spent, string Summary, string By, DateTimeOffset At);
+/// <param name="Summary">Sealed text: null to a reader who does not read the grant's texts.</param>
+public sealed record ReportView(decimal Spent, string? Summary, string By, DateTimeOffset At);
 
 /// <summary>
 /// A grant as funders and officers see it: the case by reference, country, risk and threat types,
 /// never who or where. Purpose, rejection reason and report summary are opened with the case's key
-/// and read "[erased]" once the case's personal data was erased.
+/// and read "[erased]" once the case's personal data was erased. What the reader's <see cref="GrantSight"/>
+/// does not show reads null: the texts (see <see cref="GrantAccess.SightOf"/>), and the case's facts to a
+/// foreign fund's funders once the defender withdrew consent.
 /// </summary>
 public sealed record GrantView(
     Guid Id,
     Guid CaseId,
     string CaseReference,
-    string Country,
+    string? Country,
     RiskLevel? Risk,
-    IReadOnlyList<ThreatType> ThreatTypes,
+    IReadOnlyList<ThreatType>? ThreatTypes,
     Guid FundId,
+    string? FundOrganisation,
     string Currency,
     decimal RequestedAmount,
     decimal? ApprovedAmount,
     GrantCategory Category,
-    string Purpose,
+    string? Purpose,
     int PeopleCovered,
     GrantStatus Status,
     string RequestedBy,
@@ -47,15 +51,22 @@ public sealed record GrantView(
     long Version) : IVersioned
 {
     /// <param name="seal">The key of the grant's case; null once its personal data was erased.</param>
-    /// <param name="reader">Who asks: see <see cref="GrantAccess.ReadsTexts"/>.</param>
+    /// <param name="sight">What the reader sees: see <see cref="GrantAccess.SightOf"/>.</param>
+    /// <param name="fundOrganisation">The fund's organisation when the grant's stream predates it.</param>
     public static GrantView Of(
-        Grant g, CaseSeal? seal, AssistanceOptions options, DateTimeOffset now, ClaimsPrincipal reader)
+        Grant g,
+        CaseSeal? seal,
+        AssistanceOptions options,
+        DateTimeOffset now,
+        GrantSight sight,
+        string? fundOrganisation = null)
     {
-        var readsTexts = GrantAccess.ReadsTexts(reader, g);
-        string Text(SealedData sealedData) => readsTexts ? CaseKeys.Text(seal, sealedData)! : CaseKeys.Withheld;
+        string? Text(SealedData sealedData) => sight.ReadsTexts ? CaseKeys.Text(seal, sealedData) : null;
+        var facts = sight.SeesCaseFacts;
         return new(
-            g.Id, g.CaseId, g.CaseReference, g.Country, g.Risk, g.ThreatTypes, g.FundId, g.Currency,
-            g.RequestedAmount, g.ApprovedAmount, g.Category, CaseKeys.Text(seal, g.Purpose)!, g.PeopleCovered,
+            g.Id, g.CaseId, g.CaseReference, facts ? g.Country : null, facts ? g.Risk : null,
+            facts ? g.ThreatTypes : null, g.FundId, g.FundOrganisation ?? fundOrganisation, g.Currency,
+            g.RequestedAmount, g.ApprovedAmount, g.Category, Text(g.Purpose), g.PeopleCovered,
             g.Status, g.RequestedBy, g.RequestedAt, g.DecisionDueAt,
             g.Status == GrantStatus.Pending && g.DecisionDueAt <= now,
             g.Approvals,

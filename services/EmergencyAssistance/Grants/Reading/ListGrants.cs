@@ -1,7 +1,10 @@
 using Marten;
+using Marten.Linq.MatchesSql;
 using Marten.Pagination;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Protection.EmergencyAssistance.Cases;
+using Protection.EmergencyAssistance.Funds;
 using Protection.ServiceDefaults.Http;
 using Protection.EventSourcing.PersonalData;
 
@@ -12,8 +15,10 @@ public sealed record GrantList(IReadOnlyList<GrantView> Items, int Page, int Pag
 public static class ListGrants
 {
     /// <summary>
-    /// <c>GET /api/grants</c>: pending decisions first, by deadline. Funders and supervisors see all;
-    /// officers the grants they requested.
+    /// <c>GET /api/grants</c>: pending decisions first, by deadline, in one query. Funders the grants drawn on
+    /// their organisation's funds; supervisors the grants of their organisation's cases; officers the grants
+    /// they requested on their organisation's cases (<see cref="GrantAccess.ListedFor"/>). Each item as its
+    /// reader sees it (<see cref="GrantAccess.SightOf"/>).
     /// </summary>
     public static async Task<Results<Ok<GrantList>, UnprocessableProblem>> Handle(
         HttpContext http,
@@ -34,12 +39,8 @@ public static class ListGrants
             return UnprocessableProblem.For(errors, "The list cannot be produced.");
         }
 
-        IQueryable<Grant> query = session.Query<Grant>();
-        if (GrantAccess.ListsOnlyRequestedBy(http.User) is { } requester)
-        {
-            query = query.Where(g => g.RequestedBy == requester);
-        }
-
+        var (listed, parameters) = GrantAccess.ListedFor(http.User);
+        var query = session.Query<Grant>().Where(g => g.MatchesSql(listed, parameters));
         if (statusFilter is { } wanted)
         {
             query = query.Where(g => g.Status == wanted);
@@ -49,8 +50,21 @@ public static class ListGrants
             .ToPagedListAsync(page, pageSize, cancellationToken);
         var now = clock.GetUtcNow();
         var seals = await SealsOf(session, vault, grants.Select(g => g.CaseId), cancellationToken);
+        var cases = (await session.LoadManyAsync<CaseRecord>(cancellationToken, grants.Select(g => g.CaseId)
+            .Distinct())).ToDictionary(c => c.Id);
+        var olderFunds = grants.Where(g => g.FundOrganisation is null).Select(g => g.FundId).Distinct().ToArray();
+        var fundOrganisations = olderFunds.Length == 0
+            ? new Dictionary<Guid, string?>()
+            : (await session.LoadManyAsync<Fund>(cancellationToken, olderFunds))
+                .ToDictionary(f => f.Id, f => f.Organisation);
         var views = grants.Select(g =>
-            GrantView.Of(g, seals.GetValueOrDefault(g.CaseId), options.Value, now, http.User));
+        {
+            var fundOrganisation = g.FundOrganisation ?? fundOrganisations.GetValueOrDefault(g.FundId);
+            var sight = GrantAccess.SightOf(http.User, g, fundOrganisation, cases.GetValueOrDefault(g.CaseId));
+            return GrantView.Of(
+                g, seals.GetValueOrDefault(g.CaseId), options.Value, now, sight.Value ?? GrantSight.Withheld,
+                fundOrganisation);
+        });
         return TypedResults.Ok(new GrantList(views.ToArray(), page, pageSize, grants.TotalItemCount));
     }
 

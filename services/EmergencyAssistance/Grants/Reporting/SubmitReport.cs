@@ -52,7 +52,7 @@ public static class SubmitReport
             Problems.IfMatchVersion(http.Request),
             seals: true,
             (session, grant) => GrantAccess.RefusesActorAsync(session, http.User, grant, cancellationToken),
-            (grant, _, seal, now) =>
+            (grant, _, _, seal, now) =>
                 Decide(grant, input.Spent!.Value, seal!.Seal(input.Summary!), http.User.UserId(), now),
             cancellationToken));
 }

@@ -51,7 +51,8 @@ public static class RequestGrant
 
     /// <summary>
     /// A request on an open case, from an existing fund in its currency, up to the cap, in whole cents;
-    /// the decision is due sooner for a critical case. The purpose arrives sealed.
+    /// the decision is due sooner for a critical case. A fund of another organisation than the case's needs the
+    /// defender's consent to share with funders (<c>consent.shareWithFunders</c>). The purpose arrives sealed.
     /// </summary>
     public static Outcome<GrantRequestFiled> Decide(
         AssistanceOptions options,
@@ -73,6 +74,11 @@ public static class RequestGrant
         if (fund is null)
         {
             return Refusal.Invalid("fundId", "No fund has this id.", Title);
+        }
+
+        if (GrantAccess.RefusesWithoutConsent(@case, fund.Organisation, Title) is { } withoutConsent)
+        {
+            return withoutConsent;
         }
 
         if (currency != fund.Currency)
@@ -97,7 +103,7 @@ public static class RequestGrant
             : options.DecisionDeadline);
         return new GrantRequestFiled(
             Guid.CreateVersion7(), @case.Id, @case.Reference, @case.Country, @case.ThreatTypes, @case.Risk, fund.Id,
-            fund.Currency, amount, category, purpose, peopleCovered, by, now, due);
+            fund.Currency, amount, category, purpose, peopleCovered, by, now, due, fund.Organisation);
     }
 
     /// <summary>
@@ -144,7 +150,7 @@ public static class RequestGrant
             var filed = decided.Value!;
             var grant = StreamChanges.Start(session, filed.GrantId, filed, [], now);
             grant.Version = 1;
-            return GrantView.Of(grant, seal, options.Value, now, http.User);
+            return GrantView.Of(grant, seal, options.Value, now, GrantSight.Full);
         }
 
         var outcome = await StripedLocks.Cases.RunAsync(

@@ -45,6 +45,6 @@ public static class WithdrawGrant
             Problems.IfMatchVersion(http.Request),
             seals: true,
             (session, grant) => GrantAccess.RefusesActorAsync(session, http.User, grant, cancellationToken),
-            (grant, _, seal, now) => Decide(grant, seal!.Seal(input.Reason!), http.User.UserId(), now),
+            (grant, _, _, seal, now) => Decide(grant, seal!.Seal(input.Reason!), http.User.UserId(), now),
             cancellationToken));
 }
