@@ -44,7 +44,8 @@ public static class RelocationModule
                 .Duplicate(r => r.CaseId)
                 .Duplicate(r => r.Away)
                 .Duplicate(r => r.NextCheckInDueAt)
-                .Duplicate(r => r.StayEndsAt);
+                .Duplicate(r => r.StayEndsAt)
+                .Duplicate(r => r.HostOrganisationId);
 
             // Consumers and commands both write it (the relocation in progress, waiting funds): a stale copy
             // never overwrites.
@@ -65,6 +66,8 @@ public static class RelocationModule
             bus.AddConsumer<RecordAssignment>();
             bus.AddConsumer<RecordClosure>();
             bus.AddConsumer<RecordReopening>();
+            bus.AddConsumer<RecordHolders>();
+            bus.AddConsumer<RecordConsent>();
             bus.AddConsumer<RecordRecommendation>();
             bus.AddConsumer<FundRelocation>();
             bus.AddConsumer<DestroyCaseKey>();

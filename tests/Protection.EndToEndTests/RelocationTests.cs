@@ -191,6 +191,58 @@ public sealed class RelocationTests(ProtectionSystem system)
         planned.GetProperty("fundedBy").GetGuid().ShouldBe(grantId);
     }
 
+    [Fact]
+    public async Task The_host_organisation_reads_only_the_dates_through_the_gateway_and_another_finds_nothing()
+    {
+        var officer = await system.SignedInAs($"officer-{Guid.NewGuid():N}", "officer");
+        var defender = Cases.Defender.Unique();
+        var (caseId, _) = await officer.OpenAsync(defender); // no consent to share with a relocation host
+        await officer.WaitForAsync($"/api/cases/{caseId}/relocations", _ => true, "relocation to know the case");
+        var requesting = await officer.PostAsJsonAsync($"/api/cases/{caseId}/relocations", RelocationBody("regional"));
+        requesting.StatusCode.ShouldBe(HttpStatusCode.Created, await requesting.Content.ReadAsStringAsync());
+        var requested = await requesting.Json();
+        var path = $"/api/relocations/{requested.GetProperty("id").GetGuid()}";
+        var host = $"host-{Guid.NewGuid():N}";
+        var plan = PlanBody("EC");
+        plan["hostOrganisationId"] = host;
+        (await officer.PostAsJsonAsync($"{path}/plan", plan).OkJson())
+            .GetProperty("plan").GetProperty("hostOrganisationId").GetString().ShouldBe(host);
+
+        var hostSupervisor = await SignedInOf(host, "host-supervisor", "supervisor");
+        var hosted = await hostSupervisor.GetAsync("/api/relocations/hosted").OkJson();
+        var item = hosted.GetProperty("items").EnumerateArray().ShouldHaveSingleItem();
+        item.GetProperty("id").GetGuid().ShouldBe(requested.GetProperty("id").GetGuid());
+        item.GetProperty("state").GetString().ShouldBe("planned");
+        item.TryGetProperty("plan", out _).ShouldBeFalse();
+        item.GetRawText().ShouldNotContain("Quito");
+        var read = await hostSupervisor.GetAsync(path).OkJson();
+        read.TryGetProperty("plan", out _).ShouldBeFalse();
+        read.GetProperty("startOn").GetString().ShouldBe(Today.ToString("yyyy-MM-dd"));
+        (await hostSupervisor.PostAsync($"{path}/depart", null)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        var stranger = await SignedInOf($"other-{Guid.NewGuid():N}", "other-officer", "officer");
+        (await stranger.GetAsync(path)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await stranger.GetAsync($"/api/cases/{caseId}/relocations")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await stranger.GetAsync("/api/relocations/hosted").OkJson()).GetProperty("items").GetArrayLength()
+            .ShouldBe(0);
+    }
+
+    /// <summary>A client with a development token for <paramref name="organisation"/>.</summary>
+    private async Task<HttpClient> SignedInOf(string organisation, string user, string role)
+    {
+        var issued = await system.Gateway.PostAsJsonAsync(
+            "/auth/dev-token", new { user, roles = new[] { role }, organisation });
+        issued.StatusCode.ShouldBe(HttpStatusCode.OK, await issued.Content.ReadAsStringAsync());
+        var token = (await issued.Json()).GetProperty("token").GetString();
+        var client = new HttpClient(system.Contract.Wrap(new SocketsHttpHandler()))
+        {
+            BaseAddress = system.Gateway.BaseAddress,
+        };
+        client.DefaultRequestHeaders.Authorization =
+            new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
     private static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
 
     internal static JsonObject RelocationBody(string kind) => new()

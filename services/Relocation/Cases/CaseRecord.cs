@@ -39,6 +39,14 @@ public sealed class RecordClosure(IDocumentStore store, TimeProvider clock)
 public sealed class RecordReopening(IDocumentStore store, TimeProvider clock)
     : RecordCaseFact<CaseReopened, CaseRecord>(store, clock);
 
+/// <summary>Who holds the case changed (shared, transferred, a share revoked): it bounds who reads and acts.</summary>
+public sealed class RecordHolders(IDocumentStore store, TimeProvider clock)
+    : RecordCaseFact<CaseHoldersChanged, CaseRecord>(store, clock);
+
+/// <summary>The defender's consent changed: a withdrawal holds on the host's next read.</summary>
+public sealed class RecordConsent(IDocumentStore store, TimeProvider clock)
+    : RecordCaseFact<ConsentChanged, CaseRecord>(store, clock);
+
 public sealed class RecordRecommendation(IDocumentStore store, TimeProvider clock)
     : KnownCaseConsumer<RelocationRecommended, CaseRecord>(store, clock)
 {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Protection.Contracts;
 using Protection.Contracts.Relocation;
 using Protection.EventSourcing.EventStore;
@@ -71,9 +72,20 @@ public sealed record PlanDetails(
     string? VisaPlan,
     string? ReturnStrategy);
 
-/// <summary>A plan keeps a funded relocation funded (re-planned before departure); else it is planned.</summary>
+/// <summary>
+/// A plan keeps a funded relocation funded (re-planned before departure); else it is planned. The hosting
+/// organisation, when it is one of the platform's, is named by its id in clear (an id is not personal data):
+/// its staff read the relocation. A plan without one is stored as before (the member is left out), so the
+/// recorded streams serialize, and hash, as they were written.
+/// </summary>
 public sealed record RelocationPlanned(
-    Guid RelocationId, DateOnly StartOn, DateOnly EndOn, SealedData Details, string By, DateTimeOffset At)
+    Guid RelocationId,
+    DateOnly StartOn,
+    DateOnly EndOn,
+    SealedData Details,
+    string By,
+    DateTimeOffset At,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? HostOrganisationId = null)
     : IEventOf<Relocation>, IPublishedAs<Relocation>
 {
     private const string Step = "plan";
@@ -83,10 +95,12 @@ public sealed record RelocationPlanned(
         {
             Plan = new PlannedStay(StartOn, EndOn, Details, By, At),
             StayEndsAt = Relocation.EndOf(EndOn),
+            HostOrganisationId = HostOrganisationId,
         };
 
     public string Describe() =>
-        $"Planned by {By}: stay {StartOn:yyyy-MM-dd} to {EndOn:yyyy-MM-dd} (destination, host and plans sealed)";
+        $"Planned by {By}: stay {StartOn:yyyy-MM-dd} to {EndOn:yyyy-MM-dd} (destination, host and plans sealed)"
+        + (HostOrganisationId is null ? string.Empty : $"; hosted by organisation {HostOrganisationId}");
 
     public IEnumerable<IIntegrationEvent> Published(Relocation after, long version, EventMetadata metadata) =>
         [after.Progressed(Step, version, metadata)];
@@ -318,6 +332,9 @@ public sealed record Relocation(
     public RelocationState State { get; init; } = RelocationState.Requested;
 
     public PlannedStay? Plan { get; init; }
+
+    /// <summary>The platform organisation hosting the defender, if the plan names one: its staff read it.</summary>
+    public string? HostOrganisationId { get; init; }
 
     public IReadOnlyList<Funding> Funding { get; init; } = [];
 

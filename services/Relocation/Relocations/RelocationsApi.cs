@@ -9,6 +9,8 @@ using Protection.ServiceDefaults.Audit;
 using Protection.EventSourcing.Audit;
 using Protection.ServiceDefaults.Auth;
 using Protection.ServiceDefaults.Http;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace Protection.Relocations.Relocations;
 
@@ -34,12 +36,21 @@ public static class RelocationsApi
             .WithName("CaseRelocations")
             .WithSummary("The case's relocations and triage's recommendation, if any.");
 
+        app.MapGet("/api/relocations/hosted", GetHostedRelocations.Handle)
+            .WithTags("Relocations")
+            .RequireAuthorization(Policies.Officer)
+            .WithName("HostedRelocations")
+            .WithSummary(
+                "The relocations hosted by your organisation, newest first: in full with the defender's consent "
+                + "to share with the host, else only dates and check-ins.");
+
         var relocations = app.MapGroup("/api/relocations/{id:guid}")
             .WithTags("Relocations")
             .RequireAuthorization(Policies.Officer);
 
         relocations.MapGet("/", GetRelocation.Handle)
             .RecordsCaseRead(CaseReads.Relocation, routeIdIsCase: false)
+            .AddOpenApiOperationTransformer(EitherView)
             .WithName("GetRelocation")
             .WithSummary("State, people, dates, next check-in due, history of transitions.");
 
@@ -83,5 +94,26 @@ public static class RelocationsApi
             .WithSummary("After the return or resettlement; before the move it cancels (reason required).");
 
         return app;
+    }
+
+    /// <summary>
+    /// ApiExplorer keeps one type per status (the last declared: the dates), so a read's 200 is declared here
+    /// as what it is: the full view (the component every step answers with) or, for the host organisation
+    /// without the defender's consent, the dates only.
+    /// </summary>
+    private static Task EitherView(
+        OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (operation.Responses?.TryGetValue("200", out var ok) == true
+            && ok!.Content?.TryGetValue("application/json", out var media) == true
+            && media!.Schema is { } dates)
+        {
+            media.Schema = new OpenApiSchema
+            {
+                OneOf = [new OpenApiSchemaReference(nameof(RelocationView), context.Document), dates],
+            };
+        }
+
+        return Task.CompletedTask;
     }
 }

@@ -41,6 +41,15 @@ public sealed record PlanInput
 
     [StringLength(8000)]
     public string? ReturnStrategy { get; init; }
+
+    /// <summary>
+    /// The platform organisation hosting the defender, by its id (optional): its officers and supervisors
+    /// read the relocation, in full only with the defender's consent to share with the host.
+    /// </summary>
+    [StringLength(MaxOrganisationId)]
+    public string? HostOrganisationId { get; init; }
+
+    public const int MaxOrganisationId = 100;
 }
 
 /// <summary>A plan as submitted; every part is checked so that all missing parts are named at once.</summary>
@@ -52,7 +61,8 @@ public sealed record PlanProposal(
     DateOnly? EndOn,
     string? SecurityPlan,
     string? VisaPlan,
-    string? ReturnStrategy);
+    string? ReturnStrategy,
+    string? HostOrganisationId = null);
 
 public static class PlanRelocation
 {
@@ -110,6 +120,15 @@ public static class PlanRelocation
                 "An international move needs a return strategy (at least 10 characters).");
         }
 
+        if (plan.HostOrganisationId is { } host
+            && (string.IsNullOrWhiteSpace(host) || host.Trim().Length > PlanInput.MaxOrganisationId))
+        {
+            errors["hostOrganisationId"] =
+            [
+                $"A platform organisation's id (at most {PlanInput.MaxOrganisationId} characters), or none.",
+            ];
+        }
+
         if (plan.StartOn is null)
         {
             errors["startOn"] = ["The date the stay starts."];
@@ -154,7 +173,14 @@ public static class PlanRelocation
             plan.ReturnStrategy?.Trim());
         var events = new List<object>
         {
-            new RelocationPlanned(relocation.Id, plan.StartOn!.Value, endOn!.Value, seal(details), by, now),
+            new RelocationPlanned(
+                relocation.Id,
+                plan.StartOn!.Value,
+                endOn!.Value,
+                seal(details),
+                by,
+                now,
+                plan.HostOrganisationId?.Trim()),
         };
         if (relocation.State == RelocationState.Requested && relocation.Funding.Count > 0)
         {
@@ -187,7 +213,8 @@ public static class PlanRelocation
             input.EndOn,
             input.SecurityPlan,
             input.VisaPlan,
-            input.ReturnStrategy);
+            input.ReturnStrategy,
+            input.HostOrganisationId);
         return Answers.Ok(http, await RelocationStep.TakeAsync(
             id,
             http,

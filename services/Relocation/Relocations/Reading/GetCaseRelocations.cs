@@ -19,7 +19,10 @@ public sealed record CaseRelocations(
 
 public static class GetCaseRelocations
 {
-    /// <summary><c>GET /api/cases/{id}/relocations</c>: the case's relocations, oldest first.</summary>
+    /// <summary>
+    /// <c>GET /api/cases/{id}/relocations</c>: the case's relocations, oldest first; read only, and without
+    /// the sealed details for a partner without personal data (<see cref="RelocationAccess.ReadingCase"/>).
+    /// </summary>
     public static async Task<Results<Ok<CaseRelocations>, NotFoundProblem, ForbiddenProblem>> Handle(
         Guid id,
         HttpContext http,
@@ -45,12 +48,15 @@ public static class GetCaseRelocations
             return Refusal.NotFound("The case");
         }
 
-        if (RelocationAccess.ToCase(http.User, @case) is { } forbidden)
+        var sight = RelocationAccess.ReadingCase(http.User, @case);
+        if (sight.Refusal is { } refused)
         {
-            return forbidden;
+            return refused;
         }
 
-        var seal = await keys.ForReadingAsync(session, id, cancellationToken);
+        var seal = sight.Value == RelocationSight.Withheld
+            ? null
+            : await keys.ForReadingAsync(session, id, cancellationToken);
         var now = clock.GetUtcNow();
         var relocations = await session.Query<Relocation>()
             .Where(r => r.CaseId == id)
@@ -59,6 +65,6 @@ public static class GetCaseRelocations
         return new CaseRelocations(
             @case.Recommendation,
             @case.UnassignedFunding,
-            relocations.Select(r => RelocationView.Of(r, @case, seal, options, now)).ToArray());
+            relocations.Select(r => RelocationView.Of(r, @case, seal, options, now, sight.Value)).ToArray());
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Protection.Contracts.Relocation;
 using Protection.Relocations.Cases;
 using Protection.Relocations.Relocations.Watching;
@@ -13,6 +14,7 @@ public sealed record PlanView(
     DateOnly EndOn,
     DestinationView? Destination,
     string HostOrganisation,
+    string? HostOrganisationId,
     string SecurityPlan,
     string? VisaPlan,
     string? ReturnStrategy,
@@ -26,8 +28,65 @@ public sealed record CheckInView(CheckInStatus Status, string? Note, string By, 
 public sealed record ExtensionView(DateOnly From, DateOnly To, string Reason, string By, DateTimeOffset At);
 
 /// <summary>
+/// One relocation as a reader sees it: in full (<see cref="RelocationView"/>) or, for the host organisation
+/// without the defender's consent, only its dates (<see cref="RelocationDatesView"/>). Each serializes as
+/// itself, without a discriminator.
+/// </summary>
+[JsonDerivedType(typeof(RelocationView))]
+[JsonDerivedType(typeof(RelocationDatesView))]
+public abstract record RelocationRead
+{
+    /// <summary>The view <paramref name="sight"/> allows (the caller has checked that it may read at all).</summary>
+    public static RelocationRead For(
+        Relocation r,
+        CaseRecord? @case,
+        CaseSeal? seal,
+        RelocationOptions options,
+        DateTimeOffset now,
+        RelocationSight sight) =>
+        sight == RelocationSight.DatesOnly
+            ? RelocationDatesView.Of(r, now)
+            : RelocationView.Of(r, @case, seal, options, now, sight);
+}
+
+/// <summary>
+/// What the host organisation reads of a relocation without the defender's consent to share with it: the
+/// dates and the check-in status, and nothing of the case, the people, the plan or any note. The id is
+/// the relocation's (what the reader already asked for, and what tells one hosted relocation from another).
+/// </summary>
+public sealed record RelocationDatesView(
+    Guid Id,
+    RelocationState State,
+    DateOnly? StartOn,
+    DateOnly? EndOn,
+    DateTimeOffset? DepartedAt,
+    DateTimeOffset? ArrivedAt,
+    DateTimeOffset? EndedAt,
+    DateTimeOffset? ClosedAt,
+    DateTimeOffset? LastCheckInAt,
+    DateTimeOffset? NextCheckInDueAt,
+    bool CheckInOverdue,
+    bool CheckInMissed) : RelocationRead
+{
+    public static RelocationDatesView Of(Relocation r, DateTimeOffset now) => new(
+        r.Id,
+        r.State,
+        r.Plan?.StartOn,
+        r.Plan?.EndOn,
+        r.DepartedAt,
+        r.ArrivedAt,
+        r.EndedAt,
+        r.ClosedAt,
+        r.CheckIns.Count == 0 ? null : r.CheckIns[^1].At,
+        r.NextCheckInDueAt,
+        RelocationView.IsCheckInOverdue(r, now),
+        r.MissedCheckInFlaggedFor is not null);
+}
+
+/// <summary>
 /// A relocation as its officer sees it: what every read and every step answers. Sealed parts read
-/// "[erased]" once the case's personal data is erased.
+/// "[erased]" once the case's personal data is erased, and "[withheld]" (the destination left out) for a
+/// reader who does not see personal data; only the case's caseworkers are offered steps.
 /// </summary>
 public sealed record RelocationView(
     Guid Id,
@@ -59,13 +118,21 @@ public sealed record RelocationView(
     string? ClosingReason,
     IReadOnlyList<Transition> Transitions,
     IReadOnlyList<string> AllowedSteps,
-    long Version) : IVersioned
+    long Version) : RelocationRead, IVersioned
 {
     public static RelocationView Of(
-        Relocation r, CaseRecord? @case, CaseSeal? seal, RelocationOptions options, DateTimeOffset now)
+        Relocation r,
+        CaseRecord? @case,
+        CaseSeal? seal,
+        RelocationOptions options,
+        DateTimeOffset now,
+        RelocationSight sight = RelocationSight.Caseworker)
     {
+        var withheld = sight is RelocationSight.Withheld or RelocationSight.DatesOnly;
         string Text(SealedData? sealedData) =>
-            sealedData is null ? string.Empty : seal?.Open<string>(sealedData) ?? CaseKeys.Erased;
+            sealedData is null ? string.Empty
+            : withheld ? CaseKeys.Withheld
+            : seal?.Open<string>(sealedData) ?? CaseKeys.Erased;
 
         return new RelocationView(
             r.Id,
@@ -78,7 +145,7 @@ public sealed record RelocationView(
             r.WasRecommended,
             @case?.Consent?.ShareWithRelocationHost ?? false,
             (int)r.CheckInEvery.TotalDays,
-            PlanOf(r.Plan, seal),
+            PlanOf(r.Plan, r.HostOrganisationId, withheld ? null : seal, withheld),
             r.Funding,
             r.FundedBy,
             r.RequestedBy,
@@ -88,7 +155,7 @@ public sealed record RelocationView(
             r.EndedAt,
             r.ClosedAt,
             r.NextCheckInDueAt,
-            r.Away && r.NextCheckInDueAt <= now,
+            IsCheckInOverdue(r, now),
             r.MissedCheckInFlaggedFor is not null,
             r.CheckIns
                 .Select(c => new CheckInView(c.Status, c.Note is null ? null : Text(c.Note), c.By, c.At))
@@ -98,15 +165,33 @@ public sealed record RelocationView(
             r.Outcome,
             r.ClosingReason is null ? null : Text(r.ClosingReason),
             r.Transitions,
-            RelocationStateMachine.AllowedSteps(r.State),
+            sight == RelocationSight.Caseworker ? RelocationStateMachine.AllowedSteps(r.State) : [],
             r.Version);
     }
 
-    private static PlanView? PlanOf(PlannedStay? plan, CaseSeal? seal)
+    /// <summary>Away and the next check-in's time has come.</summary>
+    public static bool IsCheckInOverdue(Relocation r, DateTimeOffset now) => r.Away && r.NextCheckInDueAt <= now;
+
+    private static PlanView? PlanOf(PlannedStay? plan, string? hostOrganisationId, CaseSeal? seal, bool withheld)
     {
         if (plan is null)
         {
             return null;
+        }
+
+        if (withheld)
+        {
+            return new PlanView(
+                plan.StartOn,
+                plan.EndOn,
+                null,
+                CaseKeys.Withheld,
+                hostOrganisationId,
+                CaseKeys.Withheld,
+                null,
+                null,
+                plan.By,
+                plan.At);
         }
 
         return seal?.Open<PlanDetails>(plan.Details) is { } details
@@ -115,12 +200,22 @@ public sealed record RelocationView(
                 plan.EndOn,
                 new DestinationView(details.DestinationCountry, details.DestinationCity),
                 details.HostOrganisation,
+                hostOrganisationId,
                 details.SecurityPlan,
                 details.VisaPlan,
                 details.ReturnStrategy,
                 plan.By,
                 plan.At)
             : new PlanView(
-                plan.StartOn, plan.EndOn, null, CaseKeys.Erased, CaseKeys.Erased, null, null, plan.By, plan.At);
+                plan.StartOn,
+                plan.EndOn,
+                null,
+                CaseKeys.Erased,
+                hostOrganisationId,
+                CaseKeys.Erased,
+                null,
+                null,
+                plan.By,
+                plan.At);
     }
 }
