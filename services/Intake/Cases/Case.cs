@@ -140,6 +140,9 @@ public sealed record Case(
     /// <summary>The organisations the case is shared with after accepted referrals; they read, never act.</summary>
     public IReadOnlyList<CasePartner> Partners { get; init; } = [];
 
+    /// <summary>Every referral of the case, oldest first, whatever became of it.</summary>
+    public IReadOnlyList<Referral> Referrals { get; init; } = [];
+
     /// <summary>
     /// The stream version this state was built from: the case's ETag. Only intake's own decisions
     /// move it, so an officer's <c>If-Match</c> does not go stale because another service acted.
@@ -148,4 +151,11 @@ public sealed record Case(
 
     /// <summary>Threat types reported so far, for filtering the case list without opening sealed data.</summary>
     public IReadOnlyList<ThreatType> ThreatTypes => Threats.Select(t => t.Type).Distinct().Order().ToArray();
+
+    /// <summary>The referral <paramref name="id"/> of this case, or null.</summary>
+    public Referral? ReferralOf(Guid id) => Referrals.FirstOrDefault(r => r.Id == id);
+
+    /// <summary>The case with the referral <paramref name="id"/> changed (as it was when it has none).</summary>
+    public Case WithReferral(Guid id, Func<Referral, Referral> change) =>
+        this with { Referrals = [.. Referrals.Select(r => r.Id == id ? change(r) : r)] };
 }

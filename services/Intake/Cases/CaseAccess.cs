@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Protection.ServiceDefaults.Auth;
+using Protection.ServiceDefaults.Decisions;
 
 namespace Protection.Intake.Cases;
 
@@ -18,6 +19,22 @@ public static class CaseAccess
     /// <summary>May read the full case file, personal data included, and act on the case.</summary>
     public static bool IsCaseworker(ClaimsPrincipal user, Case @case, Learned learned) =>
         CaseworkerRule.IsCaseworker(user, @case.Organisation, ResponsibleOfficer(@case, learned));
+
+    /// <summary>
+    /// Whether the user may change the case: its caseworkers may; anyone the case does not exist for is told
+    /// it does not (404); anyone else who knows it (a colleague, a partner, an auditor) is refused (403).
+    /// </summary>
+    public static Refusal? MayAct(ClaimsPrincipal user, Case @case, Learned learned, string forbidden) =>
+        IsCaseworker(user, @case, learned) ? null
+        : StandingOf(user, @case) == CaseStanding.None ? Refusal.NotFound("The case")
+        : Refusal.Forbidden(forbidden);
+
+    /// <summary>
+    /// A supervisor of the organisation the referral is addressed to: they answer it, though until they accept
+    /// the case they have no standing on it.
+    /// </summary>
+    public static bool IsReceiverOf(ClaimsPrincipal user, Referral referral) =>
+        IsSupervisor(user) && OrganisationRule.IsStaffOf(user, referral.ToOrganisation);
 
     /// <summary>How the user stands towards the case by organisation.</summary>
     public static CaseStanding StandingOf(ClaimsPrincipal user, Case @case) =>

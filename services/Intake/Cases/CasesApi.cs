@@ -1,6 +1,8 @@
+using Protection.Intake.Cases.ChangingConsent;
 using Protection.Intake.Cases.Listing;
 using Protection.Intake.Cases.Opening;
 using Protection.Intake.Cases.Reading;
+using Protection.Intake.Cases.Referring;
 using Protection.Intake.Cases.ReportingThreats;
 using Protection.ServiceDefaults.Audit;
 using Protection.EventSourcing.Audit;
@@ -49,6 +51,53 @@ public static class CasesApi
             .WithSummary(
                 "Admin: destroy the case's key (crypto-shredding) in every service. Personal data reads as erased "
                 + "everywhere; the history and its hashes stay verifiable.");
+
+        cases.MapPut("/{id:guid}/consent", ChangeConsent.Handle)
+            .WithBodyLimit(BodyLimits.Small)
+            .RequireAuthorization(Policies.Officer)
+            .WithName("ChangeConsent")
+            .WithSummary(
+                "The owner's caseworkers record the defender's consent to sharing as it now stands; a change is "
+                + "published to every service. Send If-Match with the version you read.");
+
+        cases.MapPost("/{id:guid}/referrals", ReferCase.Handle)
+            .WithBodyLimit(BodyLimits.Text)
+            .RequireAuthorization(Policies.Officer)
+            .WithName("ReferCase")
+            .WithSummary(
+                "The owner's caseworkers offer the case to another organisation, to share it (read only, personal "
+                + "data only with the defender's consent) or to transfer it. The reason is sealed.");
+
+        cases.MapPost("/{id:guid}/referrals/{referralId:guid}/acceptance", AnswerReferral.Acceptance)
+            .WithBodyLimit(BodyLimits.Small)
+            .RequireAuthorization(Policies.Officer)
+            .WithName("AcceptReferral")
+            .WithSummary(
+                "A supervisor of the receiving organisation accepts a pending referral: a share makes it a partner, "
+                + "a transfer its owner.");
+
+        cases.MapPost("/{id:guid}/referrals/{referralId:guid}/decline", AnswerReferral.Declining)
+            .WithBodyLimit(BodyLimits.Text)
+            .RequireAuthorization(Policies.Officer)
+            .WithName("DeclineReferral")
+            .WithSummary("A supervisor of the receiving organisation declines a pending referral, with an optional "
+                + "sealed reason.");
+
+        cases.MapPost("/{id:guid}/referrals/{referralId:guid}/revocation", AnswerReferral.Revocation)
+            .WithBodyLimit(BodyLimits.Small)
+            .RequireAuthorization(Policies.Officer)
+            .WithName("RevokeReferral")
+            .WithSummary(
+                "The owner's caseworkers withdraw a pending referral or end an accepted share; an accepted "
+                + "transfer cannot be revoked.");
+
+        app.MapGet("/api/referrals", ReferralInbox.Handle)
+            .WithTags("Referrals")
+            .RequireAuthorization(Policies.Officer)
+            .WithName("ListReferrals")
+            .WithSummary(
+                "The referrals addressed to your organisation in a status (default pending), newest first; no "
+                + "personal data, the reason for its supervisors.");
 
         return app;
     }

@@ -11,6 +11,9 @@ public sealed class IntakeRefusals(IntakeHost intake) : Refusals<IntakeRefusals,
     private static readonly string Case = IntakeBodies.Case().ToJsonString();
     private static readonly string Threat = IntakeBodies.Threat().ToJsonString();
     private const string Erasure = """{"basis":"defenderRequest"}""";
+    private const string Consent = """{"shareWithFunders":false,"shareWithRelocationHost":true}""";
+    private static readonly string Referral = IntakeBodies.Referral("org-c").ToJsonString();
+    private const string Decline = """{"reason":"We have no capacity in Cauca."}""";
 
     public static TheoryData<string, string, string?> Endpoints => new()
     {
@@ -19,6 +22,12 @@ public sealed class IntakeRefusals(IntakeHost intake) : Refusals<IntakeRefusals,
         { "GET", "/api/cases/{case}", null },
         { "POST", "/api/cases/{case}/threats", Threat },
         { "POST", "/api/cases/{case}/erasure", Erasure },
+        { "PUT", "/api/cases/{case}/consent", Consent },
+        { "POST", "/api/cases/{case}/referrals", Referral },
+        { "POST", "/api/cases/{case}/referrals/{referral}/acceptance", null },
+        { "POST", "/api/cases/{case}/referrals/{referral}/decline", Decline },
+        { "POST", "/api/cases/{case}/referrals/{referral}/revocation", null },
+        { "GET", "/api/referrals", null },
         { "GET", "/audit/cases/{case}/history", null },
         { "GET", "/audit/cases/{case}/verify", null },
         { "GET", "/audit/cases/{case}/access-log", null },
@@ -34,6 +43,13 @@ public sealed class IntakeRefusals(IntakeHost intake) : Refusals<IntakeRefusals,
         { "POST", "/api/cases/{case}/threats", Threat, "auditor" },
         { "POST", "/api/cases/{case}/erasure", Erasure, "officer" },
         { "POST", "/api/cases/{case}/erasure", Erasure, "supervisor" },
+        { "PUT", "/api/cases/{case}/consent", Consent, "auditor" },
+        { "PUT", "/api/cases/{case}/consent", Consent, "admin" },
+        { "POST", "/api/cases/{case}/referrals", Referral, "funder" },
+        { "POST", "/api/cases/{case}/referrals/{referral}/acceptance", null, "auditor" },
+        { "POST", "/api/cases/{case}/referrals/{referral}/decline", Decline, "funder" },
+        { "POST", "/api/cases/{case}/referrals/{referral}/revocation", null, "auditor" },
+        { "GET", "/api/referrals", null, "funder" },
         { "GET", "/audit/cases/{case}/history", null, "officer" },
         { "GET", "/audit/cases/{case}/history", null, "admin" },
         { "GET", "/audit/cases/{case}/history?details=true", null, "supervisor" },
@@ -45,6 +61,12 @@ public sealed class IntakeRefusals(IntakeHost intake) : Refusals<IntakeRefusals,
     {
         { "GET", "/api/cases/{case}", null },
         { "POST", "/api/cases/{case}/threats", Threat },
+        { "PUT", "/api/cases/{case}/consent", Consent },
+        { "POST", "/api/cases/{case}/referrals", Referral },
+        { "POST", "/api/cases/{case}/referrals/{referral}/revocation", null },
+        // The referral is to organisation B: an officer of the owner does not answer it.
+        { "POST", "/api/cases/{case}/referrals/{referral}/acceptance", null },
+        { "POST", "/api/cases/{case}/referrals/{referral}/decline", Decline },
     };
 
     public static TheoryData<string, string, string?, string> Unknown => new()
@@ -52,15 +74,25 @@ public sealed class IntakeRefusals(IntakeHost intake) : Refusals<IntakeRefusals,
         { "GET", "/api/cases/{unknown}", null, "officer" },
         { "POST", "/api/cases/{unknown}/threats", Threat, "officer" },
         { "POST", "/api/cases/{unknown}/erasure", Erasure, "admin" },
+        { "PUT", "/api/cases/{unknown}/consent", Consent, "officer" },
+        { "POST", "/api/cases/{unknown}/referrals", Referral, "officer" },
+        { "POST", "/api/cases/{unknown}/referrals/{referral}/acceptance", null, "supervisor" },
+        { "POST", "/api/cases/{unknown}/referrals/{referral}/decline", Decline, "supervisor" },
+        { "POST", "/api/cases/{case}/referrals/{unknown}/revocation", null, "officer" },
         { "GET", "/audit/cases/{unknown}/history", null, "auditor" },
         { "GET", "/audit/cases/{unknown}/verify", null, "auditor" },
         { "GET", "/audit/cases/{unknown}/access-log", null, "auditor" },
     };
 
-    /// <summary>Reporting a threat is intake's one command that honours <c>If-Match</c> (erasure takes none).</summary>
+    /// <summary>
+    /// The POSTs of the case's caseworker that honour <c>If-Match</c> (erasure takes none); the consent's PUT
+    /// and the receiver's steps are in <see cref="IntakeReferrals"/>.
+    /// </summary>
     public static TheoryData<string, string?, string> Commands => new()
     {
         { "/api/cases/{case}/threats", Threat, "officer" },
+        { "/api/cases/{case}/referrals", Referral, "officer" },
+        { "/api/cases/{case}/referrals/{referral}/revocation", null, "officer" },
     };
 
     protected override string CaseOfficer => IntakeHost.Officer;
@@ -120,6 +152,23 @@ public sealed class IntakeRefusals(IntakeHost intake) : Refusals<IntakeRefusals,
         { "POST", "/api/cases/{case}/erasure", """{"basis":"becauseISaySo"}""", "admin", 400, "basis" },
         { "POST", "/api/cases/{case}/erasure", "{}", "admin", 400, "basis" },
         { "GET", "/audit/cases/{case}/history?asOf=last-tuesday", null, "auditor", 422, "asOf" },
+        { "PUT", "/api/cases/{case}/consent", """{"shareWithRelocationHost":true}""", "officer", 400,
+            "shareWithFunders" },
+        { "POST", "/api/cases/{case}/referrals", IntakeBodies.Referral("org-a").ToJsonString(), "officer", 422,
+            "toOrganisation" },
+        { "POST", "/api/cases/{case}/referrals", IntakeBodies.Referral("org-b").ToJsonString(), "officer", 422,
+            "toOrganisation" },
+        { "POST", "/api/cases/{case}/referrals", IntakeBodies.Referral("org-c", kind: "gift").ToJsonString(),
+            "officer", 400, "kind" },
+        { "POST", "/api/cases/{case}/referrals", IntakeBodies.Referral(new string('o', 101)).ToJsonString(),
+            "officer", 400, "toOrganisation" },
+        { "POST", "/api/cases/{case}/referrals", Without(IntakeBodies.Referral("org-c"), "sharePersonalData"),
+            "officer", 400, "sharePersonalData" },
+        { "POST", "/api/cases/{case}/referrals", Without(IntakeBodies.Referral("org-c"), "reason"), "officer", 400,
+            "reason" },
+        { "POST", "/api/cases/{case}/referrals/{referral}/decline",
+            new JsonObject { ["reason"] = new string('r', 2001) }.ToJsonString(), "supervisor", 400, "reason" },
+        { "GET", "/api/referrals?status=lost", null, "supervisor", 422, "status" },
     };
 
     private static string Without(JsonObject body, string member)

@@ -21,7 +21,9 @@ public sealed record CaseSummary(
     bool TriageOverdue,
     string OpenedBy,
     DateTimeOffset OpenedAt,
-    DateTimeOffset LastChangedAt);
+    DateTimeOffset LastChangedAt,
+    string? Organisation,
+    bool Shared);
 
 public sealed record CaseList(IReadOnlyList<CaseSummary> Items, int Page, int PageSize, long Total);
 
@@ -121,11 +123,11 @@ public static class ListCases
             : (await session.AdvancedSql.QueryAsync<long>('^', $"select count(*) {from}", cancellationToken,
                 [.. filter.Values]))[0];
 
-        var items = rows.Select(r => Summary(r.Item1, r.Item2.Now, now)).ToArray();
+        var items = rows.Select(r => Summary(r.Item1, r.Item2.Now, now, organisation)).ToArray();
         return TypedResults.Ok(new CaseList(items, page, pageSize, total));
     }
 
-    private static CaseSummary Summary(Case c, Learned learned, DateTimeOffset now) => new(
+    private static CaseSummary Summary(Case c, Learned learned, DateTimeOffset now, string reader) => new(
         c.Id,
         c.Reference,
         learned.Status,
@@ -138,7 +140,9 @@ public static class ListCases
         learned.TriageDueAt <= now,
         c.OpenedBy,
         c.OpenedAt,
-        c.LastChangedAt);
+        c.LastChangedAt,
+        c.Organisation,
+        c.Partners.Any(p => p.Organisation == reader));
 
     /// <summary>The where clause of the list's query, with its values in order (<c>^</c> marks each).</summary>
     private sealed class Filter

@@ -20,6 +20,40 @@ public enum PersonalDataVisibility
     Erased,
 }
 
+/// <summary>As whom the reader reads the case file (<see cref="OrganisationRule"/>).</summary>
+public enum CaseReader
+{
+    /// <summary>The owner's officer responsible for it or a supervisor of the owner: everything, and acts.</summary>
+    Caseworker,
+
+    /// <summary>Staff of the owner who are not its caseworkers.</summary>
+    Owner,
+
+    /// <summary>Staff of an organisation the case is shared with: read only, personal data if consented.</summary>
+    Partner,
+
+    /// <summary>An auditor of the owner: no personal data.</summary>
+    Auditor,
+}
+
+/// <summary>
+/// A referral of the case. Its reason (and the reason it was declined) only for the owner's caseworkers,
+/// "[erased]" once the case's key is destroyed; null to everyone else.
+/// </summary>
+public sealed record ReferralView(
+    Guid Id,
+    string ToOrganisation,
+    string FromOrganisation,
+    ReferralKind Kind,
+    ReferralStatus Status,
+    string? Reason,
+    bool SharePersonalData,
+    string ReferredBy,
+    DateTimeOffset ReferredAt,
+    string? DecidedBy,
+    DateTimeOffset? DecidedAt,
+    string? DeclineReason);
+
 public sealed record CaseFileResponse(
     Guid Id,
     string Reference,
@@ -40,7 +74,11 @@ public sealed record CaseFileResponse(
     DateTimeOffset OpenedAt,
     DateTimeOffset LastChangedAt,
     long Version,
-    DateTimeOffset? AsOf);
+    DateTimeOffset? AsOf,
+    string? Organisation,
+    IReadOnlyList<CasePartner> Partners,
+    CaseReader ReadAs,
+    IReadOnlyList<ReferralView> Referrals);
 
 public sealed record ThreatView(
     Guid ThreatId,
@@ -90,7 +128,8 @@ public static class GetCaseFile
 
         var progress = await loadProgress ?? CaseProgress.Of(id);
         var caseworker = CaseAccess.IsCaseworker(http.User, current, progress.Now);
-        if (!caseworker && CaseAccess.StandingOf(http.User, current) == CaseStanding.None)
+        var standing = CaseAccess.StandingOf(http.User, current);
+        if (!caseworker && standing == CaseStanding.None)
         {
             return NotFoundProblem.For("The case");
         }
@@ -109,9 +148,14 @@ public static class GetCaseFile
         }
 
         var learned = progress.AsOf(moment);
-        var dataKey = caseworker ? await DataKey(session, vault, id, cancellationToken) : null;
+
+        // A partner reads personal data only when the referral that shared the case carried the consent.
+        var seesPersonalData = caseworker
+            || (standing == CaseStanding.Partner
+                && OrganisationRule.PartnerOf(http.User, current.Partners) is { SeesPersonalData: true });
+        var dataKey = seesPersonalData ? await DataKey(session, vault, id, cancellationToken) : null;
         var defender = dataKey is null ? null : vault.Open<DefenderDetails>(dataKey, id, @case.Defender);
-        var visibility = (caseworker, dataKey) switch
+        var visibility = (seesPersonalData, dataKey) switch
         {
             (false, _) => PersonalDataVisibility.WithheldForRole,
             (true, null) => PersonalDataVisibility.Erased,
@@ -141,8 +185,37 @@ public static class GetCaseFile
             @case.OpenedAt,
             @case.LastChangedAt,
             @case.Version,
-            moment));
+            moment,
+            @case.Organisation,
+            @case.Partners,
+            caseworker ? CaseReader.Caseworker
+                : standing switch
+                {
+                    CaseStanding.Owner => CaseReader.Owner,
+                    CaseStanding.Partner => CaseReader.Partner,
+                    _ => CaseReader.Auditor,
+                },
+            @case.Referrals
+                .Select(r => View(r, caseworker ? Seal(vault, id, dataKey) : null, caseworker))
+                .ToArray()));
     }
+
+    private static CaseSeal? Seal(PersonalDataVault vault, Guid id, byte[]? dataKey) =>
+        dataKey is null ? null : new CaseSeal(vault, id, dataKey);
+
+    private static ReferralView View(Referral referral, CaseSeal? seal, bool caseworker) => new(
+        referral.Id,
+        referral.ToOrganisation,
+        referral.FromOrganisation,
+        referral.Kind,
+        referral.Status,
+        caseworker ? CaseKeys.Text(seal, referral.Reason) : null,
+        referral.SharePersonalData,
+        referral.ReferredBy,
+        referral.ReferredAt,
+        referral.DecidedBy,
+        referral.DecidedAt,
+        caseworker ? CaseKeys.Text(seal, referral.DeclineReason) : null);
 
     private static async Task<byte[]?> DataKey(
         IQuerySession session, PersonalDataVault vault, Guid id, CancellationToken cancellationToken)

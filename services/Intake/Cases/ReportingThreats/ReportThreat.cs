@@ -60,9 +60,8 @@ public static class ReportThreat
             async (session, @case) =>
             {
                 learned = (await session.LoadAsync<CaseProgress>(id, cancellationToken) ?? CaseProgress.Of(id)).Now;
-                return CaseAccess.IsCaseworker(http.User, @case, learned)
-                    ? null
-                    : Refusal.Forbidden("Only the case's officer or a supervisor can report threats on it.");
+                return CaseAccess.MayAct(
+                    http.User, @case, learned, "Only the case's officer or a supervisor can report threats on it.");
             },
             async (session, stream) =>
             {
