@@ -35,6 +35,7 @@ public static class ConsoleModule
         builder.Services.AddHttpClient(nameof(TokenRefresh));
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddHttpClient<ProtectionApi>(client => client.BaseAddress = console.Api);
+        builder.Services.AddScoped<OrganisationDirectory>();
 
         builder.Services.AddAuthentication(options =>
             {

@@ -28,11 +28,12 @@ public static class Administration
             "/api/admin/users",
             new { userName, email = $"{userName}@example.org", organisationId = organisation, roles });
 
-    public static async Task<string> CreateOrganisationAsync(HttpClient admin, string kind)
+    /// <summary>A new organisation of <paramref name="kind"/>, named <paramref name="name"/> (or uniquely).</summary>
+    public static async Task<string> CreateOrganisationAsync(HttpClient admin, string kind, string? name = null)
     {
         var created = await Json(
             await admin.PostAsJsonAsync(
-                "/api/admin/organisations", new { name = $"{kind} organisation {Guid.NewGuid():N}", kind }),
+                "/api/admin/organisations", new { name = name ?? $"{kind} organisation {Guid.NewGuid():N}", kind }),
             HttpStatusCode.Created);
         return created["id"]!.GetValue<string>();
     }

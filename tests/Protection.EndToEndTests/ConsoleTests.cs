@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
@@ -13,6 +14,8 @@ namespace Protection.EndToEndTests;
 [Collection(SystemCollection.Name)]
 public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser) : IClassFixture<ConsoleBrowser>
 {
+    private readonly Dictionary<string, string> _organisations = [];
+
     [Fact]
     public async Task An_officer_opens_a_case_sees_it_high_assesses_it_covers_every_area_and_requests_a_grant()
     {
@@ -144,7 +147,7 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
 
         // The officer opens a case (through the API); once triage has it, the open queue page shows it
         // without a reload.
-        using var api = await system.SignedInAs(officer.Id, "officer");
+        using var api = await ApiAsync(officer, "officer");
         var opened = await (await api.PostAsJsonAsync("/api/cases", Cases.OpenCaseBody(Cases.Defender.Unique())))
             .Content.ReadFromJsonAsync<JsonObject>();
         var reference = opened!["reference"]!.GetValue<string>();
@@ -177,7 +180,7 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
     public async Task Another_officer_sees_no_link_to_the_case_and_its_address_shows_a_not_yours_page_without_its_data()
     {
         var (officer, _, other) = await TeamAsync();
-        using var api = await system.SignedInAs(officer.Id, "officer");
+        using var api = await ApiAsync(officer, "officer");
         var defender = Cases.Defender.Unique();
         var opened = await (await api.PostAsJsonAsync("/api/cases", Cases.OpenCaseBody(defender)))
             .Content.ReadFromJsonAsync<JsonObject>();
@@ -299,7 +302,7 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
     public async Task Every_main_page_is_accessible_in_every_language(string language)
     {
         var (officer, supervisor, _) = await TeamAsync();
-        using var api = await system.SignedInAs(officer.Id, "officer");
+        using var api = await ApiAsync(officer, "officer");
         var opened = await (await api.PostAsJsonAsync("/api/cases", Cases.OpenCaseBody(Cases.Defender.Unique())))
             .Content.ReadFromJsonAsync<JsonObject>();
         var id = opened!["id"]!.GetValue<string>();
@@ -312,12 +315,175 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
             ("my-cases", "cases"), ("open-case", "cases/new"), ("case-file", $"cases/{id}"),
             ("assessment", $"cases/{id}/assessment"),
             ("grant-request", $"cases/{id}/grants/new"), ("queue", "queue"), ("team", "team"),
+            ("referrals", "referrals"),
         })
         {
             await page.GotoAsync(new Uri(system.Issuer, path).AbsoluteUri);
             await ConsoleBrowser.ShouldBeAccessibleAsync(page, $"{name} ({language})");
             await ConsoleBrowser.ScreenshotAsync(page, $"{name}-{language}");
         }
+    }
+
+    [Fact]
+    public async Task A_case_shared_with_another_organisation_is_read_there_without_personal_data_until_revoked()
+    {
+        var admin = await Administration.AdministratorAsync(system);
+        var (nameA, nameB) = ($"Refugio {Guid.NewGuid():N}"[..20], $"Abrigo {Guid.NewGuid():N}"[..20]);
+        var organisationA = await Administration.CreateOrganisationAsync(admin, "protection", nameA);
+        var organisationB = await Administration.CreateOrganisationAsync(admin, "protection", nameB);
+        var officerA = await Administration.EnrolledAsync(system, admin, organisationA, "officer");
+        var supervisorB = await Administration.EnrolledAsync(system, admin, organisationB, "supervisor");
+        var officerB = await Administration.EnrolledAsync(system, admin, organisationB, "officer");
+
+        // A's officer opens a case: the header and the case file name her organisation.
+        var page = await browser.SignedInAsync(system, officerA);
+        (await page.Locator("header .organisation").InnerTextAsync()).ShouldContain(nameA);
+        var defender = Cases.Defender.Unique();
+        var reference = await OpenCaseAsync(page, defender, "open-case-for-referral");
+        var caseAddress = page.Url;
+        var caseId = new Uri(caseAddress).Segments[^1];
+        (await page.Locator("#case-owner").InnerTextAsync()).ShouldBe(nameA);
+        (await page.Locator("#case-partners").InnerTextAsync()).ShouldContain("No other organisation");
+
+        // She refers it to B as a share, without personal data.
+        (await page.Locator("#referTo option").AllInnerTextsAsync()).ShouldNotContain(nameA);
+        await page.SelectOptionAsync("#referTo", organisationB);
+        await page.SelectOptionAsync("#referKind", "share");
+        await page.FillAsync("#referReason", "She is moving to the region where B accompanies defenders");
+        (await page.Locator("#referPersonalData").IsCheckedAsync()).ShouldBeFalse();
+        await page.ClickAsync("button:text('Refer the case')");
+        (await page.Locator("p.notice").InnerTextAsync()).ShouldContain("referred");
+        var referral = page.Locator("#case-referrals li", new() { HasText = nameB });
+        (await referral.InnerTextAsync()).ShouldContain("Pending");
+        await ConsoleBrowser.ShouldBeAccessibleAsync(page, "case file with a pending referral");
+
+        // B's officer sees the referral addressed to her organisation, but only a supervisor decides.
+        var officerPage = await browser.SignedInAsync(system, officerB);
+        await officerPage.ClickAsync("header nav a:text('Referrals')");
+        var seen = officerPage.Locator("li.referral", new() { HasText = reference });
+        (await seen.InnerTextAsync()).ShouldContain(nameA);
+        (await seen.Locator("button").CountAsync()).ShouldBe(0);
+
+        // B's supervisor reads it (no personal data anywhere) and accepts it.
+        var supervisorPage = await browser.SignedInAsync(system, supervisorB);
+        await supervisorPage.ClickAsync("header nav a:text('Referrals')");
+        var pending = supervisorPage.Locator("li.referral", new() { HasText = reference });
+        var shown = await pending.InnerTextAsync();
+        shown.ShouldContain(nameA);
+        shown.ShouldContain("Share");
+        shown.ShouldContain("CO");
+        shown.ShouldContain("Physical");
+        shown.ShouldContain("She is moving to the region where B accompanies defenders");
+        (await pending.Locator("dt:text('Personal data shared') + dd").InnerTextAsync()).ShouldBe("no");
+        defender.ShouldNotAppearIn(await supervisorPage.ContentAsync());
+        await ConsoleBrowser.ShouldBeAccessibleAsync(supervisorPage, "referrals");
+        await ConsoleBrowser.ScreenshotAsync(supervisorPage, "referrals-en");
+        (await supervisorPage.Context.APIRequest.GetAsync(supervisorPage.Url)).Headers["cache-control"]
+            .ShouldContain("no-store");
+        await pending.Locator("button:text('Accept')").ClickAsync();
+        var accepted = supervisorPage.Locator("#referral-done");
+        (await accepted.InnerTextAsync()).ShouldContain($"The referral of case {reference} was accepted.");
+        (await accepted.Locator("a").GetAttributeAsync("href")).ShouldBe($"cases/{caseId}");
+        (await supervisorPage.Locator("li.referral", new() { HasText = reference }).CountAsync()).ShouldBe(0);
+
+        // B's officer finds it among her cases, shared with her organisation, and reads it without personal data.
+        var row = await Eventually.Get(async () =>
+        {
+            await officerPage.GotoAsync(new Uri(system.Issuer, "cases").AbsoluteUri);
+            var found = officerPage.Locator("tr", new() { HasText = reference });
+            return await found.CountAsync() == 1 ? found : null;
+        }, TimeSpan.FromSeconds(20), "the shared case in B's case list");
+        (await row.InnerTextAsync()).ShouldContain("shared with us");
+        await row.Locator($"a:text('{reference}')").ClickAsync();
+        (await officerPage.Locator("#partner-banner").InnerTextAsync())
+            .ShouldBe($"Shared with your organisation by {nameA}; read only.");
+        var partnerView = await officerPage.ContentAsync();
+        defender.ShouldNotAppearIn(partnerView);
+        (await officerPage.Locator("main form").CountAsync()).ShouldBe(0);
+        (await officerPage.Locator("#consent-funders").InnerTextAsync()).ShouldBe("yes");
+        await ConsoleBrowser.ShouldBeAccessibleAsync(officerPage, "case file as a partner");
+        await ConsoleBrowser.ScreenshotAsync(officerPage, "case-file-partner-en");
+
+        // A's officer sees B as a partner without personal data, and changes the consent.
+        await page.GotoAsync(caseAddress);
+        (await page.Locator("#case-partners").InnerTextAsync()).ShouldContain(nameB);
+        (await page.Locator("#case-partners").InnerTextAsync()).ShouldContain("Personal data shared: no");
+        (await referral.InnerTextAsync()).ShouldContain("Accepted");
+        (await page.Locator("#consentFunders").IsCheckedAsync()).ShouldBeTrue();
+        await page.UncheckAsync("#consentFunders");
+        await page.CheckAsync("#consentHost");
+        await page.ClickAsync("button:text('Save the consent')");
+        (await page.Locator("p.notice").InnerTextAsync()).ShouldContain("consent was saved");
+        (await page.Locator("#consent-funders").InnerTextAsync()).ShouldBe("no");
+        (await page.Locator("#consent-host").InnerTextAsync()).ShouldBe("yes");
+        (await page.Locator("#consentFunders").IsCheckedAsync()).ShouldBeFalse();
+        await officerPage.ReloadAsync();
+        (await officerPage.Locator("#consent-funders").InnerTextAsync()).ShouldBe("no");
+        (await officerPage.Locator("#consent-host").InnerTextAsync()).ShouldBe("yes");
+
+        // A's officer revokes the share: B's officer no longer finds the case.
+        await referral.Locator("button:text('Revoke')").ClickAsync();
+        (await page.Locator("p.notice").InnerTextAsync()).ShouldContain("referral was revoked");
+        (await referral.InnerTextAsync()).ShouldContain("Revoked");
+        (await referral.Locator("button").CountAsync()).ShouldBe(0);
+        (await page.Locator("#case-partners").InnerTextAsync()).ShouldContain("No other organisation");
+        await officerPage.GotoAsync(caseAddress);
+        (await officerPage.Locator("h1").InnerTextAsync()).ShouldBe("Page not found");
+        var gone = await officerPage.ContentAsync();
+        gone.ShouldNotContain(reference);
+        defender.ShouldNotAppearIn(gone);
+        system.Console.Output.ShouldNotContain(defender.FullName);
+    }
+
+    [Theory]
+    [InlineData("en")]
+    [InlineData("es")]
+    [InlineData("fr")]
+    [InlineData("ar")]
+    public async Task The_referral_pages_are_accessible_in_every_language(string language)
+    {
+        var admin = await Administration.AdministratorAsync(system);
+        var organisationA = await Administration.CreateOrganisationAsync(admin, "protection");
+        var organisationB = await Administration.CreateOrganisationAsync(admin, "protection");
+        var officerA = await Administration.EnrolledAsync(system, admin, organisationA, "officer");
+        var supervisorB = await Administration.EnrolledAsync(system, admin, organisationB, "supervisor");
+        var officerB = await Administration.EnrolledAsync(system, admin, organisationB, "officer");
+        using var apiA = await ApiAsync(officerA, organisationA, "officer");
+        var defender = Cases.Defender.Unique();
+        var opened = await Administration.Json(
+            await apiA.PostAsJsonAsync("/api/cases", Cases.OpenCaseBody(defender)), HttpStatusCode.Created);
+        var id = opened["id"]!.GetValue<string>();
+        var referred = await Administration.Json(
+            await apiA.PostAsJsonAsync(
+                $"/api/cases/{id}/referrals",
+                new { toOrganisation = organisationB, kind = "share", reason = "Nearer", sharePersonalData = false }),
+            HttpStatusCode.Created);
+        var referralId = referred["referralId"]!.ToString();
+
+        // The caseworker's case file with its consent and referral forms.
+        var owner = await browser.SignedInAsync(system, officerA, locale: language);
+        await owner.GotoAsync(new Uri(system.Issuer, $"cases/{id}").AbsoluteUri);
+        await owner.Locator("#referTo").WaitForAsync();
+        await ConsoleBrowser.ShouldBeAccessibleAsync(owner, $"case file with referrals ({language})");
+        await ConsoleBrowser.ScreenshotAsync(owner, $"case-file-referrals-{language}");
+
+        // The receiving supervisor's Referrals page with its Accept and Decline forms.
+        var supervisor = await browser.SignedInAsync(system, supervisorB, locale: language);
+        await supervisor.GotoAsync(new Uri(system.Issuer, "referrals").AbsoluteUri);
+        (await supervisor.GetAttributeAsync("html", "dir")).ShouldBe(language == "ar" ? "rtl" : "ltr");
+        await supervisor.Locator($"#decline-reason-{referralId}").WaitForAsync();
+        await ConsoleBrowser.ShouldBeAccessibleAsync(supervisor, $"referrals ({language})");
+        await ConsoleBrowser.ScreenshotAsync(supervisor, $"referrals-{language}");
+
+        // Accepted: the partner's read-only case file, with its banner.
+        using var apiB = await ApiAsync(supervisorB, organisationB, "supervisor");
+        (await apiB.PostAsync($"/api/cases/{id}/referrals/{referralId}/acceptance", null)).EnsureSuccessStatusCode();
+        var partner = await browser.SignedInAsync(system, officerB, locale: language);
+        await partner.GotoAsync(new Uri(system.Issuer, $"cases/{id}").AbsoluteUri);
+        await partner.Locator("#partner-banner").WaitForAsync();
+        defender.ShouldNotAppearIn(await partner.ContentAsync());
+        await ConsoleBrowser.ShouldBeAccessibleAsync(partner, $"case file as a partner ({language})");
+        await ConsoleBrowser.ScreenshotAsync(partner, $"case-file-partner-{language}");
     }
 
     /// <summary>
@@ -377,10 +543,33 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
     {
         var admin = await Administration.AdministratorAsync(system);
         var organisation = await Administration.CreateOrganisationAsync(admin, "protection");
-        return (
+        var team = (
             await Administration.EnrolledAsync(system, admin, organisation, "officer"),
             await Administration.EnrolledAsync(system, admin, organisation, "supervisor"),
             await Administration.EnrolledAsync(system, admin, organisation, "officer"));
+        foreach (var person in new[] { team.Item1, team.Item2, team.Item3 })
+        {
+            _organisations[person.Id] = organisation;
+        }
+
+        return team;
+    }
+
+    /// <summary>The API as <paramref name="person"/> of the team's organisation (cases belong to one).</summary>
+    private Task<HttpClient> ApiAsync(Person person, string role) =>
+        ApiAsync(person, _organisations[person.Id], role);
+
+    /// <summary>The API as <paramref name="person"/> of <paramref name="organisation"/> (development token).</summary>
+    private async Task<HttpClient> ApiAsync(Person person, string organisation, string role)
+    {
+        var issued = await Administration.Json(
+            await system.Gateway.PostAsJsonAsync(
+                "/auth/dev-token", new { user = person.Id, roles = new[] { role }, organisation }),
+            HttpStatusCode.OK);
+        var client = new HttpClient { BaseAddress = system.Gateway.BaseAddress };
+        client.DefaultRequestHeaders.Authorization =
+            new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", issued["token"]!.GetValue<string>());
+        return client;
     }
 
     private async Task<string> FundAsync()

@@ -12,7 +12,7 @@ public enum CaseStatus { Open, Closed }
 public sealed record CaseSummary(
     Guid Id, string Reference, CaseStatus Status, CaseStage Stage, string Country,
     IReadOnlyList<ThreatType> ThreatTypes, RiskLevel? Risk, string? AssignedTo, DateTimeOffset? TriageDueAt,
-    bool TriageOverdue, string OpenedBy, DateTimeOffset OpenedAt);
+    bool TriageOverdue, string OpenedBy, DateTimeOffset OpenedAt, string? Organisation = null, bool Shared = false);
 
 public sealed record CaseList(IReadOnlyList<CaseSummary> Items, int Page, int PageSize, long Total);
 
@@ -31,7 +31,41 @@ public sealed record CaseFileView(
     Guid Id, string Reference, CaseStatus Status, CaseStage Stage, string Country, string? Region, int PeopleAtRisk,
     Consent Consent, string PersonalData, Defender? Defender, IReadOnlyList<Threat> Threats, RiskLevel? Risk,
     string? AssignedTo, DateTimeOffset? TriageDueAt, bool TriageOverdue, string OpenedBy, DateTimeOffset OpenedAt,
-    long Version);
+    long Version, string? Organisation = null, IReadOnlyList<CasePartnerView>? Partners = null, string? ReadAs = null,
+    IReadOnlyList<ReferralView>? Referrals = null)
+{
+    /// <summary>
+    /// How the reader reads the case: <c>caseworker</c>, <c>owner</c>, <c>partner</c> or <c>auditor</c>.
+    /// </summary>
+    public bool ReadAsCaseworker => ReadAs == "caseworker";
+
+    public bool ReadAsPartner => ReadAs == "partner";
+
+    /// <summary>Partners and auditors read the case and never change it: no form is shown to them.</summary>
+    public bool ReadOnly => ReadAs is "partner" or "auditor";
+}
+
+/// <summary>An organisation the case is shared with, and whether the sharing gave it the personal data.</summary>
+public sealed record CasePartnerView(string Organisation, bool SeesPersonalData);
+
+/// <summary>A referral of the case to another organisation (kind share or transfer).</summary>
+public sealed record ReferralView(
+    string Id, string ToOrganisation, string FromOrganisation, string Kind, string Status, string? Reason,
+    bool SharePersonalData, string? ReferredBy, DateTimeOffset ReferredAt, string? DecidedBy, DateTimeOffset? DecidedAt,
+    string? DeclineReason = null)
+{
+    /// <summary>The owner's caseworkers may revoke a pending referral or an accepted share.</summary>
+    public bool Revocable => Status == "pending" || (Status == "accepted" && Kind == "share");
+}
+
+/// <summary>A referral addressed to the reader's organisation (the Referrals page).</summary>
+public sealed record IncomingReferral(
+    Guid CaseId, string CaseReference, string ReferralId, string FromOrganisation, string Kind, string Status,
+    bool SharePersonalData, DateTimeOffset ReferredAt, string? Country, IReadOnlyList<ThreatType>? ThreatTypes,
+    string? Reason);
+
+/// <summary>An organisation of the platform as the directory names it (kind protection, funding or audit).</summary>
+public sealed record OrganisationEntry(string Id, string Name, string Kind);
 
 public sealed record RiskReason(
     string Rule, RiskLevel Level, string Because, IReadOnlyList<string> Evidence, bool Decisive);

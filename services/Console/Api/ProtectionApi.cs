@@ -64,14 +64,35 @@ public sealed class ProtectionApi(HttpClient http, IHttpContextAccessor context)
     public Task<ApiResult<Opened>> OpenCaseAsync(JsonObject body) =>
         SendAsync<Opened>(HttpMethod.Post, "api/cases", body);
 
-    public Task<ApiResult<JsonNode>> PostAsync(string path, JsonObject? body = null) =>
-        SendAsync<JsonNode>(HttpMethod.Post, path, body ?? []);
+    /// <summary>Referrals addressed to the reader's organisation with <paramref name="status"/>.</summary>
+    public Task<ApiResult<List<IncomingReferral>>> ReferralsAsync(string status) =>
+        GetAsync<List<IncomingReferral>>($"api/referrals?status={Uri.EscapeDataString(status)}");
+
+    /// <summary>The organisation directory (every organisation's id, name and kind; no people).</summary>
+    public Task<ApiResult<List<OrganisationEntry>>> OrganisationsAsync() =>
+        GetAsync<List<OrganisationEntry>>("api/organisations");
+
+    /// <summary>
+    /// A command; with <paramref name="version"/> the request says <c>If-Match</c> the version the page showed,
+    /// so a change made meanwhile by someone else is refused (409) instead of overwritten.
+    /// </summary>
+    public Task<ApiResult<JsonNode>> PostAsync(string path, JsonObject? body = null, long? version = null) =>
+        SendAsync<JsonNode>(HttpMethod.Post, path, body ?? [], version);
+
+    public Task<ApiResult<JsonNode>> PutAsync(string path, JsonObject body, long? version = null) =>
+        SendAsync<JsonNode>(HttpMethod.Put, path, body, version);
 
     private async Task<ApiResult<T>> GetAsync<T>(string path) => await SendAsync<T>(HttpMethod.Get, path, null);
 
-    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, JsonObject? body)
+    private async Task<ApiResult<T>> SendAsync<T>(
+        HttpMethod method, string path, JsonObject? body, long? version = null)
     {
         using var request = new HttpRequestMessage(method, path);
+        if (version is { } expected)
+        {
+            request.Headers.IfMatch.Add(new EntityTagHeaderValue($"\"{expected}\""));
+        }
+
         var token = context.HttpContext is { } current ? await current.GetTokenAsync("access_token") : null;
         if (token is not null)
         {
