@@ -197,7 +197,7 @@ public sealed class FreeTextTests(ProtectionSystem system)
     }
 
     /// <summary>A value for each free-text field, unique to the run; letters, digits and spaces only.</summary>
-    private sealed class Texts
+    internal sealed class Texts
     {
         private readonly string _tag = "zq" + Guid.NewGuid().ToString("N")[..10];
         private readonly Dictionary<string, string> _byText = new(StringComparer.Ordinal);
@@ -240,7 +240,7 @@ public sealed class FreeTextTests(ProtectionSystem system)
     /// rejected, a paid-and-reported and a withdrawn grant; a relocation planned, checked in, extended
     /// and closed.
     /// </summary>
-    private sealed record CaseWithEveryText(
+    internal sealed record CaseWithEveryText(
         Texts Texts, string Officer, string Supervisor, string Funder, Guid CaseId,
         Guid RejectedGrant, Guid PaidGrant, Guid WithdrawnGrant, Guid Relocation)
     {
@@ -265,15 +265,25 @@ public sealed class FreeTextTests(ProtectionSystem system)
             ["admin"] = await system.SignedInAs($"admin-{Guid.NewGuid():N}", "admin"),
         };
 
-        public static async Task<CaseWithEveryText> CreateAsync(ProtectionSystem system)
+        /// <summary>The fund the grants are drawn on.</summary>
+        public Guid Fund { get; init; }
+
+        /// <summary>The protection plan's (cancelled) measure.</summary>
+        public Guid Measure { get; init; }
+
+        /// <summary>
+        /// Creates the case in <paramref name="organisation"/> (the development organisation when null): its
+        /// officer, supervisor and funder all act for it.
+        /// </summary>
+        public static async Task<CaseWithEveryText> CreateAsync(ProtectionSystem system, string? organisation = null)
         {
             var t = new Texts();
             var officerId = $"officer-{Guid.NewGuid():N}";
             var supervisorId = $"supervisor-{Guid.NewGuid():N}";
             var funderId = $"funder-{Guid.NewGuid():N}";
-            var officer = await system.SignedInAs(officerId, "officer");
-            var supervisor = await system.SignedInAs(supervisorId, "supervisor");
-            var funder = await system.SignedInAs(funderId, "funder");
+            var officer = await system.SignedInFor(organisation, officerId, ["officer"]);
+            var supervisor = await system.SignedInFor(organisation, supervisorId, ["supervisor"]);
+            var funder = await system.SignedInFor(organisation, funderId, ["funder"]);
             var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(-5)); // Colombia's date
             string Day(int offset) => today.AddDays(offset).ToString("yyyy-MM-dd");
             JsonObject Threat(int daysAgo) => new()
@@ -421,7 +431,11 @@ public sealed class FreeTextTests(ProtectionSystem system)
                 $"/api/grants/{withdrawn}/withdrawal", new { reason = t.Next("withdrawal reason") }).OkJson();
 
             return new CaseWithEveryText(
-                t, officerId, supervisorId, funderId, caseId, rejected, paid, withdrawn, relocationId);
+                t, officerId, supervisorId, funderId, caseId, rejected, paid, withdrawn, relocationId)
+            {
+                Fund = fundId,
+                Measure = measureId,
+            };
         }
     }
 }
