@@ -72,6 +72,10 @@ public sealed class ApiContract
 
     public IReadOnlyDictionary<string, JsonObject> ByName { get; private init; } = new Dictionary<string, JsonObject>();
 
+    /// <summary>Every published operation: its document, method (upper case) and path template.</summary>
+    public IEnumerable<(string Document, string Method, string Template)> Operations =>
+        _operations.Select(o => (o.DocumentName, o.Method, o.Template));
+
     public static async Task<ApiContract> LoadAsync(HttpClient gateway)
     {
         var documents = new Dictionary<string, JsonObject>();

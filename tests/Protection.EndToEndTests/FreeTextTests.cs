@@ -205,7 +205,7 @@ public sealed class FreeTextTests(ProtectionSystem system)
     }
 
     /// <summary>A value for each free-text field, unique to the run; letters, digits and spaces only.</summary>
-    private sealed class Texts
+    internal sealed class Texts
     {
         private readonly string _tag = "zq" + Guid.NewGuid().ToString("N")[..10];
         private readonly Dictionary<string, string> _byText = new(StringComparer.Ordinal);
@@ -248,7 +248,7 @@ public sealed class FreeTextTests(ProtectionSystem system)
     /// rejected, a paid-and-reported and a withdrawn grant; a relocation planned, checked in, extended
     /// and closed.
     /// </summary>
-    private sealed record CaseWithEveryText(
+    internal sealed record CaseWithEveryText(
         Texts Texts, string Officer, string Supervisor, string Funder, Guid CaseId,
         Guid RejectedGrant, Guid PaidGrant, Guid WithdrawnGrant, Guid Relocation)
     {
@@ -268,39 +268,32 @@ public sealed class FreeTextTests(ProtectionSystem system)
             ["supervisor"] = await system.SignedInAs(Supervisor, "supervisor"),
             ["funder"] = await system.SignedInAs(Funder, "funder"),
             ["other-funder"] = await system.SignedInAs($"funder-{Guid.NewGuid():N}", "funder"),
-            ["foreign-funder"] = await SignedInOfAsync(system, "another-organisation", "funder"),
+            ["foreign-funder"] = await system.SignedInFor(
+                "another-organisation", $"funder-{Guid.NewGuid():N}", ["funder"]),
             ["other-officer"] = await system.SignedInAs($"officer-{Guid.NewGuid():N}", "officer"),
             ["auditor"] = await system.SignedInAs($"auditor-{Guid.NewGuid():N}", "auditor"),
             ["admin"] = await system.SignedInAs($"admin-{Guid.NewGuid():N}", "admin"),
         };
 
-        /// <summary>A new user in <paramref name="role"/> of <paramref name="organisation"/> (dev token).</summary>
-        private static async Task<HttpClient> SignedInOfAsync(
-            ProtectionSystem system, string organisation, string role)
-        {
-            var user = $"{role}-{Guid.NewGuid():N}";
-            var response = await system.Gateway.PostAsJsonAsync(
-                "/auth/dev-token", new { user, roles = new[] { role }, organisation });
-            response.EnsureSuccessStatusCode();
-            var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
-            var client = new HttpClient(system.Contract.Wrap(new SocketsHttpHandler()))
-            {
-                BaseAddress = system.Gateway.BaseAddress,
-            };
-            client.DefaultRequestHeaders.Authorization =
-                new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-            return client;
-        }
+        /// <summary>The fund the grants are drawn on.</summary>
+        public Guid Fund { get; init; }
 
-        public static async Task<CaseWithEveryText> CreateAsync(ProtectionSystem system)
+        /// <summary>The protection plan's (cancelled) measure.</summary>
+        public Guid Measure { get; init; }
+
+        /// <summary>
+        /// Creates the case in <paramref name="organisation"/> (the development organisation when null): its
+        /// officer, supervisor and funder all act for it.
+        /// </summary>
+        public static async Task<CaseWithEveryText> CreateAsync(ProtectionSystem system, string? organisation = null)
         {
             var t = new Texts();
             var officerId = $"officer-{Guid.NewGuid():N}";
             var supervisorId = $"supervisor-{Guid.NewGuid():N}";
             var funderId = $"funder-{Guid.NewGuid():N}";
-            var officer = await system.SignedInAs(officerId, "officer");
-            var supervisor = await system.SignedInAs(supervisorId, "supervisor");
-            var funder = await system.SignedInAs(funderId, "funder");
+            var officer = await system.SignedInFor(organisation, officerId, ["officer"]);
+            var supervisor = await system.SignedInFor(organisation, supervisorId, ["supervisor"]);
+            var funder = await system.SignedInFor(organisation, funderId, ["funder"]);
             var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(-5)); // Colombia's date
             string Day(int offset) => today.AddDays(offset).ToString("yyyy-MM-dd");
             JsonObject Threat(int daysAgo) => new()
@@ -448,7 +441,11 @@ public sealed class FreeTextTests(ProtectionSystem system)
                 $"/api/grants/{withdrawn}/withdrawal", new { reason = t.Next("withdrawal reason") }).OkJson();
 
             return new CaseWithEveryText(
-                t, officerId, supervisorId, funderId, caseId, rejected, paid, withdrawn, relocationId);
+                t, officerId, supervisorId, funderId, caseId, rejected, paid, withdrawn, relocationId)
+            {
+                Fund = fundId,
+                Measure = measureId,
+            };
         }
     }
 }

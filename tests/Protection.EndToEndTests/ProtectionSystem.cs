@@ -209,9 +209,18 @@ public sealed class ProtectionSystem : IAsyncLifetime
     /// A client acting as <paramref name="user"/> with <paramref name="roles"/>, token from
     /// <c>POST /auth/dev-token</c>.
     /// </summary>
-    public async Task<HttpClient> SignedInAs(string user, params string[] roles)
+    public Task<HttpClient> SignedInAs(string user, params string[] roles) =>
+        SignedInFor(null, user, roles);
+
+    /// <summary>
+    /// A client acting as <paramref name="user"/> of <paramref name="organisation"/> (the development organisation
+    /// when null); an auditor's body audits <paramref name="audits"/> (when null, its own organisation).
+    /// </summary>
+    public async Task<HttpClient> SignedInFor(
+        string? organisation, string user, string[] roles, string[]? audits = null)
     {
-        var response = await Gateway.PostAsJsonAsync("/auth/dev-token", new { user, roles });
+        var response = await Gateway.PostAsJsonAsync(
+            "/auth/dev-token", new { user, roles, organisation, audits });
         response.EnsureSuccessStatusCode();
         var token = (await response.Content.ReadFromJsonAsync<TokenResponse>())!.Token;
         var client = new HttpClient(Contract.Wrap(new SocketsHttpHandler())) { BaseAddress = Gateway.BaseAddress };
