@@ -30,8 +30,9 @@ public sealed class OrganisationTests(ProtectionSystem system)
         {
             toOrganisation = third, kind = "share", reason = world.Texts.Next("referral reason"),
             sharePersonalData = false,
-        }).OkJson();
-        var referralId = referral.GetProperty("referralId").GetGuid();
+        });
+        referral.StatusCode.ShouldBe(HttpStatusCode.Created, await referral.Content.ReadAsStringAsync());
+        var referralId = (await referral.Json()).GetProperty("referralId").GetGuid();
         var reference = (await bOfficer.GetAsync($"/api/cases/{world.CaseId}").OkJson())
             .GetProperty("reference").GetString()!;
 
@@ -171,9 +172,9 @@ public sealed class OrganisationTests(ProtectionSystem system)
         var history = await aSupervisor.GetAsync($"{casePath}/history").OkJson();
         var types = history.GetProperty("entries").EnumerateArray()
             .Select(e => e.GetProperty("type").GetString()!).ToArray();
-        types.ShouldContain("case_referred");
-        types.ShouldContain("referral_accepted");
-        types.ShouldContain("referral_revoked");
+        types.ShouldContain("CaseReferred");
+        types.ShouldContain("ReferralAccepted");
+        types.ShouldContain("ReferralRevoked");
         history.GetRawText().ShouldNotContain(reason);
         defender.ShouldNotAppearIn(history.GetRawText());
     }
@@ -295,7 +296,7 @@ public sealed class OrganisationTests(ProtectionSystem system)
         // Each consent change is in the case's history.
         var history = await aSupervisor.GetAsync($"{casePath}/history").OkJson();
         history.GetProperty("entries").EnumerateArray()
-            .Count(e => e.GetProperty("type").GetString() == "defender_consent_changed").ShouldBe(2);
+            .Count(e => e.GetProperty("type").GetString() == "DefenderConsentChanged").ShouldBe(2);
     }
 
     [Fact]

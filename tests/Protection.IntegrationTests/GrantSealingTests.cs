@@ -42,7 +42,7 @@ public sealed class GrantSealingTests : IAsyncLifetime
 {
     private const string Schema = AssistanceModule.ServiceName;
     private const string Officer = "officer-1";
-    private const string Organisation = "org-a";
+    private const string Organisation = "org-a"; // the organisation of Requests.As
 
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
     private readonly string _token = Guid.NewGuid().ToString("N")[..10];
@@ -291,14 +291,7 @@ public sealed class GrantSealingTests : IAsyncLifetime
         return result.Result.ShouldBeOfType<Ok<IReadOnlyList<GrantView>>>().Value.ShouldNotBeNull();
     }
 
-    private HttpContext OfficerRequest() => OfOrganisation(Requests.As(Services, Officer, "officer"));
+    private HttpContext OfficerRequest() => Requests.As(Services, Officer, "officer");
 
-    private HttpContext Funder() => OfOrganisation(Requests.As(Services, "funder-1", "funder"));
-
-    /// <summary>The request's user acts for <see cref="Organisation"/>, which owns the case and the fund.</summary>
-    private static HttpContext OfOrganisation(HttpContext http)
-    {
-        ((ClaimsIdentity)http.User.Identity!).AddClaim(new Claim(AuthenticationSetup.OrganisationClaim, Organisation));
-        return http;
-    }
+    private HttpContext Funder() => Requests.As(Services, "funder-1", "funder");
 }

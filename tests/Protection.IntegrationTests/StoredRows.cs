@@ -74,7 +74,11 @@ internal static class Requests
     {
         RequestServices = services,
         User = new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim(AuthenticationSetup.UserIdClaim, user), new Claim(AuthenticationSetup.RoleClaim, role)],
+            [
+                new Claim(AuthenticationSetup.UserIdClaim, user),
+                new Claim(AuthenticationSetup.RoleClaim, role),
+                new Claim(AuthenticationSetup.OrganisationClaim, "org-a"),
+            ],
             "test",
             AuthenticationSetup.UserIdClaim,
             AuthenticationSetup.RoleClaim)),

@@ -241,6 +241,7 @@ public sealed class TriageSealingTests : IAsyncLifetime
         {
             Decisions.TakeIn(caseId, reference, "CO", "officer-1", now, [], 1, new ConsentScopes(true, false), now)
                 .StartIn(session, now);
+            session.Store(new CaseHolding { Id = caseId, Owner = "org-a", Version = 1 });
             await session.SaveChangesAsync();
         }
 
