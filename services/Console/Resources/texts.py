@@ -1,6 +1,8 @@
 # The console's texts in four languages: English, Spanish, French, Arabic. Edit here, then run
 #   python3 services/Console/Resources/texts.py
 # to write Text.resx, Text.es.resx, Text.fr.resx and Text.ar.resx. A test fails on a key missing in any language.
+import glob
+import importlib
 import os
 import sys
 
@@ -309,4 +311,16 @@ T = {
  "Done.ReferralDeclined": ("The referral of case {0} was declined.", "Se rechazó la derivación del caso {0}.", "L'orientation du dossier {0} a été refusée.", "رُفضت إحالة الحالة {0}."),
 }
 
-resx.write(os.path.dirname(os.path.abspath(__file__)), T)
+# Pages may keep their texts in a module of their own, texts_<area>.py, with a dict T of the same shape.
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True
+for path in sorted(glob.glob(os.path.join(HERE, "texts_*.py"))):
+    name = os.path.splitext(os.path.basename(path))[0]
+    more = importlib.import_module(name).T
+    twice = sorted(set(more) & set(T))
+    if twice:
+        sys.exit(f"{name}.py repeats keys of another module: {', '.join(twice)}")
+    T.update(more)
+
+resx.write(HERE, T)
