@@ -34,9 +34,10 @@ public sealed class ConsoleBrowser : IAsyncLifetime
 
     /// <summary>
     /// A fresh browser profile whose language is <paramref name="locale"/>, signed in as <paramref name="person"/>
-    /// through the real sign-in page.
+    /// through the real sign-in page, then on the console's <paramref name="landing"/> page (a relative path).
     /// </summary>
-    public async Task<IPage> SignedInAsync(ProtectionSystem system, Person person, string locale = "en-GB")
+    public async Task<IPage> SignedInAsync(
+        ProtectionSystem system, Person person, string locale = "en-GB", string landing = "cases")
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -45,13 +46,14 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         });
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(system.Issuer, "cases").AbsoluteUri);
+        await page.GotoAsync(new Uri(system.Issuer, landing).AbsoluteUri);
         await page.WaitForURLAsync("**/account/login**");
         await page.FillAsync("#name", person.Name);
         await page.FillAsync("#password", Administration.Password);
         await page.FillAsync("#code", EndToEndTests.Browser.Totp(person.Key));
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/cases", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url =>
+            new Uri(url).AbsolutePath.StartsWith("/" + landing.Split('?')[0], StringComparison.Ordinal));
         return page;
     }
 

@@ -82,7 +82,8 @@ public sealed class ProtectionApi(HttpClient http, IHttpContextAccessor context)
     public Task<ApiResult<JsonNode>> PutAsync(string path, JsonObject body, long? version = null) =>
         SendAsync<JsonNode>(HttpMethod.Put, path, body, version);
 
-    private async Task<ApiResult<T>> GetAsync<T>(string path) => await SendAsync<T>(HttpMethod.Get, path, null);
+    /// <summary>A read of <paramref name="path"/> (relative to the gateway, e.g. <c>api/funds</c>).</summary>
+    public async Task<ApiResult<T>> GetAsync<T>(string path) => await SendAsync<T>(HttpMethod.Get, path, null);
 
     private async Task<ApiResult<T>> SendAsync<T>(
         HttpMethod method, string path, JsonObject? body, long? version = null)
