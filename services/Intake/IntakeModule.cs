@@ -55,7 +55,8 @@ public static class IntakeModule
             .Duplicate(c => c.OpenedBy)
             .Duplicate(c => c.OpenedAt)
             .Duplicate(c => c.Country)
-            .Duplicate(c => c.Organisation);
+            .Duplicate(c => c.Organisation)
+            .Index(c => c.Reference);
 
         // Fed by several consumers, possibly at the same moment: a write on a stale copy fails and is retried.
         options.Schema.For<CaseProgress>()

@@ -67,7 +67,7 @@ public sealed class OrganisationTests(ProtectionSystem system)
         var walked = new List<string>();
         foreach (var (document, method, template) in operations)
         {
-            if (Target(template, world, referralId) is not { } path)
+            if (Target(template, world, referralId, reference) is not { } path)
             {
                 continue; // a route of no one's data in particular (opening a case, creating a fund, the directory)
             }
@@ -315,10 +315,23 @@ public sealed class OrganisationTests(ProtectionSystem system)
         {
             (await ofB.GetAsync($"/api/cases/{caseId}{path}")).StatusCode.ShouldBe(HttpStatusCode.NotFound, path);
         }
+
+        // Found by reference (in any case of letters) by the auditor of A and by an administrator; not by B's.
+        var reference = (await officer.GetAsync($"/api/cases/{caseId}").OkJson()).GetProperty("reference").GetString()!;
+        var admin = await system.SignedInFor($"platform-{Guid.NewGuid():N}", $"admin-{Guid.NewGuid():N}", ["admin"]);
+        foreach (var finder in new[] { ofA, admin, officer })
+        {
+            var found = await finder.GetAsync($"/api/cases/by-reference/{reference.ToLowerInvariant()}").OkJson();
+            found.GetProperty("id").GetGuid().ShouldBe(caseId);
+        }
+
+        (await ofB.GetAsync($"/api/cases/by-reference/{reference}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await ofA.GetAsync("/api/cases/by-reference/PC-1999-999999")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     /// <summary>The address of B's item a route template names; null for a route of nobody's item.</summary>
-    private static string? Target(string template, FreeTextTests.CaseWithEveryText world, Guid referralId)
+    private static string? Target(
+        string template, FreeTextTests.CaseWithEveryText world, Guid referralId, string reference)
     {
         if (IsList(template))
         {
@@ -341,7 +354,8 @@ public sealed class OrganisationTests(ProtectionSystem system)
         return template
             .Replace("{id}", id.ToString(), StringComparison.Ordinal)
             .Replace("{measureId}", world.Measure.ToString(), StringComparison.Ordinal)
-            .Replace("{referralId}", referralId.ToString(), StringComparison.Ordinal);
+            .Replace("{referralId}", referralId.ToString(), StringComparison.Ordinal)
+            .Replace("{reference}", reference, StringComparison.Ordinal);
     }
 
     private static bool IsList(string template) => template is "/api/cases" or "/api/grants" or "/api/funds"

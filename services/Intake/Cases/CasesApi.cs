@@ -28,6 +28,13 @@ public static class CasesApi
             .WithName("ListCases")
             .WithSummary("List cases (no personal data), newest first, with filters and paging.");
 
+        cases.MapGet("/by-reference/{reference}", Finding.FindCase.Handle)
+            .RequireAuthorization(Policies.CaseFinder)
+            .WithName("FindCase")
+            .WithSummary(
+                "Find a case's id by its reference: staff of an organisation that holds it, auditors of its owner, "
+                + "administrators; 404 to anyone else.");
+
         cases.MapGet("/{id:guid}", GetCaseFile.Handle)
             .RequireAuthorization(Policies.CaseReader)
             .RecordsCaseRead(CaseReads.CaseFile)

@@ -31,6 +31,9 @@ public static class Policies
     /// <summary>May open a case file: officers and supervisors in full, auditors without personal data.</summary>
     public const string CaseReader = "case-reader";
 
+    /// <summary>May find a case by its reference: officers, supervisors, auditors and administrators.</summary>
+    public const string CaseFinder = "case-finder";
+
     /// <summary>May read a case's history: auditors and supervisors.</summary>
     public const string HistoryReader = "history-reader";
 
@@ -54,6 +57,7 @@ public static class Policies
         [Auditor] = [Roles.Auditor],
         [Admin] = [Roles.Admin],
         [CaseReader] = [Roles.Officer, Roles.Supervisor, Roles.Auditor],
+        [CaseFinder] = [Roles.Officer, Roles.Supervisor, Roles.Auditor, Roles.Admin],
         [HistoryReader] = [Roles.Auditor, Roles.Supervisor],
         [GrantReader] = [Roles.Funder, Roles.Officer, Roles.Supervisor],
         [AdminLogReader] = [Roles.Admin, Roles.Auditor],
