@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Marten;
 using Protection.ServiceDefaults.Auth;
 using Protection.ServiceDefaults.Decisions;
 
@@ -28,6 +29,18 @@ public static class CaseAccess
         IsCaseworker(user, @case, learned) ? null
         : StandingOf(user, @case) == CaseStanding.None ? Refusal.NotFound("The case")
         : Refusal.Forbidden(forbidden);
+
+    /// <summary>
+    /// <see cref="MayAct"/> as a command's authorization step: on what intake has learned of the case (its
+    /// assignee), read in the command's own session.
+    /// </summary>
+    public static Func<IDocumentSession, Case, Task<Refusal?>> Caseworkers(
+        ClaimsPrincipal user, string forbidden, CancellationToken cancellationToken) =>
+        async (session, @case) => MayAct(
+            user,
+            @case,
+            (await session.LoadAsync<CaseProgress>(@case.Id, cancellationToken) ?? CaseProgress.Of(@case.Id)).Now,
+            forbidden);
 
     /// <summary>
     /// A supervisor of the organisation the referral is addressed to: they answer it, though until they accept

@@ -60,7 +60,7 @@ public sealed class IntakeReferrals(IntakeHost intake)
             .Single(e => e.Text("type") == "DefenderConsentChanged");
         line.Text("summary")!.ShouldContain("funders now no (was yes)");
         // Delivery is at least once: one fact is one message id, however often it was handed over.
-        intake.Harness.Published.Select<ConsentChanged>(m => m.Context.Message.CaseId == id)
+        PublishedSoFar<ConsentChanged>(m => m.CaseId == id)
             .Select(m => m.Context.MessageId).Distinct().Count().ShouldBe(1);
     }
 
@@ -355,10 +355,21 @@ public sealed class IntakeReferrals(IntakeHost intake)
     private Task<T> PublishedAsync<T>(Func<T, bool> match)
         where T : class =>
         Eventually.Get(
-            () => Task.FromResult(intake.Harness.Published.Select<T>(m => match(m.Context.Message))
-                .Select(m => m.Context.Message).FirstOrDefault()),
+            () => Task.FromResult(PublishedSoFar(match).Select(m => m.Context.Message).FirstOrDefault()),
             TimeSpan.FromSeconds(15),
             $"intake publishing the {typeof(T).Name} expected");
+
+    /// <summary>
+    /// The messages published so far that match. The harness's own lists wait for more (until its inactivity
+    /// timeout, minutes here) once they run out; an already cancelled token makes them stop at the end.
+    /// </summary>
+    private List<IPublishedMessage<T>> PublishedSoFar<T>(Func<T, bool> match)
+        where T : class
+    {
+        using var now = new CancellationTokenSource();
+        now.Cancel();
+        return [.. intake.Harness.Published.Select<T>(m => match(m.Context.Message), now.Token)];
+    }
 
     private static async Task<long> VersionAsync(HttpClient caseworker, Guid id) =>
         (await caseworker.SendAsync("GET", $"/api/cases/{id}").ShouldBe(HttpStatusCode.OK))

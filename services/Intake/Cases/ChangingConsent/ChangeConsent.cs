@@ -47,11 +47,10 @@ public static class ChangeConsent
             id,
             Problems.IfMatchVersion(http.Request),
             "The case",
-            async (session, @case) => CaseAccess.MayAct(
+            CaseAccess.Caseworkers(
                 http.User,
-                @case,
-                (await session.LoadAsync<CaseProgress>(id, cancellationToken) ?? CaseProgress.Of(id)).Now,
-                "Only the case's officer or a supervisor of its organisation can record the defender's consent."),
+                "Only the case's officer or a supervisor of its organisation can record the defender's consent.",
+                cancellationToken),
             (session, stream) =>
             {
                 var now = clock.GetUtcNow();

@@ -166,11 +166,10 @@ public static class AnswerReferral
             id,
             Problems.IfMatchVersion(http.Request),
             "The case",
-            async (session, @case) => CaseAccess.MayAct(
+            CaseAccess.Caseworkers(
                 http.User,
-                @case,
-                (await session.LoadAsync<CaseProgress>(id, cancellationToken) ?? CaseProgress.Of(id)).Now,
-                "Only the case's officer or a supervisor of its organisation can revoke its referrals."),
+                "Only the case's officer or a supervisor of its organisation can revoke its referrals.",
+                cancellationToken),
             (session, stream) =>
             {
                 var now = clock.GetUtcNow();

@@ -91,11 +91,10 @@ public static class ReferCase
             id,
             Problems.IfMatchVersion(http.Request),
             "The case",
-            async (session, @case) => CaseAccess.MayAct(
+            CaseAccess.Caseworkers(
                 http.User,
-                @case,
-                (await session.LoadAsync<CaseProgress>(id, cancellationToken) ?? CaseProgress.Of(id)).Now,
-                "Only the case's officer or a supervisor of its organisation can refer it."),
+                "Only the case's officer or a supervisor of its organisation can refer it.",
+                cancellationToken),
             async (session, stream) =>
             {
                 var @case = stream.Aggregate!;
