@@ -85,7 +85,8 @@ internal static class Cases
 
     /// <summary>
     /// A threat body of <paramref name="threatType"/> by <paramref name="perpetrator"/>,
-    /// <paramref name="daysAgo"/> days before today (UTC).
+    /// <paramref name="daysAgo"/> days before today in Colombia, the threat's country (UTC−5, no summer time):
+    /// between midnight and 05:00 UTC, UTC's today is still tomorrow there, and a threat cannot be in the future.
     /// </summary>
     public static JsonObject Threat(
         Defender defender,
@@ -93,11 +94,15 @@ internal static class Cases
         int daysAgo,
         string perpetrator = "nonStateArmedGroup")
     {
-        var threat = ThreatBody(
-            defender, threatType, DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-daysAgo)).ToString("yyyy-MM-dd"));
+        var threat = ThreatBody(defender, threatType, DaysAgoInColombia(daysAgo));
         threat["perpetrator"] = perpetrator;
         return threat;
     }
+
+    /// <summary>The day <paramref name="days"/> days before today in Colombia (UTC−5), as the API writes it.</summary>
+    public static string DaysAgoInColombia(int days) =>
+        DateOnly.FromDateTime(DateTime.UtcNow.AddHours(-5).AddDays(-days))
+            .ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     public static async Task<(Guid Id, string Reference)> OpenAsync(
         this HttpClient officer,

@@ -128,6 +128,7 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
         await page.GotoAsync(new Uri(system.Issuer, "cases/new").AbsoluteUri);
         await page.FillAsync("#fullName", "Someone");
         await page.FillAsync("#country", "CO");
+        await page.FillAsync("#occurredOn", Cases.DaysAgoInColombia(1));
         await page.FillAsync("#description", "Threatened on the phone");
         await page.ClickAsync("button:text('Open the case')"); // consent to record the data not given
 
@@ -240,6 +241,7 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
 
         await page.SelectOptionAsync("#newThreatType", "Digital");
         await page.FillAsync("#newThreatCountry", "CO");
+        await page.FillAsync("#newOccurredOn", Cases.DaysAgoInColombia(1));
         await page.FillAsync("#newDescription", "Her e-mail account was broken into");
         await page.ClickAsync("button:text('Report a threat')");
         (await page.Locator("p.notice").InnerTextAsync()).ShouldContain("threat was recorded");
@@ -286,6 +288,10 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
         await page.Keyboard.TypeAsync("CO");
         await TabToAsync(page, null, "dataProcessing");
         await page.Keyboard.PressAsync("Space");
+        await TabToAsync(page, null, "occurredOn");
+        // A date field takes digits in the order of the browser's language (en-GB: day, month, year).
+        await page.Keyboard.TypeAsync(DateOnly.ParseExact(Cases.DaysAgoInColombia(1), "yyyy-MM-dd").ToString(
+            "ddMMyyyy", System.Globalization.CultureInfo.InvariantCulture));
         await TabToAsync(page, null, "description");
         await page.Keyboard.TypeAsync("Threatening calls at night");
         await TabToAsync(page, "Open the case");
@@ -527,9 +533,7 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
         await page.CheckAsync("#shareWithFunders");
         await page.SelectOptionAsync("#threatType", "Physical");
         await page.SelectOptionAsync("#perpetrator", "NonStateArmedGroup");
-        await page.FillAsync(
-            "#occurredOn",
-            DateTime.UtcNow.AddDays(-2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await page.FillAsync("#occurredOn", Cases.DaysAgoInColombia(2));
         await page.FillAsync("#description", defender.ThreatDescription);
         await page.ClickAsync($"button:text('{submit}')");
         await page.WaitForURLAsync(url =>
