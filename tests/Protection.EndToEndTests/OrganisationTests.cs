@@ -177,6 +177,13 @@ public sealed class OrganisationTests(ProtectionSystem system)
         types.ShouldContain("ReferralRevoked");
         history.GetRawText().ShouldNotContain(reason);
         defender.ShouldNotAppearIn(history.GetRawText());
+
+        // Nor does any process's log: referrals, their answers and the holders travel without personal data.
+        foreach (var process in new[] { system.Intake, system.Triage, system.Assistance, system.Relocation })
+        {
+            process.Output.ShouldNotContain(reason, Shouldly.Case.Sensitive, process.Name);
+            defender.ShouldNotAppearIn(process.Output);
+        }
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace Protection.EndToEndTests;
 /// <summary>Triage requests and waits, in the words of the API.</summary>
 internal static class Triage
 {
-    public static readonly TimeSpan Propagation = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan Propagation = TimeSpan.FromSeconds(45);
 
     public static JsonObject Scores(
         int emotionalCognitive,
