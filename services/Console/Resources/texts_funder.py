@@ -9,6 +9,7 @@ T = {
  "Funder.Export.Label": ("Download this list:", "Descargar esta lista:", "Télécharger cette liste :", "نزّل هذه القائمة:"),
  "Funder.Export.Csv": ("CSV", "CSV", "CSV", "CSV"),
  "Funder.Export.Xlsx": ("Excel", "Excel", "Excel", "Excel"),
+ "Funder.Field.Category": ("Category", "Categoría", "Catégorie", "الفئة"),
  "Funder.Field.Status": ("Status", "Estado", "État", "الحالة"),
  "Funder.Field.Report": ("Accountability report", "Informe de rendición de cuentas", "Rapport de redevabilité", "تقرير المساءلة"),
  "Funder.Field.Requested": ("Requested", "Solicitado", "Demandé", "المبلغ المطلوب"),
