@@ -150,6 +150,13 @@ public sealed class FunderConsoleTests(ProtectionSystem system, ConsoleBrowser b
         Money(await second2.Locator("#fund-available").InnerTextAsync()).ShouldBe("13,000.00 EUR");
         await ConsoleBrowser.ShouldBeAccessibleAsync(second2, "fund page");
         await ConsoleBrowser.ScreenshotAsync(second2, "funds-en");
+        // A top-up adds to the balance and what is available, nothing else.
+        await second2.FillAsync("#topup-amount", "500");
+        await second2.ClickAsync("button:text('Add the money')");
+        (await second2.Locator("#done").InnerTextAsync()).ShouldBe("The money was added to the fund.");
+        Money(await second2.Locator("#fund-available").InnerTextAsync()).ShouldBe("13,500.00 EUR");
+        await funderApi.ShouldHaveFund(
+            fundId, balance: 16_500m, reserved: 3_000m, disbursed: 4_000m, available: 13_500m);
 
         // The exports of the inbox as filtered (pending only): the same grants as the API's filtered list.
         await second2.GotoAsync(new Uri(system.Issuer, "grants?status=pending").AbsoluteUri);

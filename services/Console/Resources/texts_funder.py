@@ -10,6 +10,7 @@ T = {
  "Funder.Export.Csv": ("CSV", "CSV", "CSV", "CSV"),
  "Funder.Export.Xlsx": ("Excel", "Excel", "Excel", "Excel"),
  "Funder.Field.Category": ("Category", "Categoría", "Catégorie", "الفئة"),
+ "Funder.Field.Currency": ("Currency", "Moneda", "Devise", "العملة"),
  "Funder.Field.Status": ("Status", "Estado", "État", "الحالة"),
  "Funder.Field.Report": ("Accountability report", "Informe de rendición de cuentas", "Rapport de redevabilité", "تقرير المساءلة"),
  "Funder.Field.Requested": ("Requested", "Solicitado", "Demandé", "المبلغ المطلوب"),
