@@ -1,5 +1,6 @@
 using Protection.Console;
 using Protection.Console.Components;
+using Protection.Console.Funder;
 using Protection.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,5 +11,6 @@ var app = builder.Build();
 app.UseProtectionConsole();
 app.UseServiceDefaults();
 app.MapConsoleEndpoints();
+app.MapGrantExports();
 app.MapRazorComponents<App>();
 app.Run();

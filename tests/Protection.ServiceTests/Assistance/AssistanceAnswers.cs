@@ -90,6 +90,8 @@ public sealed class AssistanceAnswers(AssistanceHost assistance)
         paying.ETagVersion().ShouldBe(3);
         paid.Text("status").ShouldBe("disbursed");
         await ShouldHaveFund(fundId, balance: 4_000m, reserved: 0m, disbursed: 1_000m, available: 4_000m);
+        (await ListedAsync("?report=due")).ShouldContain(grantId); // paid in full: its report is due
+        (await ListedAsync("?report=overdue")).ShouldNotContain(grantId); // due in 90 days
 
         await officer.SendAsync("POST", $"/api/grants/{grantId}/reports",
             """{"spent":1000.01,"summary":"Bought a door."}""")
@@ -99,6 +101,7 @@ public sealed class AssistanceAnswers(AssistanceHost assistance)
                 """{"spent":950,"summary":"Door, cameras and a secure phone."}""");
         (await reporting.ShouldBe(HttpStatusCode.OK)).Text("status").ShouldBe("reported");
         reporting.ETagVersion().ShouldBe(4);
+        (await ListedAsync("?report=due")).ShouldNotContain(grantId);
         await officer.SendAsync("POST", $"/api/grants/{grantId}/withdrawal", """{"reason":"Too late now."}""")
             .ShouldBeProblem(HttpStatusCode.Conflict);
     }
@@ -179,5 +182,22 @@ public sealed class AssistanceAnswers(AssistanceHost assistance)
         fund.GetProperty("reserved").GetDecimal().ShouldBe(reserved);
         fund.GetProperty("disbursed").GetDecimal().ShouldBe(disbursed);
         fund.GetProperty("available").GetDecimal().ShouldBe(available);
+    }
+
+    /// <summary>The ids the seeded funder's grant list holds with <paramref name="query"/>, every page.</summary>
+    private async Task<List<Guid>> ListedAsync(string query)
+    {
+        var ids = new List<Guid>();
+        for (var page = 1; ; page++)
+        {
+            var list = await Funder.SendAsync("GET", $"/api/grants{query}&pageSize=200&page={page}")
+                .ShouldBe(HttpStatusCode.OK);
+            var items = list.Items().Select(g => g.GetProperty("id").GetGuid()).ToList();
+            ids.AddRange(items);
+            if (items.Count < 200)
+            {
+                return ids;
+            }
+        }
     }
 }

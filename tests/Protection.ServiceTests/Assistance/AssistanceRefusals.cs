@@ -126,6 +126,11 @@ public sealed class AssistanceRefusals(AssistanceHost assistance)
         Host.As(AssistanceHost.Funder, "funder").SendAsync("GET", "/api/grants?status=lost")
             .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "status");
 
+    [Fact]
+    public Task A_bad_report_filter_is_422_naming_it() =>
+        Host.As(AssistanceHost.Funder, "funder").SendAsync("GET", "/api/grants?report=lost")
+            .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "report");
+
     protected override string CaseOfficer => AssistanceHost.Officer;
 
     /// <summary>The seeded case's officer and fund's funder for those roles; any user of the role otherwise.</summary>

@@ -12,13 +12,21 @@ namespace Protection.EmergencyAssistance.Grants.Reading;
 
 public sealed record GrantList(IReadOnlyList<GrantView> Items, int Page, int PageSize, long Total);
 
+/// <summary>Grants by their accountability report: <c>due</c> (fully paid, no report yet) or <c>overdue</c>.</summary>
+public enum ReportFilter
+{
+    Due,
+    Overdue,
+}
+
 public static class ListGrants
 {
     /// <summary>
     /// <c>GET /api/grants</c>: pending decisions first, by deadline, in one query. Funders the grants drawn on
     /// their organisation's funds; supervisors the grants of their organisation's cases; officers the grants
     /// they requested on their organisation's cases (<see cref="GrantAccess.ListedFor"/>). Each item as its
-    /// reader sees it (<see cref="GrantAccess.SightOf"/>).
+    /// reader sees it (<see cref="GrantAccess.SightOf"/>). <paramref name="report"/> keeps the grants whose
+    /// accountability report is due (fully paid, not reported) or overdue (due date passed).
     /// </summary>
     public static async Task<Results<Ok<GrantList>, UnprocessableProblem>> Handle(
         HttpContext http,
@@ -29,10 +37,12 @@ public static class ListGrants
         CancellationToken cancellationToken,
         string? status = null,
         int page = 1,
-        int pageSize = 50)
+        int pageSize = 50,
+        string? report = null)
     {
         var errors = new Dictionary<string, string[]>();
         var statusFilter = QueryValues.Enum<GrantStatus>(status, nameof(status), errors);
+        var reportFilter = QueryValues.Enum<ReportFilter>(report, nameof(report), errors);
         QueryValues.Paging(page, pageSize, errors);
         if (errors.Count > 0)
         {
@@ -46,9 +56,16 @@ public static class ListGrants
             query = query.Where(g => g.Status == wanted);
         }
 
+        var now = clock.GetUtcNow();
+        if (reportFilter is { } reports)
+        {
+            query = reports == ReportFilter.Overdue
+                ? query.Where(g => g.Status == GrantStatus.Disbursed && g.ReportDueAt <= now)
+                : query.Where(g => g.Status == GrantStatus.Disbursed);
+        }
+
         var grants = await query.OrderBy(g => g.Rank).ThenBy(g => g.DecisionDueAt).ThenBy(g => g.RequestedAt)
             .ToPagedListAsync(page, pageSize, cancellationToken);
-        var now = clock.GetUtcNow();
         var seals = await SealsOf(session, vault, grants.Select(g => g.CaseId), cancellationToken);
         var cases = (await session.LoadManyAsync<CaseRecord>(cancellationToken, grants.Select(g => g.CaseId)
             .Distinct())).ToDictionary(c => c.Id);
