@@ -10,5 +10,6 @@ var app = builder.Build();
 app.UseProtectionConsole();
 app.UseServiceDefaults();
 app.MapConsoleEndpoints();
+app.MapAuditExport();
 app.MapRazorComponents<App>();
 app.Run();
