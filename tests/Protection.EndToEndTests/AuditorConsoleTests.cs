@@ -173,6 +173,15 @@ public sealed class AuditorConsoleTests(ProtectionSystem system, ConsoleBrowser 
         download.Headers["content-disposition"].ShouldBe($"attachment; filename={reference}-history.csv");
         download.Headers["cache-control"].ShouldContain("no-store");
 
+        // The page a refused export (503, services missing) leads to: what was missing, and what to do.
+        var refusedPage = $"audit/cases/{caseId}/export-refused?status=503&missing=triage&missing=%3Cb%3E";
+        var refused = await page.Context.APIRequest.GetAsync(new Uri(system.Issuer, refusedPage).AbsoluteUri);
+        refused.Status.ShouldBe(503);
+        var refusal = await refused.TextAsync();
+        refusal.ShouldContain("Triage did not answer just now");
+        refusal.ShouldContain("Try again in a few minutes");
+        refusal.ShouldNotContain("&lt;b&gt;");
+
         // In Arabic, right to left.
         await page.GotoAsync(timeline.AbsoluteUri);
         await page.SelectOptionAsync("#language", "ar");
