@@ -12,5 +12,6 @@ app.UseProtectionConsole();
 app.UseServiceDefaults();
 app.MapConsoleEndpoints();
 app.MapGrantExports();
+app.MapAuditExport();
 app.MapRazorComponents<App>();
 app.Run();
