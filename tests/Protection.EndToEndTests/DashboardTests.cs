@@ -147,7 +147,7 @@ public sealed class DashboardTests(ProtectionSystem system, ConsoleBrowser brows
             (await td.GetAttributeAsync("data-value")).ShouldBe(
                 cell.GetProperty("cases").GetInt32().ToString(CultureInfo.InvariantCulture));
             (await td.InnerTextAsync()).Trim().ShouldBe(cell.GetProperty("cases").GetInt32().ToString("N0",
-                CultureInfo.GetCultureInfo("en-GB")));
+                CultureInfo.InvariantCulture));
         }
 
         (await page.InnerTextAsync("#dashboard-overdue-triage")).Trim()
