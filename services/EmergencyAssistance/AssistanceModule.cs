@@ -1,6 +1,7 @@
 using JasperFx.Events.Projections;
 using Marten;
 using Protection.EmergencyAssistance.Cases;
+using Protection.EmergencyAssistance.Dashboards;
 using Protection.EmergencyAssistance.Funds;
 using Protection.EmergencyAssistance.Grants;
 using Protection.EmergencyAssistance.Grants.FlaggingOverdue;
@@ -41,6 +42,16 @@ public static class AssistanceModule
                 .Duplicate(g => g.FundOrganisation);
             options.Schema.For<CaseRecord>().Duplicate(c => c.Organisation);
 
+            // Async: the dashboards' indicators, kept by the daemon a moment behind the events.
+            options.Projections.Add(new GrantIndicatorProjection(), ProjectionLifecycle.Async);
+            options.Schema.For<GrantIndicator>()
+                .Duplicate(g => g.CaseId)
+                .Duplicate(g => g.FundId)
+                .Duplicate(g => g.FundOrganisation)
+                .Duplicate(g => g.RequestedAt)
+                .Duplicate(g => g.DecisionDueAt)
+                .Duplicate(g => g.DecidedAt);
+
             // Purposes, reasons and reports are sealed with the key of the grant's case; erasure (CaseErased)
             // destroys it.
             options.Schema.For<CaseKey>();
@@ -76,5 +87,5 @@ public static class AssistanceModule
     }
 
     public static IEndpointRouteBuilder MapAssistanceApi(this IEndpointRouteBuilder app) =>
-        app.MapFundsApi().MapGrantsApi();
+        app.MapFundsApi().MapGrantsApi().MapGrantsDashboard();
 }

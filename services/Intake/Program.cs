@@ -1,5 +1,6 @@
 using Protection.Intake;
 using Protection.Intake.Cases;
+using Protection.Intake.Cases.Dashboard;
 using Protection.ServiceDefaults;
 using Protection.ServiceDefaults.Audit;
 
@@ -11,5 +12,6 @@ builder.AddIntake();
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapCasesApi();
+app.MapCasesDashboard();
 app.MapCaseAudit(IntakeModule.ServiceName);
 app.Run();

@@ -1,6 +1,7 @@
 using JasperFx.Events.Projections;
 using Marten;
 using Protection.Relocations.Cases;
+using Protection.Relocations.Dashboards;
 using Protection.Relocations.Relocations;
 using Protection.Relocations.Relocations.Financing;
 using Protection.Relocations.Relocations.Watching;
@@ -50,6 +51,10 @@ public static class RelocationModule
             // Consumers and commands both write it (the relocation in progress, waiting funds): a stale copy
             // never overwrites.
             options.Schema.For<CaseRecord>().UseOptimisticConcurrency(true);
+
+            // Async: the dashboards' indicators, kept by the daemon a moment behind the events.
+            options.Projections.Add(new RelocationIndicatorProjection(), ProjectionLifecycle.Async);
+            options.Schema.For<RelocationIndicator>().Duplicate(r => r.CaseId);
             options.Schema.For<CaseKey>();
 
             // Renamed apart from the integration events of the same name; recorded streams, and the hash
@@ -79,5 +84,5 @@ public static class RelocationModule
     }
 
     public static IEndpointRouteBuilder MapRelocationApi(this IEndpointRouteBuilder app) =>
-        app.MapRelocationEndpoints();
+        app.MapRelocationEndpoints().MapRelocationsDashboard();
 }

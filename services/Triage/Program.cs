@@ -4,6 +4,7 @@ using Protection.EventSourcing.Audit;
 using Protection.Triage;
 using Protection.Triage.Audit;
 using Protection.Triage.Cases;
+using Protection.Triage.Dashboards;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(TriageModule.ServiceName);
@@ -13,5 +14,6 @@ builder.AddCaseAudit<TriageAudit>();
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapCasesApi();
+app.MapTriageDashboard();
 app.MapCaseAudit(TriageModule.ServiceName);
 app.Run();

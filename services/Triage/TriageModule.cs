@@ -7,6 +7,7 @@ using Protection.EventSourcing.PersonalData;
 using Protection.Triage.Cases;
 using Protection.Triage.Cases.FlaggingOverdue;
 using Protection.Triage.Cases.News;
+using Protection.Triage.Dashboards;
 using Protection.Triage.Risk;
 
 namespace Protection.Triage;
@@ -45,6 +46,12 @@ public static class TriageModule
 
             // Who holds each case, learned from intake; the queue asks which cases an organisation owns.
             options.Schema.For<CaseHolding>().Duplicate(h => h.Owner).UseOptimisticConcurrency(true);
+
+            // Async: the dashboards' indicators, kept by the daemon a moment behind the events.
+            options.Projections.Add(new TriageIndicatorProjection(), ProjectionLifecycle.Async);
+            options.Schema.For<TriageIndicator>()
+                .Duplicate(i => i.OpenedAt)
+                .Duplicate(i => i.FirstAssessedAt);
 
             // Notes and reasons are sealed with the case's key; erasure (CaseErased) destroys it.
             options.Schema.For<CaseKey>();

@@ -3,6 +3,7 @@ using OpenTelemetry.Trace;
 using System.Threading.Channels;
 using JasperFx;
 using JasperFx.Events;
+using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -87,7 +88,9 @@ public static class EventStoreSetup
                 return options;
             })
             .UseLightweightSessions()
-            .ApplyAllDatabaseChangesOnStartup();
+            .ApplyAllDatabaseChangesOnStartup()
+            // The async projections (the dashboards' indicators) run on one replica at a time: the others stand by.
+            .AddAsyncDaemon(DaemonMode.HotCold);
 
         // First of all hosted services (Marten puts its schema migration at the front too): the
         // database must exist before Marten applies its schema to it.

@@ -49,6 +49,9 @@ public static class Policies
     /// </summary>
     public const string AdminLogReader = "admin-log-reader";
 
+    /// <summary>May read the dashboards: supervisors (their cases' figures), funders (their funds' grants).</summary>
+    public const string DashboardReader = "dashboard-reader";
+
     internal static readonly IReadOnlyDictionary<string, string[]> RolesByPolicy = new Dictionary<string, string[]>
     {
         [Officer] = [Roles.Officer, Roles.Supervisor],
@@ -61,6 +64,7 @@ public static class Policies
         [HistoryReader] = [Roles.Auditor, Roles.Supervisor],
         [GrantReader] = [Roles.Funder, Roles.Officer, Roles.Supervisor],
         [AdminLogReader] = [Roles.Admin, Roles.Auditor],
+        [DashboardReader] = [Roles.Supervisor, Roles.Funder],
         [SignedIn] = [Roles.Officer, Roles.Supervisor, Roles.Funder, Roles.Auditor, Roles.Admin],
     };
 }
