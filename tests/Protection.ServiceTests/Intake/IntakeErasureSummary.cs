@@ -30,8 +30,9 @@ public sealed class IntakeErasureSummary(IntakeHost intake)
         // What intake learned from emergency assistance: one grant requested (as its consumer notes it).
         await using (var session = intake.Services.GetRequiredService<IDocumentStore>().LightweightSession())
         {
-            session.Store(CaseProgress.Of(id)
-                .Learn(LearnedFact.About(LearnedKind.GrantOpened, Guid.CreateVersion7(), DateTimeOffset.UtcNow)));
+            var progress = await session.LoadAsync<CaseProgress>(id) ?? CaseProgress.Of(id);
+            var grant = Guid.CreateVersion7();
+            session.Store(progress.Learn(LearnedFact.About(LearnedKind.GrantOpened, grant, DateTimeOffset.UtcNow)));
             await session.SaveChangesAsync();
         }
 
