@@ -82,6 +82,8 @@ public sealed class ProtectionApi(HttpClient http, IHttpContextAccessor context)
     public Task<ApiResult<JsonNode>> PutAsync(string path, JsonObject body, long? version = null) =>
         SendAsync<JsonNode>(HttpMethod.Put, path, body, version);
 
+    public Task<ApiResult<JsonNode>> DeleteAsync(string path) => SendAsync<JsonNode>(HttpMethod.Delete, path, null);
+
     /// <summary>A read of <paramref name="path"/> (relative to the gateway, e.g. <c>api/funds</c>).</summary>
     public async Task<ApiResult<T>> GetAsync<T>(string path) => await SendAsync<T>(HttpMethod.Get, path, null);
 

@@ -59,6 +59,14 @@ public static class CasesApi
                 "Admin: destroy the case's key (crypto-shredding) in every service. Personal data reads as erased "
                 + "everywhere; the history and its hashes stay verifiable.");
 
+        cases.MapGet("/{id:guid}/erasure", Erasing.ErasureSummary.Handle)
+            .RequireAuthorization(Policies.Admin)
+            .RecordsCaseRead("erasure")
+            .WithName("GetErasureSummary")
+            .WithSummary(
+                "Admin: what erasing the case would destroy, as counts and kinds (threat accounts, referral reasons, "
+                + "grants and relocations learned of, services holding keys) and whether it is erased; no content.");
+
         cases.MapPut("/{id:guid}/consent", ChangeConsent.Handle)
             .WithBodyLimit(BodyLimits.Small)
             .RequireAuthorization(Policies.Officer)
