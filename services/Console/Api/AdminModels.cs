@@ -17,8 +17,6 @@ public sealed record Enrolment(Uri EnrolmentLink, DateTimeOffset ExpiresAt);
 
 public sealed record CreatedUser(AdminUser User, Enrolment Enrolment);
 
-public sealed record FoundCase(Guid Id, string Reference);
-
 /// <summary>What erasing a case destroys, counted: no content.</summary>
 public sealed record ErasureSummary(
     Guid CaseId, string Reference, bool Erased, DateTimeOffset? ErasedAt, int Threats, int Referrals, int Grants,
@@ -39,9 +37,6 @@ public static class AdminCalls
     public static Task<ApiResult<List<AdminUser>>> AdminUsersAsync(this ProtectionApi api, Guid? organisation) =>
         api.GetAsync<List<AdminUser>>(
             organisation is { } id ? $"api/admin/users?organisationId={id}" : "api/admin/users");
-
-    public static Task<ApiResult<FoundCase>> FindCaseAsync(this ProtectionApi api, string reference) =>
-        api.GetAsync<FoundCase>($"api/cases/by-reference/{Uri.EscapeDataString(reference)}");
 
     public static Task<ApiResult<ErasureSummary>> ErasureSummaryAsync(this ProtectionApi api, Guid id) =>
         api.GetAsync<ErasureSummary>($"api/cases/{id}/erasure");

@@ -82,6 +82,7 @@ public static class AuditApi
 {
     public static readonly string[] Services = ["intake", "triage", "assistance", "relocation"];
 
+    /// <summary>The case a reference names, if the reader may know it (auditors and administrators use it).</summary>
     public static Task<ApiResult<FoundCase>> FindCaseAsync(this ProtectionApi api, string reference) =>
         api.GetAsync<FoundCase>($"api/cases/by-reference/{Uri.EscapeDataString(reference)}");
 
