@@ -1,5 +1,6 @@
 using Protection.Console;
 using Protection.Console.Components;
+using Protection.Console.Exports;
 using Protection.Console.Funder;
 using Protection.ServiceDefaults;
 
@@ -12,6 +13,7 @@ app.UseProtectionConsole();
 app.UseServiceDefaults();
 app.MapConsoleEndpoints();
 app.MapGrantExports();
+app.MapCaseExports();
 app.MapAuditExport();
 app.MapRazorComponents<App>();
 app.Run();

@@ -101,6 +101,42 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
     }
 
     [Fact]
+    public async Task An_officer_downloads_her_case_list_as_filtered_in_csv_and_excel()
+    {
+        var (officer, _, _) = await TeamAsync();
+        using var api = await ApiAsync(officer, "officer");
+        foreach (var type in new[] { "digital", "physical", "digital" })
+        {
+            (await api.PostAsJsonAsync("/api/cases", Cases.OpenCaseBody(Cases.Defender.Unique(), type))).StatusCode
+                .ShouldBe(HttpStatusCode.Created);
+        }
+
+        var page = await browser.SignedInAsync(system, officer, landing: "cases?threatType=digital");
+        var expected = (await api.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/cases?threatType=digital"))
+            .GetProperty("items").EnumerateArray()
+            .Select(c => (c.GetProperty("id").GetGuid(), c.GetProperty("reference").GetString()!)).ToList();
+        expected.Count.ShouldBe(2);
+
+        var csv = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#export-csv"));
+        csv.SuggestedFilename.ShouldBe("cases.csv");
+        var lines = (await File.ReadAllLinesAsync(await csv.PathAsync())).ToList();
+        lines[0].ShouldBe("id,reference,status,stage,country,threatTypes,risk,assignedTo,triageDueAt,triageOverdue,"
+            + "openedBy,openedAt,organisation,shared");
+        lines.Skip(1).Select(l => l.Split(',')).Select(c => (Guid.Parse(c[0]), c[1])).ShouldBe(expected);
+        lines.Skip(1).ShouldAllBe(l => l.Contains(",digital,", StringComparison.Ordinal));
+
+        var xlsx = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#export-xlsx"));
+        xlsx.SuggestedFilename.ShouldBe("cases.xlsx");
+        var sheet = MiniExcelLibs.MiniExcel.Query(
+                await xlsx.PathAsync(), useHeaderRow: true, excelType: MiniExcelLibs.ExcelType.XLSX)
+            .Cast<IDictionary<string, object?>>().ToList();
+        sheet.Select(r => (Guid.Parse((string)r["id"]!), (string)r["reference"]!)).ShouldBe(expected);
+        var exported = await page.Context.APIRequest.GetAsync(
+            new Uri(system.Issuer, "cases/export.csv?threatType=digital").AbsoluteUri);
+        exported.Headers["cache-control"].ShouldContain("no-store");
+    }
+
+    [Fact]
     public async Task An_officer_saves_a_filter_and_finds_it_again_in_another_visit()
     {
         var (officer, _, _) = await TeamAsync();

@@ -1,10 +1,7 @@
-using System.Data;
 using System.Globalization;
 using System.Net;
-using CsvHelper;
-using CsvHelper.Configuration;
-using MiniExcelLibs;
 using Protection.Console.Api;
+using Protection.Console.Exports;
 
 namespace Protection.Console.Funder;
 
@@ -46,101 +43,36 @@ public sealed record GrantExportRow(
         g.DecisionDueAt, g.DecisionOverdue, g.Approvals.Count, g.ApprovalsNeeded, g.Disbursed, g.StillToPay,
         g.ReportDueAt, g.ReportOverdue);
 
-    /// <summary>The cells as text, culture-invariant (amounts with a point, moments in ISO 8601, UTC).</summary>
-    public IReadOnlyList<string> Cells() =>
+    /// <summary>The cells in column order: amounts and counts as numbers, the rest as the export writes it.</summary>
+    public IReadOnlyList<object?> Values() =>
     [
-        Id.ToString(), Reference, Country ?? string.Empty, Risk ?? string.Empty, Category, Amount(Requested),
-        Approved is { } approved ? Amount(approved) : string.Empty, Currency, Status, Moment(RequestedAt),
-        Moment(DecisionDueAt), Flag(DecisionOverdue), Approvals.ToString(CultureInfo.InvariantCulture),
-        ApprovalsNeeded.ToString(CultureInfo.InvariantCulture), Amount(Disbursed), Amount(StillToPay),
-        ReportDueAt is { } due ? Moment(due) : string.Empty, Flag(ReportOverdue),
+        Id, Reference, Country, Risk, Category, Requested, Approved, Currency, Status, RequestedAt, DecisionDueAt,
+        DecisionOverdue, Approvals, ApprovalsNeeded, Disbursed, StillToPay, ReportDueAt, ReportOverdue,
     ];
 
+    /// <summary>The cells as text, culture-invariant (amounts with a point, moments in ISO 8601, UTC).</summary>
+    public IReadOnlyList<string> Cells() => [.. Values().Select(SheetWriters.Text)];
+
     private static string Camel(string name) => string.Concat(char.ToLowerInvariant(name[0]), name[1..]);
-
-    private static string Amount(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
-
-    private static string Moment(DateTimeOffset at) =>
-        at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    private static string Flag(bool value) => value ? "true" : "false";
 }
 
 /// <summary>The grant list's writers: CSV (guarded against formula injection) and Excel.</summary>
 public static class GrantExportWriters
 {
-    /// <summary>
-    /// CSV, UTF-8. OWASP CSV injection: a cell starting with = + - @ tab or CR gets a leading apostrophe, so a
-    /// spreadsheet shows it as text instead of running it as a formula.
-    /// </summary>
-    public static async Task WriteCsvAsync(IEnumerable<GrantExportRow> rows, Stream output)
+    private static readonly Dictionary<string, Type> Numeric = new()
     {
-        await using var writer = new StreamWriter(output, new System.Text.UTF8Encoding(false), leaveOpen: true);
-        await using var csv = new CsvWriter(
-            writer,
-            new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape });
-        foreach (var column in GrantExportRow.Columns)
-        {
-            csv.WriteField(column);
-        }
+        ["requested"] = typeof(decimal), ["approved"] = typeof(decimal), ["disbursed"] = typeof(decimal),
+        ["stillToPay"] = typeof(decimal), ["approvals"] = typeof(int), ["approvalsNeeded"] = typeof(int),
+    };
 
-        await csv.NextRecordAsync();
-        foreach (var row in rows)
-        {
-            foreach (var cell in row.Cells())
-            {
-                csv.WriteField(cell);
-            }
+    public static Task WriteCsvAsync(IEnumerable<GrantExportRow> rows, Stream output) =>
+        SheetWriters.WriteCsvAsync(Sheet(rows), output);
 
-            await csv.NextRecordAsync();
-        }
-    }
+    public static Task WriteXlsxAsync(IEnumerable<GrantExportRow> rows, Stream output) =>
+        SheetWriters.WriteXlsxAsync(Sheet(rows), Numeric, output);
 
-    /// <summary>
-    /// Excel (.xlsx), one sheet, a header row; amounts as numbers, everything else as text (cells are written as
-    /// strings, never as formulas).
-    /// </summary>
-    public static async Task WriteXlsxAsync(IEnumerable<GrantExportRow> rows, Stream output)
-    {
-        // A table, not a list of rows: its columns (and so the header row) exist even when no grant matches.
-        using var sheet = new DataTable("grants");
-        foreach (var column in GrantExportRow.Columns)
-        {
-            sheet.Columns.Add(column, column switch
-            {
-                "requested" or "approved" or "disbursed" or "stillToPay" => typeof(decimal),
-                "approvals" or "approvalsNeeded" => typeof(int),
-                _ => typeof(string),
-            });
-        }
-
-        foreach (var row in rows)
-        {
-            var cells = row.Cells();
-            var values = new object[cells.Count];
-            for (var i = 0; i < cells.Count; i++)
-            {
-                values[i] = GrantExportRow.Columns[i] switch
-                {
-                    "requested" => row.Requested,
-                    "approved" => row.Approved is { } approved ? approved : DBNull.Value,
-                    "disbursed" => row.Disbursed,
-                    "stillToPay" => row.StillToPay,
-                    "approvals" => row.Approvals,
-                    "approvalsNeeded" => row.ApprovalsNeeded,
-                    _ => cells[i],
-                };
-            }
-
-            sheet.Rows.Add(values);
-        }
-
-        // MiniExcel's zip needs a stream it can seek in; the answer's body is not one.
-        using var buffer = new MemoryStream();
-        await buffer.SaveAsAsync(sheet, sheetName: "grants");
-        buffer.Position = 0;
-        await buffer.CopyToAsync(output);
-    }
+    private static Sheet Sheet(IEnumerable<GrantExportRow> rows) =>
+        new("grants", GrantExportRow.Columns, rows.Select(r => r.Values()));
 }
 
 /// <summary>
