@@ -6,8 +6,8 @@ namespace Protection.Console.Api;
 /// Organisation names for the pages (the API names organisations by id): the directory
 /// (<c>GET /api/organisations</c>, the same for every signed-in person, no people in it) read with the
 /// person's own token and kept a minute in memory. An id the copy does not know (an organisation created
-/// since) reads the directory again, at most every few seconds; an id still unknown, or a directory that does
-/// not answer, shows as the id itself.
+/// since) reads the directory again at once, and an id still unknown after that at most every few seconds; an
+/// id still unknown, or a directory that does not answer, shows as the id itself.
 /// </summary>
 public sealed class OrganisationDirectory(ProtectionApi api, IMemoryCache cache, TimeProvider clock)
 {
@@ -36,9 +36,16 @@ public sealed class OrganisationDirectory(ProtectionApi api, IMemoryCache cache,
     {
         var wanted = ids.OfType<string>().Where(id => id.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
         var all = await AllAsync();
-        if (wanted.Any(id => !all.Any(o => string.Equals(o.Id, id, StringComparison.OrdinalIgnoreCase))))
+        var unknown = wanted.Where(id => !Knows(all, id)).ToArray();
+        if (unknown.Any(id => !cache.TryGetValue(MissingKey(id), out _)))
         {
-            all = await AllAsync(RereadAfter);
+            // An id not seen yet (an organisation created since the copy was read) reads the directory at once;
+            // one still unknown after that is not asked about again for a few seconds.
+            all = await AllAsync(TimeSpan.Zero);
+            foreach (var id in unknown.Where(id => !Knows(all, id)))
+            {
+                cache.Set(MissingKey(id), true, RereadAfter);
+            }
         }
 
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -52,6 +59,11 @@ public sealed class OrganisationDirectory(ProtectionApi api, IMemoryCache cache,
 
     /// <summary>The name of one organisation, or its id.</summary>
     public async Task<string> NameAsync(string id) => (await NamesAsync([id]))[id];
+
+    private static bool Knows(IReadOnlyList<OrganisationEntry> all, string id) =>
+        all.Any(o => string.Equals(o.Id, id, StringComparison.OrdinalIgnoreCase));
+
+    private static string MissingKey(string id) => $"console:organisation-missing:{id.ToUpperInvariant()}";
 
     private static string NameIn(IReadOnlyList<OrganisationEntry> all, string id) =>
         all.FirstOrDefault(o => string.Equals(o.Id, id, StringComparison.OrdinalIgnoreCase))?.Name ?? id;
