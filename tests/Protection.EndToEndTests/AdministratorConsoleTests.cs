@@ -105,7 +105,7 @@ public sealed class AdministratorConsoleTests(ProtectionSystem system, ConsoleBr
         headers["cache-control"].ShouldContain("no-store");
 
         // Erasure: the officer opens a case; the administrator finds it by reference and sees what goes, counted.
-        using var officerApi = await DevApiAsync(officer, protection, "officer");
+        using var officerApi = await system.SignedInFor(protection, officer.Id, ["officer"]);
         var defender = Cases.Defender.Unique();
         var opened = await Administration.Json(
             await officerApi.PostAsJsonAsync("/api/cases", Cases.OpenCaseBody(defender)), HttpStatusCode.Created);
@@ -199,17 +199,4 @@ public sealed class AdministratorConsoleTests(ProtectionSystem system, ConsoleBr
 
     private static async Task<JsonNode> CaseFileAsync(HttpClient officer, string id) =>
         await Administration.Json(await officer.GetAsync($"/api/cases/{id}"), HttpStatusCode.OK);
-
-    /// <summary>The API as <paramref name="person"/> of <paramref name="organisation"/> (development token).</summary>
-    private async Task<HttpClient> DevApiAsync(Person person, string organisation, string role)
-    {
-        var issued = await Administration.Json(
-            await system.Gateway.PostAsJsonAsync(
-                "/auth/dev-token", new { user = person.Id, roles = new[] { role }, organisation }),
-            HttpStatusCode.OK);
-        var client = new HttpClient { BaseAddress = system.Gateway.BaseAddress };
-        client.DefaultRequestHeaders.Authorization =
-            new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", issued["token"]!.GetValue<string>());
-        return client;
-    }
 }

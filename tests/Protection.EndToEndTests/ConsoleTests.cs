@@ -600,17 +600,8 @@ public sealed class ConsoleTests(ProtectionSystem system, ConsoleBrowser browser
         ApiAsync(person, _organisations[person.Id], role);
 
     /// <summary>The API as <paramref name="person"/> of <paramref name="organisation"/> (development token).</summary>
-    private async Task<HttpClient> ApiAsync(Person person, string organisation, string role)
-    {
-        var issued = await Administration.Json(
-            await system.Gateway.PostAsJsonAsync(
-                "/auth/dev-token", new { user = person.Id, roles = new[] { role }, organisation }),
-            HttpStatusCode.OK);
-        var client = new HttpClient { BaseAddress = system.Gateway.BaseAddress };
-        client.DefaultRequestHeaders.Authorization =
-            new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", issued["token"]!.GetValue<string>());
-        return client;
-    }
+    private Task<HttpClient> ApiAsync(Person person, string organisation, string role) =>
+        system.SignedInFor(organisation, person.Id, [role]);
 
     private async Task<string> FundAsync()
     {
