@@ -110,6 +110,9 @@ public static class CommandPath
             await using var session = store.LightweightSession();
             try
             {
+                // Reads and writes in one transaction on one connection: the reads before a write (the
+                // stream, documents, the chain's head) are not each an autocommit transaction of their own.
+                await session.BeginTransactionAsync(cancellationToken);
                 var outcome = await attempt(session);
                 if (!outcome.IsRefused)
                 {

@@ -48,33 +48,45 @@ internal sealed class HashChainListener(TimeProvider clock) : DocumentSessionLis
         }
     }
 
+    /// <summary>
+    /// The chain's head: the version this append follows and that event's hash, in one query (the stream's
+    /// version and its last event joined) when the append did not declare a version, else the event at it.
+    /// </summary>
     private static async Task<(long Version, string Hash)> PreviousLink(
         IDocumentSession session, StreamAction stream, CancellationToken token)
     {
-        if (stream.ActionType == StreamActionType.Start)
+        if (stream.ActionType == StreamActionType.Start || stream.ExpectedVersionOnServer == 0)
         {
             return (0, HashChain.Genesis);
         }
 
-        if (stream.ExpectedVersionOnServer is null)
-        {
-            var state = await session.Events.FetchStreamStateAsync(stream.Id, token);
-            stream.ExpectedVersionOnServer = state?.Version ?? 0;
-        }
-
-        var expected = stream.ExpectedVersionOnServer.Value;
-        if (expected == 0)
+        var schema = session.DocumentStore.Options.Events.DatabaseSchemaName;
+        var head = stream.ExpectedVersionOnServer is { } expected
+            ? await session.AdvancedSql.QueryAsync<ChainHead>(
+                $"select json_build_object('version', e.version, 'hash', e.headers ->> '{EventHeaders.Hash}') "
+                + $"from {schema}.mt_events e where e.stream_id = ? and e.version = ?",
+                token,
+                stream.Id,
+                expected)
+            : await session.AdvancedSql.QueryAsync<ChainHead>(
+                $"select json_build_object('version', s.version, 'hash', e.headers ->> '{EventHeaders.Hash}') "
+                + $"from {schema}.mt_streams s left join {schema}.mt_events e "
+                + "on e.stream_id = s.id and e.version = s.version where s.id = ?",
+                token,
+                stream.Id);
+        var version = head.Count == 1 ? head[0].Version : stream.ExpectedVersionOnServer ?? 0;
+        stream.ExpectedVersionOnServer = version;
+        if (version == 0)
         {
             return (0, HashChain.Genesis);
         }
 
-        var previous = await session.Events.FetchStreamAsync(
-            stream.Id, version: expected, fromVersion: expected, token: token);
-        var hash = previous.Count == 1 ? previous[0].GetHeader(EventHeaders.Hash)?.ToString() : null;
-        return (expected, hash ?? throw new InvalidOperationException(
-            $"Stream {stream.Id} has no hash at version {expected}; the chain cannot be continued. "
+        return (version, head.Count == 1 && head[0].Hash is { } hash ? hash : throw new InvalidOperationException(
+            $"Stream {stream.Id} has no hash at version {version}; the chain cannot be continued. "
             + "Verify the stream before appending."));
     }
+
+    private sealed record ChainHead(long Version, string? Hash);
 
     private static void Stamp(IEvent @event, OperationContext context, string occurredAt)
     {

@@ -49,13 +49,6 @@ public abstract class IdempotentConsumer<TMessage>(IDocumentStore store, TimePro
     {
         var messageId = context.MessageId ?? context.Message.Metadata.EventId;
         var marker = $"{GetType().Name}:{messageId:N}";
-
-        await using var session = store.LightweightSession();
-        if (await session.LoadAsync<ProcessedMessage>(marker, context.CancellationToken) is not null)
-        {
-            return;
-        }
-
         var metadata = context.Message.Metadata;
         using var _ = OperationContext.Begin(new OperationContext(
             Actor: $"system:{GetType().Name}",
@@ -63,16 +56,32 @@ public abstract class IdempotentConsumer<TMessage>(IDocumentStore store, TimePro
             CorrelationId: metadata.CorrelationId,
             CausationId: metadata.EventId.ToString()));
 
-        await Handle(session, context.Message, context.CancellationToken);
-        session.Insert(new ProcessedMessage { Id = marker, ProcessedAt = Clock.GetUtcNow() });
+        // Handled optimistically, in one transaction: the marker's unique id makes a copy handled before (or
+        // at the same moment) fail at the commit, and only then is the marker looked up. A first delivery, by
+        // far the usual one, costs no read of its own.
         try
         {
+            await using var session = store.LightweightSession();
+            await session.BeginTransactionAsync(context.CancellationToken);
+            await Handle(session, context.Message, context.CancellationToken);
+            session.Insert(new ProcessedMessage { Id = marker, ProcessedAt = Clock.GetUtcNow() });
             await session.SaveChangesAsync(context.CancellationToken);
         }
-        catch (DocumentAlreadyExistsException)
+        catch (Exception) when (!context.CancellationToken.IsCancellationRequested)
         {
-            // Another copy of this message committed first; its effects stand and ours are discarded.
+            // A copy committed first (its effects stand, ours were rolled back), or this is a real failure
+            // that MassTransit retries.
+            if (!await HandledBeforeAsync(marker, context.CancellationToken))
+            {
+                throw;
+            }
         }
+    }
+
+    private async Task<bool> HandledBeforeAsync(string marker, CancellationToken cancellationToken)
+    {
+        await using var query = store.QuerySession();
+        return await query.LoadAsync<ProcessedMessage>(marker, cancellationToken) is not null;
     }
 
     /// <summary>

@@ -19,6 +19,13 @@ public sealed class OutboxOptions
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     public int SweepBatchSize { get; set; } = 200;
+
+    /// <summary>
+    /// How long published messages' ids wait to be deleted together: one transaction for every message
+    /// published meanwhile instead of one each. Well under <see cref="SweepGrace"/>, so the sweep does not
+    /// publish again what is only waiting to be deleted.
+    /// </summary>
+    public TimeSpan DeleteLinger { get; set; } = TimeSpan.FromMilliseconds(100);
 }
 
 /// <summary>Hands freshly committed outbox messages to the relay: publishing starts right after the commit.</summary>
@@ -51,10 +58,13 @@ internal sealed partial class OutboxRelay(
     ILogger<OutboxRelay> logger) : BackgroundService
 {
     private readonly OutboxOptions _options = options.Value;
+    private readonly Channel<Guid> _published = Channel.CreateUnbounded<Guid>(
+        new UnboundedChannelOptions { SingleReader = true });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var immediate = Task.Run(() => RelayCommitted(stoppingToken), stoppingToken);
+        var deletes = Task.Run(() => DeletePublished(stoppingToken), stoppingToken);
         using var timer = new PeriodicTimer(_options.SweepInterval, clock);
         do
         {
@@ -70,6 +80,39 @@ internal sealed partial class OutboxRelay(
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
 
         await immediate;
+        await deletes;
+    }
+
+    /// <summary>
+    /// Deletes published messages in batches. A message published but not yet deleted when the process stops
+    /// is published again by the next sweep; consumers are idempotent by its id.
+    /// </summary>
+    private async Task DeletePublished(CancellationToken stoppingToken)
+    {
+        var batch = new List<Guid>();
+        while (await _published.Reader.WaitToReadAsync(stoppingToken))
+        {
+            await Task.Delay(_options.DeleteLinger, stoppingToken); // real time: a batching window, not domain time
+            while (batch.Count < _options.SweepBatchSize * 5 && _published.Reader.TryRead(out var id))
+            {
+                batch.Add(id);
+            }
+
+            try
+            {
+                await using var session = store.LightweightSession();
+                var ids = batch.ToArray();
+                session.DeleteWhere<OutboxMessage>(m => ids.Contains(m.Id));
+                await session.SaveChangesAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Left in the outbox: the sweep publishes them again (a duplicate consumers ignore) and deletes them.
+                LogDeleteFailed(logger, ex.GetType().Name, batch.Count);
+            }
+
+            batch.Clear();
+        }
     }
 
     private async Task RelayCommitted(CancellationToken stoppingToken)
@@ -123,9 +166,7 @@ internal sealed partial class OutboxRelay(
                 }
             }, timeout.Token);
 
-            await using var session = store.LightweightSession();
-            session.Delete<OutboxMessage>(message.Id);
-            await session.SaveChangesAsync(stoppingToken);
+            _published.Writer.TryWrite(message.Id);
             return true;
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -146,6 +187,11 @@ internal sealed partial class OutboxRelay(
         Level = LogLevel.Information,
         Message = "Outbox sweep found {Count} committed messages not yet published")]
     private static partial void LogSweeping(ILogger logger, int count);
+
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Deleting {Count} published outbox messages failed ({Error}); the sweep publishes them again")]
+    private static partial void LogDeleteFailed(ILogger logger, string error, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox sweep failed; retrying on the next tick")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);

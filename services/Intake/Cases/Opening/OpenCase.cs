@@ -145,6 +145,7 @@ public static class OpenCase
         }
 
         var caseId = Guid.CreateVersion7();
+        await session.BeginTransactionAsync(cancellationToken); // the reference's number and the case: one transaction
         var number = await session.AdvancedSql.QueryAsync<long>(
             $"select nextval('{session.DocumentStore.Options.DatabaseSchemaName}.{CaseReference.SequenceName}')",
             cancellationToken);
