@@ -113,7 +113,9 @@ public static class CaseAuditApi
 
         // Written as the services' entries arrive: the answer is never held whole, here or in the services.
         http.Response.ContentType = "application/json; charset=utf-8";
-        await using var json = new Utf8JsonWriter(http.Response.Body);
+        // Into the response's pipe, whose writes are in memory: the network sees them at each FlushAsync.
+        var body = http.Response.BodyWriter;
+        await using var json = new Utf8JsonWriter(body);
         json.WriteStartObject();
         json.WriteString("caseId", id);
         if (moment is { } m)
@@ -137,18 +139,21 @@ public static class CaseAuditApi
 
         json.WriteEndObject();
         json.WriteStartArray("entries");
+        var sent = 0L;
         var next = await MergeAsync(open.Answered, page.Limit, async entry =>
         {
             JsonSerializer.Serialize(json, entry, AuditWire.Json);
-            if (json.BytesPending > 32 * 1024)
+            if (json.BytesCommitted - sent > 32 * 1024)
             {
-                await json.FlushAsync(cancellationToken);
+                sent = json.BytesCommitted;
+                await body.FlushAsync(cancellationToken);
             }
         }, cancellationToken);
         json.WriteEndArray();
         json.WriteString("next", next?.Encode());
         json.WriteEndObject();
         await json.FlushAsync(cancellationToken);
+        await body.FlushAsync(cancellationToken);
         return TypedResults.Empty;
     }
 
