@@ -43,6 +43,12 @@ public sealed class HistoryPagingTests(ProtectionSystem system)
                 if (pages == 1)
                 {
                     state.GetProperty("intake").GetProperty("stage").GetString().ShouldBe("relocation");
+                    var folded = await story.Auditor.GetAsync(
+                        $"{path}?limit=1&asOf={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(1).ToString("O"))}")
+                        .OkJson();
+                    state.GetProperty("triage").GetRawText().ShouldBe(
+                        folded.GetProperty("state").GetProperty("triage").GetRawText(),
+                        "the case view now is the fold of every event");
                 }
                 else
                 {
