@@ -94,10 +94,43 @@ public sealed class AuditFanOut(IHttpClientFactory clients, IOptions<AuditCompos
 
     public Task<Part<T>[]> GetAllAsync<T>(HttpContext http, string pathAndQuery, CancellationToken cancellationToken)
         where T : class =>
-        Task.WhenAll(Services.Select(service => GetAsync<T>(service, http, pathAndQuery, cancellationToken)));
+        Task.WhenAll(Services.Select(service => CallAsync(
+            service,
+            http,
+            pathAndQuery,
+            async (response, ct) =>
+            {
+                using (response)
+                {
+                    await using var body = await response.Content.ReadAsStreamAsync(ct);
+                    return await JsonSerializer.DeserializeAsync<T>(body, AuditWire.Json, ct);
+                }
+            },
+            cancellationToken)));
 
-    private async Task<Part<T>> GetAsync<T>(
-        string service, HttpContext http, string pathAndQuery, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every service's page of a history, open: what comes before its entries is read, its entries are
+    /// read as the caller takes them. The caller disposes of every part's reader.
+    /// </summary>
+    public Task<Part<ServicePageReader>[]> OpenAllAsync(
+        HttpContext http, string pathAndQuery, CancellationToken cancellationToken) =>
+        Task.WhenAll(Services.Select(service => CallAsync(
+            service,
+            http,
+            pathAndQuery,
+            async (response, ct) => await ServicePageReader.OpenAsync(response, ct),
+            cancellationToken)));
+
+    /// <summary>
+    /// Calls one service; <paramref name="read"/> takes over a successful answer (and disposes of it, or of
+    /// what it returns).
+    /// </summary>
+    private async Task<Part<T>> CallAsync<T>(
+        string service,
+        HttpContext http,
+        string pathAndQuery,
+        Func<HttpResponseMessage, CancellationToken, Task<T?>> read,
+        CancellationToken cancellationToken)
         where T : class
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
@@ -111,18 +144,23 @@ public sealed class AuditFanOut(IHttpClientFactory clients, IOptions<AuditCompos
             OperationContext.Current?.CorrelationId ?? http.Request.Headers[CorrelationMiddleware.Header].ToString());
         try
         {
-            using var response = await clients.CreateClient(ClientName(service))
+            var response = await clients.CreateClient(ClientName(service))
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (response.IsSuccessStatusCode)
             {
-                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-                var value = await JsonSerializer.DeserializeAsync<T>(body, AuditWire.Json, cancellationToken);
+                var value = await read(response, cancellationToken);
                 return new Part<T>(
                     service, value, response.StatusCode, value is null ? "answered with an empty body" : null);
             }
 
-            return new Part<T>(
-                service, null, response.StatusCode, $"answered {(int)response.StatusCode} {response.ReasonPhrase}");
+            using (response)
+            {
+                return new Part<T>(
+                    service,
+                    null,
+                    response.StatusCode,
+                    $"answered {(int)response.StatusCode} {response.ReasonPhrase}");
+            }
         }
         catch (BrokenCircuitException)
         {

@@ -11,17 +11,20 @@ using Protection.ServiceDefaults.Http;
 namespace Protection.Gateway.Audit;
 
 /// <summary>
-/// One case's history across the services, ordered by commit time.
+/// A page of one case's history across the services, ordered by commit time (then service, then sequence).
 /// <see cref="State"/> is each service's part of the case view as of <see cref="AsOf"/> (now when null),
-/// rebuilt from events.
+/// rebuilt from events, on the first page (empty on later ones). <see cref="Next"/> asks for the page after
+/// this one (<c>?after=</c>); null on the last page.
 /// </summary>
+/// <remarks>The shape of the answer, which the gateway writes as it merges the services' pages.</remarks>
 public sealed record CaseHistory(
     Guid CaseId,
     DateTimeOffset? AsOf,
     bool Complete,
     IReadOnlyList<MissingPart> Missing,
     IReadOnlyDictionary<string, JsonElement?> State,
-    IReadOnlyList<HistoryEntry> Entries);
+    IReadOnlyList<HistoryEntry> Entries,
+    string? Next);
 
 /// <summary>Where a chain first breaks.</summary>
 public sealed record BrokenAt(string Service, Guid Stream, string Kind, long Version, string? Type, string Reason);
@@ -54,11 +57,14 @@ public static class CaseAuditApi
         var cases = app.MapGroup("/api/cases/{id:guid}").WithTags("Audit").RequireRateLimiting("per-user");
 
         cases.MapGet("/history", History).RequireAuthorization(Policies.HistoryReader)
-            .ProducesProblems(StatusCodes.Status422UnprocessableEntity)
+            .Produces<CaseHistory>()
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status422UnprocessableEntity)
             .WithName("CaseHistory")
             .WithSummary(
-                "One timeline of the case from all four services, ordered by time, and the case view "
-                + "(stage, risk, grants, relocations) as of ?asOf=. Names any service whose part is missing.");
+                "One timeline of the case from all four services, ordered by time, a page at a time "
+                + "(?limit=, 200 by default, at most 1,000; the next page with ?after= the answer's next), and, "
+                + "on the first page, the case view (stage, risk, grants, relocations) as of ?asOf=. "
+                + "Names any service whose part is missing.");
         cases.MapGet("/verify", Verify).RequireAuthorization(Policies.Auditor)
             .WithName("VerifyCase")
             .WithSummary(
@@ -73,36 +79,143 @@ public static class CaseAuditApi
             .WithSummary(
                 "The full history with each event's data, as JSON lines (format=jsonl, default) or CSV (format=csv). "
                 + "Personal data is never in it: sealed values read [withheld], or [erased] after erasure. "
-                + "Refused (503) unless every service answers.");
+                + "Refused (503) unless every service answers; written as it is read, a page at a time "
+                + "(a service failing midway cuts the download short rather than leave events out).");
         return app;
     }
 
-    private static async Task<Results<Ok<CaseHistory>, ProblemHttpResult>> History(
-        Guid id, string? asOf, HttpContext http, AuditFanOut fanOut, CancellationToken cancellationToken)
+    private static async Task<IResult> History(
+        Guid id,
+        string? asOf,
+        string? after,
+        string? limit,
+        HttpContext http,
+        AuditFanOut fanOut,
+        CancellationToken cancellationToken)
     {
         if (!AuditWire.TryReadMoment(asOf, out var moment))
         {
             return AuditWire.BadMoment();
         }
 
-        var query = moment is { } m
-            ? $"?asOf={Uri.EscapeDataString(m.ToString("O", CultureInfo.InvariantCulture))}"
-            : string.Empty;
-        var parts = await fanOut.GetAllAsync<ServiceHistory>(
-            http, $"/audit/cases/{id}/history{query}", cancellationToken);
+        if (!HistoryPage.TryRead(after, limit, out var page, out var badPage))
+        {
+            return badPage;
+        }
+
+        var parts = await fanOut.OpenAllAsync(
+            http, $"/audit/cases/{id}/history{page.Query(moment)}", cancellationToken);
+        await using var open = new OpenPages(parts);
         if (Refusal(parts) is { } refused)
         {
             return refused;
         }
 
-        var answered = parts.Where(p => p.Ok).Select(p => p.Value!).ToArray();
-        return TypedResults.Ok(new CaseHistory(
-            id,
-            moment,
-            parts.All(p => p.Ok),
-            Missing(parts),
-            answered.ToDictionary(p => p.Service, p => p.State),
-            Merge(answered)));
+        // Written as the services' entries arrive: the answer is never held whole, here or in the services.
+        http.Response.ContentType = "application/json; charset=utf-8";
+        // Into the response's pipe, whose writes are in memory: the network sees them at each FlushAsync.
+        var body = http.Response.BodyWriter;
+        await using var json = new Utf8JsonWriter(body);
+        json.WriteStartObject();
+        json.WriteString("caseId", id);
+        if (moment is { } m)
+        {
+            json.WriteString("asOf", m);
+        }
+        else
+        {
+            json.WriteNull("asOf");
+        }
+
+        json.WriteBoolean("complete", parts.All(p => p.Ok));
+        json.WritePropertyName("missing");
+        JsonSerializer.Serialize(json, Missing(parts), AuditWire.Json);
+        json.WriteStartObject("state");
+        foreach (var part in page.After is null ? open.Answered : [])
+        {
+            json.WritePropertyName(part.Service);
+            JsonSerializer.Serialize(json, part.Value!.State, AuditWire.Json);
+        }
+
+        json.WriteEndObject();
+        json.WriteStartArray("entries");
+        var sent = 0L;
+        var next = await MergeAsync(open.Answered, page.Limit, async entry =>
+        {
+            JsonSerializer.Serialize(json, entry, AuditWire.Json);
+            if (json.BytesCommitted - sent > 32 * 1024)
+            {
+                sent = json.BytesCommitted;
+                await body.FlushAsync(cancellationToken);
+            }
+        }, cancellationToken);
+        json.WriteEndArray();
+        json.WriteString("next", next?.Encode());
+        json.WriteEndObject();
+        await json.FlushAsync(cancellationToken);
+        await body.FlushAsync(cancellationToken);
+        return TypedResults.Empty;
+    }
+
+    /// <summary>
+    /// Merges the services' pages (each in the timeline's order) into the timeline's order, handing
+    /// <paramref name="write"/> at most <paramref name="limit"/> entries, one at a time; answers the cursor
+    /// after the last one written when entries follow it, null when there are no more.
+    /// </summary>
+    private static async Task<HistoryCursor?> MergeAsync(
+        IReadOnlyList<Part<ServicePageReader>> pages,
+        int limit,
+        Func<HistoryEntry, Task> write,
+        CancellationToken cancellationToken)
+    {
+        var heads = new HistoryEntry?[pages.Count];
+        for (var i = 0; i < pages.Count; i++)
+        {
+            heads[i] = await pages[i].Value!.NextEntryAsync(cancellationToken);
+        }
+
+        HistoryEntry? last = null;
+        for (var written = 0; written < limit; written++)
+        {
+            var first = -1;
+            for (var i = 0; i < heads.Length; i++)
+            {
+                if (heads[i] is { } head && (first < 0 || Earlier(head, heads[first]!)))
+                {
+                    first = i;
+                }
+            }
+
+            if (first < 0)
+            {
+                break;
+            }
+
+            last = heads[first]!;
+            await write(last);
+            heads[first] = await pages[first].Value!.NextEntryAsync(cancellationToken);
+        }
+
+        // A service has more when it still holds entries of this page, or said it has more after its page.
+        var more = heads.Where((head, i) => head is not null || pages[i].Value!.Next is not null).Any();
+        return more && last is not null ? HistoryCursor.Of(last) : null;
+    }
+
+    private static bool Earlier(HistoryEntry entry, HistoryEntry than) =>
+        HistoryCursor.Of(entry).Precedes(than.At, than.Service, than.Sequence);
+
+    /// <summary>The parts of a fan-out whose pages are open, disposed of together.</summary>
+    private sealed class OpenPages(Part<ServicePageReader>[] parts) : IAsyncDisposable
+    {
+        public IReadOnlyList<Part<ServicePageReader>> Answered { get; } = parts.Where(p => p.Ok).ToArray();
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var part in Answered)
+            {
+                await part.Value!.DisposeAsync();
+            }
+        }
     }
 
     private static async Task<Results<Ok<CaseVerification>, ProblemHttpResult>> Verify(
@@ -164,64 +277,98 @@ public static class CaseAuditApi
                 "Unknown export format.");
         }
 
-        var parts = await fanOut.GetAllAsync<ServiceHistory>(
-            http, $"/audit/cases/{id}/history?details=true", cancellationToken);
-        if (Refusal(parts) is { } refused)
+        // Page after page, each written as it is merged: memory holds a page's worth, whatever the history's size.
+        var page = new HistoryPage(null, HistoryPage.MaxLimit);
+        var parts = await fanOut.OpenAllAsync(
+            http, $"/audit/cases/{id}/history{page.Query(null, details: true)}", cancellationToken);
+        var open = new OpenPages(parts);
+        try
         {
-            return refused;
-        }
+            if (Refusal(parts) is { } refused)
+            {
+                return refused;
+            }
 
-        if (!parts.All(p => p.Ok))
-        {
-            // An export is evidence: a partial one would silently omit events, so there is none.
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "The export needs every service's part; try again when they are back.",
-                extensions: new Dictionary<string, object?> { ["missing"] = Missing(parts) });
-        }
+            if (!parts.All(p => p.Ok))
+            {
+                // An export is evidence: a partial one would silently omit events, so there is none.
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: "The export needs every service's part; try again when they are back.",
+                    extensions: new Dictionary<string, object?> { ["missing"] = Missing(parts) });
+            }
 
-        var entries = Merge(parts.Select(p => p.Value!).ToArray());
-        http.Response.Headers.ContentDisposition = $"attachment; filename=\"case-{id}.{(csv ? "csv" : "jsonl")}\"";
-        if (csv)
-        {
-            http.Response.ContentType = "text/csv; charset=utf-8";
+            http.Response.Headers.ContentDisposition =
+                $"attachment; filename=\"case-{id}.{(csv ? "csv" : "jsonl")}\"";
+            http.Response.ContentType = csv ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8";
             await using var writer = new StreamWriter(http.Response.Body, leaveOpen: true);
             // OWASP CSV injection: a cell starting with = + - @ tab or CR is prefixed with ' so a
             // spreadsheet shows it as text instead of running it as a formula.
-            await using var table = new CsvWriter(
-                writer,
-                new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape });
-            table.WriteHeader<ExportRow>();
-            await table.NextRecordAsync();
-            foreach (var e in entries)
+            await using var table = csv
+                ? new CsvWriter(
+                    writer,
+                    new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape })
+                : null;
+            if (table is not null)
             {
-                table.WriteRecord(new ExportRow(
-                    e.At.ToString("O", CultureInfo.InvariantCulture),
-                    e.Service,
-                    e.StreamKind,
-                    e.Stream,
-                    e.Version,
-                    e.Type,
-                    e.Actor,
-                    e.Role,
-                    e.CorrelationId,
-                    e.Summary,
-                    e.Hash,
-                    e.Data?.ToJsonString()));
+                table.WriteHeader<ExportRow>();
                 await table.NextRecordAsync();
             }
-        }
-        else
-        {
-            http.Response.ContentType = "application/x-ndjson; charset=utf-8";
-            await using var writer = new StreamWriter(http.Response.Body, leaveOpen: true);
-            foreach (var e in entries)
-            {
-                await writer.WriteLineAsync(JsonSerializer.Serialize(e, AuditWire.Json));
-            }
-        }
 
-        return TypedResults.Empty;
+            while (true)
+            {
+                var next = await MergeAsync(
+                    open.Answered,
+                    page.Limit,
+                    e => table is null ? WriteLineAsync(writer, e) : WriteRecordAsync(table, e),
+                    cancellationToken);
+                await open.DisposeAsync();
+                if (next is null)
+                {
+                    break;
+                }
+
+                page = page with { After = next };
+                parts = await fanOut.OpenAllAsync(
+                    http,
+                    $"/audit/cases/{id}/history{page.Query(null, details: true)}",
+                    cancellationToken);
+                open = new OpenPages(parts);
+                if (!parts.All(p => p.Ok))
+                {
+                    // Half an export must not pass for a whole one: the download is cut, not completed.
+                    http.Abort();
+                    return TypedResults.Empty;
+                }
+            }
+
+            return TypedResults.Empty;
+        }
+        finally
+        {
+            await open.DisposeAsync();
+        }
+    }
+
+    private static Task WriteLineAsync(StreamWriter writer, HistoryEntry e) =>
+        writer.WriteLineAsync(JsonSerializer.Serialize(e, AuditWire.Json));
+
+    private static async Task WriteRecordAsync(CsvWriter table, HistoryEntry e)
+    {
+        table.WriteRecord(new ExportRow(
+            e.At.ToString("O", CultureInfo.InvariantCulture),
+            e.Service,
+            e.StreamKind,
+            e.Stream,
+            e.Version,
+            e.Type,
+            e.Actor,
+            e.Role,
+            e.CorrelationId,
+            e.Summary,
+            e.Hash,
+            e.Data?.ToJsonString()));
+        await table.NextRecordAsync();
     }
 
     /// <summary>A CSV line: the history entry, with the redacted event data as one JSON cell.</summary>
@@ -238,15 +385,6 @@ public static class CaseAuditApi
         string Summary,
         string? Hash,
         string? Data);
-
-    /// <summary>All entries in commit order; ties (one transaction) keep each service's own order.</summary>
-    private static HistoryEntry[] Merge(IEnumerable<ServiceHistory> parts) =>
-        parts
-            .SelectMany(p => p.Entries)
-            .OrderBy(e => e.At)
-            .ThenBy(e => e.Service, StringComparer.Ordinal)
-            .ThenBy(e => e.Sequence)
-            .ToArray();
 
     /// <summary>
     /// The parts not in the answer, and why. A service that answered 404 although intake let the reader in

@@ -24,10 +24,15 @@ public static class Arguments
                 "--pids" => settings with { PidDirectory = Value() },
                 "--gateway" => settings with { Gateway = new Uri(Value()) },
                 "--postgres" => settings with { PostgresHost = Value() },
+                "--intake" => settings with { Intake = new Uri(Value()) },
+                "--triage" => settings with { Triage = new Uri(Value()) },
+                "--databases" => settings with { DatabasePrefix = Value() },
+                "--rabbitmq" => settings with { RabbitMq = Value() },
                 _ => throw new ArgumentException(
                     $"Unknown argument {args[i]}. Use: [--quick] [--no-micro] "
                     + "[--only throughput,freshness,gateway,grants,history] [--startup FILE] [--results DIR] "
-                    + "[--readme FILE] [--pids DIR] [--gateway URL] [--postgres CONNECTION]"),
+                    + "[--readme FILE] [--pids DIR] [--gateway URL] [--postgres CONNECTION] "
+                    + "[--intake URL] [--triage URL] [--databases PREFIX] [--rabbitmq URL]"),
             };
         }
 

@@ -12,6 +12,12 @@ public sealed record BenchSettings
     public string PostgresHost { get; init; } =
         "Host=127.0.0.1;Port=5432;Username=protection;Password=protection;SSL Mode=Disable";
 
+    /// <summary>
+    /// What the services' databases are called before their name (<c>protection_</c>, as deploy/local makes
+    /// them); another prefix measures a copy of the system started elsewhere.
+    /// </summary>
+    public string DatabasePrefix { get; init; } = "protection_";
+
     public string RabbitMq { get; init; } = "amqp://protection:protection@127.0.0.1:5672/";
 
     /// <summary>The folder with the services' PID files (deploy/local/up.sh writes them).</summary>

@@ -37,7 +37,7 @@ public sealed class ServiceStores : IAsyncDisposable
         {
             EnvironmentName = Environments.Development, // the local system's development passwords
         });
-        Configure(intake.Configuration, settings, "protection_intake");
+        Configure(intake.Configuration, settings, $"{settings.DatabasePrefix}intake");
         intake.Services.AddSingleton(TimeProvider.System);
         intake.AddIntake();
 
@@ -46,7 +46,7 @@ public sealed class ServiceStores : IAsyncDisposable
             EnvironmentName = Environments.Development, // the local system's development passwords
             DisableDefaults = true,
         });
-        Configure(triage.Configuration, settings, "protection_triage");
+        Configure(triage.Configuration, settings, $"{settings.DatabasePrefix}triage");
         triage.Services.AddSingleton(TimeProvider.System);
         triage.AddTriage();
         return new ServiceStores(intake.Build(), triage.Build());

@@ -15,8 +15,9 @@ public sealed record FoundCase(Guid Id, string Reference);
 public sealed record AuditMissingPart(string Service, string Reason);
 
 /// <summary>
-/// <c>GET /api/cases/{id}/history?asOf=</c>: the timeline, and each service's part of the case view then
-/// (a JSON value per service, null when the service had not heard of the case).
+/// <c>GET /api/cases/{id}/history?asOf=&amp;after=</c>: a page of the timeline, and on the first page each
+/// service's part of the case view then (a JSON value per service, null when the service had not heard of the
+/// case). <see cref="Next"/> asks for the later entries; null on the last page.
 /// </summary>
 public sealed record CaseHistoryView(
     Guid CaseId,
@@ -24,7 +25,8 @@ public sealed record CaseHistoryView(
     bool Complete,
     IReadOnlyList<AuditMissingPart> Missing,
     IReadOnlyDictionary<string, JsonElement?> State,
-    IReadOnlyList<HistoryEntry> Entries)
+    IReadOnlyList<HistoryEntry> Entries,
+    string? Next = null)
 {
     public T? StateOf<T>(string service)
         where T : class =>
@@ -89,11 +91,24 @@ public static class AuditApi
     public static Task<ApiResult<CaseReferenceView>> CaseReferenceAsync(this ProtectionApi api, Guid id) =>
         api.GetAsync<CaseReferenceView>($"api/cases/{id}");
 
+    /// <summary>The page of the history after <paramref name="after"/> (a page's next), the first when null.</summary>
     public static Task<ApiResult<CaseHistoryView>> HistoryAsync(
-        this ProtectionApi api, Guid id, DateTimeOffset? asOf) =>
-        api.GetAsync<CaseHistoryView>(asOf is { } moment
-            ? $"api/cases/{id}/history?asOf={Uri.EscapeDataString(Moment(moment))}"
-            : $"api/cases/{id}/history");
+        this ProtectionApi api, Guid id, DateTimeOffset? asOf, string? after = null)
+    {
+        var query = new List<string>();
+        if (asOf is { } moment)
+        {
+            query.Add($"asOf={Uri.EscapeDataString(Moment(moment))}");
+        }
+
+        if (!string.IsNullOrEmpty(after))
+        {
+            query.Add($"after={Uri.EscapeDataString(after)}");
+        }
+
+        return api.GetAsync<CaseHistoryView>(
+            $"api/cases/{id}/history" + (query.Count > 0 ? "?" + string.Join('&', query) : string.Empty));
+    }
 
     public static Task<ApiResult<CaseVerificationView>> VerifyAsync(this ProtectionApi api, Guid id) =>
         api.GetAsync<CaseVerificationView>($"api/cases/{id}/verify");

@@ -43,8 +43,11 @@ public sealed class TriageAudit : ICaseAuditSource
         DateTimeOffset? asOf,
         CancellationToken cancellationToken)
     {
-        var c = await session.Events.AggregateStreamAsync<TriageCase>(
-            caseId, timestamp: asOf, token: cancellationToken);
+        // Now, the case as stored: its inline projection is committed in the same transaction as every event, so
+        // it is the fold of them all, without reading them (a case of 10,000 measures took 300 ms to fold).
+        var c = (asOf is null ? await session.LoadAsync<TriageCase>(caseId, cancellationToken) : null)
+            ?? await session.Events.AggregateStreamAsync<TriageCase>(
+                caseId, timestamp: asOf, token: cancellationToken);
         return c is null ? null : new TriageState(
             c.Status,
             c.Risk.Level,

@@ -43,17 +43,20 @@ public static class AuditEndpoints
                     Guid id,
                     string? asOf,
                     bool? details,
+                    string? after,
+                    string? limit,
                     HttpContext http,
                     IQuerySession session,
                     ICaseAuditSource source,
                     CancellationToken ct) =>
-                History(service, id, asOf, details == true, http, session, source, ct))
+                History(service, id, asOf, details == true, after, limit, http, session, source, ct))
             .RequireAuthorization(Policies.HistoryReader)
             .RecordsCaseRead(CaseReads.History)
             .WithName("ServiceCaseHistory")
             .WithSummary(
-                "This service's events of the case (optionally as of a moment) and its part of the case view "
-                + "then. details=true (auditors): each event's data, sealed values withheld.");
+                "A page of this service's events of the case (optionally as of a moment), after the cursor "
+                + "?after= (at most ?limit=), and, on the first page, its part of the case view then. "
+                + "details=true (auditors): each event's data, sealed values withheld.");
 
         audit.MapGet("/verify", (
                     Guid id, HttpContext http, IQuerySession session, ICaseAuditSource source, CancellationToken ct) =>
@@ -86,6 +89,8 @@ public static class AuditEndpoints
         Guid id,
         string? asOfText,
         bool details,
+        string? after,
+        string? limit,
         HttpContext http,
         IQuerySession session,
         ICaseAuditSource source,
@@ -94,6 +99,11 @@ public static class AuditEndpoints
         if (!AuditWire.TryReadMoment(asOfText, out var asOf))
         {
             return AuditWire.BadMoment();
+        }
+
+        if (!HistoryPage.TryRead(after, limit, out var page, out var badPage))
+        {
+            return badPage;
         }
 
         // Whether the case exists for the reader is answered first (404), what their role may do after (403).
@@ -112,12 +122,14 @@ public static class AuditEndpoints
             http.ReadsCase(id, CaseReads.Export);
         }
 
-        var events = await EventsAsync(session, streams.Where(s => s.InHistory).Select(s => s.Id).ToArray(), asOf, ct);
+        var inHistory = streams.Where(s => s.InHistory).Select(s => s.Id).ToArray();
+        var events = await PageAsync(session, service, inHistory, asOf, page with { Limit = page.Limit + 1 }, ct);
+        var more = events.Count > page.Limit;
         var kinds = streams.ToDictionary(s => s.Id, s => s.Kind);
         var marker = details && await session.LoadAsync<CaseKey>(id, ct) is null ? CaseKeys.Erased : CaseKeys.Withheld;
         var serializer = session.DocumentStore.Options.Serializer();
 
-        var entries = events.Select(e => new HistoryEntry(
+        var entries = events.Take(page.Limit).Select(e => new HistoryEntry(
                 e.Timestamp,
                 service,
                 e.StreamId,
@@ -134,14 +146,16 @@ public static class AuditEndpoints
                 details ? Redact(JsonNode.Parse(serializer.ToJson(e.Data)), marker) : null))
             .ToArray();
 
-        // An export carries the events, not the view: folding every stream again would be work thrown away.
-        var state = details ? null : await source.StateAsync(session, id, streams, asOf, ct);
+        // An export carries the events, not the view: folding every stream again would be work thrown away;
+        // so would folding it again for each later page of the same timeline.
+        var state = details || page.After is not null ? null : await source.StateAsync(session, id, streams, asOf, ct);
         return TypedResults.Ok(new ServiceHistory(
             service,
             id,
             asOf,
-            entries,
-            state is null ? null : JsonSerializer.SerializeToElement(state, state.GetType(), AuditWire.Json)));
+            state is null ? null : JsonSerializer.SerializeToElement(state, state.GetType(), AuditWire.Json),
+            more ? HistoryCursor.Of(entries[^1]).Encode() : null,
+            entries));
     }
 
     private static async Task<Results<Ok<ServiceVerification>, ProblemHttpResult>> Verify(
@@ -216,10 +230,17 @@ public static class AuditEndpoints
     private sealed record Reach(IReadOnlyList<AuditedStream> Streams, bool Known);
 
     /// <summary>
-    /// All events of <paramref name="streams"/> committed up to <paramref name="asOf"/>, in commit order, in one query.
+    /// The events of <paramref name="streams"/> committed up to <paramref name="asOf"/> that come after the page's
+    /// cursor in the timeline's order (time, then <paramref name="service"/>, then sequence), at most the page's
+    /// limit of them, in that order: the database reads only those (one query, ordered and limited there).
     /// </summary>
-    public static async Task<IReadOnlyList<IEvent>> EventsAsync(
-        IQuerySession session, Guid[] streams, DateTimeOffset? asOf, CancellationToken ct)
+    public static async Task<IReadOnlyList<IEvent>> PageAsync(
+        IQuerySession session,
+        string service,
+        Guid[] streams,
+        DateTimeOffset? asOf,
+        HistoryPage page,
+        CancellationToken ct)
     {
         if (streams.Length == 0)
         {
@@ -232,7 +253,19 @@ public static class AuditEndpoints
             query = query.Where(e => e.Timestamp <= moment);
         }
 
-        return await query.OrderBy(e => e.Sequence).ToListAsync(ct);
+        if (page.After is { } after)
+        {
+            var at = after.At;
+            var sequence = after.Sequence;
+            query = string.CompareOrdinal(service, after.Service) switch
+            {
+                < 0 => query.Where(e => e.Timestamp > at),
+                > 0 => query.Where(e => e.Timestamp >= at),
+                _ => query.Where(e => e.Timestamp > at || (e.Timestamp == at && e.Sequence > sequence)),
+            };
+        }
+
+        return await query.OrderBy(e => e.Timestamp).ThenBy(e => e.Sequence).Take(page.Limit).ToListAsync(ct);
     }
 
     /// <summary>

@@ -43,8 +43,9 @@ public interface ICaseAuditSource
     string Describe(IEvent @event) => AuditText.Describe(@event);
 
     /// <summary>
-    /// The service's part of the case view as it was at <paramref name="asOf"/> (now when null),
-    /// rebuilt from the events, never read from a stored snapshot. Null when the service did not know the case then.
+    /// The service's part of the case view as it was at <paramref name="asOf"/> (now when null), rebuilt from the
+    /// events; now, it may be read from an inline projection instead (committed in the same transaction as every
+    /// event, so the fold of them all). Null when the service did not know the case then.
     /// </summary>
     Task<object?> StateAsync(
         IQuerySession session,

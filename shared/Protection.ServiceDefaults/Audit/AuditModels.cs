@@ -1,4 +1,8 @@
+using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Protection.ServiceDefaults.Http;
 using System.Text.Json;
@@ -37,17 +41,141 @@ public sealed record HistoryEntry(
     string? Hash,
     JsonNode? Data = null);
 
-/// <summary>A service's part of a case's history, and its part of the case view as of <see cref="AsOf"/>.</summary>
+/// <summary>
+/// A page of a service's part of a case's history, and (on the first page) its part of the case view as of
+/// <see cref="AsOf"/>. <see cref="Entries"/> comes last on the wire so that the gateway can merge the entries
+/// as they arrive, having read everything else first.
+/// </summary>
 /// <param name="State">
 /// Folded from the events up to <see cref="AsOf"/> (or all of them); null when the service did not know
-/// the case then.
+/// the case then, and on every page but the first.
 /// </param>
+/// <param name="Next">The cursor of the last entry when more entries follow it; null on the last page.</param>
 public sealed record ServiceHistory(
     string Service,
     Guid CaseId,
     DateTimeOffset? AsOf,
-    IReadOnlyList<HistoryEntry> Entries,
-    JsonElement? State);
+    JsonElement? State,
+    string? Next,
+    IReadOnlyList<HistoryEntry> Entries);
+
+/// <summary>
+/// Where a page of a history ends: the last entry's time, service and sequence, the order of the timeline.
+/// Opaque to callers (base64url); stable, since entries are never changed or removed, only appended.
+/// </summary>
+public sealed record HistoryCursor(DateTimeOffset At, string Service, long Sequence)
+{
+    public static HistoryCursor Of(HistoryEntry entry) => new(entry.At, entry.Service, entry.Sequence);
+
+    /// <summary>
+    /// Whether an entry of <paramref name="service"/> at <paramref name="at"/> with <paramref name="sequence"/>
+    /// comes after this cursor in the timeline's order (time, then service, then sequence).
+    /// </summary>
+    public bool Precedes(DateTimeOffset at, string service, long sequence) =>
+        at != At
+            ? at > At
+            : string.CompareOrdinal(service, Service) is var byService && byService != 0
+                ? byService > 0
+                : sequence > Sequence;
+
+    public string Encode() => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(
+        string.Create(CultureInfo.InvariantCulture, $"{At.UtcTicks}.{Service}.{Sequence}")));
+
+    public static bool TryDecode(string? text, [NotNullWhen(true)] out HistoryCursor? cursor)
+    {
+        cursor = null;
+        if (string.IsNullOrEmpty(text) || text.Length > 200 || !Base64Url.IsValid(text))
+        {
+            return false;
+        }
+
+        var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(text)).Split('.');
+        if (parts.Length != 3
+            || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+            || ticks > DateTimeOffset.MaxValue.UtcTicks
+            || parts[1].Length == 0
+            || !parts[1].All(char.IsAsciiLetterLower)
+            || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var sequence))
+        {
+            return false;
+        }
+
+        cursor = new HistoryCursor(new DateTimeOffset(ticks, TimeSpan.Zero), parts[1], sequence);
+        return true;
+    }
+}
+
+/// <summary>A page of a history: the entries after <see cref="After"/> (from the start when null), at most
+/// <see cref="Limit"/>.</summary>
+public sealed record HistoryPage(HistoryCursor? After, int Limit)
+{
+    public const int DefaultLimit = 200;
+
+    /// <summary>The most a page holds: about 500 KB of entries, 1,000 in an export.</summary>
+    public const int MaxLimit = 1_000;
+
+    /// <summary>
+    /// Reads <c>after</c> and <c>limit</c>; a bad value is a 400 naming the field (<paramref name="problem"/>).
+    /// </summary>
+    public static bool TryRead(
+        string? after,
+        string? limit,
+        [NotNullWhen(true)] out HistoryPage? page,
+        [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        var errors = new Dictionary<string, string[]>();
+        HistoryCursor? cursor = null;
+        if (after is not null && !HistoryCursor.TryDecode(after, out cursor))
+        {
+            errors["after"] = ["Use the next cursor of the page before, as the history gave it."];
+        }
+
+        var size = DefaultLimit;
+        if (limit is not null
+            && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size)
+                || size is < 1 or > MaxLimit))
+        {
+            errors["limit"] = [$"Use a whole number from 1 to {MaxLimit} (the default is {DefaultLimit})."];
+        }
+
+        if (errors.Count > 0)
+        {
+            page = null;
+            problem = TypedResults.Problem(new HttpValidationProblemDetails(errors)
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The page of the history asked for is not one.",
+            });
+            return false;
+        }
+
+        page = new HistoryPage(cursor, size);
+        problem = null;
+        return true;
+    }
+
+    /// <summary>The query string that asks for this page (and the moment, when there is one).</summary>
+    public string Query(DateTimeOffset? asOf, bool details = false)
+    {
+        var query = new List<string> { string.Create(CultureInfo.InvariantCulture, $"limit={Limit}") };
+        if (After is { } after)
+        {
+            query.Add($"after={after.Encode()}");
+        }
+
+        if (asOf is { } moment)
+        {
+            query.Add($"asOf={Uri.EscapeDataString(moment.ToString("O", CultureInfo.InvariantCulture))}");
+        }
+
+        if (details)
+        {
+            query.Add("details=true");
+        }
+
+        return "?" + string.Join('&', query);
+    }
+}
 
 /// <summary>The first event of a stream whose link or hash does not match.</summary>
 public sealed record BrokenLink(long Version, string? Type, string Reason);
