@@ -32,7 +32,8 @@ public static class TriageModule
         builder.AddEventStore(ServiceName, options =>
         {
             // Inline: an officer reads their own write at once, and the queue is a query over these documents.
-            options.Projections.Add(new SelfApplyingProjection<TriageCase>(), ProjectionLifecycle.Inline);
+            options.Projections.Add(
+                RebuildsInLargePages(new SelfApplyingProjection<TriageCase>()), ProjectionLifecycle.Inline);
             options.Schema.For<TriageCase>()
                 .Duplicate(c => c.Status)
                 .Duplicate(c => c.ResponsibleOfficer)
@@ -69,5 +70,21 @@ public static class TriageModule
         builder.Services.AddSingleton<OverdueDetector>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OverdueDetector>());
         return builder;
+    }
+
+    /// <summary>
+    /// Only a rebuild runs the inline case projection through the daemon. With Marten's defaults (pages of
+    /// 500 events, every case in a page loaded again from its stored document before the page applies) a
+    /// rebuild read each case's document back once per page it appears in: a case with a long plan
+    /// (10,000 measures) was read and written 20 times, and each page paid its own round trips. Pages of
+    /// 5,000 events, and the cases kept in memory between pages (a rebuild is their only writer),
+    /// roughly halve the rebuild's time on a copy of triage's store.
+    /// </summary>
+    private static SelfApplyingProjection<TriageCase> RebuildsInLargePages(SelfApplyingProjection<TriageCase> cases)
+    {
+        cases.Options.BatchSize = 5_000;
+        cases.Options.MaximumHopperSize = 20_000;
+        cases.Options.CacheLimitPerTenant = 5_000;
+        return cases;
     }
 }
