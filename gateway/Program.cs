@@ -4,19 +4,6 @@ using Protection.ServiceDefaults;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
-// A proxied request is a few microseconds of work between socket reads and writes: run it on the socket
-// threads instead of handing each step to the thread pool (every hand-off woke a pool thread, which then
-// spun for more work on two shared cores). Measured on GET /api/cases/{id}: the gateway's CPU per request
-// 1.15 → 0.73 ms. Long synchronous work (composing a large history after the services answer) then also
-// runs on a socket thread and holds up that thread's other connections meanwhile;
-// Gateway:InlineScheduling=false turns this off.
-if (builder.Configuration.GetValue("Gateway:InlineScheduling", true))
-{
-    // Read once, when the first socket is made; none has been made yet.
-    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
-    builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
-}
-
 builder.AddServiceDefaults("gateway");
 builder.Services.AddValidation();
 builder.Services.AddPerUserRateLimiting(builder.Configuration);
