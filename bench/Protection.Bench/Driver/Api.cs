@@ -39,9 +39,14 @@ public sealed class Api : IDisposable
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task<string> TokenAsync(string user, params string[] roles)
+    public Task<string> TokenAsync(string user, params string[] roles) =>
+        OrganisationTokenAsync(user, "development", roles);
+
+    /// <summary>A development token of <paramref name="organisation"/>.</summary>
+    public async Task<string> OrganisationTokenAsync(string user, string organisation, params string[] roles)
     {
-        using var response = await _http.PostAsJsonAsync(new Uri(Gateway, "/auth/dev-token"), new { user, roles });
+        using var response = await _http.PostAsJsonAsync(
+            new Uri(Gateway, "/auth/dev-token"), new { user, roles, organisation });
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return body.GetProperty("token").GetString()!;
