@@ -80,7 +80,7 @@ public static class ReadTriage
         // The queue is work: the reader's organisation's own cases, never those shared with it.
         // One query: the holdings are joined in PostgreSQL, not fetched (every id the organisation owns) and
         // sent back as a list; with thousands of cases that round trip was most of the queue's time.
-        var holdings = $"{session.DocumentStore.Options.DatabaseSchemaName}.mt_doc_caseholding";
+        var holdings = session.DocumentStore.Options.Schema.For<CaseHolding>();
         var organisation = http.User.OrganisationId() ?? string.Empty;
         IQueryable<TriageCase> query = session.Query<TriageCase>()
             .Where(c => c.Status == TriageStatus.Open
