@@ -13,7 +13,7 @@ namespace Protection.IntegrationTests;
 /// A host wired exactly as a service wires itself (AddEventStore + AddMessaging from the shared
 /// service defaults) on a database of its own and a uniquely named RabbitMQ endpoint.
 /// </summary>
-public sealed class EventStoreHost : IAsyncLifetime
+public class EventStoreHost : IAsyncLifetime
 {
     private IHost? _host;
 
@@ -40,6 +40,7 @@ public sealed class EventStoreHost : IAsyncLifetime
             ["Outbox:SweepInterval"] = "00:00:00.500",
             ["Outbox:SweepGrace"] = "00:00:00.500",
         });
+        builder.Configuration.AddInMemoryCollection(Overrides);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ThreatLog>();
         builder.Services.AddSingleton<ConsumeLog>();
@@ -54,4 +55,17 @@ public sealed class EventStoreHost : IAsyncLifetime
     }
 
     public Task DisposeAsync() => TestInfrastructure.StopAndDropAsync(_host, ConnectionString);
+
+    /// <summary>Settings a variant of the host changes.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Overrides { get; } = new Dictionary<string, string?>();
+}
+
+/// <summary>
+/// The host with published messages kept 3 s before they are deleted, as when the relay falls behind under
+/// load: several sweeps (every 0.5 s, of messages older than 0.5 s) pass while they wait.
+/// </summary>
+public sealed class SlowDeletingEventStoreHost : EventStoreHost
+{
+    protected override IReadOnlyDictionary<string, string?> Overrides { get; } =
+        new Dictionary<string, string?> { ["Outbox:DeleteLinger"] = "00:00:03" };
 }

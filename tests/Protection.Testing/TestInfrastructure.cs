@@ -70,7 +70,20 @@ public static class TestInfrastructure
         await using var connection = new NpgsqlConnection(postgres);
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"drop database if exists \"{name}\" with (force)", connection);
-        await drop.ExecuteNonQueryAsync();
+        // "with (force)" cannot end an autovacuum worker (the superuser's) busy on the database: 42501 until it
+        // finishes, a moment later.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 20)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250));
+            }
+        }
     }
 
     private static async Task<(string, string)> Resolve()

@@ -1,7 +1,6 @@
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using System.Data.Common;
-using System.Threading.Channels;
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
@@ -33,12 +32,12 @@ public static class EventStoreSetup
         Action<StoreOptions> configure)
     {
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
-        var committed = Channel.CreateUnbounded<OutboxMessage>(new UnboundedChannelOptions { SingleReader = true });
-        builder.Services.AddSingleton(committed);
+        var handOver = new OutboxHandOver();
+        builder.Services.AddSingleton(handOver);
 
         AddChainedStore(builder, schema, options =>
         {
-            options.Listeners.Add(new OutboxCommitListener(committed));
+            options.Listeners.Add(new OutboxCommitListener(handOver));
             options.Schema.For<OutboxMessage>().Index(m => m.CreatedAt);
             options.Schema.For<ProcessedMessage>();
             options.Events.AddEventType<CaseRead>();

@@ -34,6 +34,9 @@ public static class MessagingSetup
             // Messaging:QueuePrefix lets a second copy of a service (a test host) have queues of its own.
             var prefix = builder.Configuration["Messaging:QueuePrefix"] ?? serviceName;
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(prefix, includeNamespace: false));
+            // MassTransit 8.4+ reports how it is configured to masstransit.io unless told not to. A platform that
+            // holds defenders' cases calls out to no third party, however anonymous the report.
+            bus.DisableUsageTelemetry();
             consumers?.Invoke(bus);
             bus.UsingRabbitMq((context, rabbit) =>
             {

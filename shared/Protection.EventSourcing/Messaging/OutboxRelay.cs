@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Marten;
 using Marten.Services;
@@ -28,14 +29,43 @@ public sealed class OutboxOptions
     public TimeSpan DeleteLinger { get; set; } = TimeSpan.FromMilliseconds(100);
 }
 
+/// <summary>
+/// The outbox messages this process has in hand, from the commit that wrote them until the delete that removes
+/// them: the immediate path's queue, and the ids the sweep leaves alone. Without it, under load (a queue of
+/// messages waiting to be published or deleted for longer than <see cref="OutboxOptions.SweepGrace"/>) the
+/// sweep published thousands of them a second time, and every consumer of each then ran and rolled back a
+/// transaction to find it a duplicate.
+/// </summary>
+internal sealed class OutboxHandOver
+{
+    private readonly ConcurrentDictionary<Guid, byte> _inHand = new();
+
+    public Channel<OutboxMessage> Committed { get; } =
+        Channel.CreateUnbounded<OutboxMessage>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>A message just committed: queued for publishing, and in hand until deleted or let go.</summary>
+    public void Take(OutboxMessage message)
+    {
+        Hold(message.Id);
+        Committed.Writer.TryWrite(message);
+    }
+
+    public void Hold(Guid id) => _inHand.TryAdd(id, 0);
+
+    public bool Holds(Guid id) => _inHand.ContainsKey(id);
+
+    /// <summary>Deleted, or left to the sweep (its publish or its delete failed).</summary>
+    public void LetGo(Guid id) => _inHand.TryRemove(id, out _);
+}
+
 /// <summary>Hands freshly committed outbox messages to the relay: publishing starts right after the commit.</summary>
-internal sealed class OutboxCommitListener(Channel<OutboxMessage> committed) : DocumentSessionListenerBase
+internal sealed class OutboxCommitListener(OutboxHandOver handOver) : DocumentSessionListenerBase
 {
     public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
     {
         foreach (var message in commit.Inserted.OfType<OutboxMessage>())
         {
-            committed.Writer.TryWrite(message);
+            handOver.Take(message);
         }
 
         return Task.CompletedTask;
@@ -45,12 +75,13 @@ internal sealed class OutboxCommitListener(Channel<OutboxMessage> committed) : D
 /// <summary>
 /// Publishes outbox messages to RabbitMQ and deletes them once the broker has them. The hot path is
 /// the in-memory hand-over from <see cref="OutboxCommitListener"/> (milliseconds after the commit);
-/// the periodic sweep is only the safety net for messages whose publish failed or whose process died.
+/// the periodic sweep is only the safety net for messages whose publish failed or whose process died, and
+/// leaves alone the messages this process still has in hand (<see cref="OutboxHandOver"/>).
 /// A message may be published twice (published, then the process dies before deleting it): consumers
 /// are idempotent by message id, which is the outbox id.
 /// </summary>
 internal sealed partial class OutboxRelay(
-    Channel<OutboxMessage> committed,
+    OutboxHandOver handOver,
     IDocumentStore store,
     IBus bus,
     TimeProvider clock,
@@ -111,15 +142,23 @@ internal sealed partial class OutboxRelay(
                 LogDeleteFailed(logger, ex.GetType().Name, batch.Count);
             }
 
+            foreach (var id in batch)
+            {
+                handOver.LetGo(id);
+            }
+
             batch.Clear();
         }
     }
 
     private async Task RelayCommitted(CancellationToken stoppingToken)
     {
-        await foreach (var message in committed.Reader.ReadAllAsync(stoppingToken))
+        await foreach (var message in handOver.Committed.Reader.ReadAllAsync(stoppingToken))
         {
-            await TryPublish(message, stoppingToken);
+            if (!await TryPublish(message, stoppingToken))
+            {
+                handOver.LetGo(message.Id); // the sweep's now
+            }
         }
     }
 
@@ -136,15 +175,19 @@ internal sealed partial class OutboxRelay(
                 .ToListAsync(stoppingToken);
         }
 
-        if (pending.Count > 0)
+        // What this process has in hand is on its way (published, or waiting to be deleted).
+        var orphans = pending.Where(m => !handOver.Holds(m.Id)).ToList();
+        if (orphans.Count > 0)
         {
-            LogSweeping(logger, pending.Count);
+            LogSweeping(logger, orphans.Count);
         }
 
-        foreach (var message in pending)
+        foreach (var message in orphans)
         {
+            handOver.Hold(message.Id);
             if (!await TryPublish(message, stoppingToken))
             {
+                handOver.LetGo(message.Id);
                 return; // the broker is unreachable: try again on the next tick, in order
             }
         }
