@@ -14,8 +14,8 @@ public static class RebuildCases
         using var operation = OperationContext.Begin(OperationContext.System(TriageRebuild.Command));
         var outcome = await app.Services.GetRequiredService<TriageRebuild>().RunAsync(CancellationToken.None);
         Console.WriteLine(
-            $"Rebuilt {outcome.Cases:N0} cases from {outcome.Events:N0} events: read and folded in "
-            + $"{outcome.Read.TotalSeconds:0.00} s, written in {outcome.Written.TotalSeconds:0.00} s.");
+            $"Rebuilt {outcome.Cases:N0} cases from {outcome.Events:N0} events in {outcome.Total.TotalSeconds:0.00} s "
+            + $"(all events read and folded after {outcome.Read.TotalSeconds:0.00} s).");
         return 0;
     }
 }
