@@ -16,9 +16,10 @@ public sealed record RebuildOutcome(long Events, int Cases, TimeSpan Read, TimeS
 
 /// <summary>
 /// Rebuilds triage's inline case projection (the <see cref="TriageCase"/> documents) from every event in the store,
-/// and is what <c>dotnet Protection.Triage.dll rebuild-cases</c> runs. The events are read once, in order, in
-/// large pages and folded in memory by the projection itself (<see cref="SelfApplyingProjection{TState}"/>, each
-/// event's own <c>Apply</c>, the stream version as the case's <c>Version</c>, as the inline projection stores it).
+/// and is what <c>dotnet Protection.Triage.dll rebuild-cases</c> runs. The events are read once, in pages of
+/// sequence numbers (two pages read at once), and folded in their order in memory by the projection itself
+/// (<see cref="SelfApplyingProjection{TState}"/>, each event's own <c>Apply</c>, the stream version as the case's
+/// <c>Version</c>, as the inline projection stores it).
 /// A case is handed to the writer as soon as it reached its stream's version, so that most cases are written while
 /// the rest of the events are still read; the writer deletes the old documents and bulk inserts the new ones
 /// (PostgreSQL's <c>COPY</c>) in one transaction, committed after the last case. Marten's daemon rebuild read and
@@ -32,8 +33,11 @@ public sealed class TriageRebuild(IDocumentStore store)
 {
     public const string Command = "rebuild-cases";
 
-    /// <summary>Events read per round trip.</summary>
+    /// <summary>Events read per round trip (sequence numbers per page).</summary>
     internal const int PageSize = 5_000;
+
+    /// <summary>Pages read at once (one of them is folded meanwhile).</summary>
+    private const int PagesAhead = 2;
 
     /// <summary>Cases written per bulk insert.</summary>
     private const int WriteBatch = 1_000;
@@ -79,25 +83,34 @@ public sealed class TriageRebuild(IDocumentStore store)
     {
         var cases = new Dictionary<Guid, TriageCase>();
         var written = new HashSet<Guid>();
-        long events = 0, last = 0;
-        await using var session = store.QuerySession();
-        var versions = (await session.AdvancedSql.QueryAsync<string>(
-                $"select id::text || ' ' || version from {store.Options.Events.DatabaseSchemaName}.mt_streams", token))
-            .Select(stream => stream.Split(' '))
-            .ToDictionary(
-                stream => Guid.Parse(stream[0]), stream => long.Parse(stream[1], CultureInfo.InvariantCulture));
-        while (true)
+        long events = 0, next = 0;
+        Dictionary<Guid, long> versions;
+        long high;
+        await using (var session = store.QuerySession())
         {
-            var page = await session.Events.QueryAllRawEvents()
-                .Where(e => e.Sequence > last)
-                .OrderBy(e => e.Sequence)
-                .Take(PageSize)
-                .ToListAsync(token);
-            if (page.Count == 0)
+            var schema = store.Options.Events.DatabaseSchemaName;
+            versions = (await session.AdvancedSql.QueryAsync<string>(
+                    $"select id::text || ' ' || version from {schema}.mt_streams", token))
+                .Select(stream => stream.Split(' '))
+                .ToDictionary(
+                    stream => Guid.Parse(stream[0]), stream => long.Parse(stream[1], CultureInfo.InvariantCulture));
+            high = long.Parse(
+                (await session.AdvancedSql.QueryAsync<string>(
+                    $"select coalesce(max(seq_id), 0)::text from {schema}.mt_events", token))[0],
+                CultureInfo.InvariantCulture);
+        }
+
+        // The next pages are read while one is folded (each on its own connection), up to the last event there was.
+        var reading = new Queue<Task<IReadOnlyList<IEvent>>>();
+        while (next < high || reading.Count > 0)
+        {
+            while (reading.Count < PagesAhead && next < high)
             {
-                break;
+                reading.Enqueue(PageAsync(next, next + PageSize, token));
+                next += PageSize;
             }
 
+            var page = await reading.Dequeue();
             foreach (var e in page)
             {
                 if (written.Contains(e.StreamId))
@@ -115,7 +128,6 @@ public sealed class TriageRebuild(IDocumentStore store)
             }
 
             events += page.Count;
-            last = page[^1].Sequence;
         }
 
         foreach (var left in cases.Values) // a stream started after the versions were read (none while no one writes)
@@ -124,6 +136,16 @@ public sealed class TriageRebuild(IDocumentStore store)
         }
 
         return (events, written.Count + cases.Count);
+    }
+
+    /// <summary>The events after sequence number <paramref name="after"/> up to <paramref name="upTo"/>.</summary>
+    private async Task<IReadOnlyList<IEvent>> PageAsync(long after, long upTo, CancellationToken token)
+    {
+        await using var session = store.QuerySession();
+        return await session.Events.QueryAllRawEvents()
+            .Where(e => e.Sequence > after && e.Sequence <= upTo)
+            .OrderBy(e => e.Sequence)
+            .ToListAsync(token);
     }
 
     private async Task WriteOrStopAsync(ChannelReader<TriageCase> complete, CancellationTokenSource failed)
