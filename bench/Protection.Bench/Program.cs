@@ -9,11 +9,34 @@ using Protection.Bench.Scenarios;
 //                    [--startup FILE] [--results DIR] [--readme FILE]
 //   Protection.Bench empty-app --urls http://127.0.0.1:5199
 //                    (the start-up and memory baseline: an empty ASP.NET Core app)
+//   Protection.Bench replay [--runs N] [--daemon] [--databases PREFIX] [--postgres CONNECTION]
+//                    (row "4. Replay" alone, N times in one process, on the triage store named by the prefix: no
+//                    running system needed; it rebuilds triage's case projection, so point it at a copy;
+//                    --daemon times Marten's daemon rebuild instead of rebuild-cases)
 if (args.FirstOrDefault() == "empty-app")
 {
     var app = WebApplication.CreateBuilder(args[1..]).Build();
     app.MapGet("/health/ready", () => "Healthy");
     app.Run();
+    return 0;
+}
+
+if (args.FirstOrDefault() == "replay")
+{
+    var daemon = args.Contains("--daemon");
+    var runs = args.SkipWhile(a => a != "--runs").Skip(1).Select(int.Parse).FirstOrDefault(1);
+    var replay = Arguments.Parse([.. args[1..].Where(a => a != "--daemon" && a != "--runs" && a != $"{runs}")]);
+    using var none = new Api(replay.Gateway, replay.Intake, replay.Triage);
+    await using var replayStores = ServiceStores.Open(replay);
+    var replayRun = new BenchRun(replay, none);
+    for (var i = 0; i < runs; i++)
+    {
+        await History.RebuildAsync(
+            replayRun,
+            replayStores.TriageStore,
+            daemon ? History.Daemons(replayStores.TriageStore) : History.Operators(replayStores.TriageRebuild));
+    }
+
     return 0;
 }
 

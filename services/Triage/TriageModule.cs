@@ -7,6 +7,7 @@ using Protection.EventSourcing.PersonalData;
 using Protection.Triage.Cases;
 using Protection.Triage.Cases.FlaggingOverdue;
 using Protection.Triage.Cases.News;
+using Protection.Triage.Cases.Rebuilding;
 using Protection.Triage.Dashboards;
 using Protection.Triage.Risk;
 
@@ -24,6 +25,7 @@ public static class TriageModule
         builder.Services.AddSingleton<IValidateOptions<TriageOptions>, TriageOptionsValidator>();
         builder.Services.AddSingleton<TriageDecisions>();
         builder.Services.AddSingleton<CasePath>();
+        builder.Services.AddSingleton<TriageRebuild>();
         PersonalDataVault.AddPersonalDataVault(builder);
 
         // Here and not in the service defaults: the validation source generator only sees calls in this project.

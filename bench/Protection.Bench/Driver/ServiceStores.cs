@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Protection.Intake;
 using Protection.Triage;
+using Protection.Triage.Cases.Rebuilding;
 
 namespace Protection.Bench.Driver;
 
@@ -25,11 +26,15 @@ public sealed class ServiceStores : IAsyncDisposable
         _triage = triage;
         IntakeStore = intake.Services.GetRequiredService<IDocumentStore>();
         TriageStore = triage.Services.GetRequiredService<IDocumentStore>();
+        TriageRebuild = triage.Services.GetRequiredService<TriageRebuild>();
     }
 
     public IDocumentStore IntakeStore { get; }
 
     public IDocumentStore TriageStore { get; }
+
+    /// <summary>Triage's rebuild of its case documents, as <c>rebuild-cases</c> runs it.</summary>
+    public TriageRebuild TriageRebuild { get; }
 
     public static ServiceStores Open(BenchSettings settings)
     {

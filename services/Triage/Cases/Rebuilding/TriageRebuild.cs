@@ -1,0 +1,241 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading.Channels;
+using System.Transactions;
+using JasperFx.Events;
+using Marten;
+using SessionOptions = Marten.Services.SessionOptions;
+using Protection.EventSourcing.EventStore;
+using Weasel.Core;
+
+namespace Protection.Triage.Cases.Rebuilding;
+
+/// <summary>What a rebuild read and wrote: all events read and folded after <see cref="Read"/>, all done after
+/// <see cref="Total"/> (the cases are written while the events are still read).</summary>
+public sealed record RebuildOutcome(long Events, int Cases, TimeSpan Read, TimeSpan Total);
+
+/// <summary>
+/// Rebuilds triage's inline case projection (the <see cref="TriageCase"/> documents) from every event in the store,
+/// and is what <c>dotnet Protection.Triage.dll rebuild-cases</c> runs. The events are read once, in pages of
+/// sequence numbers (two pages read at once), and folded in their order in memory by the projection itself
+/// (<see cref="SelfApplyingProjection{TState}"/>, each event's own <c>Apply</c>, the stream version as the case's
+/// <c>Version</c>, as the inline projection stores it).
+/// A case is handed to the writer as soon as it reached its stream's version, so that most cases are written while
+/// the rest of the events are still read; the writer deletes the old documents and bulk inserts the new ones
+/// (PostgreSQL's <c>COPY</c>) in one transaction, committed after the last case. Marten's daemon rebuild read and
+/// wrote each case once per page it appeared in, and wrote a 10,000-measure case's whole document again each time.
+/// </summary>
+/// <remarks>
+/// A case is held in memory until its last event is read. Run it while the service takes no writes: a case whose
+/// stream grows while it is rebuilt stops the rebuild (nothing is changed then; run it again).
+/// </remarks>
+public sealed class TriageRebuild(IDocumentStore store)
+{
+    public const string Command = "rebuild-cases";
+
+    /// <summary>Events read per round trip (sequence numbers per page).</summary>
+    internal const int PageSize = 5_000;
+
+    /// <summary>Pages read at once (one of them is folded meanwhile).</summary>
+    private const int PagesAhead = 2;
+
+    /// <summary>Cases written per bulk insert.</summary>
+    private const int WriteBatch = 1_000;
+
+    private static readonly SelfApplyingProjection<TriageCase> Projection = new();
+
+    public static bool IsRequested(string[] args) => args.Length > 0 && args[0] == Command;
+
+    public async Task<RebuildOutcome> RunAsync(CancellationToken token)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var complete = Channel.CreateUnbounded<TriageCase>(); // counts what waits
+        var writing = WriteOrStopAsync(complete.Reader, failed);
+        (long Events, int Cases) folded;
+        try
+        {
+            folded = await FoldAsync(complete.Writer, failed.Token);
+            complete.Writer.Complete();
+        }
+        catch (Exception e)
+        {
+            complete.Writer.Complete(e); // the transaction rolls back: the old documents stay
+            await Task.WhenAny(writing);
+            if (writing.IsFaulted && e is OperationCanceledException)
+            {
+                await writing; // the write failed first, and stopped the read: its error is the one to see
+            }
+
+            throw;
+        }
+
+        var read = Stopwatch.GetElapsedTime(started);
+        await writing;
+        return new RebuildOutcome(folded.Events, folded.Cases, read, Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>
+    /// Folds every event in the order it was appended, and hands each case on as soon as it reached its stream's
+    /// version (most cases are complete long before the last event is read).
+    /// </summary>
+    private async Task<(long Events, int Cases)> FoldAsync(ChannelWriter<TriageCase> complete, CancellationToken token)
+    {
+        var cases = new Dictionary<Guid, TriageCase>();
+        var written = new HashSet<Guid>();
+        long events = 0, next = 0;
+        Dictionary<Guid, long> versions;
+        long high;
+        await using (var session = store.QuerySession())
+        {
+            var schema = store.Options.Events.DatabaseSchemaName;
+            versions = (await session.AdvancedSql.QueryAsync<string>(
+                    $"select id::text || ' ' || version from {schema}.mt_streams", token))
+                .Select(stream => stream.Split(' '))
+                .ToDictionary(
+                    stream => Guid.Parse(stream[0]), stream => long.Parse(stream[1], CultureInfo.InvariantCulture));
+            high = long.Parse(
+                (await session.AdvancedSql.QueryAsync<string>(
+                    $"select coalesce(max(seq_id), 0)::text from {schema}.mt_events", token))[0],
+                CultureInfo.InvariantCulture);
+        }
+
+        // The next pages are read while one is folded (each on its own connection), up to the last event there was.
+        var reading = new Queue<Task<IReadOnlyList<IEvent>>>();
+        while (next < high || reading.Count > 0)
+        {
+            while (reading.Count < PagesAhead && next < high)
+            {
+                reading.Enqueue(PageAsync(next, next + PageSize, token));
+                next += PageSize;
+            }
+
+            var page = await reading.Dequeue();
+            foreach (var e in page)
+            {
+                if (written.Contains(e.StreamId))
+                {
+                    throw new InvalidOperationException(
+                        $"Case {e.StreamId} changed while it was rebuilt; rebuild while the service takes no writes.");
+                }
+
+                if (Apply(cases, e) is { } after && after.Version == versions.GetValueOrDefault(e.StreamId))
+                {
+                    complete.TryWrite(after);
+                    cases.Remove(e.StreamId);
+                    written.Add(e.StreamId);
+                }
+            }
+
+            events += page.Count;
+        }
+
+        foreach (var left in cases.Values) // a stream started after the versions were read (none while no one writes)
+        {
+            complete.TryWrite(left);
+        }
+
+        return (events, written.Count + cases.Count);
+    }
+
+    /// <summary>The events after sequence number <paramref name="after"/> up to <paramref name="upTo"/>.</summary>
+    private async Task<IReadOnlyList<IEvent>> PageAsync(long after, long upTo, CancellationToken token)
+    {
+        await using var session = store.QuerySession();
+        return await session.Events.QueryAllRawEvents()
+            .Where(e => e.Sequence > after && e.Sequence <= upTo)
+            .OrderBy(e => e.Sequence)
+            .ToListAsync(token);
+    }
+
+    private async Task WriteOrStopAsync(ChannelReader<TriageCase> complete, CancellationTokenSource failed)
+    {
+        try
+        {
+            await WriteAsync(complete, failed.Token);
+        }
+        catch
+        {
+            await failed.CancelAsync(); // nothing more to read for
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// One transaction: a reader sees the old documents or the rebuilt ones. The bulk inserts copy straight into the
+    /// table (overwriting copies into a temporary table first, which Marten names per table, and that table outlives
+    /// the transaction on a pooled connection: a second rebuild in the same process failed on it). Every connection
+    /// opened here is the same one: each is closed before the next opens.
+    /// </summary>
+    private async Task WriteAsync(ChannelReader<TriageCase> complete, CancellationToken token)
+    {
+        var table = store.Options.FindOrResolveDocumentType(typeof(TriageCase)).TableName.QualifiedName;
+        using var transaction = new TransactionScope(
+            TransactionScopeOption.RequiresNew,
+            new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted },
+            TransactionScopeAsyncFlowOption.Enabled);
+        await ExecuteAsync($"delete from {table}", token);
+        var (ids, versions) = (new List<Guid>(), new List<long>());
+        var batch = new List<TriageCase>(WriteBatch);
+        await foreach (var written in complete.ReadAllAsync(token))
+        {
+            batch.Add(written);
+            if (written.Version != 1)
+            {
+                ids.Add(written.Id);
+                versions.Add(written.Version);
+            }
+
+            if (batch.Count == WriteBatch || (complete.Count == 0 && batch.Count >= WriteBatch / 10))
+            {
+                await InsertAsync(batch, token);
+                batch = new List<TriageCase>(WriteBatch);
+            }
+        }
+
+        await InsertAsync(batch, token);
+
+        // A bulk insert stores every document at revision 1; the inline projection stores the stream's version.
+        await ExecuteAsync(
+            $"update {table} as cases set mt_version = streams.version "
+            + "from unnest(?::uuid[], ?::bigint[]) as streams(id, version) where cases.id = streams.id",
+            token,
+            ids.ToArray(),
+            versions.ToArray());
+        transaction.Complete();
+    }
+
+    private async Task InsertAsync(List<TriageCase> cases, CancellationToken token)
+    {
+        if (cases.Count > 0)
+        {
+            await store.BulkInsertEnlistTransactionAsync(
+                cases, Transaction.Current!, BulkInsertMode.InsertsOnly, batchSize: WriteBatch, token);
+        }
+    }
+
+    private async Task ExecuteAsync(string sql, CancellationToken token, params object[] parameters)
+    {
+        await using var session = store.LightweightSession(SessionOptions.ForCurrentTransaction());
+        session.QueueSqlCommand(sql, parameters);
+        await session.SaveChangesAsync(token);
+    }
+
+    private static TriageCase? Apply(Dictionary<Guid, TriageCase> cases, IEvent e)
+    {
+        if (e.Data is not (IStartOf<TriageCase> or IEventOf<TriageCase>))
+        {
+            return null; // another stream's event (the access log's)
+        }
+
+        var before = cases.GetValueOrDefault(e.StreamId);
+        if (Projection.Evolve(before, e.StreamId, e) is not { } after)
+        {
+            return null;
+        }
+
+        after.Version = e.Version;
+        cases[e.StreamId] = after;
+        return after;
+    }
+}
