@@ -5,6 +5,7 @@ using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("gateway");
+builder.Services.AddValidatedTokenCache();
 builder.Services.AddValidation();
 builder.Services.AddPerUserRateLimiting(builder.Configuration);
 AuditFanOut.Register(builder);

@@ -56,6 +56,60 @@ public sealed class TokenValidationTests(ProtectionSystem system)
         }
     }
 
+    /// <summary>
+    /// The gateway remembers a token it has validated (by its exact text): the same claims with one byte of
+    /// the payload changed, the signature kept, are another token and refused.
+    /// </summary>
+    [Fact]
+    public async Task A_token_the_gateway_accepted_with_its_payload_changed_gets_401_and_the_original_still_passes()
+    {
+        var token = Sign(Claims(), DevelopmentKey(), SecurityAlgorithms.RsaSha256);
+        var parts = token.Split('.');
+        var payload = Base64UrlEncoder.Decode(parts[1]).Replace("\"mallory\"", "\"mallorz\"", StringComparison.Ordinal);
+        payload.ShouldContain("mallorz");
+        var altered = $"{parts[0]}.{Base64UrlEncoder.Encode(payload)}.{parts[2]}";
+
+        (await GatewayAcceptsAsync(token)).ShouldBeTrue();
+        (await GatewayAcceptsAsync(altered)).ShouldBeFalse();
+        (await GatewayAcceptsAsync(token)).ShouldBeTrue();
+    }
+
+    /// <summary>A token the gateway remembers is refused once it has expired (the tests' clock skew is 1 s).</summary>
+    [Fact]
+    public async Task A_token_the_gateway_accepted_is_refused_once_it_has_expired()
+    {
+        var expires = DateTime.UtcNow.AddSeconds(4);
+        var token = Sign(Claims(expires: expires), DevelopmentKey(), SecurityAlgorithms.RsaSha256);
+        (await GatewayAcceptsAsync(token)).ShouldBeTrue();
+
+        // Polled, not slept: it must turn 401 soon after expiry plus skew, not when a cache entry lapses (30 s).
+        var deadline = expires.AddSeconds(1 + 4);
+        var accepted = true;
+        while (DateTime.UtcNow < deadline && accepted)
+        {
+            accepted = await GatewayAcceptsAsync(token);
+            if (accepted)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        accepted.ShouldBeFalse();
+        DateTime.UtcNow.ShouldBeGreaterThan(expires.AddSeconds(-1));
+    }
+
+    /// <summary>
+    /// Whether the gateway itself accepts the token: a case's chain verification is composed by the gateway
+    /// (services that refuse the token only make parts of it missing), so a 401 there is the gateway's own.
+    /// </summary>
+    private async Task<bool> GatewayAcceptsAsync(string token)
+    {
+        using var client = new HttpClient { BaseAddress = system.Issuer };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return (await client.GetAsync($"/api/cases/{Guid.NewGuid()}/verify")).StatusCode
+            != HttpStatusCode.Unauthorized;
+    }
+
     private string Forge(string forgery) => forgery switch
     {
         "another key" => Sign(
