@@ -55,11 +55,16 @@ public sealed class Api : IDisposable
     /// <summary>
     /// Tokens for <paramref name="count"/> users named <c>{prefix}-{i}</c>, eight requests at a time.
     /// </summary>
-    public async Task<string[]> TokensAsync(string prefix, int count, params string[] roles)
+    public Task<string[]> TokensAsync(string prefix, int count, params string[] roles) =>
+        OrganisationTokensAsync(prefix, "development", count, roles);
+
+    /// <summary>The same, for users of <paramref name="organisation"/>.</summary>
+    public async Task<string[]> OrganisationTokensAsync(
+        string prefix, string organisation, int count, params string[] roles)
     {
         var tokens = new string[count];
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 },
-            async (i, _) => tokens[i] = await TokenAsync($"{prefix}-{i}", roles));
+            async (i, _) => tokens[i] = await OrganisationTokenAsync($"{prefix}-{i}", organisation, roles));
         return tokens;
     }
 

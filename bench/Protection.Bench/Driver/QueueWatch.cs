@@ -33,11 +33,13 @@ public sealed class QueueWatch : IAsyncDisposable
     public TimeSpan Interval => _interval;
 
     /// <summary>
-    /// Starts watching. Four supervisors take turns, so the gateway's per-user limit (100/s) is not reached.
+    /// Starts watching the queue of <paramref name="organisation"/>. Four of its supervisors take turns, so the
+    /// gateway's per-user limit (100/s) is not reached.
     /// </summary>
-    public static async Task<QueueWatch> StartAsync(BenchRun run, string name, TimeSpan interval)
+    public static async Task<QueueWatch> StartAsync(BenchRun run, string name, string organisation, TimeSpan interval)
     {
-        var supervisors = await run.Api.TokensAsync($"bench-{run.Tag}-{name}-watch", 4, "supervisor");
+        var supervisors = await run.Api.OrganisationTokensAsync(
+            $"bench-{run.Tag}-{name}-watch", organisation, 4, "supervisor");
         var start = await run.Api.QueueTotalAsync(supervisors[0]);
         var watch = new QueueWatch(run.Api, supervisors, interval, start);
         watch._loop = Task.Run(watch.LoopAsync);

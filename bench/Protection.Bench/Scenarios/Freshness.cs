@@ -33,7 +33,9 @@ public static class Freshness
     private static async Task<Result> AtAsync(BenchRun run, int rate)
     {
         var count = rate * run.Settings.FreshnessSeconds;
-        var tokens = await run.Api.TokensAsync($"bench-{run.Tag}-fresh", 10, "officer");
+        // An organisation of its own (as in the throughput scenario): its queue holds this level's cases only.
+        var organisation = $"bench-{run.Tag}-fresh{rate}";
+        var tokens = await run.Api.OrganisationTokensAsync(organisation, organisation, 10, "officer");
 
         run.Say($"freshness: {count} cases at {rate}/s; "
             + $"the triage queue watched every {PollInterval.TotalMilliseconds} ms");
@@ -41,17 +43,13 @@ public static class Freshness
         var posts = new ConcurrentBag<double>();
         int lost;
         long[] arrivals;
-        await using (var watch = await QueueWatch.StartAsync(run, "fresh", PollInterval))
+        await using (var watch = await QueueWatch.StartAsync(run, "fresh", organisation, PollInterval))
         {
             await AtRateAsync(count, rate, async i =>
             {
                 var opened = await run.Api.OpenCaseAsync(tokens[i % tokens.Length], i);
                 posts.Add(opened.Milliseconds);
                 answered[i] = opened.AnsweredAt;
-                lock (run.OpenedCases)
-                {
-                    run.OpenedCases.Add(opened.Id);
-                }
             });
 
             lost = await watch.UntilAsync(count, TimeSpan.FromSeconds(60)) ? 0 : count - watch.Arrived;
