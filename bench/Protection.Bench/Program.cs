@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Protection.Bench.Driver;
 using Protection.Bench.Micro;
@@ -24,8 +25,11 @@ if (args.FirstOrDefault() == "empty-app")
 if (args.FirstOrDefault() == "replay")
 {
     var daemon = args.Contains("--daemon");
-    var runs = args.SkipWhile(a => a != "--runs").Skip(1).Select(int.Parse).FirstOrDefault(1);
-    var replay = Arguments.Parse([.. args[1..].Where(a => a != "--daemon" && a != "--runs" && a != $"{runs}")]);
+    var at = Array.IndexOf(args, "--runs");
+    var runs = at > 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : 1;
+    // The rest are the benchmark's own arguments (databases, connection), without "--runs N" and "--daemon".
+    var replay = Arguments.Parse(
+        [.. args[1..].Where((_, i) => i + 1 != at && i + 1 != at + 1).Where(a => a != "--daemon")]);
     using var none = new Api(replay.Gateway, replay.Intake, replay.Triage);
     await using var replayStores = ServiceStores.Open(replay);
     var replayRun = new BenchRun(replay, none);
