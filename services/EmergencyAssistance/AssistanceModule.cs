@@ -58,14 +58,14 @@ public static class AssistanceModule
         });
         builder.AddMessaging(ServiceName, bus =>
         {
-            bus.AddConsumer<RecordOpenedCase>();
-            bus.AddConsumer<RecordReportedThreat>();
-            bus.AddConsumer<RecordRisk>();
-            bus.AddConsumer<RecordAssignment>();
-            bus.AddConsumer<RecordClosure>();
-            bus.AddConsumer<RecordReopening>();
-            bus.AddConsumer<RecordCaseHolders>();
-            bus.AddConsumer<RecordConsent>();
+            bus.AddBatchConsumer<RecordOpenedCase>();
+            bus.AddBatchConsumer<RecordReportedThreat>();
+            bus.AddBatchConsumer<RecordRisk>();
+            bus.AddBatchConsumer<RecordAssignment>();
+            bus.AddBatchConsumer<RecordClosure>();
+            bus.AddBatchConsumer<RecordReopening>();
+            bus.AddBatchConsumer<RecordCaseHolders>();
+            bus.AddBatchConsumer<RecordConsent>();
             bus.AddConsumer<DestroyCaseKey>();
         });
 

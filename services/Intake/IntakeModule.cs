@@ -29,17 +29,17 @@ public static class IntakeModule
         builder.AddCaseAudit<IntakeAudit>();
         builder.AddMessaging(ServiceName, bus =>
         {
-            bus.AddConsumer<NoteTriageStarted>();
-            bus.AddConsumer<NoteRiskAssessed>();
-            bus.AddConsumer<NoteCaseAssigned>();
-            bus.AddConsumer<NoteCaseClosed>();
-            bus.AddConsumer<NoteCaseReopened>();
-            bus.AddConsumer<NoteGrantRequested>();
-            bus.AddConsumer<NoteGrantRejected>();
-            bus.AddConsumer<NoteGrantWithdrawn>();
-            bus.AddConsumer<NoteGrantReportSubmitted>();
-            bus.AddConsumer<NoteRelocationRequested>();
-            bus.AddConsumer<NoteRelocationClosed>();
+            bus.AddBatchConsumer<NoteTriageStarted>();
+            bus.AddBatchConsumer<NoteRiskAssessed>();
+            bus.AddBatchConsumer<NoteCaseAssigned>();
+            bus.AddBatchConsumer<NoteCaseClosed>();
+            bus.AddBatchConsumer<NoteCaseReopened>();
+            bus.AddBatchConsumer<NoteGrantRequested>();
+            bus.AddBatchConsumer<NoteGrantRejected>();
+            bus.AddBatchConsumer<NoteGrantWithdrawn>();
+            bus.AddBatchConsumer<NoteGrantReportSubmitted>();
+            bus.AddBatchConsumer<NoteRelocationRequested>();
+            bus.AddBatchConsumer<NoteRelocationClosed>();
         });
         return builder;
     }

@@ -66,14 +66,14 @@ public static class RelocationModule
         });
         builder.AddMessaging(ServiceName, bus =>
         {
-            bus.AddConsumer<RecordOpenedCase>();
-            bus.AddConsumer<RecordRisk>();
-            bus.AddConsumer<RecordAssignment>();
-            bus.AddConsumer<RecordClosure>();
-            bus.AddConsumer<RecordReopening>();
-            bus.AddConsumer<RecordHolders>();
-            bus.AddConsumer<RecordConsent>();
-            bus.AddConsumer<RecordRecommendation>();
+            bus.AddBatchConsumer<RecordOpenedCase>();
+            bus.AddBatchConsumer<RecordRisk>();
+            bus.AddBatchConsumer<RecordAssignment>();
+            bus.AddBatchConsumer<RecordClosure>();
+            bus.AddBatchConsumer<RecordReopening>();
+            bus.AddBatchConsumer<RecordHolders>();
+            bus.AddBatchConsumer<RecordConsent>();
+            bus.AddBatchConsumer<RecordRecommendation>();
             bus.AddConsumer<FundRelocation>();
             bus.AddConsumer<DestroyCaseKey>();
         });

@@ -82,6 +82,51 @@ public sealed class StripedLocks
         }
     }
 
+    /// <summary>
+    /// Takes the locks of every one of <paramref name="ids"/> (each stripe once, in ascending order, so two
+    /// holders of several never wait for each other in a circle), until the answer is disposed.
+    /// </summary>
+    public async Task<Held> AllAsync(IEnumerable<Guid> ids, CancellationToken cancellationToken)
+    {
+        var indexes = ids.Select(Stripe).Distinct().Order().ToArray();
+        var taken = 0;
+        try
+        {
+            for (; taken < indexes.Length; taken++)
+            {
+                await _stripes[indexes[taken]].WaitAsync(cancellationToken);
+            }
+        }
+        catch
+        {
+            foreach (var index in indexes.Take(taken))
+            {
+                Release(index);
+            }
+
+            throw;
+        }
+
+        return new Held(this, indexes);
+    }
+
+    /// <summary>Stripes taken by <see cref="AllAsync"/>; disposing lets them go.</summary>
+    public sealed class Held(StripedLocks locks, int[] indexes) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                foreach (var index in indexes)
+                {
+                    locks.Release(index);
+                }
+            }
+        }
+    }
+
     private int Stripe(Guid id) => (id.GetHashCode() & int.MaxValue) % _stripes.Length;
 
     private void Release(int index)

@@ -27,6 +27,8 @@ public class EventStoreHost : IAsyncLifetime
 
     public ConsumeLog Consumed => _host!.Services.GetRequiredService<ConsumeLog>();
 
+    public BatchLog Batches => _host!.Services.GetRequiredService<BatchLog>();
+
     public async Task InitializeAsync()
     {
         var (_, rabbit) = await TestInfrastructure.EndpointsAsync();
@@ -44,9 +46,14 @@ public class EventStoreHost : IAsyncLifetime
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ThreatLog>();
         builder.Services.AddSingleton<ConsumeLog>();
+        builder.Services.AddSingleton<BatchLog>();
         builder.Services.AddConsumeObserver(services => services.GetRequiredService<ConsumeLog>());
         builder.AddEventStore("itest", options => options.Events.AddEventType<ThreatSeen>());
-        builder.AddMessaging($"itest-{Guid.NewGuid():N}"[..20], bus => bus.AddConsumer<RecordThreatSeen>());
+        builder.AddMessaging($"itest-{Guid.NewGuid():N}"[..20], bus =>
+        {
+            bus.AddConsumer<RecordThreatSeen>();
+            bus.AddBatchConsumer<CountAssignments>();
+        });
 
         _host = builder.Build();
         await _host.StartAsync();

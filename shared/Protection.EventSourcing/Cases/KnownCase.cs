@@ -66,20 +66,31 @@ public abstract class KnownCase
 }
 
 /// <summary>
-/// Consumers that keep a <see cref="KnownCase"/> current. Each change commits with its "handled" marker.
+/// Consumers that keep a <see cref="KnownCase"/> current, a batch of messages at a time: each case is read
+/// once, every message about it applied in turn, and the changes commit with the messages' markers.
 /// </summary>
 public abstract class KnownCaseConsumer<TMessage, TCase>(IDocumentStore store, TimeProvider clock)
-    : IdempotentConsumer<TMessage>(store, clock)
+    : IdempotentBatchConsumer<TMessage>(store, clock)
     where TMessage : class, IIntegrationEvent
     where TCase : KnownCase, new()
 {
     protected override async Task Handle(
-        IDocumentSession session, TMessage message, CancellationToken cancellationToken)
+        IDocumentSession session, IReadOnlyList<TMessage> messages, CancellationToken cancellationToken)
     {
-        var record = await session.LoadAsync<TCase>(message.CaseId, cancellationToken)
-            ?? new TCase { Id = message.CaseId, Reference = message.CaseReference };
-        Apply(record, message);
-        session.Store(record);
+        var records = (await session.LoadManyAsync<TCase>(
+                cancellationToken, messages.Select(message => message.CaseId).Distinct()))
+            .ToDictionary(record => record.Id);
+        foreach (var message in messages)
+        {
+            if (!records.TryGetValue(message.CaseId, out var record))
+            {
+                records[message.CaseId] = record = new TCase { Id = message.CaseId, Reference = message.CaseReference };
+            }
+
+            Apply(record, message);
+        }
+
+        session.Store(records.Values.ToArray());
     }
 
     protected abstract void Apply(TCase record, TMessage message);

@@ -1,9 +1,8 @@
 using Marten;
-using JasperFx;
 using MassTransit;
 using Protection.Contracts;
+using Protection.ServiceDefaults;
 
-using Protection.EventSourcing;
 namespace Protection.EventSourcing.Messaging;
 
 /// <summary>
@@ -45,44 +44,13 @@ public abstract class IdempotentConsumer<TMessage>(IDocumentStore store, TimePro
         }
     }
 
-    private async Task HandleOnce(ConsumeContext<TMessage> context)
-    {
-        var messageId = context.MessageId ?? context.Message.Metadata.EventId;
-        var marker = $"{GetType().Name}:{messageId:N}";
-        var metadata = context.Message.Metadata;
-        using var _ = OperationContext.Begin(new OperationContext(
-            Actor: $"system:{GetType().Name}",
-            ActorRole: "system",
-            CorrelationId: metadata.CorrelationId,
-            CausationId: metadata.EventId.ToString()));
-
-        // Handled optimistically, in one transaction: the marker's unique id makes a copy handled before (or
-        // at the same moment) fail at the commit, and only then is the marker looked up. A first delivery, by
-        // far the usual one, costs no read of its own.
-        try
-        {
-            await using var session = store.LightweightSession();
-            await session.BeginTransactionAsync(context.CancellationToken);
-            await Handle(session, context.Message, context.CancellationToken);
-            session.Insert(new ProcessedMessage { Id = marker, ProcessedAt = Clock.GetUtcNow() });
-            await session.SaveChangesAsync(context.CancellationToken);
-        }
-        catch (Exception) when (!context.CancellationToken.IsCancellationRequested)
-        {
-            // A copy committed first (its effects stand, ours were rolled back), or this is a real failure
-            // that MassTransit retries.
-            if (!await HandledBeforeAsync(marker, context.CancellationToken))
-            {
-                throw;
-            }
-        }
-    }
-
-    private async Task<bool> HandledBeforeAsync(string marker, CancellationToken cancellationToken)
-    {
-        await using var query = store.QuerySession();
-        return await query.LoadAsync<ProcessedMessage>(marker, cancellationToken) is not null;
-    }
+    private Task HandleOnce(ConsumeContext<TMessage> context) =>
+        ProcessedMessages.HandleOnceAsync(
+            store,
+            Clock,
+            GetType().Name,
+            context,
+            session => Handle(session, context.Message, context.CancellationToken));
 
     /// <summary>
     /// Applies the message to <paramref name="session"/>; the base commits it together with the marker.

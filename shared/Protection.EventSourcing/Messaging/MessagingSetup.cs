@@ -52,4 +52,27 @@ public static class MessagingSetup
 
         return builder;
     }
+
+    /// <summary>
+    /// Adds a consumer of <c>Batch&lt;T&gt;</c> (<see cref="IdempotentBatchConsumer{TMessage}"/>) on a queue of
+    /// its own: a batch closes at <see cref="BatchMessageLimit"/> messages or <see cref="BatchTimeLimit"/> after
+    /// its first, whichever comes first, and one batch runs at a time. When the consumer falls behind, the
+    /// messages waiting make full batches at once; when it keeps up, each waits at most the time limit.
+    /// </summary>
+    public static IBusRegistrationConfigurator AddBatchConsumer<TConsumer>(this IBusRegistrationConfigurator bus)
+        where TConsumer : class, IConsumer
+    {
+        bus.AddConsumer<TConsumer>(consumer => consumer.Options<BatchOptions>(batch => batch
+            .SetMessageLimit(BatchMessageLimit)
+            .SetTimeLimit(BatchTimeLimit)
+            .SetTimeLimitStart(BatchTimeLimitStart.FromFirst)
+            .SetConcurrencyLimit(1)));
+        return bus;
+    }
+
+    /// <summary>The most messages a batch consumer takes in one transaction.</summary>
+    public const int BatchMessageLimit = 32;
+
+    /// <summary>How long a batch waits for more messages after its first.</summary>
+    public static readonly TimeSpan BatchTimeLimit = TimeSpan.FromMilliseconds(20);
 }

@@ -11,19 +11,34 @@ namespace Protection.Intake.Cases.News;
 /// Notes what triage, emergency assistance and relocation published about a case in its
 /// <see cref="CaseProgress"/>, never in the case's stream: the stream (and the case's ETag) moves
 /// only on intake's own decisions. Idempotent by message id; a fact about a case intake does not
-/// hold changes nothing. Two consumers noting facts of one case at once collide on the progress's
-/// version (optimistic concurrency): the loser fails, and its message is retried on the new progress.
+/// hold changes nothing. Messages come in batches (each progress read once, the batch's facts noted in
+/// turn). Two consumers noting facts of one case at once collide on the progress's version (optimistic
+/// concurrency): the loser fails, and its messages are retried on the new progress.
 /// </summary>
 public abstract class NoteNews<TMessage>(IDocumentStore store, TimeProvider clock)
-    : IdempotentConsumer<TMessage>(store, clock)
+    : IdempotentBatchConsumer<TMessage>(store, clock)
     where TMessage : class, IIntegrationEvent
 {
     protected override async Task Handle(
-        IDocumentSession session, TMessage message, CancellationToken cancellationToken)
+        IDocumentSession session, IReadOnlyList<TMessage> messages, CancellationToken cancellationToken)
     {
-        if (await session.LoadAsync<CaseProgress>(message.CaseId, cancellationToken) is { } progress)
+        var progresses = (await session.LoadManyAsync<CaseProgress>(
+                cancellationToken, messages.Select(message => message.CaseId).Distinct()))
+            .ToDictionary(progress => progress.Id);
+        var now = Clock.GetUtcNow();
+        var learned = new HashSet<Guid>();
+        foreach (var message in messages)
         {
-            session.Update(progress.Learn(Fact(message, Clock.GetUtcNow())));
+            if (progresses.TryGetValue(message.CaseId, out var progress))
+            {
+                progresses[message.CaseId] = progress.Learn(Fact(message, now));
+                learned.Add(message.CaseId);
+            }
+        }
+
+        foreach (var caseId in learned)
+        {
+            session.Update(progresses[caseId]);
         }
     }
 
