@@ -1,7 +1,6 @@
 using Marten;
 using MassTransit;
 using Protection.Contracts;
-using Protection.ServiceDefaults;
 
 namespace Protection.EventSourcing.Messaging;
 
