@@ -35,6 +35,28 @@ public sealed class CpuMeter(IReadOnlyDictionary<string, int> pids)
         return spent.ToDictionary(s => s.Key, s => Math.Round(1000 * s.Value / operations, 2));
     }
 
+    /// <summary>
+    /// Waits until the machine is quiet (under a sixth of a core busy over a quarter of a second), at most
+    /// <paramref name="most"/>: the work a run left behind (consumers still draining their queues) is then
+    /// counted in that run, not in the next measurement. Answers how long it waited.
+    /// </summary>
+    public static async Task<TimeSpan> SettleAsync(TimeSpan most)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var window = TimeSpan.FromMilliseconds(250);
+        while (Stopwatch.GetElapsedTime(started) < most)
+        {
+            var before = MachineBusySeconds();
+            await Task.Delay(window);
+            if ((MachineBusySeconds() - before) / window.TotalSeconds < 1.0 / 6)
+            {
+                break;
+            }
+        }
+
+        return Stopwatch.GetElapsedTime(started);
+    }
+
     public static string Describe(Dictionary<string, double> perOperation) =>
         string.Join(", ", perOperation
             .OrderByDescending(p => p.Value)

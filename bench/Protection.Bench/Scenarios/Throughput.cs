@@ -44,8 +44,10 @@ public static class Throughput
             var before = run.Cpu.Read();
             var commits = await RawMarten.CommitsAsync(settings);
             var (perSecond, post, lost) = await EndToEndAsync(run, concurrency, cases);
-            // the rest of each case's work (intake noting triage's news, the other services' records) lands
-            await Task.Delay(1000);
+            // The rest of each case's work (intake noting triage's news, the other services' records) lands, and
+            // counts here: the raw run after it starts on a quiet machine, not beside consumers still draining.
+            var settled = await CpuMeter.SettleAsync(TimeSpan.FromSeconds(30));
+            run.Say($"throughput: the system was quiet {settled.TotalSeconds:0.0} s after the last case arrived");
             var cpu = CpuMeter.PerOperation(before, run.Cpu.Read(), cases);
             var commitsPerCase = (await RawMarten.CommitsAsync(settings) - commits) / (double)cases;
             run.Say($"throughput: {cases} cases at concurrency {concurrency} straight to Marten");
