@@ -251,6 +251,10 @@ public static class History
             events = await session.Events.QueryAllRawEvents().CountAsync();
         }
 
+        // Read once untimed first, so the timed rebuild and the timed read start from the same caches: the read
+        // used to follow the rebuild, which had just brought the events into them.
+        run.Say($"rebuild: reading triage's {events:N0} events once (warm-up, untimed)");
+        await ReadInOrderAsync(triage);
         run.Say($"rebuild: triage's case projection from its {events:N0} events");
         var started = Stopwatch.GetTimestamp();
         var rebuilt = await rebuild();
@@ -258,24 +262,7 @@ public static class History
 
         run.Say($"rebuild: reading the same {events:N0} events in order, 1,000 at a time");
         started = Stopwatch.GetTimestamp();
-        long read = 0, last = 0;
-        while (true)
-        {
-            await using var session = triage.QuerySession();
-            var page = await session.Events.QueryAllRawEvents()
-                .Where(e => e.Sequence > last)
-                .OrderBy(e => e.Sequence)
-                .Take(1_000)
-                .ToListAsync();
-            if (page.Count == 0)
-            {
-                break;
-            }
-
-            read += page.Count;
-            last = page[^1].Sequence;
-        }
-
+        var read = await ReadInOrderAsync(triage);
         var rawSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var result = new Rebuild(
             events,
@@ -295,5 +282,27 @@ public static class History
             "≥ 50 %",
             result.Ratio >= 50));
         return result;
+    }
+
+    /// <summary>Every event of the store in order, 1,000 at a time, as the rebuild's baseline reads them.</summary>
+    private static async Task<long> ReadInOrderAsync(IDocumentStore store)
+    {
+        long read = 0, last = 0;
+        while (true)
+        {
+            await using var session = store.QuerySession();
+            var page = await session.Events.QueryAllRawEvents()
+                .Where(e => e.Sequence > last)
+                .OrderBy(e => e.Sequence)
+                .Take(1_000)
+                .ToListAsync();
+            if (page.Count == 0)
+            {
+                return read;
+            }
+
+            read += page.Count;
+            last = page[^1].Sequence;
+        }
     }
 }
