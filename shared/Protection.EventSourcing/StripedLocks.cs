@@ -18,8 +18,6 @@ public sealed class StripedLocks
     /// <summary>Decisions that reserve money in one fund.</summary>
     public static StripedLocks Funds { get; } = new();
 
-    public SemaphoreSlim For(Guid id) => _stripes[Stripe(id)];
-
     /// <summary>Runs <paramref name="work"/> holding the lock of <paramref name="id"/>.</summary>
     public async Task<T> RunAsync<T>(Guid id, Func<Task<T>> work, CancellationToken cancellationToken)
     {

@@ -31,16 +31,8 @@ public abstract class IdempotentConsumer<TMessage>(IDocumentStore store, TimePro
         // Messages about one case are handled one at a time in this process, whatever their type (they
         // arrive on several queues at once, e.g. TriageStarted and RiskAssessed), so they do not race
         // for the same stream version; a conflict with another process is retried by MassTransit.
-        var caseLock = StripedLocks.Cases.For(context.Message.CaseId);
-        await caseLock.WaitAsync(context.CancellationToken);
-        try
-        {
-            await HandleOnce(context);
-        }
-        finally
-        {
-            caseLock.Release();
-        }
+        using var held = await StripedLocks.Cases.AllAsync([context.Message.CaseId], context.CancellationToken);
+        await HandleOnce(context);
     }
 
     private Task HandleOnce(ConsumeContext<TMessage> context) =>

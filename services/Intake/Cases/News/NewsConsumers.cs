@@ -26,19 +26,12 @@ public abstract class NoteNews<TMessage>(IDocumentStore store, TimeProvider cloc
                 cancellationToken, messages.Select(message => message.CaseId).Distinct()))
             .ToDictionary(progress => progress.Id);
         var now = Clock.GetUtcNow();
-        var learned = new HashSet<Guid>();
-        foreach (var message in messages)
+        foreach (var facts in messages.GroupBy(message => message.CaseId))
         {
-            if (progresses.TryGetValue(message.CaseId, out var progress))
+            if (progresses.TryGetValue(facts.Key, out var progress))
             {
-                progresses[message.CaseId] = progress.Learn(Fact(message, now));
-                learned.Add(message.CaseId);
+                session.Update(facts.Aggregate(progress, (noted, message) => noted.Learn(Fact(message, now))));
             }
-        }
-
-        foreach (var caseId in learned)
-        {
-            session.Update(progresses[caseId]);
         }
     }
 
