@@ -29,6 +29,9 @@ public sealed class ConsumeLog : IConsumeObserver
     public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception)
         where T : class => Task.CompletedTask;
 
+    /// <summary>How many times the message <paramref name="messageId"/> was consumed so far.</summary>
+    public int Times(Guid messageId) => _consumed.GetValueOrDefault(messageId);
+
     /// <summary>
     /// Waits until the message <paramref name="messageId"/> was consumed <paramref name="times"/> times.
     /// </summary>

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using JasperFx;
 using Marten;
+using Protection.Contracts.Cases;
 using Protection.EventSourcing.Messaging;
 using Protection.Testing;
 using Weasel.Core;
@@ -36,6 +38,40 @@ public sealed class OutboxTests(EventStoreHost host) : IClassFixture<EventStoreH
     }
 
     [Fact]
+    public async Task A_burst_of_commits_over_many_cases_is_published_in_full_and_applied_once()
+    {
+        // 30 cases, 10 messages each, committed 16 at a time: the relay's lanes publish side by side.
+        var cases = Enumerable.Range(0, 30).Select(_ => Guid.CreateVersion7()).ToArray();
+        var messages = new ConcurrentBag<ThreatReported>();
+        await Parallel.ForEachAsync(
+            cases.SelectMany(caseId => Enumerable.Repeat(caseId, 10)),
+            new ParallelOptions { MaxDegreeOfParallelism = 16 },
+            async (caseId, token) =>
+            {
+                var message = Messages.ThreatReportedOn(caseId);
+                await using var session = host.Store.LightweightSession();
+                session.PublishAfterCommit(message);
+                await session.SaveChangesAsync(token);
+                messages.Add(message);
+            });
+
+        foreach (var message in messages)
+        {
+            await host.Consumed.WaitForAsync(message.Metadata.EventId, 1);
+        }
+
+        await Outbox.EmptiedAsync(host.Store);
+        var threats = messages.Select(m => m.Threat.ThreatId).ToArray();
+        await using var query = host.Store.QuerySession();
+        var seen = await query.Events.QueryRawEventDataOnly<ThreatSeen>()
+            .Where(t => threats.Contains(t.ThreatId))
+            .Select(t => t.ThreatId)
+            .ToListAsync();
+        seen.Count.ShouldBe(300);
+        seen.Distinct().Count().ShouldBe(300);
+    }
+
+    [Fact]
     public async Task A_failed_commit_publishes_nothing_and_leaves_nothing_behind()
     {
         var caseId = Guid.CreateVersion7();
@@ -54,11 +90,12 @@ public sealed class OutboxTests(EventStoreHost host) : IClassFixture<EventStoreH
             await Should.ThrowAsync<Exception>(() => session.SaveChangesAsync());
         }
 
-        // Positive signals that a leaked message would have been delivered by now: a message committed after it
-        // and handed to the relay at once, and one committed without the hand-over (as by a process that died),
-        // which only the sweep publishes, are both delivered. The relay publishes in commit order and the sweep
-        // in order of creation: the failed commit's message, had it been handed over or stored, came first.
-        var handedOver = Messages.ThreatReportedOn(Guid.CreateVersion7());
+        // Positive signals that a leaked message would have been delivered by now: a message of the same case
+        // committed after it and handed to the relay at once, and one committed without the hand-over (as by a
+        // process that died), which only the sweep publishes, are both consumed. The relay publishes each case's
+        // messages in commit order and the sweep in order of creation: the failed commit's message, had it been
+        // handed over or stored, came first.
+        var handedOver = Messages.ThreatReportedOn(caseId);
         await using (var session = host.Store.LightweightSession())
         {
             session.PublishAfterCommit(handedOver);
@@ -73,11 +110,9 @@ public sealed class OutboxTests(EventStoreHost host) : IClassFixture<EventStoreH
             await session.SaveChangesAsync();
         }
 
-        await Eventually.Get(
-            () => Task.FromResult(host.Received.Deliveries.Contains(handedOver.CaseId)
-                && host.Received.Deliveries.Contains(swept.CaseId) ? "delivered" : null),
-            Delivery, "the messages committed after the failed one to be delivered");
-        host.Received.Deliveries.ShouldNotContain(caseId);
+        await host.Consumed.WaitForAsync(handedOver.Metadata.EventId, 1);
+        await host.Consumed.WaitForAsync(swept.Metadata.EventId, 1);
+        host.Consumed.Times(message.Metadata.EventId).ShouldBe(0);
         await using var query = host.Store.QuerySession();
         (await query.LoadAsync<OutboxMessage>(message.Metadata.EventId)).ShouldBeNull();
     }

@@ -21,6 +21,9 @@ public sealed class OutboxMessage
 
     public string CorrelationId { get; set; } = string.Empty;
 
+    /// <summary>The case the event is about: the relay publishes one case's messages in order.</summary>
+    public Guid CaseId { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     internal static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
@@ -31,6 +34,7 @@ public sealed class OutboxMessage
         MessageType = message.GetType().FullName!,
         Payload = JsonSerializer.Serialize(message, message.GetType(), PayloadJson),
         CorrelationId = message.Metadata.CorrelationId,
+        CaseId = message.CaseId,
         CreatedAt = message.Metadata.OccurredAt,
     };
 

@@ -27,6 +27,13 @@ public sealed class OutboxOptions
     /// publish again what is only waiting to be deleted.
     /// </summary>
     public TimeSpan DeleteLinger { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Publishes the immediate path keeps in flight at once, each case's messages in one lane (in commit order).
+    /// One at a time, each waiting for the broker's confirm, capped a process at what one round trip allows:
+    /// under load the outbox grew by thousands of messages and every case waited behind them.
+    /// </summary>
+    public int PublishLanes { get; set; } = 16;
 }
 
 /// <summary>
@@ -50,9 +57,8 @@ internal sealed class OutboxHandOver
         Committed.Writer.TryWrite(message);
     }
 
-    public void Hold(Guid id) => _inHand.TryAdd(id, 0);
-
-    public bool Holds(Guid id) => _inHand.ContainsKey(id);
+    /// <summary>Takes <paramref name="id"/> in hand; false when it already was.</summary>
+    public bool Hold(Guid id) => _inHand.TryAdd(id, 0);
 
     /// <summary>Deleted, or left to the sweep (its publish or its delete failed).</summary>
     public void LetGo(Guid id) => _inHand.TryRemove(id, out _);
@@ -151,9 +157,39 @@ internal sealed partial class OutboxRelay(
         }
     }
 
+    /// <summary>
+    /// Hands each committed message to its case's lane: messages of one case are published one after another, in
+    /// the order their commits were handed over; those of different cases go out side by side, their confirms
+    /// awaited together.
+    /// </summary>
     private async Task RelayCommitted(CancellationToken stoppingToken)
     {
-        await foreach (var message in handOver.Committed.Reader.ReadAllAsync(stoppingToken))
+        var lanes = Enumerable.Range(0, Math.Max(1, _options.PublishLanes))
+            .Select(_ => Channel.CreateUnbounded<OutboxMessage>(
+                new UnboundedChannelOptions { SingleReader = true, SingleWriter = true }))
+            .ToArray();
+        var publishing = lanes.Select(lane => Task.Run(() => PublishInOrder(lane.Reader, stoppingToken))).ToArray();
+        try
+        {
+            await foreach (var message in handOver.Committed.Reader.ReadAllAsync(stoppingToken))
+            {
+                lanes[(uint)message.CaseId.GetHashCode() % lanes.Length].Writer.TryWrite(message);
+            }
+        }
+        finally
+        {
+            foreach (var lane in lanes)
+            {
+                lane.Writer.TryComplete();
+            }
+
+            await Task.WhenAll(publishing);
+        }
+    }
+
+    private async Task PublishInOrder(ChannelReader<OutboxMessage> lane, CancellationToken stoppingToken)
+    {
+        await foreach (var message in lane.ReadAllAsync(stoppingToken))
         {
             if (!await TryPublish(message, stoppingToken))
             {
@@ -175,22 +211,64 @@ internal sealed partial class OutboxRelay(
                 .ToListAsync(stoppingToken);
         }
 
-        // What this process has in hand is on its way (published, or waiting to be deleted).
-        var orphans = pending.Where(m => !handOver.Holds(m.Id)).ToList();
+        // What this process has in hand is on its way (published, or waiting to be deleted). What the query saw
+        // may have been published, deleted and let go since, between the query and this look: the orphans are
+        // taken in hand first, and only those still in the outbox after that are published.
+        var taken = pending.Where(m => handOver.Hold(m.Id)).ToList();
+        var orphans = await StillThereAsync(taken, stoppingToken);
         if (orphans.Count > 0)
         {
             LogSweeping(logger, orphans.Count);
         }
 
-        foreach (var message in orphans)
+        for (var at = 0; at < orphans.Count; at++)
         {
-            handOver.Hold(message.Id);
-            if (!await TryPublish(message, stoppingToken))
+            if (!await TryPublish(orphans[at], stoppingToken))
             {
-                handOver.LetGo(message.Id);
+                foreach (var left in orphans.Skip(at))
+                {
+                    handOver.LetGo(left.Id);
+                }
+
                 return; // the broker is unreachable: try again on the next tick, in order
             }
         }
+    }
+
+    /// <summary>
+    /// Those of <paramref name="taken"/> (in hand now) still in the outbox; the rest are let go again.
+    /// </summary>
+    private async Task<List<OutboxMessage>> StillThereAsync(List<OutboxMessage> taken, CancellationToken token)
+    {
+        if (taken.Count == 0)
+        {
+            return taken;
+        }
+
+        var ids = taken.Select(m => m.Id).ToArray();
+        HashSet<Guid> there;
+        try
+        {
+            await using var session = store.QuerySession();
+            there = [.. await session.Query<OutboxMessage>().Where(m => ids.Contains(m.Id)).Select(m => m.Id)
+                .ToListAsync(token)];
+        }
+        catch
+        {
+            foreach (var id in ids)
+            {
+                handOver.LetGo(id);
+            }
+
+            throw;
+        }
+
+        foreach (var gone in taken.Where(m => !there.Contains(m.Id)))
+        {
+            handOver.LetGo(gone.Id);
+        }
+
+        return [.. taken.Where(m => there.Contains(m.Id))];
     }
 
     private async Task<bool> TryPublish(OutboxMessage message, CancellationToken stoppingToken)
