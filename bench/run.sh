@@ -60,8 +60,18 @@ for entry in "${SERVICES[@]}"; do
   echo "$name $ms" >>"$startup"
   printf '    %-12s %6s ms\n' "$name" "$ms"
 done
+# The proxy baseline for the gateway row: YARP alone in front of intake, in a process of its own as the gateway is.
+proxy_port=5198
+say "a bare YARP proxy on 127.0.0.1:$proxy_port in front of intake (the gateway row's floor)"
+nohup dotnet "$bench_dll" bare-proxy --urls "http://127.0.0.1:$proxy_port" --to "http://127.0.0.1:5101" \
+  >"$RUN_DIR/logs/bare-proxy.log" 2>&1 </dev/null &
+proxy_pid=$!
+trap 'stop_pid "$proxy_pid"' EXIT
+time_to_ready "$proxy_port" "$(date +%s%N)" >/dev/null \
+  || fail "the bare proxy did not start; see $RUN_DIR/logs/bare-proxy.log"
+
 # Settle: the consumers' queues bound, the first timers run.
 sleep 3
 
 say "load driver and micro-benchmarks"
-dotnet "$bench_dll" --startup "$startup" "$@"
+dotnet "$bench_dll" --startup "$startup" --bare-proxy "http://127.0.0.1:$proxy_port" "$@"

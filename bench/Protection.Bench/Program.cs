@@ -7,9 +7,11 @@ using Protection.Bench.Scenarios;
 
 // bench/run.sh is the way in: it starts what is missing, times each service's start-up, then runs this.
 //   Protection.Bench [--quick] [--no-micro] [--only throughput,freshness,gateway,grants,history]
-//                    [--startup FILE] [--results DIR] [--readme FILE]
+//                    [--startup FILE] [--results DIR] [--readme FILE] [--bare-proxy URL]
 //   Protection.Bench empty-app --urls http://127.0.0.1:5199
 //                    (the start-up and memory baseline: an empty ASP.NET Core app)
+//   Protection.Bench bare-proxy --urls http://127.0.0.1:5198 --to http://127.0.0.1:5101
+//                    (the proxy baseline: YARP alone, one route to intake, no authentication, no rate limit)
 //   Protection.Bench replay [--runs N] [--daemon] [--databases PREFIX] [--postgres CONNECTION]
 //                    (row "4. Replay" alone, N times in one process, on the triage store named by the prefix: no
 //                    running system needed; it rebuilds triage's case projection, so point it at a copy;
@@ -20,6 +22,11 @@ if (args.FirstOrDefault() == "empty-app")
     app.MapGet("/health/ready", () => "Healthy");
     app.Run();
     return 0;
+}
+
+if (args.FirstOrDefault() == "bare-proxy")
+{
+    return await BareProxy.RunAsync(args[1..]);
 }
 
 if (args.FirstOrDefault() == "replay")

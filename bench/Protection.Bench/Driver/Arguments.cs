@@ -26,13 +26,14 @@ public static class Arguments
                 "--postgres" => settings with { PostgresHost = Value() },
                 "--intake" => settings with { Intake = new Uri(Value()) },
                 "--triage" => settings with { Triage = new Uri(Value()) },
+                "--bare-proxy" => settings with { BareProxy = new Uri(Value()) },
                 "--databases" => settings with { DatabasePrefix = Value() },
                 "--rabbitmq" => settings with { RabbitMq = Value() },
                 _ => throw new ArgumentException(
                     $"Unknown argument {args[i]}. Use: [--quick] [--no-micro] "
                     + "[--only throughput,freshness,gateway,grants,history] [--startup FILE] [--results DIR] "
                     + "[--readme FILE] [--pids DIR] [--gateway URL] [--postgres CONNECTION] "
-                    + "[--intake URL] [--triage URL] [--databases PREFIX] [--rabbitmq URL]"),
+                    + "[--intake URL] [--triage URL] [--bare-proxy URL] [--databases PREFIX] [--rabbitmq URL]"),
             };
         }
 

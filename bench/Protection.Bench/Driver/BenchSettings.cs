@@ -9,6 +9,13 @@ public sealed record BenchSettings
 
     public Uri Triage { get; init; } = new("http://127.0.0.1:5102");
 
+    /// <summary>
+    /// A bare YARP proxy in front of intake (<c>Protection.Bench bare-proxy</c>: one route, nothing else), the
+    /// floor of what a proxy adds on this machine; bench/run.sh starts one. Without it the gateway row has no
+    /// such floor beside it.
+    /// </summary>
+    public Uri? BareProxy { get; init; }
+
     public string PostgresHost { get; init; } =
         "Host=127.0.0.1;Port=5432;Username=protection;Password=protection;SSL Mode=Disable";
 

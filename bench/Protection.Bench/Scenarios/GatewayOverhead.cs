@@ -7,15 +7,24 @@ namespace Protection.Bench.Scenarios;
 
 /// <summary>
 /// 3. <c>GET /api/cases/{id}</c> through the gateway and straight to intake, with the same token:
-/// latency one request at a time (the two interleaved, so drift hits both alike), then requests/s
-/// at a fixed concurrency. Every read is also appended to the case's access log, in both paths.
+/// latency one request at a time (the two interleaved, so drift hits both alike, and beside them a bare YARP
+/// proxy when one runs), then requests/s at a fixed concurrency. Every read is also appended to the case's
+/// access log, in every path.
 /// </summary>
 public static class GatewayOverhead
 {
     public sealed record Path(Latency Sequential, double RequestsPerSecond, Latency Concurrent);
 
+    /// <summary><see cref="BareProxy"/>: the same reads through YARP alone, when bench/run.sh started one.</summary>
     public sealed record Result(
-        int Pairs, int Concurrency, int Requests, Path Gateway, Path Direct, double P50OverheadPercent);
+        int Pairs,
+        int Concurrency,
+        int Requests,
+        Path Gateway,
+        Path Direct,
+        double P50OverheadPercent,
+        Latency? BareProxy,
+        double? BareProxyP50OverheadPercent);
 
     public static async Task RunAsync(BenchRun run)
     {
@@ -26,31 +35,33 @@ public static class GatewayOverhead
         var readers = await run.Api.TokensAsync(
             $"bench-{run.Tag}-reader", settings.GatewayConcurrency * 2, "supervisor");
 
-        run.Say($"gateway: {settings.GatewayLatencyPairs} sequential reads each way, interleaved");
-        var viaGateway = new List<double>();
-        var direct = new List<double>();
+        // The paths take turns, in an order that rotates, so that drift hits each alike.
+        Uri[] paths = settings.BareProxy is { } bare
+            ? [run.Api.Gateway, run.Api.Intake, bare]
+            : [run.Api.Gateway, run.Api.Intake];
+        run.Say($"gateway: {settings.GatewayLatencyPairs} sequential reads each way, interleaved"
+            + (settings.BareProxy is null ? "" : " (and through a bare YARP proxy)"));
+        var sequential = paths.Select(_ => new List<double>()).ToArray();
         for (var i = 0; i < 50; i++)
         {
-            await ReadAsync(run, run.Api.Gateway, cases[i % cases.Length], readers[0]);
-            await ReadAsync(run, run.Api.Intake, cases[i % cases.Length], readers[0]);
+            foreach (var path in paths)
+            {
+                await ReadAsync(run, path, cases[i % cases.Length], readers[0]);
+            }
         }
 
         for (var i = 0; i < settings.GatewayLatencyPairs; i++)
         {
             var id = cases[Random.Shared.Next(cases.Length)];
             var reader = readers[i % readers.Length];
-            if (i % 2 == 0)
+            for (var turn = 0; turn < paths.Length; turn++)
             {
-                viaGateway.Add(await ReadAsync(run, run.Api.Gateway, id, reader));
-                direct.Add(await ReadAsync(run, run.Api.Intake, id, reader));
-            }
-            else
-            {
-                direct.Add(await ReadAsync(run, run.Api.Intake, id, reader));
-                viaGateway.Add(await ReadAsync(run, run.Api.Gateway, id, reader));
+                var at = (i + turn) % paths.Length;
+                sequential[at].Add(await ReadAsync(run, paths[at], id, reader));
             }
         }
 
+        var (viaGateway, direct) = (sequential[0], sequential[1]);
         run.Say($"gateway: {settings.GatewayThroughputRequests} reads each way "
             + $"at concurrency {settings.GatewayConcurrency}");
         var (directRate, directConcurrent) = await ThroughputAsync(run, run.Api.Intake, cases, readers);
@@ -60,13 +71,19 @@ public static class GatewayOverhead
         var straight = new Path(Latency.Of(direct), Math.Round(directRate, 1), directConcurrent);
         var overhead = Math.Round(
             100 * (gateway.Sequential.P50 - straight.Sequential.P50) / straight.Sequential.P50, 1);
+        var bareProxy = paths.Length > 2 ? Latency.Of(sequential[2]) : null;
+        double? bareOverhead = bareProxy is null
+            ? null
+            : Math.Round(100 * (bareProxy.P50 - straight.Sequential.P50) / straight.Sequential.P50, 1);
         run.Figures["gateway"] = new Result(
             settings.GatewayLatencyPairs,
             settings.GatewayConcurrency,
             settings.GatewayThroughputRequests,
             gateway,
             straight,
-            overhead);
+            overhead,
+            bareProxy,
+            bareOverhead);
         run.Say($"  gateway {gateway.Sequential}, {gateway.RequestsPerSecond} req/s; "
             + $"direct {straight.Sequential}, {straight.RequestsPerSecond} req/s");
 
@@ -78,6 +95,19 @@ public static class GatewayOverhead
             $"+{overhead} % p50",
             "≤ 10 % p50",
             overhead <= 10));
+        if (bareProxy is not null)
+        {
+            run.Say($"  bare YARP proxy {bareProxy}");
+            run.Rows.Add(new Row(
+                "3. Gateway",
+                "the same through a bare YARP proxy (one route; no authentication, rate limit or telemetry)",
+                $"{bareProxy.P50} / {bareProxy.P99} ms via the bare proxy",
+                $"{straight.Sequential.P50} / {straight.Sequential.P99} ms straight to intake",
+                $"+{bareOverhead} % p50",
+                "",
+                null));
+        }
+
         run.Rows.Add(new Row(
             "3. Gateway",
             $"GET /api/cases/{{id}}, concurrency {settings.GatewayConcurrency}, requests/s",
