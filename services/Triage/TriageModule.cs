@@ -36,13 +36,7 @@ public static class TriageModule
             // Inline: an officer reads their own write at once, and the queue is a query over these documents.
             options.Projections.Add(
                 RebuildsInLargePages(new SelfApplyingProjection<TriageCase>()), ProjectionLifecycle.Inline);
-            options.Schema.For<TriageCase>()
-                // The id carried in the index: the queue's count joins open cases to the organisation's
-                // holdings on the two indexes alone (index-only scans), without reading a case document.
-                .Duplicate(c => c.Status, configure: index => index.IncludeColumns = ["id"])
-                .Duplicate(c => c.ResponsibleOfficer)
-                .Duplicate(c => c.NextDueAt)
-                .Duplicate(c => c.TriageDueAt);
+            MapCases(options);
 
             // Renamed in code; their stored names stay, so that streams written before still load.
             options.Events.MapEventType<DimensionsScored>("risk_assessed");
@@ -86,6 +80,20 @@ public static class TriageModule
     /// 5,000 events, and the cases kept in memory between pages (a rebuild is their only writer),
     /// roughly halve the rebuild's time on a copy of triage's store.
     /// </summary>
+    /// <summary>
+    /// How the case documents are stored: the service's store, and the table <c>rebuild-cases</c> fills beside it.
+    /// </summary>
+    internal static void MapCases(StoreOptions options) =>
+        options.Schema.For<TriageCase>()
+            // The stream's version as the document's revision (the ETag), as the inline projection stores it.
+            .UseNumericRevisions(true)
+            // The id carried in the index: the queue's count joins open cases to the organisation's
+            // holdings on the two indexes alone (index-only scans), without reading a case document.
+            .Duplicate(c => c.Status, configure: index => index.IncludeColumns = ["id"])
+            .Duplicate(c => c.ResponsibleOfficer)
+            .Duplicate(c => c.NextDueAt)
+            .Duplicate(c => c.TriageDueAt);
+
     private static SelfApplyingProjection<TriageCase> RebuildsInLargePages(SelfApplyingProjection<TriageCase> cases)
     {
         cases.Options.BatchSize = 5_000;

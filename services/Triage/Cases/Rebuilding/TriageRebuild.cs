@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
-using System.Transactions;
+using JasperFx;
 using JasperFx.Events;
 using Marten;
 using Marten.Events;
 using Npgsql;
-using SessionOptions = Marten.Services.SessionOptions;
 using Protection.EventSourcing.EventStore;
 using Weasel.Core;
 
@@ -31,7 +30,7 @@ public sealed record RebuildOutcome(long Events, int Cases, TimeSpan Read, TimeS
 /// A case is held in memory until its last event is read. Run it while the service takes no writes: a case whose
 /// stream grows while it is rebuilt stops the rebuild (nothing is changed then; run it again).
 /// </remarks>
-public sealed class TriageRebuild(IDocumentStore store)
+public sealed class TriageRebuild(IDocumentStore store, IConfiguration configuration)
 {
     public const string Command = "rebuild-cases";
 
@@ -190,61 +189,91 @@ public sealed class TriageRebuild(IDocumentStore store)
     }
 
     /// <summary>
-    /// One transaction: a reader sees the old documents or the rebuilt ones. The bulk inserts copy straight into the
-    /// table (overwriting copies into a temporary table first, which Marten names per table, and that table outlives
-    /// the transaction on a pooled connection: a second rebuild in the same process failed on it). Every connection
-    /// opened here is the same one: each is closed before the next opens.
+    /// The rebuilt cases go into a table of their own, in a schema beside the service's (<c>triage_rebuild</c>), made
+    /// by a store mapped as the service's (<see cref="TriageModule.MapCases"/>, the same serializer), in bulk
+    /// inserts (PostgreSQL's <c>COPY</c>) of up to <see cref="WriteBatch"/> cases. When all are written, one short
+    /// transaction drops the service's table and moves the new one (its indexes with it) into its place: until then
+    /// readers read the old documents, and a rebuild that fails leaves them as they were. Deleting the old documents
+    /// and inserting the new ones in the same table cost more than half the rebuild: every index updated row by
+    /// row, the old rows' space left to vacuum.
     /// </summary>
     private async Task WriteAsync(ChannelReader<TriageCase> complete, CancellationToken token)
     {
-        var table = store.Options.FindOrResolveDocumentType(typeof(TriageCase)).TableName.QualifiedName;
-        using var transaction = new TransactionScope(
-            TransactionScopeOption.RequiresNew,
-            new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted },
-            TransactionScopeAsyncFlowOption.Enabled);
-        await ExecuteAsync($"delete from {table}", token);
-        var (ids, versions) = (new List<Guid>(), new List<long>());
-        var batch = new List<TriageCase>(WriteBatch);
-        await foreach (var written in complete.ReadAllAsync(token))
+        var target = store.Options.FindOrResolveDocumentType(typeof(TriageCase)).TableName;
+        var schema = $"{target.Schema}_rebuild";
+        await ExecuteAsync($"drop schema if exists {schema} cascade", token); // what a failed rebuild left
+        try
         {
-            batch.Add(written);
-            if (written.Version != 1)
+            using IDocumentStore rebuilt = DocumentStore.For(options =>
             {
-                ids.Add(written.Id);
-                versions.Add(written.Version);
+                options.Connection(configuration.GetConnectionString("Postgres")!);
+                options.DatabaseSchemaName = schema;
+                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                options.Serializer(store.Options.Serializer());
+                TriageModule.MapCases(options);
+            });
+            await rebuilt.Storage.Database.EnsureStorageExistsAsync(typeof(TriageCase), token);
+            var table = rebuilt.Options.FindOrResolveDocumentType(typeof(TriageCase)).TableName;
+            var (ids, versions) = (new List<Guid>(), new List<long>());
+            var batch = new List<TriageCase>(WriteBatch);
+            await foreach (var written in complete.ReadAllAsync(token))
+            {
+                batch.Add(written);
+                if (written.Version != 1)
+                {
+                    ids.Add(written.Id);
+                    versions.Add(written.Version);
+                }
+
+                if (batch.Count == WriteBatch || (complete.Count == 0 && batch.Count >= WriteBatch / 10))
+                {
+                    await rebuilt.BulkInsertAsync(batch, BulkInsertMode.InsertsOnly, WriteBatch, token);
+                    batch = new List<TriageCase>(WriteBatch);
+                }
             }
 
-            if (batch.Count == WriteBatch || (complete.Count == 0 && batch.Count >= WriteBatch / 10))
+            if (batch.Count > 0)
             {
-                await InsertAsync(batch, token);
-                batch = new List<TriageCase>(WriteBatch);
+                await rebuilt.BulkInsertAsync(batch, BulkInsertMode.InsertsOnly, WriteBatch, token);
             }
+
+            // A bulk insert stores every document at revision 1; the inline projection stores the stream's version.
+            await ExecuteAsync(
+                $"update {table.QualifiedName} as cases set mt_version = streams.version "
+                + "from unnest(?::uuid[], ?::bigint[]) as streams(id, version) where cases.id = streams.id",
+                token,
+                ids.ToArray(),
+                versions.ToArray());
+            await using var swap = store.LightweightSession();
+            swap.QueueSqlCommand($"drop table {target.QualifiedName}");
+            swap.QueueSqlCommand($"alter table {table.QualifiedName} set schema {target.Schema}");
+            await swap.SaveChangesAsync(token);
+        }
+        catch
+        {
+            await DropQuietlyAsync(schema); // the error to see is the rebuild's
+            throw;
         }
 
-        await InsertAsync(batch, token);
-
-        // A bulk insert stores every document at revision 1; the inline projection stores the stream's version.
-        await ExecuteAsync(
-            $"update {table} as cases set mt_version = streams.version "
-            + "from unnest(?::uuid[], ?::bigint[]) as streams(id, version) where cases.id = streams.id",
-            token,
-            ids.ToArray(),
-            versions.ToArray());
-        transaction.Complete();
+        await ExecuteAsync($"drop schema if exists {schema} cascade", token);
     }
 
-    private async Task InsertAsync(List<TriageCase> cases, CancellationToken token)
+    private async Task DropQuietlyAsync(string schema)
     {
-        if (cases.Count > 0)
+        try
         {
-            await store.BulkInsertEnlistTransactionAsync(
-                cases, Transaction.Current!, BulkInsertMode.InsertsOnly, batchSize: WriteBatch, token);
+            await ExecuteAsync($"drop schema if exists {schema} cascade", CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // Left for the next rebuild, which drops it first.
         }
     }
 
+    /// <summary>Runs <paramref name="sql"/> in a transaction of its own on the service's database.</summary>
     private async Task ExecuteAsync(string sql, CancellationToken token, params object[] parameters)
     {
-        await using var session = store.LightweightSession(SessionOptions.ForCurrentTransaction());
+        await using var session = store.LightweightSession();
         session.QueueSqlCommand(sql, parameters);
         await session.SaveChangesAsync(token);
     }
