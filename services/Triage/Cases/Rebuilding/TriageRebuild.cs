@@ -22,8 +22,8 @@ public sealed record RebuildOutcome(long Events, int Cases, TimeSpan Read, TimeS
 /// (<see cref="SelfApplyingProjection{TState}"/>, each event's own <c>Apply</c>, the stream version as the case's
 /// <c>Version</c>, as the inline projection stores it).
 /// A case is handed to the writer as soon as it reached its stream's version, so that most cases are written while
-/// the rest of the events are still read; the writer deletes the old documents and bulk inserts the new ones
-/// (PostgreSQL's <c>COPY</c>) in one transaction, committed after the last case. Marten's daemon rebuild read and
+/// the rest of the events are still read; the writer bulk inserts them (PostgreSQL's <c>COPY</c>) into a new table,
+/// which takes the old one's place after the last case (<see cref="WriteAsync"/>). Marten's daemon rebuild read and
 /// wrote each case once per page it appeared in, and wrote a 10,000-measure case's whole document again each time.
 /// </summary>
 /// <remarks>
