@@ -85,8 +85,6 @@ public static class TriageModule
     /// </summary>
     internal static void MapCases(StoreOptions options) =>
         options.Schema.For<TriageCase>()
-            // The stream's version as the document's revision (the ETag), as the inline projection stores it.
-            .UseNumericRevisions(true)
             // The id carried in the index: the queue's count joins open cases to the organisation's
             // holdings on the two indexes alone (index-only scans), without reading a case document.
             .Duplicate(c => c.Status, configure: index => index.IncludeColumns = ["id"])

@@ -211,6 +211,8 @@ public sealed class TriageRebuild(IDocumentStore store, IConfiguration configura
                 options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
                 options.Serializer(store.Options.Serializer());
                 TriageModule.MapCases(options);
+                // The stream's version as the revision, as the service's inline projection makes its table store it.
+                options.Schema.For<TriageCase>().UseNumericRevisions(true);
             });
             await rebuilt.Storage.Database.EnsureStorageExistsAsync(typeof(TriageCase), token);
             var table = rebuilt.Options.FindOrResolveDocumentType(typeof(TriageCase)).TableName;
