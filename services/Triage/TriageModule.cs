@@ -73,14 +73,6 @@ public static class TriageModule
     }
 
     /// <summary>
-    /// Only a rebuild runs the inline case projection through the daemon. With Marten's defaults (pages of
-    /// 500 events, every case in a page loaded again from its stored document before the page applies) a
-    /// rebuild read each case's document back once per page it appears in: a case with a long plan
-    /// (10,000 measures) was read and written 20 times, and each page paid its own round trips. Pages of
-    /// 5,000 events, and the cases kept in memory between pages (a rebuild is their only writer),
-    /// roughly halve the rebuild's time on a copy of triage's store.
-    /// </summary>
-    /// <summary>
     /// How the case documents are stored: the service's store, and the table <c>rebuild-cases</c> fills beside it.
     /// </summary>
     internal static void MapCases(StoreOptions options) =>
@@ -92,6 +84,14 @@ public static class TriageModule
             .Duplicate(c => c.NextDueAt)
             .Duplicate(c => c.TriageDueAt);
 
+    /// <summary>
+    /// Only a rebuild runs the inline case projection through the daemon. With Marten's defaults (pages of
+    /// 500 events, every case in a page loaded again from its stored document before the page applies) a
+    /// rebuild read each case's document back once per page it appears in: a case with a long plan
+    /// (10,000 measures) was read and written 20 times, and each page paid its own round trips. Pages of
+    /// 5,000 events, and the cases kept in memory between pages (a rebuild is their only writer),
+    /// roughly halve the rebuild's time on a copy of triage's store.
+    /// </summary>
     private static SelfApplyingProjection<TriageCase> RebuildsInLargePages(SelfApplyingProjection<TriageCase> cases)
     {
         cases.Options.BatchSize = 5_000;

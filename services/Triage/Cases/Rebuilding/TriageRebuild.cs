@@ -201,7 +201,7 @@ public sealed class TriageRebuild(IDocumentStore store, IConfiguration configura
     {
         var target = store.Options.FindOrResolveDocumentType(typeof(TriageCase)).TableName;
         var schema = $"{target.Schema}_rebuild";
-        await ExecuteAsync($"drop schema if exists {schema} cascade", token); // what a failed rebuild left
+        await DropAsync(schema, token); // what a failed rebuild left
         try
         {
             using IDocumentStore rebuilt = DocumentStore.For(options =>
@@ -257,20 +257,23 @@ public sealed class TriageRebuild(IDocumentStore store, IConfiguration configura
             throw;
         }
 
-        await ExecuteAsync($"drop schema if exists {schema} cascade", token);
+        await DropAsync(schema, token);
     }
 
     private async Task DropQuietlyAsync(string schema)
     {
         try
         {
-            await ExecuteAsync($"drop schema if exists {schema} cascade", CancellationToken.None);
+            await DropAsync(schema, CancellationToken.None);
         }
         catch (Exception)
         {
             // Left for the next rebuild, which drops it first.
         }
     }
+
+    private Task DropAsync(string schema, CancellationToken token) =>
+        ExecuteAsync($"drop schema if exists {schema} cascade", token);
 
     /// <summary>Runs <paramref name="sql"/> in a transaction of its own on the service's database.</summary>
     private async Task ExecuteAsync(string sql, CancellationToken token, params object[] parameters)
