@@ -3,6 +3,7 @@ extern alias triage;
 using System.Net;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Protection.Contracts.Cases;
 using Protection.Contracts.Triage;
 using Protection.ServiceDefaults;
 using Protection.ServiceTests.Hosting;
@@ -102,6 +103,85 @@ public sealed class TriageRebuildTests(TriageHost triage)
             TriageBodies.Measure().ToJsonString()).ShouldBe(HttpStatusCode.Created);
         after.GetProperty("case").GetProperty("version").GetInt64().ShouldBeGreaterThan(version);
         after.GetProperty("case").GetProperty("measures").GetArrayLength().ShouldBe(ManyMeasures + 1);
+    }
+
+    [Fact]
+    public async Task After_a_rebuild_a_second_recent_violent_threat_escalates_the_case_through_the_consumer()
+    {
+        var store = triage.Services.GetRequiredService<IDocumentStore>();
+        var officer = $"officer-{Guid.NewGuid():N}";
+        var id = await triage.CaseOfAsync(officer); // one physical threat two days ago: high, preliminary
+        await triage.Services.GetRequiredService<TriageRebuild>().RunAsync(CancellationToken.None);
+
+        // The path intake's ThreatReported takes: the consumer fetches the stream for writing and appends.
+        var threat = new ThreatSummary(Guid.CreateVersion7(), ThreatType.Physical,
+            PerpetratorCategory.NonStateArmedGroup, DateOnly.FromDateTime(DateTime.UtcNow), "CO");
+        await triage.DeliverAsync(new ThreatReported(id, Facts.Reference(id), threat, Facts.By("intake", "system")));
+
+        using (var within = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
+        {
+            (await triage.Harness.Published.Any<CaseEscalated>(
+                    m => m.Context.Message.CaseId == id && m.Context.Message.To == RiskLevel.Critical, within.Token))
+                .ShouldBeTrue("triage publishes the escalation from the rebuilt document");
+        }
+
+        var view = await triage.As(officer, "officer").SendAsync("GET", $"/api/cases/{id}/triage")
+            .ShouldBe(HttpStatusCode.OK);
+        view.GetProperty("risk").GetProperty("level").GetString().ShouldBe("critical");
+        view.GetProperty("risk").GetProperty("basis").GetString().ShouldBe("escalation");
+
+        await using var session = store.QuerySession();
+        var versions = (await session.AdvancedSql.QueryAsync<string>(
+                "select cases.mt_version || '|' || streams.version from triage.mt_doc_triagecase cases "
+                + "join triage.mt_streams streams on streams.id = cases.id where cases.id = ?",
+                CancellationToken.None, id))
+            .Single().Split('|');
+        versions[0].ShouldBe(versions[1], "the document's revision is its stream's version");
+    }
+
+    [Fact]
+    public async Task A_rebuild_that_cannot_take_the_tables_place_leaves_every_case_document_as_it_was()
+    {
+        var store = triage.Services.GetRequiredService<IDocumentStore>();
+        var officer = $"officer-{Guid.NewGuid():N}";
+        var assessed = await triage.CaseOfAsync(officer);
+        await triage.As(officer, "officer").SendAsync("POST", $"/api/cases/{assessed}/assessment",
+            TriageBodies.Assessment(physical: 3).ToJsonString()).ShouldBe(HttpStatusCode.OK);
+        var before = await DocumentsAsync(store);
+        before.ShouldContainKey(assessed);
+
+        // A view someone made over the table (a report, say): the rebuild may not drop the table under it.
+        await ExecuteAsync(store, "create view triage.rebuild_test_view as select id from triage.mt_doc_triagecase");
+        try
+        {
+            var failure = await Should.ThrowAsync<Exception>(() =>
+                triage.Services.GetRequiredService<TriageRebuild>().RunAsync(CancellationToken.None));
+            failure.Message.ShouldContain("depend");
+        }
+        finally
+        {
+            await ExecuteAsync(store, "drop view triage.rebuild_test_view");
+        }
+
+        var after = await DocumentsAsync(store);
+        after.Count.ShouldBe(before.Count);
+        foreach (var (id, document) in before)
+        {
+            after[id].ShouldBe(document, $"case {id}");
+        }
+
+        await using var session = store.QuerySession();
+        (await session.AdvancedSql.QueryAsync<int>(
+                "select count(*)::int from information_schema.schemata where schema_name = 'triage_rebuild'",
+                CancellationToken.None))
+            .Single().ShouldBe(0, "the rebuild's own table is dropped with its schema");
+    }
+
+    private static async Task ExecuteAsync(IDocumentStore store, string sql)
+    {
+        await using var session = store.LightweightSession();
+        session.QueueSqlCommand(sql);
+        await session.SaveChangesAsync();
     }
 
     private static async Task AddMeasuresAsync(IDocumentStore store, Guid caseId, int count)

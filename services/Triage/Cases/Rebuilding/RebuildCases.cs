@@ -12,7 +12,22 @@ public static class RebuildCases
     public static async Task<int> RunAsync(WebApplication app)
     {
         using var operation = OperationContext.Begin(OperationContext.System(TriageRebuild.Command));
-        var outcome = await app.Services.GetRequiredService<TriageRebuild>().RunAsync(CancellationToken.None);
+        RebuildOutcome outcome;
+        try
+        {
+            outcome = await app.Services.GetRequiredService<TriageRebuild>().RunAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // The database's and the rebuild's messages name objects, statements and case ids, never a case's
+            // content.
+            await Console.Error.WriteLineAsync(
+                $"rebuild-cases failed ({e.GetType().Name}): {e.Message}\nThe case documents are unchanged. Fix "
+                + "the cause above (a service still writing, a view or lock on triage.mt_doc_triagecase, the right "
+                + "to create a schema) and run rebuild-cases again.");
+            return 1;
+        }
+
         Console.WriteLine(
             $"Rebuilt {outcome.Cases:N0} cases from {outcome.Events:N0} events in {outcome.Total.TotalSeconds:0.00} s "
             + $"(all events read and folded after {outcome.Read.TotalSeconds:0.00} s).");

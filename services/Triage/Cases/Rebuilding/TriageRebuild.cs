@@ -47,6 +47,9 @@ public sealed class TriageRebuild(IDocumentStore store, IConfiguration configura
         .Select(type => ((EventGraph)store.Options.Events).EventMappingFor(type))
         .ToDictionary(mapping => mapping.EventTypeName);
 
+    /// <summary>How long the swap waits for the old table's readers before it gives up (nothing changed).</summary>
+    private const string SwapLockTimeout = "10s";
+
     /// <summary>Cases written per bulk insert.</summary>
     private const int WriteBatch = 1_000;
 
@@ -247,6 +250,9 @@ public sealed class TriageRebuild(IDocumentStore store, IConfiguration configura
                 ids.ToArray(),
                 versions.ToArray());
             await using var swap = store.LightweightSession();
+            // The drop waits for the readers of the old table, and every reader after it waits behind it: a
+            // transaction that holds the table for long fails the rebuild instead of stopping the service's reads.
+            swap.QueueSqlCommand($"set local lock_timeout = '{SwapLockTimeout}'");
             swap.QueueSqlCommand($"drop table {target.QualifiedName}");
             swap.QueueSqlCommand($"alter table {table.QualifiedName} set schema {target.Schema}");
             await swap.SaveChangesAsync(token);
