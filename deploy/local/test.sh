@@ -24,6 +24,8 @@ fi
 
 results="$ROOT/.test-results"
 rm -rf "$results"
+# The end-to-end tests' services write their output here; after a failure their warnings and errors are printed.
+export PROTECTION_TEST_SERVICE_LOGS="$results/services"
 # The whole solution first: the end-to-end tests start the services from their build output, and
 # `dotnet test` alone would start a test project as soon as that project is built.
 say "building (Release)"
@@ -47,6 +49,14 @@ for path in glob.glob(f"{sys.argv[1]}/**/*.trx", recursive=True):
 print(passed, failed, skipped)
 PY
 )
+
+if [ "$failed" -gt 0 ] && [ -d "$PROTECTION_TEST_SERVICE_LOGS" ]; then
+  say "warnings and errors the end-to-end tests' services logged (all of it in $PROTECTION_TEST_SERVICE_LOGS)"
+  for log in "$PROTECTION_TEST_SERVICE_LOGS"/*.log; do
+    lines=$(grep -E -A3 '^(warn|fail|crit): ' "$log" | tail -n 40 || true)
+    if [ -n "$lines" ]; then printf -- '--- %s\n%s\n' "$(basename "$log")" "$lines"; fi
+  done
+fi
 
 if [ "$passed" -eq 0 ] && [ "$status" -eq 0 ]; then status=1; echo "no test ran" >&2; fi
 if [ "$failed" -gt 0 ] && [ "$status" -eq 0 ]; then status=1; fi

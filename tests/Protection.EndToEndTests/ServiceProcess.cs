@@ -13,11 +13,53 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
-    private ServiceProcess(string name, Process process, Uri address)
+    /// <summary>Where the output is also written, when the test run keeps it (see <see cref="LogFor"/>).</summary>
+    private readonly StreamWriter? _log;
+
+    private bool _logClosed;
+
+    private ServiceProcess(string name, Process process, Uri address, StreamWriter? log)
     {
         Name = name;
         _process = process;
         Address = address;
+        _log = log;
+    }
+
+    /// <summary>
+    /// A file for the process's output in <c>PROTECTION_TEST_SERVICE_LOGS</c> (deploy/local/test.sh sets it, and
+    /// prints the warnings and errors of every file when a test failed): a failure in a run nobody watched, such as
+    /// a message that never arrived, can then be traced to the service that dropped it.
+    /// </summary>
+    private static StreamWriter? LogFor(string name, int port)
+    {
+        if (Environment.GetEnvironmentVariable("PROTECTION_TEST_SERVICE_LOGS") is not { Length: > 0 } folder)
+        {
+            return null;
+        }
+
+        Directory.CreateDirectory(folder);
+        return new StreamWriter(Path.Combine(folder, $"{name}-{port}.log"), append: true) { AutoFlush = true };
+    }
+
+    private void Received(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        if (_log is { } log)
+        {
+            lock (log)
+            {
+                if (!_logClosed)
+                {
+                    log.WriteLine(line);
+                }
+            }
+        }
     }
 
     public string Name { get; }
@@ -95,9 +137,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {name}.");
-        var service = new ServiceProcess(name, process, new Uri($"http://127.0.0.1:{port}/"));
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) service._output.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) service._output.Enqueue(e.Data); };
+        var service = new ServiceProcess(name, process, new Uri($"http://127.0.0.1:{port}/"), LogFor(name, port));
+        process.OutputDataReceived += (_, e) => service.Received(e.Data);
+        process.ErrorDataReceived += (_, e) => service.Received(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return service;
@@ -153,5 +195,13 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (_log is { } log)
+        {
+            lock (log)
+            {
+                _logClosed = true;
+                log.Dispose();
+            }
+        }
     }
 }
