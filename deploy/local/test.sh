@@ -8,11 +8,15 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 if [ -z "${PROTECTION_TEST_POSTGRES:-}" ] || [ -z "${PROTECTION_TEST_RABBITMQ:-}" ]; then
   "$ROOT/deploy/local/infra.sh"
   # A fresh virtual host per run: no queue or message of an earlier run can reach this one.
-  as_root rabbitmqctl -q delete_vhost protection-test >/dev/null 2>&1 || true
-  as_root rabbitmqctl -q add_vhost protection-test >/dev/null
-  as_root rabbitmqctl -q set_permissions -p protection-test "$RABBIT_USER" ".*" ".*" ".*" >/dev/null
+  # A virtual host for each suite that uses the broker (they run at the same time), emptied for each run.
+  as_root rabbitmqctl -q delete_vhost protection-test >/dev/null 2>&1 || true # one for all, before
+  for suite in integration e2e; do
+    as_root rabbitmqctl -q delete_vhost "protection-test-$suite" >/dev/null 2>&1 || true
+    as_root rabbitmqctl -q add_vhost "protection-test-$suite" >/dev/null
+    as_root rabbitmqctl -q set_permissions -p "protection-test-$suite" "$RABBIT_USER" ".*" ".*" ".*" >/dev/null
+  done
   export PROTECTION_TEST_POSTGRES="Host=127.0.0.1;Port=5432;Database=postgres;Username=$PG_USER;Password=$PG_PASSWORD"
-  export PROTECTION_TEST_RABBITMQ="amqp://$RABBIT_USER:$RABBIT_PASSWORD@127.0.0.1:5672/protection-test"
+  export PROTECTION_TEST_RABBITMQ="amqp://$RABBIT_USER:$RABBIT_PASSWORD@127.0.0.1:5672/protection-test-{suite}"
 fi
 
 # The console's tests drive Debian's Chromium (Playwright cannot download its own browser here).

@@ -7,13 +7,25 @@ namespace Protection.Testing;
 /// <summary>
 /// The real PostgreSQL and RabbitMQ the integration and end-to-end tests run against: the ones
 /// named by <c>PROTECTION_TEST_POSTGRES</c> / <c>PROTECTION_TEST_RABBITMQ</c> when set (what
-/// <c>deploy/local/test.sh</c> does), otherwise containers started with Testcontainers when a
-/// Docker engine is available. Each test class gets databases of its own.
+/// <c>deploy/local/test.sh</c> does; <c>{suite}</c> in the URI is the suite's name), otherwise containers started
+/// with Testcontainers when a Docker engine is available (each suite's process its own). Each test class gets
+/// databases of its own, each suite a RabbitMQ virtual host of its own.
 /// </summary>
 public static class TestInfrastructure
 {
     public const string PostgresVariable = "PROTECTION_TEST_POSTGRES";
     public const string RabbitMqVariable = "PROTECTION_TEST_RABBITMQ";
+
+    /// <summary>Stands for the suite's name in <see cref="RabbitMqVariable"/>'s virtual host.</summary>
+    public const string SuitePlaceholder = "{suite}";
+
+    /// <summary>
+    /// The test suite running (<c>integration</c>, <c>e2e</c>), set by each suite's module initializer. The suites run
+    /// at the same time: on one virtual host, a message one suite publishes reaches the other's consumers of the
+    /// same contract (an integration test's 300 <c>ThreatReported</c> for unknown cases held the end-to-end triage's
+    /// queue for minutes, each retried before it gave up). <c>deploy/local/test.sh</c> gives each a virtual host.
+    /// </summary>
+    public static string Suite { get; set; } = "tests";
 
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static (string Postgres, string RabbitMq)? _endpoints;
@@ -92,7 +104,7 @@ public static class TestInfrastructure
         var rabbit = Environment.GetEnvironmentVariable(RabbitMqVariable);
         if (!string.IsNullOrWhiteSpace(postgres) && !string.IsNullOrWhiteSpace(rabbit))
         {
-            return (postgres, rabbit);
+            return (postgres, rabbit.Replace(SuitePlaceholder, Suite, StringComparison.Ordinal));
         }
 
         if (!DockerAvailable())
