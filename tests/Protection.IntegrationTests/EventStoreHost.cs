@@ -29,14 +29,18 @@ public class EventStoreHost : IAsyncLifetime
 
     public BatchLog Batches => _host!.Services.GetRequiredService<BatchLog>();
 
+    public FollowUpLog FollowUps => _host!.Services.GetRequiredService<FollowUpLog>();
+
     public async Task InitializeAsync()
     {
         var (_, rabbit) = await TestInfrastructure.EndpointsAsync();
         ConnectionString = await TestInfrastructure.CreateDatabaseAsync("eventstore");
 
+        var prefix = $"itest-{Guid.NewGuid():N}"[..20];
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
+            ["Messaging:ExchangePrefix"] = $"{prefix}.",
             ["ConnectionStrings:Postgres"] = ConnectionString,
             ["ConnectionStrings:RabbitMq"] = rabbit,
             ["Outbox:SweepInterval"] = "00:00:00.500",
@@ -47,12 +51,14 @@ public class EventStoreHost : IAsyncLifetime
         builder.Services.AddSingleton<ThreatLog>();
         builder.Services.AddSingleton<ConsumeLog>();
         builder.Services.AddSingleton<BatchLog>();
+        builder.Services.AddSingleton<FollowUpLog>();
         builder.Services.AddConsumeObserver(services => services.GetRequiredService<ConsumeLog>());
         builder.AddEventStore("itest", options => options.Events.AddEventType<ThreatSeen>());
-        builder.AddMessaging($"itest-{Guid.NewGuid():N}"[..20], bus =>
+        builder.AddMessaging(prefix, bus =>
         {
             bus.AddConsumer<RecordThreatSeen>();
             bus.AddBatchConsumer<CountAssignments>();
+            bus.AddConsumer<ApplyFollowUp>();
         });
 
         _host = builder.Build();

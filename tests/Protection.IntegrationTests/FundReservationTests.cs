@@ -30,6 +30,8 @@ public sealed class FundReservationTests : IAsyncLifetime
     private string _database = string.Empty;
     private string _rabbit = string.Empty;
 
+    private string _exchanges = string.Empty;
+
     private IDocumentStore Store => _host!.Services.GetRequiredService<IDocumentStore>();
 
     private static readonly AssistanceOptions Options = new();
@@ -49,13 +51,16 @@ public sealed class FundReservationTests : IAsyncLifetime
         _rabbit = rabbit;
         _database = await TestInfrastructure.CreateDatabaseAsync("funds");
         // Local PostgreSQL and RabbitMQ have development passwords.
+        var prefix = $"itest-assist-{Guid.NewGuid():N}"[..24];
+        _exchanges = $"{prefix}.";
         var builder = Host.CreateApplicationBuilder(
             new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = _database,
             ["ConnectionStrings:RabbitMq"] = rabbit,
-            ["Messaging:QueuePrefix"] = $"itest-assist-{Guid.NewGuid():N}"[..24],
+            ["Messaging:QueuePrefix"] = prefix,
+            ["Messaging:ExchangePrefix"] = _exchanges,
             ["PersonalData:MasterKey"] = Convert.ToBase64String(
                 System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         });
@@ -119,7 +124,8 @@ public sealed class FundReservationTests : IAsyncLifetime
     [Fact]
     public async Task An_undecided_grant_is_flagged_overdue_once_and_that_is_published_once()
     {
-        await using var queue = await RawQueue.BindAsync(_rabbit, "protection.assistance.grant-decision-overdue.v1");
+        await using var queue =
+            await RawQueue.BindAsync(_rabbit, _exchanges + "protection.assistance.grant-decision-overdue.v1");
         Guid grantId;
         using (OperationContext.Begin(OperationContext.System("itest")))
         await using (var setup = Store.LightweightSession())

@@ -74,13 +74,15 @@ public sealed class GrantSealingTests : IAsyncLifetime
         var (_, rabbit) = await TestInfrastructure.EndpointsAsync();
         _database = await TestInfrastructure.CreateDatabaseAsync("grseal");
         // Local PostgreSQL and RabbitMQ have development passwords.
+        var prefix = $"itest-grseal-{Guid.NewGuid():N}"[..24];
         var builder = Host.CreateApplicationBuilder(
             new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = _database,
             ["ConnectionStrings:RabbitMq"] = rabbit,
-            ["Messaging:QueuePrefix"] = $"itest-grseal-{Guid.NewGuid():N}"[..24],
+            ["Messaging:QueuePrefix"] = prefix,
+            ["Messaging:ExchangePrefix"] = $"{prefix}.",
             ["PersonalData:MasterKey"] = Convert.ToBase64String(
                 System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         });

@@ -27,6 +27,9 @@ public sealed class OverdueDetectionTests : IAsyncLifetime
     private string _database = string.Empty;
     private string _rabbit = string.Empty;
 
+    /// <summary>This class's exchanges (the hosts it starts, one after another, publish to the same ones).</summary>
+    private readonly string _exchanges = $"itest-{Guid.NewGuid():N}"[..20] + ".";
+
     public async Task InitializeAsync()
     {
         (_, _rabbit) = await TestInfrastructure.EndpointsAsync();
@@ -39,12 +42,12 @@ public sealed class OverdueDetectionTests : IAsyncLifetime
     public async Task Each_breached_deadline_is_published_once_even_across_a_restart()
     {
         // "Once" is one message id per breach (see PublishedEvents).
-        await using var overdue = await PublishedEvents.BindAsync(_rabbit, OverdueExchange, "caseId");
+        await using var overdue = await PublishedEvents.BindAsync(_rabbit, _exchanges + OverdueExchange, "caseId");
         async Task<int> PublishedFor(Guid caseId, int atLeast) => (await overdue.AboutAsync(caseId, atLeast)).Count;
 
         var clock = new FakeTimeProvider(Start);
         Guid high, low;
-        await using (var first = await TriageHost.StartAsync(_database, _rabbit, clock))
+        await using (var first = await TriageHost.StartAsync(_database, _rabbit, _exchanges, clock))
         {
             high = await first.TakeInAsync(ThreatType.Physical, daysAgo: 1);   // high: due at intake + 4 h
             low = await first.TakeInAsync(ThreatType.Digital, daysAgo: 200);   // low: due at intake + 72 h
@@ -60,7 +63,7 @@ public sealed class OverdueDetectionTests : IAsyncLifetime
 
         // The service restarts; its clock has moved on. Nothing already flagged is flagged again.
         clock.Advance(TimeSpan.FromHours(1));
-        await using (var second = await TriageHost.StartAsync(_database, _rabbit, clock))
+        await using (var second = await TriageHost.StartAsync(_database, _rabbit, _exchanges, clock))
         {
             (await second.Detector.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
 
@@ -100,9 +103,11 @@ public sealed class OverdueDetectionTests : IAsyncLifetime
 
         private IDocumentStore Store => _host.Services.GetRequiredService<IDocumentStore>();
 
-        public static async Task<TriageHost> StartAsync(string database, string rabbit, TimeProvider clock)
+        public static async Task<TriageHost> StartAsync(
+            string database, string rabbit, string exchanges, TimeProvider clock)
         {
             // Development: the local PostgreSQL and RabbitMQ have development passwords.
+            var prefix = $"itest-triage-{Guid.NewGuid():N}"[..24];
             var builder = Host.CreateApplicationBuilder(
                 new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
             builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "Triage", "appsettings.json"),
@@ -111,7 +116,8 @@ public sealed class OverdueDetectionTests : IAsyncLifetime
             {
                 ["ConnectionStrings:Postgres"] = database,
                 ["ConnectionStrings:RabbitMq"] = rabbit,
-                ["Messaging:QueuePrefix"] = $"itest-triage-{Guid.NewGuid():N}"[..24],
+                ["Messaging:QueuePrefix"] = prefix,
+                ["Messaging:ExchangePrefix"] = exchanges,
                 ["Triage:OverdueCheckInterval"] = "00:30:00",
                 ["PersonalData:MasterKey"] =
                     Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),

@@ -50,6 +50,9 @@ public sealed class RelocationWatchTests : IAsyncLifetime
     private string _database = string.Empty;
     private string _rabbit = string.Empty;
 
+    /// <summary>This class's exchanges (the hosts it starts, one after another, publish to the same ones).</summary>
+    private readonly string _exchanges = $"itest-{Guid.NewGuid():N}"[..20] + ".";
+
     public async Task InitializeAsync()
     {
         (_, _rabbit) = await TestInfrastructure.EndpointsAsync();
@@ -62,12 +65,12 @@ public sealed class RelocationWatchTests : IAsyncLifetime
     public async Task
         A_missed_check_in_is_flagged_after_its_grace_period_and_published_once_per_deadline_across_restarts()
     {
-        await using var missed = await PublishedEvents.BindAsync(_rabbit, MissedExchange, "relocationId");
+        await using var missed = await PublishedEvents.BindAsync(_rabbit, _exchanges + MissedExchange, "relocationId");
         var clock = new FakeTimeProvider(Start);
         Guid caseId = Guid.CreateVersion7(), away;
         DateTimeOffset firstDue = Start + Week, secondDue;
 
-        await using (var first = await RelocationHost.StartAsync(_database, _rabbit, clock))
+        await using (var first = await RelocationHost.StartAsync(_database, _rabbit, _exchanges, clock))
         {
             away = await first.ArrivedAsync(caseId);
             (await first.LoadAsync(away)).NextCheckInDueAt.ShouldBe(firstDue);
@@ -92,7 +95,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
 
         // The service restarts hours later, on the same database: the deadline already flagged is not flagged again.
         clock.Advance(TimeSpan.FromHours(3));
-        await using (var second = await RelocationHost.StartAsync(_database, _rabbit, clock))
+        await using (var second = await RelocationHost.StartAsync(_database, _rabbit, _exchanges, clock))
         {
             (await second.Watch.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
             (await second.EventsAsync(away)).OfType<CheckInMissedFlagged>().Count().ShouldBe(1);
@@ -120,7 +123,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
 
         // And again: a third start flags nothing more.
         clock.Advance(TimeSpan.FromHours(1));
-        await using (var third = await RelocationHost.StartAsync(_database, _rabbit, clock))
+        await using (var third = await RelocationHost.StartAsync(_database, _rabbit, _exchanges, clock))
         {
             (await third.Watch.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
             (await third.EventsAsync(away)).OfType<CheckInMissedFlagged>().Select(e => e.DueAt)
@@ -140,7 +143,8 @@ public sealed class RelocationWatchTests : IAsyncLifetime
     [Fact]
     public async Task An_approaching_end_of_stay_is_flagged_once_per_end_date_and_again_after_an_extension()
     {
-        await using var ending = await PublishedEvents.BindAsync(_rabbit, StayEndingExchange, "relocationId");
+        await using var ending =
+            await PublishedEvents.BindAsync(_rabbit, _exchanges + StayEndingExchange, "relocationId");
         var clock = new FakeTimeProvider(Start);
         var firstEnd = Today.AddDays(30);
         var secondEnd = Today.AddDays(60);
@@ -149,7 +153,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
         var secondNotice = Relocation.EndOf(secondEnd) - Notice;
         Guid away;
 
-        await using (var first = await RelocationHost.StartAsync(_database, _rabbit, clock))
+        await using (var first = await RelocationHost.StartAsync(_database, _rabbit, _exchanges, clock))
         {
             // Check-ins every 90 days, so that no missed check-in falls due while the stay ends.
             away = await first.ArrivedAsync(Guid.CreateVersion7(), endOn: firstEnd, checkInEveryDays: 90);
@@ -193,7 +197,7 @@ public sealed class RelocationWatchTests : IAsyncLifetime
         // The service is down when the new end date comes within the notice period: the pass it runs
         // when it starts again flags it, once.
         clock.Advance(2 * Minute);
-        await using (var second = await RelocationHost.StartAsync(_database, _rabbit, clock))
+        await using (var second = await RelocationHost.StartAsync(_database, _rabbit, _exchanges, clock))
         {
             await Eventually.Get(
                 async () => (await second.LoadAsync(away)).StayEndingFlaggedFor == secondEnd ? "flagged" : null,
@@ -219,9 +223,10 @@ public sealed class RelocationWatchTests : IAsyncLifetime
     public async Task
         A_paid_relocation_grant_delivered_twice_funds_the_planned_relocation_once_and_a_legal_grant_funds_nothing()
     {
-        await using var progressed = await PublishedEvents.BindAsync(_rabbit, ProgressedExchange, "relocationId");
+        await using var progressed =
+            await PublishedEvents.BindAsync(_rabbit, _exchanges + ProgressedExchange, "relocationId");
         var clock = new FakeTimeProvider(Start);
-        await using var host = await RelocationHost.StartAsync(_database, _rabbit, clock);
+        await using var host = await RelocationHost.StartAsync(_database, _rabbit, _exchanges, clock);
         var caseId = Guid.CreateVersion7();
         var relocationId = await host.PlannedAsync(caseId);
         var planned = await host.EventsAsync(relocationId);
@@ -312,16 +317,19 @@ public sealed class RelocationWatchTests : IAsyncLifetime
 
         private IDocumentStore Store => _host.Services.GetRequiredService<IDocumentStore>();
 
-        public static async Task<RelocationHost> StartAsync(string database, string rabbit, TimeProvider clock)
+        public static async Task<RelocationHost> StartAsync(
+            string database, string rabbit, string exchanges, TimeProvider clock)
         {
             // Development: local PostgreSQL and RabbitMQ have development passwords.
+            var prefix = $"itest-rwatch-{Guid.NewGuid():N}"[..24];
             var builder = Host.CreateApplicationBuilder(
                 new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Postgres"] = database,
                 ["ConnectionStrings:RabbitMq"] = rabbit,
-                ["Messaging:QueuePrefix"] = $"itest-rwatch-{Guid.NewGuid():N}"[..24],
+                ["Messaging:QueuePrefix"] = prefix,
+                ["Messaging:ExchangePrefix"] = exchanges,
                 // Timeout.InfiniteTimeSpan: the watch runs its pass at start, then never on its own (a PeriodicTimer
                 // refuses periods over ~49.7 days, and a shorter one would tick as the fake clock jumps, racing the
                 // test's passes).

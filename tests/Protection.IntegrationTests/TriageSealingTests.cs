@@ -66,6 +66,7 @@ public sealed class TriageSealingTests : IAsyncLifetime
         var (_, rabbit) = await TestInfrastructure.EndpointsAsync();
         _database = await TestInfrastructure.CreateDatabaseAsync("trseal");
         // local PostgreSQL and RabbitMQ have development passwords
+        var prefix = $"itest-trseal-{Guid.NewGuid():N}"[..24];
         var builder = Host.CreateApplicationBuilder(
             new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
         builder.Configuration.AddJsonFile(
@@ -75,7 +76,8 @@ public sealed class TriageSealingTests : IAsyncLifetime
         {
             ["ConnectionStrings:Postgres"] = _database,
             ["ConnectionStrings:RabbitMq"] = rabbit,
-            ["Messaging:QueuePrefix"] = $"itest-trseal-{Guid.NewGuid():N}"[..24],
+            ["Messaging:QueuePrefix"] = prefix,
+            ["Messaging:ExchangePrefix"] = $"{prefix}.",
             ["Triage:OverdueCheckInterval"] = "00:30:00",
             ["PersonalData:MasterKey"] =
                 Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),

@@ -1,7 +1,10 @@
+using System.Reflection;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Protection.Contracts;
+using Protection.EventSourcing.Http;
 
 namespace Protection.EventSourcing.Messaging;
 
@@ -9,8 +12,9 @@ public static class MessagingSetup
 {
     /// <summary>
     /// MassTransit on RabbitMQ (<c>ConnectionStrings:RabbitMq</c>, an amqp:// URI). Queues are named
-    /// <c>{service}-{consumer}</c>; consumers retry in memory, then land in the queue's <c>_error</c>
-    /// queue (the dead letters an admin inspects and replays).
+    /// <c>{service}-{consumer}</c>; consumers retry in memory (for minutes when the failure is transient or the
+    /// message arrived early), then land in the queue's <c>_error</c> queue (the dead letters an admin inspects and
+    /// replays).
     /// </summary>
     public static IHostApplicationBuilder AddMessaging(
         this IHostApplicationBuilder builder,
@@ -38,19 +42,73 @@ public static class MessagingSetup
             // holds defenders' cases calls out to no third party, however anonymous the report.
             bus.DisableUsageTelemetry();
             consumers?.Invoke(bus);
+            // Messaging:ExchangePrefix gives a test host exchanges of its own too: test hosts run side by side on
+            // one virtual host, and on shared exchanges each received the others' messages (and retried those it
+            // could not apply yet, holding up its own).
+            var exchanges = builder.Configuration["Messaging:ExchangePrefix"];
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(new Uri(connectionString));
-                rabbit.UseMessageRetry(retry => retry.Intervals(
-                    TimeSpan.FromMilliseconds(100),
-                    TimeSpan.FromMilliseconds(500),
-                    TimeSpan.FromSeconds(2),
-                    TimeSpan.FromSeconds(5)));
+                if (!string.IsNullOrEmpty(exchanges))
+                {
+                    PrefixExchanges(rabbit, exchanges);
+                }
+
+                // What waits for something to come back or to arrive (a database restarting or failing over, a
+                // message on another queue) is tried again for about a quarter of an hour before it lands in _error;
+                // any other failure (a bug, a message that will never apply) after four quick retries. With the
+                // quick retries alone, a database away for more than 8 s would send every message of those seconds
+                // to the dead letters, and cases opened then would never reach triage. The message stays
+                // unacknowledged meanwhile; if the process stops, the broker delivers it again. (Two policies that
+                // see disjoint failures: a retry policy nested in another that also handles the failure does not
+                // hand it on when it gives up.)
+                rabbit.UseMessageRetry(retry =>
+                {
+                    retry.Handle<Exception>(IsWorthWaitingFor);
+                    retry.Intervals(PatientRetryIntervals);
+                });
+                rabbit.UseMessageRetry(retry =>
+                {
+                    retry.Ignore<Exception>(IsWorthWaitingFor);
+                    retry.Intervals(
+                        TimeSpan.FromMilliseconds(100),
+                        TimeSpan.FromMilliseconds(500),
+                        TimeSpan.FromSeconds(2),
+                        TimeSpan.FromSeconds(5));
+                });
                 rabbit.ConfigureEndpoints(context);
             });
         });
 
         return builder;
+    }
+
+    /// <summary>
+    /// Every exchange this bus publishes to or binds its queues to is named <paramref name="prefix"/> + its usual name:
+    /// the contracts' (named by <see cref="EntityNameAttribute"/>, which outranks any formatter) one by one, the rest
+    /// through the topology's formatter.
+    /// </summary>
+    private static void PrefixExchanges(IRabbitMqBusFactoryConfigurator rabbit, string prefix)
+    {
+        rabbit.MessageTopology.SetEntityNameFormatter(
+            new PrefixedEntityNames(rabbit.MessageTopology.EntityNameFormatter, prefix));
+        var name = typeof(MessagingSetup)
+            .GetMethod(nameof(NameExchange), BindingFlags.NonPublic | BindingFlags.Static)!;
+        foreach (var contract in typeof(IIntegrationEvent).Assembly.GetTypes())
+        {
+            if (contract.GetCustomAttribute<EntityNameAttribute>() is { } entity)
+            {
+                name.MakeGenericMethod(contract).Invoke(null, [rabbit, prefix + entity.EntityName]);
+            }
+        }
+    }
+
+    private static void NameExchange<T>(IRabbitMqBusFactoryConfigurator rabbit, string name)
+        where T : class => rabbit.Message<T>(message => message.SetEntityName(name));
+
+    private sealed class PrefixedEntityNames(IEntityNameFormatter names, string prefix) : IEntityNameFormatter
+    {
+        public string FormatEntityName<T>() => prefix + names.FormatEntityName<T>();
     }
 
     /// <summary>
@@ -69,6 +127,21 @@ public static class MessagingSetup
             .SetConcurrencyLimit(1)));
         return bus;
     }
+
+    /// <summary>
+    /// When a message that waits for something is tried again: soon at first, then every 2 min, about 15 min in all,
+    /// under RabbitMQ's 30 min limit on an unacknowledged delivery.
+    /// </summary>
+    public static readonly TimeSpan[] PatientRetryIntervals =
+    [
+        TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2),
+        TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(40),
+        TimeSpan.FromSeconds(80), .. Enumerable.Repeat(TimeSpan.FromMinutes(2), 6),
+    ];
+
+    /// <summary>A failure that says nothing about the message: it may well apply once tried again later.</summary>
+    private static bool IsWorthWaitingFor(Exception exception) =>
+        exception is ArrivedEarlyException || TransientFaults.IsTransient(exception);
 
     /// <summary>The most messages a batch consumer takes in one transaction.</summary>
     public const int BatchMessageLimit = 32;

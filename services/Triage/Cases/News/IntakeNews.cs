@@ -73,4 +73,4 @@ public sealed class AddReportedThreat(IDocumentStore store, TimeProvider clock, 
 }
 
 public sealed class CaseNotYetKnownException(Guid caseId)
-    : Exception($"Triage does not know case {caseId} yet; the message will be retried.");
+    : ArrivedEarlyException($"Triage does not know case {caseId} yet; the message will be retried.");
