@@ -1,4 +1,5 @@
 using Marten;
+using Npgsql;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,7 +42,7 @@ public class EventStoreHost : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Messaging:ExchangePrefix"] = $"{prefix}.",
-            ["ConnectionStrings:Postgres"] = ConnectionString,
+            ["ConnectionStrings:Postgres"] = Through(ConnectionString),
             ["ConnectionStrings:RabbitMq"] = rabbit,
             ["Outbox:SweepInterval"] = "00:00:00.500",
             ["Outbox:SweepGrace"] = "00:00:00.500",
@@ -69,6 +70,9 @@ public class EventStoreHost : IAsyncLifetime
 
     public Task DisposeAsync() => TestInfrastructure.StopAndDropAsync(_host, ConnectionString);
 
+    /// <summary>How the host reaches its database: straight, unless a variant puts something between.</summary>
+    protected virtual string Through(string connectionString) => connectionString;
+
     /// <summary>Settings a variant of the host changes.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Overrides { get; } = new Dictionary<string, string?>();
 }
@@ -81,4 +85,21 @@ public sealed class SlowDeletingEventStoreHost : EventStoreHost
 {
     protected override IReadOnlyDictionary<string, string?> Overrides { get; } =
         new Dictionary<string, string?> { ["Outbox:DeleteLinger"] = "00:00:03" };
+}
+
+/// <summary>
+/// The host reaching its database through a <see cref="CuttableProxy"/>, so that a test can take the database away
+/// from it and give it back, as a restart or a failover does.
+/// </summary>
+public sealed class CuttableDatabaseHost : EventStoreHost
+{
+    public CuttableProxy? Proxy { get; private set; }
+
+    protected override string Through(string connectionString)
+    {
+        var direct = new NpgsqlConnectionStringBuilder(connectionString);
+        Proxy = CuttableProxy.Start(direct.Host!, direct.Port);
+        return new NpgsqlConnectionStringBuilder(connectionString) { Host = "127.0.0.1", Port = Proxy.Port }
+            .ConnectionString;
+    }
 }
