@@ -76,6 +76,7 @@ public sealed class TriageRebuildTests(TriageHost triage)
 
         version.ShouldBeGreaterThan(ManyMeasures);
         var stored = await DocumentsAsync(store);
+        var indexes = await IndexesAsync(store);
         stored.Count.ShouldBeGreaterThanOrEqualTo(4);
         stored[longPlan].ShouldStartWith($"{version}|"); // the inline projection's revision: the stream's version
 
@@ -97,6 +98,8 @@ public sealed class TriageRebuildTests(TriageHost triage)
 
             rebuilt[id].ShouldBe(document, $"case {id}");
         }
+
+        (await IndexesAsync(store)).ShouldBe(indexes, "the queue's indexes, built after the cases are in");
 
         // The service goes on from the rebuilt documents: the next change projects inline over them.
         var after = await client.SendAsync("POST", $"/api/cases/{longPlan}/plan/measures",
@@ -205,6 +208,18 @@ public sealed class TriageRebuildTests(TriageHost triage)
                 .ToArray());
             await session.SaveChangesAsync();
         }
+    }
+
+    /// <summary>The case table's indexes, as PostgreSQL would make them again.</summary>
+    private static async Task<IReadOnlyList<string>> IndexesAsync(IDocumentStore store)
+    {
+        await using var session = store.QuerySession();
+        var indexes = await session.AdvancedSql.QueryAsync<string>(
+            "select indexdef from pg_indexes where schemaname = 'triage' and tablename = 'mt_doc_triagecase' "
+            + "order by indexname",
+            CancellationToken.None);
+        indexes.Count.ShouldBe(5); // the key, and the four the queue queries by
+        return indexes;
     }
 
     /// <summary>Every stored case document, as its row holds it (all but the time it was written).</summary>
