@@ -132,7 +132,7 @@ public static class MessagingSetup
     /// When a message that waits for something is tried again: soon at first, then every 2 min, about 15 min in all,
     /// under RabbitMQ's 30 min limit on an unacknowledged delivery.
     /// </summary>
-    public static readonly TimeSpan[] PatientRetryIntervals =
+    private static readonly TimeSpan[] PatientRetryIntervals =
     [
         TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2),
         TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(40),
