@@ -7,9 +7,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 if [ -z "${PROTECTION_TEST_POSTGRES:-}" ] || [ -z "${PROTECTION_TEST_RABBITMQ:-}" ]; then
   "$ROOT/deploy/local/infra.sh"
-  # A fresh virtual host per run: no queue or message of an earlier run can reach this one.
-  # A virtual host for each suite that uses the broker (they run at the same time), emptied for each run.
-  as_root rabbitmqctl -q delete_vhost protection-test >/dev/null 2>&1 || true # one for all, before
+  # A virtual host for each suite that uses the broker (they run at the same time), made afresh for each run:
+  # no queue or message of an earlier run, or of the other suite, reaches it.
+  as_root rabbitmqctl -q delete_vhost protection-test >/dev/null 2>&1 || true # the one all suites shared before
   for suite in integration e2e; do
     as_root rabbitmqctl -q delete_vhost "protection-test-$suite" >/dev/null 2>&1 || true
     as_root rabbitmqctl -q add_vhost "protection-test-$suite" >/dev/null

@@ -1,9 +1,9 @@
 using Marten;
-using Npgsql;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 using Protection.EventSourcing.EventStore;
 using Protection.EventSourcing.Messaging;
 using Protection.Testing;

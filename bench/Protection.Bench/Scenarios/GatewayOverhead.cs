@@ -69,12 +69,9 @@ public static class GatewayOverhead
 
         var gateway = new Path(Latency.Of(viaGateway), Math.Round(gatewayRate, 1), gatewayConcurrent);
         var straight = new Path(Latency.Of(direct), Math.Round(directRate, 1), directConcurrent);
-        var overhead = Math.Round(
-            100 * (gateway.Sequential.P50 - straight.Sequential.P50) / straight.Sequential.P50, 1);
+        var overhead = AddedPercent(gateway.Sequential, straight.Sequential);
         var bareProxy = paths.Length > 2 ? Latency.Of(sequential[2]) : null;
-        double? bareOverhead = bareProxy is null
-            ? null
-            : Math.Round(100 * (bareProxy.P50 - straight.Sequential.P50) / straight.Sequential.P50, 1);
+        double? bareOverhead = bareProxy is null ? null : AddedPercent(bareProxy, straight.Sequential);
         run.Figures["gateway"] = new Result(
             settings.GatewayLatencyPairs,
             settings.GatewayConcurrency,
@@ -143,4 +140,8 @@ public static class GatewayOverhead
             run.Settings.GatewayThroughputRequests / Stopwatch.GetElapsedTime(started).TotalSeconds,
             Latency.Of(latencies));
     }
+
+    /// <summary>What a path adds to the straight read's p50, in per cent.</summary>
+    private static double AddedPercent(Latency via, Latency straight) =>
+        Math.Round(100 * (via.P50 - straight.P50) / straight.P50, 1);
 }
